@@ -1,0 +1,34 @@
+# UnionPortal: `make run` serves the portal with demo data; `make test` runs the whole suite.
+PYTHON ?= $(shell command -v python3.11 || command -v python3)
+VENV ?= .venv
+PY := $(VENV)/bin/python
+PIP := $(PY) -m pip --disable-pip-version-check -q
+
+.PHONY: run test lint migrate clean
+
+$(VENV)/.runtime: requirements.txt
+	test -x $(PY) || $(PYTHON) -m venv $(VENV)
+	$(PIP) install -r requirements.txt
+	touch $@
+
+$(VENV)/.dev: requirements-dev.txt $(VENV)/.runtime
+	$(PIP) install -r requirements-dev.txt
+	touch $@
+
+run: $(VENV)/.runtime
+	$(PY) manage.py migrate --noinput
+	$(PY) manage.py seed_demo
+	@echo "门户地址 Portal: http://127.0.0.1:8000/   (Ctrl+C 停止 / stop)"
+	$(PY) manage.py runserver 127.0.0.1:8000
+
+lint: $(VENV)/.dev
+	$(VENV)/bin/ruff check .
+
+test: $(VENV)/.dev
+	$(VENV)/bin/ruff check .
+	DJANGO_SETTINGS_MODULE=unionportal.settings.test $(PY) manage.py check
+	DJANGO_SETTINGS_MODULE=unionportal.settings.test $(PY) manage.py makemigrations --check --dry-run
+	$(VENV)/bin/pytest $(PYTEST_ARGS)
+
+clean:
+	rm -rf $(VENV) var db.sqlite3

@@ -1,0 +1,146 @@
+from django import forms
+from django.contrib import admin
+from django.contrib.auth.admin import UserAdmin as DjangoUserAdmin
+from import_export.admin import ImportExportModelAdmin
+from import_export.formats import base_formats
+
+from unionportal.admin_mixins import ReadOnlyAdminMixin, ScopedAdminMixin
+from unionportal.ledger import LEDGER_FORMATS
+
+from . import services
+from .models import County, Enterprise, Officer, OfficerStatusChange, Township, User, VettingNote
+from .resources import OfficerLedgerResource
+
+
+@admin.register(User)
+class UserAdmin(DjangoUserAdmin):
+    """Accounts are the superuser's: a county admin must not be able to raise their own rights."""
+
+    list_display = ("username", "full_name", "role", "county", "is_active", "last_login")
+    list_filter = ("role", "county", "is_active", "is_superuser")
+    search_fields = ("username", "full_name")
+    fieldsets = (
+        (None, {"fields": ("username", "password")}),
+        ("个人信息", {"fields": ("full_name", "email")}),
+        ("角色与权限", {"fields": ("role", "county", "is_active", "is_staff", "is_superuser")}),
+        ("时间", {"fields": ("last_login", "date_joined")}),
+    )
+    add_fieldsets = ((None, {"classes": ("wide",), "fields": ("username", "full_name", "role", "county", "password1", "password2")}),)
+
+    def has_module_permission(self, request):
+        return request.user.is_superuser
+
+    has_view_permission = has_change_permission = has_add_permission = lambda self, request, obj=None: (
+        request.user.is_superuser
+    )
+
+
+class TownshipInline(admin.TabularInline):
+    model = Township
+    fields = ("name",)
+    extra = 0
+
+
+@admin.register(County)
+class CountyAdmin(ScopedAdminMixin, admin.ModelAdmin):
+    list_display = ("code", "name", "city", "province", "township_count")
+    search_fields = ("code", "name")
+    inlines = [TownshipInline]
+
+    @admin.display(description="镇区街道数")
+    def township_count(self, county):
+        return county.townships.count()
+
+    def has_add_permission(self, request):
+        return request.user.is_superuser
+
+    def save_formset(self, request, form, formset, change):
+        from officers.rules import pinyin_key
+
+        for township in formset.save(commit=False):
+            township.sort_key = pinyin_key(township.name)
+            township.save()
+        formset.save_m2m()
+
+
+@admin.register(Enterprise)
+class EnterpriseAdmin(ScopedAdminMixin, admin.ModelAdmin):
+    list_display = ("name", "credit_code", "county", "township", "staff_count", "large", "is_foreign_funded", "industry")
+    list_filter = ("is_foreign_funded", "county", "industry")
+    search_fields = ("name", "credit_code")
+    list_select_related = ("county", "township")
+
+    @admin.display(description="大型企业", boolean=True)
+    def large(self, enterprise):
+        return enterprise.is_large
+
+
+class StatusChangeInline(ReadOnlyAdminMixin, admin.TabularInline):
+    model = OfficerStatusChange
+    fields = ("changed_at", "from_status", "to_status", "changed_by", "reason")
+    readonly_fields = fields
+    extra = 0
+
+    def has_delete_permission(self, request, obj=None):
+        return False
+
+
+class VettingNoteInline(admin.StackedInline):
+    model = VettingNote
+    fields = ("kind", "happened_on", "content")
+    extra = 0
+
+    def has_delete_permission(self, request, obj=None):
+        return False
+
+
+class OfficerAdminForm(forms.ModelForm):
+    def clean_phone(self):
+        phone = self.cleaned_data["phone"]
+        problem = services.phone_account_problem(phone=phone, officer=self.instance)
+        if problem:
+            raise forms.ValidationError(problem)
+        return phone
+
+
+@admin.register(Officer)
+class OfficerAdmin(ScopedAdminMixin, ImportExportModelAdmin):
+    resource_classes = [OfficerLedgerResource]
+    import_formats = LEDGER_FORMATS
+    export_formats = [base_formats.CSV, base_formats.XLSX]
+    list_display = ("name", "phone", "county", "township", "employer", "category", "key_group", "status", "appointed_on")
+    list_filter = ("status", "category", "key_group", "township")
+    search_fields = ("name", "phone", "employer__name")
+    list_select_related = ("county", "township", "employer")
+    readonly_fields = ("user", "status")
+    inlines = [StatusChangeInline, VettingNoteInline]
+    fieldsets = (
+        (None, {"fields": ("name", "phone", "gender", "county", "township", "employer")}),
+        ("选聘", {"fields": ("category", "key_group", "recommended_by", "vetted_by", "appointed_on", "status", "user")}),
+    )
+
+    def get_changeform_initial_data(self, request):
+        initial = super().get_changeform_initial_data(request)
+        initial.setdefault("county", request.user.county_id)
+        return initial
+
+    def get_form(self, request, obj=None, **kwargs):
+        kwargs["form"] = OfficerAdminForm
+        return super().get_form(request, obj, **kwargs)
+
+    def save_model(self, request, obj, form, change):
+        services.officer_save(officer=obj, actor=request.user, reason="管理后台修改" if change else "管理后台登记")
+
+    def save_formset(self, request, form, formset, change):
+        for note in formset.save(commit=False):
+            if isinstance(note, VettingNote) and note.author_id is None:
+                note.author = request.user
+            note.save()
+        formset.save_m2m()
+
+
+@admin.register(OfficerStatusChange)
+class OfficerStatusChangeAdmin(ScopedAdminMixin, ReadOnlyAdminMixin, admin.ModelAdmin):
+    list_display = ("officer", "from_status", "to_status", "changed_by", "changed_at", "reason")
+    list_filter = ("to_status",)
+    list_select_related = ("officer", "changed_by")

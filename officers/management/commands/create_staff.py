@@ -1,0 +1,22 @@
+from django.core.exceptions import ValidationError
+from django.core.management.base import BaseCommand, CommandError
+
+from officers.services import staff_upsert
+
+
+class Command(BaseCommand):
+    help = "创建或更新县总工会工作人员账号（reviewer 审核人员 / admin 系统管理员），不需要交互输入。"
+
+    def add_arguments(self, parser):
+        parser.add_argument("--phone", required=True, help="手机号，即登录名")
+        parser.add_argument("--name", required=True, help="姓名")
+        parser.add_argument("--county", required=True, help="所属县区代码")
+        parser.add_argument("--role", required=True, choices=["reviewer", "admin"])
+        parser.add_argument("--password", required=True)
+
+    def handle(self, *args, phone, name, county, role, password, **options):
+        try:
+            user, created = staff_upsert(phone=phone, name=name, county_code=county, role=role, password=password)
+        except ValidationError as exc:
+            raise CommandError("；".join(exc.messages)) from None
+        self.stdout.write(f"{'已创建' if created else '已更新'}：{user.full_name}（{user.username}，{user.get_role_display()}，{user.county.name}）")

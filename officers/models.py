@@ -1,0 +1,333 @@
+"""Organisations and people: counties, townships, enterprises, officers, staff accounts and roles."""
+
+from django.contrib.auth.models import AbstractUser, UserManager
+from django.core.exceptions import ValidationError
+from django.core.validators import RegexValidator
+from django.db import models
+from django.db.models import Q
+from django.utils import timezone
+
+from . import rules
+from .scoping import apply_scope
+
+phone_validator = RegexValidator(rules.PHONE_RE, "手机号格式不正确：应为以1开头的11位大陆手机号（第二位3–9）")
+county_code_validator = RegexValidator(rules.COUNTY_CODE_RE, "县区代码应为6位数字行政区划代码")
+
+
+def validate_credit_code(value):
+    problem = rules.credit_code_problem(value)
+    if problem:
+        raise ValidationError(problem)
+
+
+class CountyQuerySet(models.QuerySet):
+    def visible_to(self, user):
+        return apply_scope(self, user, county="pk")
+
+
+class County(models.Model):
+    code = models.CharField("县区代码", max_length=6, unique=True, validators=[county_code_validator])
+    name = models.CharField("县区名称", max_length=50)
+    city = models.CharField("所属市", max_length=50, blank=True)
+    province = models.CharField("所属省", max_length=50, blank=True)
+
+    objects = CountyQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = verbose_name_plural = "县区"
+        ordering = ["code"]
+        constraints = [models.CheckConstraint(condition=Q(code__regex=r"^[0-9]{6}$"), name="county_code_six_digits")]
+
+    def __str__(self):
+        return f"{self.name}（{self.code}）"
+
+
+class TownshipQuerySet(models.QuerySet):
+    def visible_to(self, user):
+        return apply_scope(self, user, county="county")
+
+
+class Township(models.Model):
+    county = models.ForeignKey(County, on_delete=models.PROTECT, related_name="townships", verbose_name="县区")
+    name = models.CharField("镇区街道", max_length=50)
+    sort_key = models.CharField("拼音排序", max_length=200, blank=True, editable=False)
+
+    objects = TownshipQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = verbose_name_plural = "镇区街道"
+        ordering = ["county", "sort_key", "name"]
+        constraints = [models.UniqueConstraint(fields=["county", "name"], name="township_unique_per_county")]
+
+    def __str__(self):
+        return self.name
+
+
+class User(AbstractUser):
+    """Every login: officers (username = 手机号), county reviewers and admins."""
+
+    class Role(models.TextChoices):
+        OFFICER = "officer", "信息员"
+        REVIEWER = "reviewer", "县总工会工作人员"
+        ADMIN = "admin", "系统管理员"
+
+    full_name = models.CharField("姓名", max_length=50, blank=True)
+    role = models.CharField("角色", max_length=16, choices=Role.choices, default=Role.OFFICER)
+    county = models.ForeignKey(
+        County,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="staff",
+        verbose_name="所属县区",
+        help_text="工作人员所属县区；超级管理员留空可管理全部县区。",
+    )
+
+    objects = UserManager()
+
+    class Meta:
+        verbose_name = verbose_name_plural = "用户"
+        constraints = [
+            models.CheckConstraint(condition=Q(role__in=["officer", "reviewer", "admin"]), name="user_role_valid"),
+        ]
+
+    def __str__(self):
+        return self.full_name or self.username
+
+    def get_full_name(self):
+        return self.full_name or self.username
+
+    @property
+    def is_portal_staff(self) -> bool:
+        """Reviewers and admins: the county union's own people."""
+        return self.is_active and (self.is_superuser or self.role in (self.Role.REVIEWER, self.Role.ADMIN))
+
+    @property
+    def is_portal_admin(self) -> bool:
+        return self.is_active and (self.is_superuser or self.role == self.Role.ADMIN)
+
+    @property
+    def is_officer(self) -> bool:
+        return self.role == self.Role.OFFICER and not self.is_superuser
+
+
+class EnterpriseQuerySet(models.QuerySet):
+    def visible_to(self, user):
+        return apply_scope(self, user, county="county")
+
+    def large(self):
+        return self.filter(staff_count__gte=rules.LARGE_ENTERPRISE_STAFF)
+
+
+class Enterprise(models.Model):
+    name = models.CharField("单位名称", max_length=100)
+    credit_code = models.CharField(
+        "统一社会信用代码", max_length=18, blank=True, validators=[validate_credit_code]
+    )
+    county = models.ForeignKey(County, on_delete=models.PROTECT, related_name="enterprises", verbose_name="县区")
+    township = models.ForeignKey(
+        Township, on_delete=models.SET_NULL, null=True, blank=True, related_name="+", verbose_name="镇区街道"
+    )
+    staff_count = models.PositiveIntegerField("职工人数", null=True, blank=True)
+    is_foreign_funded = models.BooleanField("外资企业", default=False)
+    industry = models.CharField("所属行业", max_length=50, blank=True)
+
+    objects = EnterpriseQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = verbose_name_plural = "企业"
+        ordering = ["county", "name"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["credit_code"], condition=~Q(credit_code=""), name="enterprise_credit_code_unique"
+            ),
+        ]
+        indexes = [models.Index(fields=["county", "name"])]
+
+    def __str__(self):
+        return self.name
+
+    @property
+    def is_large(self) -> bool:
+        return rules.is_large_enterprise(self.staff_count)
+
+    is_large.fget.short_description = "大型企业（5000人以上）"
+
+    def clean(self):
+        if self.township_id and self.county_id and self.township.county_id != self.county_id:
+            raise ValidationError({"township": "镇区街道不属于所选县区"})
+
+
+class OfficerQuerySet(models.QuerySet):
+    def visible_to(self, user):
+        """The one scoping rule for officers: staff see their county, an officer only themself."""
+        return apply_scope(self, user, county="county", owner="user")
+
+    def active(self):
+        return self.filter(status=Officer.Status.ACTIVE)
+
+
+class Officer(models.Model):
+    class Gender(models.TextChoices):
+        MALE = "M", "男"
+        FEMALE = "F", "女"
+
+    class Category(models.TextChoices):
+        UNION_COMMITTEE = "union_committee", "企业工会委员"
+        LAW_SUPERVISOR = "law_supervisor", "劳动法律监督员"
+        MEDIATOR = "mediator", "劳动争议调解员"
+        FRONTLINE = "frontline", "一线职工"
+        TEAM_LEADER = "team_leader", "班组长"
+        UNION_CADRE = "union_cadre", "工会干部"
+        NEW_FORM = "new_form", "新就业形态劳动者"
+
+    class KeyGroup(models.TextChoices):
+        TRUCK_DRIVER = "truck_driver", "货车司机"
+        RIDE_HAILING = "ride_hailing", "网约车司机"
+        COURIER = "courier", "快递员"
+        DELIVERY_RIDER = "delivery_rider", "网约配送员"
+        STREAMER = "streamer", "网络主播"
+
+    class Status(models.TextChoices):
+        CANDIDATE = "candidate", "候选"
+        ACTIVE = "active", "在岗"
+        SUSPENDED = "suspended", "停用"
+        DISMISSED = "dismissed", "解聘"
+
+    user = models.OneToOneField(
+        User, on_delete=models.PROTECT, null=True, blank=True, related_name="officer", verbose_name="登录账号"
+    )
+    name = models.CharField("姓名", max_length=50)
+    sort_key = models.CharField("拼音排序", max_length=200, blank=True, editable=False)
+    phone = models.CharField(
+        "手机号",
+        max_length=11,
+        unique=True,
+        validators=[phone_validator],
+        error_messages={"unique": "该手机号已登记为其他信息员"},
+    )
+    gender = models.CharField("性别", max_length=1, choices=Gender.choices, blank=True)
+    county = models.ForeignKey(County, on_delete=models.PROTECT, related_name="officers", verbose_name="县区")
+    township = models.ForeignKey(
+        Township, on_delete=models.PROTECT, null=True, blank=True, related_name="officers", verbose_name="镇区街道"
+    )
+    employer = models.ForeignKey(
+        Enterprise, on_delete=models.PROTECT, null=True, blank=True, related_name="officers", verbose_name="工作单位"
+    )
+    category = models.CharField("人员类别", max_length=20, choices=Category.choices)
+    key_group = models.CharField("重点群体", max_length=20, choices=KeyGroup.choices, blank=True)
+    recommended_by = models.CharField("推荐单位", max_length=100, blank=True)
+    vetted_by = models.CharField("把关单位", max_length=100, blank=True)
+    status = models.CharField("状态", max_length=12, choices=Status.choices, default=Status.ACTIVE)
+    appointed_on = models.DateField("聘任日期", null=True, blank=True)
+    created_at = models.DateTimeField("登记时间", default=timezone.now, editable=False)
+    updated_at = models.DateTimeField("更新时间", auto_now=True)
+
+    objects = OfficerQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = verbose_name_plural = "信息员"
+        ordering = ["county", "sort_key", "name"]
+        constraints = [
+            models.CheckConstraint(condition=Q(phone__regex=r"^1[3-9][0-9]{9}$"), name="officer_phone_format"),
+            models.CheckConstraint(
+                condition=Q(status__in=["candidate", "active", "suspended", "dismissed"]), name="officer_status_valid"
+            ),
+            models.CheckConstraint(
+                condition=Q(
+                    category__in=[
+                        "union_committee", "law_supervisor", "mediator", "frontline",
+                        "team_leader", "union_cadre", "new_form",
+                    ]
+                ),
+                name="officer_category_valid",
+            ),
+            models.CheckConstraint(
+                condition=Q(key_group="") | Q(category="new_form"), name="officer_key_group_only_new_form"
+            ),
+        ]
+        indexes = [
+            models.Index(fields=["county", "status"]),
+            models.Index(fields=["county", "township"]),
+            models.Index(fields=["county", "category"]),
+            models.Index(fields=["county", "key_group"]),
+            models.Index(fields=["county", "sort_key"]),
+        ]
+
+    def __str__(self):
+        return f"{self.name}（{self.phone}）"
+
+    def clean(self):
+        errors = {}
+        if self.township_id and self.county_id and self.township.county_id != self.county_id:
+            errors["township"] = "镇区街道不属于该县区"
+        if self.key_group and self.category != self.Category.NEW_FORM:
+            # Key groups are the new-form workers' dispute-prone trades.
+            errors["key_group"] = "只有人员类别为“新就业形态劳动者”的信息员才能选择重点群体"
+        if errors:
+            raise ValidationError(errors)
+
+    @property
+    def masked_phone(self) -> str:
+        return rules.mask_phone(self.phone)
+
+
+class OfficerStatusChangeQuerySet(models.QuerySet):
+    def visible_to(self, user):
+        return apply_scope(self, user, county="officer__county")
+
+
+class OfficerStatusChange(models.Model):
+    officer = models.ForeignKey(Officer, on_delete=models.CASCADE, related_name="status_changes", verbose_name="信息员")
+    from_status = models.CharField("原状态", max_length=12, choices=Officer.Status.choices, blank=True)
+    to_status = models.CharField("新状态", max_length=12, choices=Officer.Status.choices)
+    changed_by = models.ForeignKey(
+        User, on_delete=models.SET_NULL, null=True, blank=True, related_name="+", verbose_name="操作人"
+    )
+    changed_at = models.DateTimeField("时间", default=timezone.now)
+    reason = models.CharField("原因", max_length=200, blank=True)
+
+    objects = OfficerStatusChangeQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = verbose_name_plural = "信息员状态变更"
+        ordering = ["-changed_at", "-id"]
+        indexes = [models.Index(fields=["officer", "-changed_at"])]
+
+    def __str__(self):
+        return f"{self.officer.name}：{self.get_from_status_display() or '—'} → {self.get_to_status_display()}"
+
+
+class VettingNoteQuerySet(models.QuerySet):
+    def visible_to(self, user):
+        # Vetting notes are the staff's; an officer does not see what was written about them.
+        return apply_scope(self, user, county="officer__county")
+
+
+class VettingNote(models.Model):
+    """A visit, talk or record check made while vetting a candidate (考察记录)."""
+
+    class Kind(models.TextChoices):
+        VISIT = "visit", "走访"
+        TALK = "talk", "谈话"
+        RECORD_CHECK = "record_check", "资料审查"
+        OTHER = "other", "其他"
+
+    officer = models.ForeignKey(Officer, on_delete=models.CASCADE, related_name="vetting_notes", verbose_name="信息员")
+    kind = models.CharField("方式", max_length=16, choices=Kind.choices, default=Kind.TALK)
+    happened_on = models.DateField("日期", default=timezone.localdate)
+    content = models.TextField("考察情况")
+    author = models.ForeignKey(
+        User, on_delete=models.SET_NULL, null=True, related_name="+", verbose_name="记录人"
+    )
+    created_at = models.DateTimeField("记录时间", default=timezone.now, editable=False)
+
+    objects = VettingNoteQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = verbose_name_plural = "考察记录"
+        ordering = ["-happened_on", "-id"]
+
+    def __str__(self):
+        return f"{self.officer.name} {self.get_kind_display()} {self.happened_on}"
+

@@ -1,0 +1,28 @@
+"""Role checks for views. What a role may *see* is decided by the scoping rule (scoping.py);
+these only decide which pages a role may open at all."""
+
+from django.contrib.auth.mixins import LoginRequiredMixin, UserPassesTestMixin
+from django.core.exceptions import PermissionDenied
+
+
+class RoleRequiredMixin(LoginRequiredMixin, UserPassesTestMixin):
+    permission_denied_message = "您的账号没有访问此页面的权限"
+
+    def handle_no_permission(self):
+        if self.request.user.is_authenticated:
+            raise PermissionDenied(self.permission_denied_message)
+        return super().handle_no_permission()
+
+
+class StaffRequiredMixin(RoleRequiredMixin):
+    """County union staff: reviewers and admins."""
+
+    def test_func(self):
+        return self.request.user.is_portal_staff
+
+
+class AdminRequiredMixin(RoleRequiredMixin):
+    permission_denied_message = "只有系统管理员可以进行此操作"
+
+    def test_func(self):
+        return self.request.user.is_portal_admin

@@ -1,0 +1,236 @@
+"""The officer ledger (信息员台账), contract section 1: one resource for admin and command."""
+
+from django.core.exceptions import ValidationError
+from import_export.fields import Field
+
+from unionportal.ledger import LedgerResource, cell_date, cell_text, choice_value
+
+from . import rules
+from .models import County, Officer, Township
+from .scoping import scope_for
+from .services import enterprise_resolve, officer_save
+
+COLUMNS = (
+    "姓名",
+    "手机号",
+    "性别",
+    "县区代码",
+    "镇区街道",
+    "工作单位",
+    "统一社会信用代码",
+    "人员类别",
+    "重点群体",
+    "推荐单位",
+    "把关单位",
+    "状态",
+    "聘任日期",
+)
+
+
+class OfficerLedgerResource(LedgerResource):
+    name = Field(attribute="name", column_name="姓名")
+    phone = Field(attribute="phone", column_name="手机号")
+    gender = Field(attribute="gender", column_name="性别")
+    county = Field(attribute="county__code", column_name="县区代码")
+    township = Field(attribute="township__name", column_name="镇区街道")
+    employer = Field(attribute="employer__name", column_name="工作单位")
+    credit_code = Field(attribute="employer__credit_code", column_name="统一社会信用代码")
+    category = Field(attribute="category", column_name="人员类别")
+    key_group = Field(attribute="key_group", column_name="重点群体")
+    recommended_by = Field(attribute="recommended_by", column_name="推荐单位")
+    vetted_by = Field(attribute="vetted_by", column_name="把关单位")
+    status = Field(attribute="status", column_name="状态")
+    appointed_on = Field(attribute="appointed_on", column_name="聘任日期")
+
+    required_headers = ("姓名", "手机号", "县区代码", "人员类别")
+    column_for_field = {
+        "name": "姓名",
+        "phone": "手机号",
+        "gender": "性别",
+        "county": "县区代码",
+        "township": "镇区街道",
+        "employer": "工作单位",
+        "category": "人员类别",
+        "key_group": "重点群体",
+        "recommended_by": "推荐单位",
+        "vetted_by": "把关单位",
+        "status": "状态",
+        "appointed_on": "聘任日期",
+    }
+    # What decides "unchanged" on re-import.
+    compared_fields = (
+        "name",
+        "phone",
+        "gender",
+        "county_id",
+        "township_id",
+        "employer_id",
+        "category",
+        "key_group",
+        "recommended_by",
+        "vetted_by",
+        "status",
+        "appointed_on",
+    )
+
+    class Meta:
+        model = Officer
+        fields = (
+            "name",
+            "phone",
+            "gender",
+            "county",
+            "township",
+            "employer",
+            "credit_code",
+            "category",
+            "key_group",
+            "recommended_by",
+            "vetted_by",
+            "status",
+            "appointed_on",
+        )
+        export_order = fields
+        import_id_fields = ("phone",)
+        skip_unchanged = True
+        report_skipped = True
+        clean_model_instances = False  # officer_save() runs full_clean()
+
+    # -- export: the ledger shows labels, not stored codes
+    def dehydrate_gender(self, officer):
+        return officer.get_gender_display()
+
+    def dehydrate_category(self, officer):
+        return officer.get_category_display()
+
+    def dehydrate_key_group(self, officer):
+        return officer.get_key_group_display()
+
+    def dehydrate_status(self, officer):
+        return officer.get_status_display()
+
+    def dehydrate_appointed_on(self, officer):
+        return officer.appointed_on.isoformat() if officer.appointed_on else ""
+
+    def get_export_queryset(self, request):
+        return Officer.objects.visible_to(request.user).select_related("county", "township", "employer")
+
+    # -- import
+    def before_import(self, dataset, **kwargs):
+        super().before_import(dataset, **kwargs)
+        self.counties = {}
+        self.scope = scope_for(self.actor) if self.actor is not None else None
+
+    def get_instance(self, instance_loader, row):
+        phone = cell_text(row.get("手机号"))
+        return Officer.objects.select_related("county", "township", "employer").filter(phone=phone).first()
+
+    def _county(self, code):
+        if code not in self.counties:
+            self.counties[code] = County.objects.filter(code=code).first()
+        return self.counties[code]
+
+    def _may_act_for(self, county_id) -> bool:
+        if self.scope is None:  # a command run by the operator
+            return True
+        return self.scope.all_counties or self.scope.county_id == county_id
+
+    def import_instance(self, officer, row, **kwargs):
+        row_number = kwargs.get("row_number", 0)
+        errors = {}
+
+        def read(column, parse):
+            try:
+                return parse(row.get(column))
+            except ValueError as exc:
+                errors[column] = str(exc)
+                return None
+
+        name = cell_text(row.get("姓名"))
+        if not name:
+            errors["姓名"] = "姓名不能为空"
+        elif len(name) > 50:
+            errors["姓名"] = "姓名不能超过50个字"
+
+        phone = cell_text(row.get("手机号"))
+        if not rules.is_valid_phone(phone):
+            errors["手机号"] = f"“{phone}”不是有效的手机号：应为以1开头的11位大陆手机号" if phone else "手机号不能为空"
+        else:
+            earlier = self.seen_before(phone, row_number)
+            if earlier:
+                errors["手机号"] = f"手机号 {phone} 与第{earlier}行重复"
+
+        gender = cell_text(row.get("性别"))
+        if gender:
+            gender = read("性别", lambda v: choice_value(v, Officer.Gender.choices, "性别"))
+
+        county = None
+        code = cell_text(row.get("县区代码"))
+        if not code:
+            errors["县区代码"] = "县区代码不能为空"
+        else:
+            county = self._county(code)
+            if county is None:
+                errors["县区代码"] = f"县区代码 {code} 不存在，请先创建该县区"
+            elif not self._may_act_for(county.pk) or (officer.pk and not self._may_act_for(officer.county_id)):
+                errors["县区代码"] = "无权导入或修改其他县区的信息员"
+                county = None
+
+        township = None
+        township_name = cell_text(row.get("镇区街道"))
+        if township_name and county is not None:
+            township = Township.objects.filter(county=county, name=township_name).first()
+            if township is None:
+                errors["镇区街道"] = f"“{township_name}”不是{county.name}的镇区街道"
+
+        credit_code = cell_text(row.get("统一社会信用代码")).upper()
+        if credit_code:
+            problem = rules.credit_code_problem(credit_code)
+            if problem:
+                errors["统一社会信用代码"] = problem
+        employer_name = cell_text(row.get("工作单位"))
+        if credit_code and not employer_name:
+            errors["工作单位"] = "填写了统一社会信用代码时，工作单位不能为空"
+
+        category = read("人员类别", lambda v: choice_value(v, Officer.Category.choices, "人员类别"))
+        key_group = cell_text(row.get("重点群体"))
+        if key_group:
+            key_group = read("重点群体", lambda v: choice_value(v, Officer.KeyGroup.choices, "重点群体"))
+        status = cell_text(row.get("状态"))
+        status = (
+            read("状态", lambda v: choice_value(v, Officer.Status.choices, "状态")) if status else Officer.Status.ACTIVE
+        )
+        appointed_on = read("聘任日期", cell_date)
+        for column in ("推荐单位", "把关单位"):
+            if len(cell_text(row.get(column))) > 100:
+                errors[column] = f"{column}不能超过100个字"
+
+        if errors:
+            raise ValidationError(errors)
+
+        employer = None
+        if employer_name:
+            employer = enterprise_resolve(county=county, name=employer_name, credit_code=credit_code, township=township)
+        officer.name = name
+        officer.phone = phone
+        officer.gender = gender or ""
+        officer.county = county
+        officer.township = township
+        officer.employer = employer
+        officer.category = category
+        officer.key_group = key_group or ""
+        officer.recommended_by = cell_text(row.get("推荐单位"))
+        officer.vetted_by = cell_text(row.get("把关单位"))
+        officer.status = status
+        officer.appointed_on = appointed_on
+
+    def skip_row(self, instance, original, row, import_validation_errors=None):
+        if import_validation_errors or original is None or original.pk is None:
+            return False
+        return all(getattr(instance, f) == getattr(original, f) for f in self.compared_fields)
+
+    def save_instance(self, instance, is_create, row, **kwargs):
+        try:
+            officer_save(officer=instance, actor=self.actor, reason="台账导入")
+        except ValidationError as exc:
+            raise self.column_errors(exc) from None

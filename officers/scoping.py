@@ -1,0 +1,49 @@
+"""Who may see what: the one county/owner scoping rule that every query goes through.
+
+Each model's QuerySet has ``visible_to(user)``, which calls :func:`apply_scope` with the paths from
+that model to its county and to its owner's account. Views and admin classes only ever call
+``Model.objects.visible_to(request.user)``; none of them filters by county on its own.
+"""
+
+from dataclasses import dataclass
+
+from django.db.models import QuerySet
+
+
+@dataclass(frozen=True)
+class Scope:
+    all_counties: bool = False
+    county_id: int | None = None
+    user_id: int | None = None  # an officer: only what they own
+
+    @property
+    def is_empty(self) -> bool:
+        return not self.all_counties and self.county_id is None and self.user_id is None
+
+
+def scope_for(user) -> Scope:
+    if user is None or not user.is_authenticated or not user.is_active:
+        return Scope()
+    if user.is_superuser:
+        # A superuser tied to a county acts for that county; one without a county sees every county.
+        return Scope(county_id=user.county_id) if user.county_id else Scope(all_counties=True)
+    if user.role in ("reviewer", "admin"):
+        return Scope(county_id=user.county_id) if user.county_id else Scope()
+    return Scope(user_id=user.pk)
+
+
+def apply_scope(qs: QuerySet, user, *, county: str, owner: str | None = None) -> QuerySet:
+    """Filter ``qs`` to what ``user`` may see.
+
+    ``county`` is the lookup path from the model to its County; ``owner`` the path to the User who
+    owns the row (``None`` when officers own nothing of this model, so they see none of it).
+    """
+    scope = scope_for(user)
+    if scope.all_counties:
+        return qs
+    if scope.county_id is not None:
+        return qs.filter(**{county: scope.county_id})
+    if scope.user_id is not None and owner is not None:
+        return qs.filter(**{owner: scope.user_id})
+    return qs.none()
+

@@ -1,0 +1,182 @@
+from django.contrib import messages
+from django.contrib.auth.mixins import LoginRequiredMixin
+from django.core.exceptions import ValidationError
+from django.http import Http404
+from django.shortcuts import redirect
+from django.urls import reverse
+from django.views.generic import CreateView, FormView, TemplateView, UpdateView
+from django_filters.views import FilterView
+
+from . import selectors, services
+from .filters import OfficerFilter
+from .forms import OfficerForm, OfficerPasswordForm, OfficerStatusForm, VettingNoteForm
+from .models import Officer
+from .permissions import AdminRequiredMixin, StaffRequiredMixin
+
+
+def add_service_errors(form, error: ValidationError):
+    """Show a service's ValidationError on the form, field by field where it can."""
+    if hasattr(error, "error_dict"):
+        for field, messages_ in error.message_dict.items():
+            form.add_error(field if field in form.fields else None, messages_)
+    else:
+        form.add_error(None, error.messages)
+
+
+class HomeView(LoginRequiredMixin, TemplateView):
+    def get_template_names(self):
+        return ["officers/staff_home.html" if self.request.user.is_portal_staff else "officers/officer_home.html"]
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        user = self.request.user
+        if user.is_portal_staff:
+            context["overview"] = selectors.county_overview(user=user)
+        else:
+            context["officer"] = selectors.officer_of_user(user=user)
+        return context
+
+
+class OfficerScopedMixin:
+    """Loads the officer in the URL through the scoping rule: another county's officer is a 404."""
+
+    def get_officer(self):
+        if not hasattr(self, "_officer"):
+            try:
+                self._officer = selectors.officer_detail(user=self.request.user, pk=self.kwargs["pk"])
+            except Officer.DoesNotExist:
+                raise Http404("没有找到该信息员") from None
+        return self._officer
+
+    def get_object(self, queryset=None):
+        return self.get_officer()
+
+
+class OfficerListView(StaffRequiredMixin, FilterView):
+    template_name = "officers/officer_list.html"
+    filterset_class = OfficerFilter
+    paginate_by = 20
+    context_object_name = "officers"
+
+    def get_queryset(self):
+        return selectors.officer_list(user=self.request.user)
+
+    def get_filterset_kwargs(self, filterset_class):
+        kwargs = super().get_filterset_kwargs(filterset_class)
+        kwargs["user"] = self.request.user
+        return kwargs
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        context["counts"] = selectors.officer_counts(queryset=self.filterset.qs)
+        query = self.request.GET.copy()
+        query.pop("page", None)
+        context["query_without_page"] = query.urlencode()
+        return context
+
+
+class OfficerDetailView(StaffRequiredMixin, OfficerScopedMixin, TemplateView):
+    template_name = "officers/officer_detail.html"
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        context["officer"] = self.get_officer()
+        context["note_form"] = VettingNoteForm()
+        return context
+
+
+class OfficerFormMixin:
+    model = Officer
+    form_class = OfficerForm
+    template_name = "officers/officer_form.html"
+
+    def get_form_kwargs(self):
+        kwargs = super().get_form_kwargs()
+        kwargs["user"] = self.request.user
+        return kwargs
+
+    def form_valid(self, form):
+        officer = form.save(commit=False)
+        new_name = form.cleaned_data.get("new_employer_name")
+        try:
+            if new_name:
+                officer.employer = services.enterprise_resolve(
+                    county=officer.county,
+                    name=new_name,
+                    credit_code=form.cleaned_data.get("new_employer_credit_code", ""),
+                    township=officer.township,
+                )
+            self.object = services.officer_save(officer=officer, actor=self.request.user)
+        except ValidationError as exc:
+            add_service_errors(form, exc)
+            return self.form_invalid(form)
+        messages.success(self.request, f"已保存信息员 {self.object.name} 的资料")
+        return redirect("officers:detail", pk=self.object.pk)
+
+
+class OfficerCreateView(AdminRequiredMixin, OfficerFormMixin, CreateView):
+    pass
+
+
+class OfficerUpdateView(AdminRequiredMixin, OfficerScopedMixin, OfficerFormMixin, UpdateView):
+    pass
+
+
+class OfficerActionView(OfficerScopedMixin, FormView):
+    """A form about one officer that calls one service."""
+
+    success_message = ""
+    heading = ""
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        context["officer"] = self.get_officer()
+        context["heading"] = self.heading
+        return context
+
+    def form_valid(self, form):
+        try:
+            self.act(form.cleaned_data)
+        except ValidationError as exc:
+            add_service_errors(form, exc)
+            return self.form_invalid(form)
+        messages.success(self.request, self.success_message)
+        return redirect(self.get_success_url())
+
+    def get_success_url(self):
+        return reverse("officers:detail", kwargs={"pk": self.get_officer().pk})
+
+
+class OfficerStatusView(AdminRequiredMixin, OfficerActionView):
+    form_class = OfficerStatusForm
+    template_name = "officers/officer_status.html"
+    heading = "变更状态"
+    success_message = "状态已变更"
+
+    def act(self, data):
+        services.officer_change_status(
+            officer=self.get_officer(), to_status=data["to_status"], actor=self.request.user, reason=data["reason"]
+        )
+
+
+class OfficerPasswordView(AdminRequiredMixin, OfficerActionView):
+    form_class = OfficerPasswordForm
+    template_name = "officers/officer_password.html"
+    heading = "设置登录密码"
+    success_message = "登录密码已设置，请告知信息员本人"
+
+    def act(self, data):
+        try:
+            services.officer_set_password(officer=self.get_officer(), password=data["password1"], actor=self.request.user)
+        except ValidationError as exc:
+            raise ValidationError({"password1": exc.messages}) from None
+
+
+class VettingNoteCreateView(StaffRequiredMixin, OfficerActionView):
+    form_class = VettingNoteForm
+    template_name = "officers/vetting_note_form.html"
+    heading = "添加考察记录"
+    success_message = "考察记录已保存"
+
+    def act(self, data):
+        services.vetting_note_add(officer=self.get_officer(), author=self.request.user, **data)

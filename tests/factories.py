@@ -1,0 +1,86 @@
+import factory
+from factory.django import DjangoModelFactory
+
+from officers import rules
+from officers.models import County, Enterprise, Officer, Township, User
+
+PASSWORD = "Test-pass-2026"
+
+
+class CountyFactory(DjangoModelFactory):
+    class Meta:
+        model = County
+        django_get_or_create = ("code",)
+
+    code = factory.Sequence(lambda n: f"{320900 + n:06d}")
+    name = factory.Sequence(lambda n: f"测试县{n}")
+    city = "盐城市"
+    province = "江苏省"
+
+
+class TownshipFactory(DjangoModelFactory):
+    class Meta:
+        model = Township
+        django_get_or_create = ("county", "name")
+
+    county = factory.SubFactory(CountyFactory)
+    name = factory.Sequence(lambda n: f"测试镇{n}")
+    sort_key = factory.LazyAttribute(lambda t: rules.pinyin_key(t.name))
+
+
+def _credit_code(n):
+    first17 = f"91320922MA{n:07d}"
+    return first17 + rules.credit_code_check_char(first17)
+
+
+class EnterpriseFactory(DjangoModelFactory):
+    class Meta:
+        model = Enterprise
+
+    name = factory.Sequence(lambda n: f"测试企业{n}有限公司")
+    credit_code = factory.Sequence(lambda n: _credit_code(n + 5000))
+    county = factory.SubFactory(CountyFactory)
+    staff_count = 200
+
+
+class UserFactory(DjangoModelFactory):
+    class Meta:
+        model = User
+        django_get_or_create = ("username",)
+
+    username = factory.Sequence(lambda n: f"139{n:08d}")
+    full_name = factory.Sequence(lambda n: f"工作人员{n}")
+    role = User.Role.REVIEWER
+    county = factory.SubFactory(CountyFactory)
+    password = factory.django.Password(PASSWORD)
+
+
+class ReviewerFactory(UserFactory):
+    role = User.Role.REVIEWER
+
+
+class AdminFactory(UserFactory):
+    role = User.Role.ADMIN
+    is_staff = True
+
+
+class OfficerFactory(DjangoModelFactory):
+    """Officers are made through the service, so they get their account and history as in real use."""
+
+    class Meta:
+        model = Officer
+
+    name = factory.Sequence(lambda n: f"信息员{n}")
+    phone = factory.Sequence(lambda n: f"137{n:08d}")
+    county = factory.SubFactory(CountyFactory)
+    category = Officer.Category.FRONTLINE
+    status = Officer.Status.ACTIVE
+
+    @classmethod
+    def _create(cls, model_class, *args, password=PASSWORD, **kwargs):
+        from officers.services import officer_save, officer_set_password
+
+        officer = officer_save(officer=model_class(*args, **kwargs))
+        if password:
+            officer_set_password(officer=officer, password=password, actor=None)
+        return officer

@@ -1,0 +1,77 @@
+import pytest
+
+from officers import rules
+
+
+@pytest.mark.parametrize(
+    ("phone", "valid"),
+    [
+        ("13815110001", True),
+        ("19912345678", True),
+        ("12815110001", False),  # second digit must be 3-9
+        ("1381511000", False),  # 10 digits
+        ("138151100011", False),  # 12 digits
+        ("23815110001", False),
+        ("138-1511-0001", False),
+        ("", False),
+        ("1381511000a", False),
+    ],
+)
+def test_phone_validity(phone, valid):
+    assert rules.is_valid_phone(phone) is valid
+
+
+@pytest.mark.parametrize(
+    ("code", "problem"),
+    [
+        ("91320922MA1MX0001D", None),
+        ("91320922MA1MX0002G", None),
+        ("91350100M000100Y43", None),  # a real published code
+        ("91320922MA1MX0001E", "统一社会信用代码校验位不正确，请核对"),
+        ("91320922MA1MX0001", "统一社会信用代码应为18位"),
+        ("91320922MA1MX0001DD", "统一社会信用代码应为18位"),
+        ("91320922MA1MXO001D", "统一社会信用代码含有不允许的字符（不使用 I、O、Z、S、V，字母须大写）"),
+        ("91320922ma1mx0001d", "统一社会信用代码含有不允许的字符（不使用 I、O、Z、S、V，字母须大写）"),
+    ],
+)
+def test_credit_code(code, problem):
+    assert rules.credit_code_problem(code) == problem
+
+
+@pytest.mark.parametrize(
+    ("staff", "large"), [(None, False), (0, False), (4999, False), (5000, True), (12000, True)]
+)
+def test_large_enterprise_threshold(staff, large):
+    assert rules.is_large_enterprise(staff) is large
+
+
+@pytest.mark.parametrize(
+    ("phone", "masked"), [("13815110001", "138****0001"), ("1381511", "1381511"), ("", "")]
+)
+def test_mask_phone(phone, masked):
+    assert rules.mask_phone(phone) == masked
+
+
+@pytest.mark.parametrize(
+    ("from_status", "to_status", "allowed"),
+    [
+        ("candidate", "active", True),
+        ("candidate", "dismissed", True),
+        ("candidate", "suspended", False),
+        ("active", "suspended", True),
+        ("active", "dismissed", True),
+        ("active", "candidate", False),
+        ("active", "active", False),
+        ("suspended", "active", True),
+        ("suspended", "dismissed", True),
+        ("dismissed", "active", False),
+        ("dismissed", "suspended", False),
+    ],
+)
+def test_status_moves(from_status, to_status, allowed):
+    assert rules.status_move_allowed(from_status, to_status) is allowed
+
+
+def test_pinyin_key_orders_names_as_ledgers_do():
+    names = ["王建国", "李秀英", "陈志强", "刘洋", "安然"]
+    assert sorted(names, key=rules.pinyin_key) == ["安然", "陈志强", "李秀英", "刘洋", "王建国"]
