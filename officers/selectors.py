@@ -1,8 +1,8 @@
 """Reads of the registry: scoped through ``visible_to``, with their related rows in one query."""
 
-from django.db.models import Count, Q
+from django.db.models import Count, Prefetch, Q
 
-from .models import Officer
+from .models import Officer, OfficerStatusChange, VettingNote
 
 
 def officer_list(*, user):
@@ -14,7 +14,10 @@ def officer_detail(*, user, pk):
     return (
         Officer.objects.visible_to(user)
         .select_related("county", "township", "employer", "user")
-        .prefetch_related("status_changes__changed_by", "vetting_notes__author")
+        .prefetch_related(
+            Prefetch("status_changes", queryset=OfficerStatusChange.objects.select_related("changed_by")),
+            Prefetch("vetting_notes", queryset=VettingNote.objects.select_related("author")),
+        )
         .get(pk=pk)
     )
 

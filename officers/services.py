@@ -79,7 +79,11 @@ def phone_account_problem(*, phone: str, officer: Officer) -> str | None:
     holder = User.objects.filter(username=phone).exclude(pk=officer.user_id).first()
     if holder is None:
         return None
-    if holder.role != User.Role.OFFICER or holder.is_superuser or hasattr(holder, "officer") or officer.user_id:
+    if holder.role != User.Role.OFFICER or holder.is_superuser:
+        return "该手机号已被工作人员账号使用"
+    if hasattr(holder, "officer"):
+        return "该手机号已登记为其他信息员"
+    if officer.user_id:
         return "该手机号已被其他账号使用"
     return None
 

@@ -137,13 +137,13 @@ class TestOfficerSave:
         OfficerFactory(county=county, phone="13815110001")
         with pytest.raises(ValidationError) as exc:
             services.officer_save(officer=Officer(name="乙", phone="13815110001", county=county, category="frontline"))
-        assert "该手机号已登记为其他信息员" in exc.value.message_dict["phone"]
+        assert exc.value.message_dict["phone"] == ["该手机号已登记为其他信息员"]
 
     def test_staff_phone_is_refused(self, county):
         AdminFactory(county=county, username="13900000001")
         with pytest.raises(ValidationError) as exc:
             services.officer_save(officer=Officer(name="乙", phone="13900000001", county=county, category="frontline"))
-        assert exc.value.message_dict == {"phone": ["该手机号已被其他账号使用"]}
+        assert exc.value.message_dict == {"phone": ["该手机号已被工作人员账号使用"]}
 
     def test_phone_change_renames_login(self, county):
         officer = OfficerFactory(county=county, phone="13815110001")

@@ -1,0 +1,54 @@
+import os
+
+import pytest
+
+# Playwright's sync API keeps an event loop running in this thread, and the test body and the
+# database fixtures (set-up and flush) still use the ORM from it. Set for the whole session, as
+# fixtures run outside any one test's monkeypatch.
+os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
+
+PHONE_VIEWPORT = {"width": 375, "height": 812}
+
+
+def pytest_collection_modifyitems(config, items):
+    for item in items:
+        if "tests/browser/" in str(item.fspath):
+            item.add_marker(pytest.mark.browser)
+
+
+@pytest.fixture(scope="session")
+def browser_type_launch_args(browser_type_launch_args):
+    # `playwright install` cannot download here: drive Debian's Chromium.
+    return {
+        **browser_type_launch_args,
+        "executable_path": "/usr/bin/chromium",
+        "args": [
+            "--headless",
+            "--no-sandbox",
+            "--disable-gpu",
+            "--disable-background-networking",
+            "--disable-component-update",
+            "--disable-sync",
+        ],
+    }
+
+
+@pytest.fixture(scope="session")
+def browser_context_args(browser_context_args):
+    return {**browser_context_args, "locale": "zh-CN", "timezone_id": "Asia/Shanghai"}
+
+
+@pytest.fixture
+def phone_page(browser, live_server):
+    """A phone-sized page that fails the test if the portal asks for anything off this server."""
+    context = browser.new_context(viewport=PHONE_VIEWPORT, is_mobile=True, has_touch=True, locale="zh-CN")
+    page = context.new_page()
+    page.external_requests = []
+    page.on(
+        "request",
+        lambda request: None
+        if request.url.startswith(live_server.url) or request.url.startswith("data:")
+        else page.external_requests.append(request.url),
+    )
+    yield page
+    context.close()

@@ -1,0 +1,73 @@
+import io
+
+import pytest
+from django.core.management import CommandError, call_command
+
+from officers import demo
+from officers.models import County, Enterprise, Officer, Township, User
+
+pytestmark = pytest.mark.django_db
+
+
+def run(*args):
+    out = io.StringIO()
+    call_command(*args, stdout=out)
+    return out.getvalue().strip()
+
+
+def test_create_county_then_again_changes_nothing():
+    out = run("create_county", "--code", "320922", "--name", "滨海县", "--townships", "东坎街道,坎北街道，五汛镇")
+    assert out == "已保存：滨海县（320922），镇区街道 3 个"
+    assert run("create_county", "--code", "320922", "--name", "滨海县", "--townships", "东坎街道,坎北街道,五汛镇") == (
+        "未变化：滨海县（320922），镇区街道 3 个"
+    )
+    assert sorted(Township.objects.values_list("name", flat=True)) == ["东坎街道", "五汛镇", "坎北街道"]
+
+
+def test_create_county_bad_code():
+    with pytest.raises(CommandError) as exc:
+        run("create_county", "--code", "3209", "--name", "滨海县")
+    assert str(exc.value) == "县区代码应为6位数字行政区划代码"
+    assert County.objects.count() == 0
+
+
+def test_create_staff_creates_then_updates(county):
+    args = ["create_staff", "--phone", "13900000001", "--name", "周管理", "--county", "320922", "--role", "admin"]
+    assert run(*args, "--password", "Binhai@2026") == "已创建：周管理（13900000001，系统管理员，滨海县）"
+    assert run(*args, "--password", "Binhai@2027") == "已更新：周管理（13900000001，系统管理员，滨海县）"
+    user = User.objects.get(username="13900000001")
+    assert user.check_password("Binhai@2027") and user.is_staff
+
+
+def test_create_staff_unknown_county():
+    with pytest.raises(CommandError) as exc:
+        run("create_staff", "--phone", "13900000001", "--name", "x", "--county", "320922", "--role", "reviewer",
+            "--password", "Binhai@2026")
+    assert str(exc.value) == "县区代码 320922 不存在，请先用 create_county 创建"
+
+
+def test_seed_demo_builds_the_demo_county_once():
+    out = run("seed_demo")
+    assert "演示数据就绪：滨海县（320922），本次新增信息员 150 名。" in out
+    assert f"系统管理员   {demo.ADMIN_PHONE} / {demo.DEMO_PASSWORD}" in out
+    county = County.objects.get(code="320922")
+    assert county.townships.filter(name="东坎街道").exists()
+    officers = Officer.objects.filter(county=county)
+    assert officers.count() == 150
+    assert set(officers.values_list("category", flat=True)) == set(Officer.Category.values)
+    new_form = officers.filter(category="new_form")
+    assert new_form.count() == 12
+    assert set(new_form.values_list("key_group", flat=True)) == set(Officer.KeyGroup.values)
+    assert Enterprise.objects.large().filter(is_foreign_funded=True).exists()
+    assert Enterprise.objects.large().filter(is_foreign_funded=False).exists()
+    assert Enterprise.objects.filter(is_foreign_funded=True, staff_count__lt=5000).exists()
+    counts = (Officer.objects.count(), Enterprise.objects.count(), User.objects.count(), Township.objects.count())
+
+    assert "本次新增信息员 0 名" in run("seed_demo")
+    assert (Officer.objects.count(), Enterprise.objects.count(), User.objects.count(), Township.objects.count()) == counts
+
+
+def test_demo_logins_work(client):
+    run("seed_demo")
+    for phone in (demo.ADMIN_PHONE, demo.REVIEWER_PHONE, demo.OFFICER_PHONE):
+        assert client.login(username=phone, password=demo.DEMO_PASSWORD), phone

@@ -1,0 +1,50 @@
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parents[2]
+
+
+def run_check(env_overrides, *args):
+    env = {k: v for k, v in os.environ.items() if k not in ("SECRET_KEY", "ALLOWED_HOSTS", "DATABASE_URL", "DJANGO_ALLOW_ASYNC_UNSAFE")}
+    env.update({"DJANGO_SETTINGS_MODULE": "unionportal.settings.production"} | env_overrides)
+    return subprocess.run(
+        [sys.executable, "manage.py", "check", *args], cwd=ROOT, env=env, capture_output=True, text=True, timeout=120
+    )
+
+
+def test_production_refuses_to_start_without_secret_key():
+    result = run_check({"ALLOWED_HOSTS": "portal.example.org", "DATABASE_URL": "sqlite:////tmp/x.sqlite3"})
+    assert result.returncode != 0
+    assert "Set the SECRET_KEY environment variable" in result.stderr
+
+
+def test_production_refuses_to_start_without_database_url():
+    result = run_check({"SECRET_KEY": "x" * 60, "ALLOWED_HOSTS": "portal.example.org"})
+    assert result.returncode != 0
+    assert "Set the DATABASE_URL environment variable" in result.stderr
+
+
+def test_production_settings_pass_deploy_check():
+    result = run_check(
+        {
+            "SECRET_KEY": "k3#v9!q" * 10,
+            "ALLOWED_HOSTS": "portal.example.org",
+            "DATABASE_URL": "sqlite:////tmp/unionportal-deploy-check.sqlite3",
+        },
+        "--deploy",
+        "--fail-level",
+        "WARNING",
+    )
+    assert result.returncode == 0, result.stdout + result.stderr
+    assert "System check identified no issues" in result.stdout
+
+
+def test_docker_compose_file_is_valid():
+    result = subprocess.run(
+        [str(Path(sys.executable).parent / "check-jsonschema"), "--builtin-schema", "vendor.compose-spec",
+         "docker-compose.yml"],
+        cwd=ROOT, capture_output=True, text=True, timeout=120,
+    )
+    assert result.returncode == 0, result.stdout + result.stderr
