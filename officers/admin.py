@@ -25,7 +25,9 @@ class UserAdmin(DjangoUserAdmin):
         ("角色与权限", {"fields": ("role", "county", "is_active", "is_staff", "is_superuser")}),
         ("时间", {"fields": ("last_login", "date_joined")}),
     )
-    add_fieldsets = ((None, {"classes": ("wide",), "fields": ("username", "full_name", "role", "county", "password1", "password2")}),)
+    add_fieldsets = (
+        (None, {"classes": ("wide",), "fields": ("username", "full_name", "role", "county", "password1", "password2")}),
+    )
 
     def has_module_permission(self, request):
         return request.user.is_superuser
@@ -65,7 +67,16 @@ class CountyAdmin(ScopedAdminMixin, admin.ModelAdmin):
 
 @admin.register(Enterprise)
 class EnterpriseAdmin(ScopedAdminMixin, admin.ModelAdmin):
-    list_display = ("name", "credit_code", "county", "township", "staff_count", "large", "is_foreign_funded", "industry")
+    list_display = (
+        "name",
+        "credit_code",
+        "county",
+        "township",
+        "staff_count",
+        "large",
+        "is_foreign_funded",
+        "industry",
+    )
     list_filter = ("is_foreign_funded", "county", "industry")
     search_fields = ("name", "credit_code")
     list_select_related = ("county", "township")
@@ -108,7 +119,17 @@ class OfficerAdmin(ScopedAdminMixin, ImportExportModelAdmin):
     resource_classes = [OfficerLedgerResource]
     import_formats = LEDGER_FORMATS
     export_formats = [base_formats.CSV, base_formats.XLSX]
-    list_display = ("name", "phone", "county", "township", "employer", "category", "key_group", "status", "appointed_on")
+    list_display = (
+        "name",
+        "phone",
+        "county",
+        "township",
+        "employer",
+        "category",
+        "key_group",
+        "status",
+        "appointed_on",
+    )
     list_filter = ("status", "category", "key_group", "township")
     search_fields = ("name", "phone", "employer__name")
     list_select_related = ("county", "township", "employer")
@@ -116,7 +137,10 @@ class OfficerAdmin(ScopedAdminMixin, ImportExportModelAdmin):
     inlines = [StatusChangeInline, VettingNoteInline]
     fieldsets = (
         (None, {"fields": ("name", "phone", "gender", "county", "township", "employer")}),
-        ("选聘", {"fields": ("category", "key_group", "recommended_by", "vetted_by", "appointed_on", "status", "user")}),
+        (
+            "选聘",
+            {"fields": ("category", "key_group", "recommended_by", "vetted_by", "appointed_on", "status", "user")},
+        ),
     )
 
     def get_changeform_initial_data(self, request):

@@ -16,8 +16,20 @@ REVIEWER_PHONE = "13900000002"
 OFFICER_PHONE = "13700000001"
 
 TOWNSHIPS = [
-    "东坎街道", "坎北街道", "坎南街道", "五汛镇", "八巨镇", "八滩镇", "滨淮镇",
-    "天场镇", "陈涛镇", "蔡桥镇", "正红镇", "通榆镇", "界牌镇", "滨海港镇",
+    "东坎街道",
+    "坎北街道",
+    "坎南街道",
+    "五汛镇",
+    "八巨镇",
+    "八滩镇",
+    "滨淮镇",
+    "天场镇",
+    "陈涛镇",
+    "蔡桥镇",
+    "正红镇",
+    "通榆镇",
+    "界牌镇",
+    "滨海港镇",
 ]
 
 # (name, staff count, foreign-funded, industry)
@@ -54,7 +66,11 @@ ENTERPRISES = [
     ("滨海县货运司机之家", 60, False, "道路运输"),
 ]
 
-SURNAMES = "王李张刘陈杨黄赵吴周徐孙马朱胡郭何高林罗郑梁谢宋唐许韩冯邓曹彭曾肖田董袁潘于蒋蔡余杜叶程苏魏吕丁任沈姚卢姜崔钟谭陆汪范金石廖贾夏韦付方白邹孟熊秦邱江尹薛闫段雷侯龙史陶黎贺顾毛郝龚邵万钱严覃武戴莫孔向汤"
+SURNAMES = (
+    "王李张刘陈杨黄赵吴周徐孙马朱胡郭何高林罗郑梁谢宋唐许韩冯邓曹彭曾肖田董袁潘于蒋蔡"
+    "余杜叶程苏魏吕丁任沈姚卢姜崔钟谭陆汪范金石廖贾夏韦付方白邹孟熊秦邱江尹薛闫段雷侯"
+    "龙史陶黎贺顾毛郝龚邵万钱严覃武戴莫孔向汤"
+)
 GIVEN = "建国秀英志强洋伟芳娜敏静丽强磊军勇艳杰娟涛明超秀兰霞平刚桂英华玉兰红梅海燕建华文静春梅晓东"
 
 RECOMMENDERS = {
@@ -105,7 +121,9 @@ def seed_demo() -> dict:
             enterprise.save(update_fields=["staff_count", "is_foreign_funded", "industry"])
         enterprises.append(enterprise)
 
-    admin, _ = staff_upsert(phone=ADMIN_PHONE, name="周管理", county_code=COUNTY_CODE, role="admin", password=DEMO_PASSWORD)
+    admin, _ = staff_upsert(
+        phone=ADMIN_PHONE, name="周管理", county_code=COUNTY_CODE, role="admin", password=DEMO_PASSWORD
+    )
     staff_upsert(phone=REVIEWER_PHONE, name="陈审核", county_code=COUNTY_CODE, role="reviewer", password=DEMO_PASSWORD)
 
     specs = []

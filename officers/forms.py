@@ -1,8 +1,8 @@
 from django import forms
 from django.contrib.auth.password_validation import password_validators_help_text_html
 
-from .rules import credit_code_problem
 from .models import County, Enterprise, Officer, Township, VettingNote
+from .rules import credit_code_problem
 from .services import phone_account_problem
 
 
@@ -48,7 +48,9 @@ class OfficerForm(forms.ModelForm):
             del self.fields["status"]
         else:
             self.fields["status"].choices = [
-                (v, label) for v, label in Officer.Status.choices if v in (Officer.Status.CANDIDATE, Officer.Status.ACTIVE)
+                (v, label)
+                for v, label in Officer.Status.choices
+                if v in (Officer.Status.CANDIDATE, Officer.Status.ACTIVE)
             ]
 
     def clean_phone(self):
@@ -84,7 +86,9 @@ class OfficerStatusForm(forms.Form):
 
 class OfficerPasswordForm(forms.Form):
     password1 = forms.CharField(
-        label="新密码", strip=False, widget=forms.PasswordInput(attrs={"autocomplete": "new-password"}),
+        label="新密码",
+        strip=False,
+        widget=forms.PasswordInput(attrs={"autocomplete": "new-password"}),
         help_text=password_validators_help_text_html(),
     )
     password2 = forms.CharField(

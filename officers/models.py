@@ -121,9 +121,7 @@ class EnterpriseQuerySet(models.QuerySet):
 
 class Enterprise(models.Model):
     name = models.CharField("单位名称", max_length=100)
-    credit_code = models.CharField(
-        "统一社会信用代码", max_length=18, blank=True, validators=[validate_credit_code]
-    )
+    credit_code = models.CharField("统一社会信用代码", max_length=18, blank=True, validators=[validate_credit_code])
     county = models.ForeignKey(County, on_delete=models.PROTECT, related_name="enterprises", verbose_name="县区")
     township = models.ForeignKey(
         Township, on_delete=models.SET_NULL, null=True, blank=True, related_name="+", verbose_name="镇区街道"
@@ -236,8 +234,13 @@ class Officer(models.Model):
             models.CheckConstraint(
                 condition=Q(
                     category__in=[
-                        "union_committee", "law_supervisor", "mediator", "frontline",
-                        "team_leader", "union_cadre", "new_form",
+                        "union_committee",
+                        "law_supervisor",
+                        "mediator",
+                        "frontline",
+                        "team_leader",
+                        "union_cadre",
+                        "new_form",
                     ]
                 ),
                 name="officer_category_valid",
@@ -317,9 +320,7 @@ class VettingNote(models.Model):
     kind = models.CharField("方式", max_length=16, choices=Kind.choices, default=Kind.TALK)
     happened_on = models.DateField("日期", default=timezone.localdate)
     content = models.TextField("考察情况")
-    author = models.ForeignKey(
-        User, on_delete=models.SET_NULL, null=True, related_name="+", verbose_name="记录人"
-    )
+    author = models.ForeignKey(User, on_delete=models.SET_NULL, null=True, related_name="+", verbose_name="记录人")
     created_at = models.DateTimeField("记录时间", default=timezone.now, editable=False)
 
     objects = VettingNoteQuerySet.as_manager()
@@ -330,4 +331,3 @@ class VettingNote(models.Model):
 
     def __str__(self):
         return f"{self.officer.name} {self.get_kind_display()} {self.happened_on}"
-

@@ -46,4 +46,3 @@ def apply_scope(qs: QuerySet, user, *, county: str, owner: str | None = None) ->
     if scope.user_id is not None and owner is not None:
         return qs.filter(**{owner: scope.user_id})
     return qs.none()
-

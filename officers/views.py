@@ -167,7 +167,9 @@ class OfficerPasswordView(AdminRequiredMixin, OfficerActionView):
 
     def act(self, data):
         try:
-            services.officer_set_password(officer=self.get_officer(), password=data["password1"], actor=self.request.user)
+            services.officer_set_password(
+                officer=self.get_officer(), password=data["password1"], actor=self.request.user
+            )
         except ValidationError as exc:
             raise ValidationError({"password1": exc.messages}) from None
 

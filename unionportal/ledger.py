@@ -280,9 +280,7 @@ def run_import_command(command, resource, path: str, *, dry_run: bool) -> None:
         bad_rows = len(result.invalid_rows) + len(result.error_rows)
         raise CommandError(f"导入失败：{bad_rows} 行有错误，未写入任何数据。请改正后重新导入。")
     totals = result.totals
-    summary = (
-        f"新增 {totals['new']} 条，更新 {totals['update']} 条，未变化 {totals['skip']} 条（共 {len(dataset)} 行）"
-    )
+    summary = f"新增 {totals['new']} 条，更新 {totals['update']} 条，未变化 {totals['skip']} 条（共 {len(dataset)} 行）"
     if dry_run:
         command.stdout.write(f"试运行，未写入任何数据：将{summary}。")
     else:

@@ -29,7 +29,7 @@ def permission_denied(request, exception=None):
 
 def server_error(request):
     # Deliberately no context processors or database work: this page must render when things fail.
-    from django.template import loader
     from django.http import HttpResponseServerError
+    from django.template import loader
 
     return HttpResponseServerError(loader.get_template("500.html").render())

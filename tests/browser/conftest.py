@@ -46,9 +46,11 @@ def phone_page(browser, live_server):
     page.external_requests = []
     page.on(
         "request",
-        lambda request: None
-        if request.url.startswith(live_server.url) or request.url.startswith("data:")
-        else page.external_requests.append(request.url),
+        lambda request: (
+            None
+            if request.url.startswith(live_server.url) or request.url.startswith("data:")
+            else page.external_requests.append(request.url)
+        ),
     )
     yield page
     context.close()

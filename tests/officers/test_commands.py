@@ -41,8 +41,19 @@ def test_create_staff_creates_then_updates(county):
 
 def test_create_staff_unknown_county():
     with pytest.raises(CommandError) as exc:
-        run("create_staff", "--phone", "13900000001", "--name", "x", "--county", "320922", "--role", "reviewer",
-            "--password", "Binhai@2026")
+        run(
+            "create_staff",
+            "--phone",
+            "13900000001",
+            "--name",
+            "x",
+            "--county",
+            "320922",
+            "--role",
+            "reviewer",
+            "--password",
+            "Binhai@2026",
+        )
     assert str(exc.value) == "县区代码 320922 不存在，请先用 create_county 创建"
 
 
@@ -64,7 +75,12 @@ def test_seed_demo_builds_the_demo_county_once():
     counts = (Officer.objects.count(), Enterprise.objects.count(), User.objects.count(), Township.objects.count())
 
     assert "本次新增信息员 0 名" in run("seed_demo")
-    assert (Officer.objects.count(), Enterprise.objects.count(), User.objects.count(), Township.objects.count()) == counts
+    assert (
+        Officer.objects.count(),
+        Enterprise.objects.count(),
+        User.objects.count(),
+        Township.objects.count(),
+    ) == counts
 
 
 def test_demo_logins_work(client):

@@ -13,7 +13,9 @@ from officers.services import county_upsert
 from tests.factories import AdminFactory
 
 SAMPLES = Path(__file__).resolve().parents[3] / "shared" / "spec" / "samples"
-HEADER = "姓名,手机号,性别,县区代码,镇区街道,工作单位,统一社会信用代码,人员类别,重点群体,推荐单位,把关单位,状态,聘任日期"
+HEADER = (
+    "姓名,手机号,性别,县区代码,镇区街道,工作单位,统一社会信用代码,人员类别,重点群体,推荐单位,把关单位,状态,聘任日期"
+)
 
 
 @pytest.fixture
@@ -39,18 +41,34 @@ def test_sample_ledger_imports(binhai):
     assert out == "导入完成：新增 6 条，更新 0 条，未变化 0 条（共 6 行）。"
     wang = Officer.objects.select_related("township", "employer", "user").get(phone="13815110001")
     assert (wang.name, wang.gender, wang.township.name, wang.category, wang.status, wang.appointed_on) == (
-        "王建国", "M", "东坎街道", "union_committee", "active", date(2024, 3, 1)
+        "王建国",
+        "M",
+        "东坎街道",
+        "union_committee",
+        "active",
+        date(2024, 3, 1),
     )
     assert (wang.employer.name, wang.employer.credit_code, wang.employer.county) == (
-        "滨海华强纺织有限公司", "91320922MA1MX0001D", binhai
+        "滨海华强纺织有限公司",
+        "91320922MA1MX0001D",
+        binhai,
     )
     assert wang.user.username == "13815110001" and wang.user.is_active
     liu = Officer.objects.get(phone="13815110004")
     assert (liu.category, liu.key_group, liu.recommended_by, liu.vetted_by, liu.employer) == (
-        "new_form", "courier", "县快递行业协会", "县交通运输行业工会联合会", None
+        "new_form",
+        "courier",
+        "县快递行业协会",
+        "县交通运输行业工会联合会",
+        None,
     )
     sun = Officer.objects.select_related("user").get(phone="13815110006")
-    assert (sun.status, sun.key_group, sun.appointed_on, sun.user.is_active) == ("candidate", "truck_driver", None, False)
+    assert (sun.status, sun.key_group, sun.appointed_on, sun.user.is_active) == (
+        "candidate",
+        "truck_driver",
+        None,
+        False,
+    )
     # Two officers of 华强纺织 share one enterprise row.
     assert Enterprise.objects.count() == 2
     assert set(OfficerStatusChange.objects.values_list("reason", flat=True)) == {"台账导入"}
@@ -58,10 +76,20 @@ def test_sample_ledger_imports(binhai):
 
 def test_reimport_changes_nothing(binhai):
     run(SAMPLES / "officers.csv")
-    before = (Officer.objects.count(), Enterprise.objects.count(), User.objects.count(), OfficerStatusChange.objects.count())
+    before = (
+        Officer.objects.count(),
+        Enterprise.objects.count(),
+        User.objects.count(),
+        OfficerStatusChange.objects.count(),
+    )
     out, _ = run(SAMPLES / "officers.csv")
     assert out == "导入完成：新增 0 条，更新 0 条，未变化 6 条（共 6 行）。"
-    after = (Officer.objects.count(), Enterprise.objects.count(), User.objects.count(), OfficerStatusChange.objects.count())
+    after = (
+        Officer.objects.count(),
+        Enterprise.objects.count(),
+        User.objects.count(),
+        OfficerStatusChange.objects.count(),
+    )
     assert before == after == (6, 2, 6, 6)
 
 
@@ -73,9 +101,13 @@ def test_dry_run_writes_nothing(binhai):
 
 def test_changed_row_updates_and_records_status(binhai, tmp_path):
     run(SAMPLES / "officers.csv")
-    text = (SAMPLES / "officers.csv").read_text(encoding="utf-8").replace(
-        "刘洋,13815110004,男,320922,坎北街道,,,新就业形态劳动者,快递员,县快递行业协会,县交通运输行业工会联合会,在岗",
-        "刘洋,13815110004,男,320922,坎北街道,,,新就业形态劳动者,快递员,县快递行业协会,县交通运输行业工会联合会,停用",
+    text = (
+        (SAMPLES / "officers.csv")
+        .read_text(encoding="utf-8")
+        .replace(
+            "刘洋,13815110004,男,320922,坎北街道,,,新就业形态劳动者,快递员,县快递行业协会,县交通运输行业工会联合会,在岗",
+            "刘洋,13815110004,男,320922,坎北街道,,,新就业形态劳动者,快递员,县快递行业协会,县交通运输行业工会联合会,停用",
+        )
     )
     out, _ = run(write(tmp_path, text))
     assert out == "导入完成：新增 0 条，更新 1 条，未变化 5 条（共 6 行）。"
@@ -204,7 +236,12 @@ class TestAdminImportPage:
         response = client.post("/admin/officers/officer/process_import/", data)
         assert response.status_code == 302
         assert sorted(Officer.objects.values_list("phone", flat=True)) == [
-            "13815110001", "13815110002", "13815110003", "13815110004", "13815110005", "13815110006"
+            "13815110001",
+            "13815110002",
+            "13815110003",
+            "13815110004",
+            "13815110005",
+            "13815110006",
         ]
 
     def test_county_admin_cannot_import_into_another_county(self, binhai, other_county, client):

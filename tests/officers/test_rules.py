@@ -38,16 +38,12 @@ def test_credit_code(code, problem):
     assert rules.credit_code_problem(code) == problem
 
 
-@pytest.mark.parametrize(
-    ("staff", "large"), [(None, False), (0, False), (4999, False), (5000, True), (12000, True)]
-)
+@pytest.mark.parametrize(("staff", "large"), [(None, False), (0, False), (4999, False), (5000, True), (12000, True)])
 def test_large_enterprise_threshold(staff, large):
     assert rules.is_large_enterprise(staff) is large
 
 
-@pytest.mark.parametrize(
-    ("phone", "masked"), [("13815110001", "138****0001"), ("1381511", "1381511"), ("", "")]
-)
+@pytest.mark.parametrize(("phone", "masked"), [("13815110001", "138****0001"), ("1381511", "1381511"), ("", "")])
 def test_mask_phone(phone, masked):
     assert rules.mask_phone(phone) == masked
 

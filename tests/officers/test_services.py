@@ -41,12 +41,19 @@ class TestStaffUpsert:
         assert user.check_password("Binhai@2026")
 
     def test_reviewer_is_not_admin_site_staff_and_update_keeps_one_account(self, county):
-        services.staff_upsert(phone="13900000002", name="陈审核", county_code="320922", role="reviewer", password="Binhai@2026")
+        services.staff_upsert(
+            phone="13900000002", name="陈审核", county_code="320922", role="reviewer", password="Binhai@2026"
+        )
         user, created = services.staff_upsert(
             phone="13900000002", name="陈审核员", county_code="320922", role="reviewer", password="Other#pass99"
         )
         assert created is False
-        assert (user.full_name, user.is_staff, user.is_portal_staff, user.is_portal_admin) == ("陈审核员", False, True, False)
+        assert (user.full_name, user.is_staff, user.is_portal_staff, user.is_portal_admin) == (
+            "陈审核员",
+            False,
+            True,
+            False,
+        )
         assert User.objects.filter(username="13900000002").count() == 1
 
     @pytest.mark.parametrize(
@@ -59,7 +66,13 @@ class TestStaffUpsert:
         ],
     )
     def test_bad_input_is_refused_in_chinese(self, county, kwargs, message):
-        args = {"phone": "13900000009", "name": "某人", "county_code": "320922", "role": "reviewer", "password": "Binhai@2026"}
+        args = {
+            "phone": "13900000009",
+            "name": "某人",
+            "county_code": "320922",
+            "role": "reviewer",
+            "password": "Binhai@2026",
+        }
         with pytest.raises(ValidationError) as exc:
             services.staff_upsert(**(args | kwargs))
         assert message in exc.value.messages
@@ -68,7 +81,9 @@ class TestStaffUpsert:
     def test_officer_phone_cannot_become_staff(self, county):
         OfficerFactory(county=county, phone="13815110001")
         with pytest.raises(ValidationError) as exc:
-            services.staff_upsert(phone="13815110001", name="x", county_code="320922", role="admin", password="Binhai@2026")
+            services.staff_upsert(
+                phone="13815110001", name="x", county_code="320922", role="admin", password="Binhai@2026"
+            )
         assert exc.value.messages == ["该手机号已是信息员的登录账号，不能再用作工作人员账号"]
 
 
@@ -77,14 +92,21 @@ class TestOfficerSave:
     def test_new_officer_gets_inactive_until_active_account_and_history(self, county):
         admin = AdminFactory(county=county)
         officer = services.officer_save(
-            officer=Officer(name="王建国", phone="13815110001", county=county, category="frontline", status="candidate"),
+            officer=Officer(
+                name="王建国", phone="13815110001", county=county, category="frontline", status="candidate"
+            ),
             actor=admin,
         )
         user = officer.user
         assert (user.username, user.full_name, user.role, user.is_active) == ("13815110001", "王建国", "officer", False)
         assert not user.has_usable_password()
         change = officer.status_changes.get()
-        assert (change.from_status, change.to_status, change.changed_by, change.reason) == ("", "candidate", admin, "登记")
+        assert (change.from_status, change.to_status, change.changed_by, change.reason) == (
+            "",
+            "candidate",
+            admin,
+            "登记",
+        )
         assert officer.sort_key == "wang2 jian4 guo2"
 
     def test_status_change_records_history_and_opens_login(self, county):
@@ -95,7 +117,10 @@ class TestOfficerSave:
         assert officer.status == "active" and officer.user.is_active
         latest = officer.status_changes.first()
         assert (latest.from_status, latest.to_status, latest.changed_by, latest.reason) == (
-            "candidate", "active", admin, "考察合格"
+            "candidate",
+            "active",
+            admin,
+            "考察合格",
         )
         services.officer_change_status(officer=officer, to_status="dismissed", actor=admin, reason="本人辞职")
         officer.refresh_from_db()
@@ -129,7 +154,9 @@ class TestOfficerSave:
     def test_key_group_only_for_new_form_workers(self, county):
         with pytest.raises(ValidationError) as exc:
             services.officer_save(
-                officer=Officer(name="甲", phone="13815110001", county=county, category="frontline", key_group="courier")
+                officer=Officer(
+                    name="甲", phone="13815110001", county=county, category="frontline", key_group="courier"
+                )
             )
         assert exc.value.message_dict["key_group"] == ["只有人员类别为“新就业形态劳动者”的信息员才能选择重点群体"]
 
@@ -165,7 +192,9 @@ class TestOfficerSave:
 @pytest.mark.django_db
 class TestEnterpriseResolve:
     def test_matches_by_credit_code_then_by_name(self, county):
-        first = services.enterprise_resolve(county=county, name="滨海华强纺织有限公司", credit_code="91320922MA1MX0001D")
+        first = services.enterprise_resolve(
+            county=county, name="滨海华强纺织有限公司", credit_code="91320922MA1MX0001D"
+        )
         by_code = services.enterprise_resolve(county=county, name="华强纺织", credit_code="91320922MA1MX0001D")
         by_name = services.enterprise_resolve(county=county, name="滨海华强纺织有限公司")
         assert first.pk == by_code.pk == by_name.pk

@@ -89,7 +89,8 @@ class TestScoping:
         client.force_login(ReviewerFactory(county=other_county))
         assert client.get(reverse("officers:detail", args=[officer.pk])).status_code == 404
         response = client.post(
-            reverse("officers:note_create", args=[officer.pk]), {"kind": "talk", "happened_on": "2026-11-01", "content": "x"}
+            reverse("officers:note_create", args=[officer.pk]),
+            {"kind": "talk", "happened_on": "2026-11-01", "content": "x"},
         )
         assert response.status_code == 404
         assert VettingNote.objects.count() == 0
@@ -136,7 +137,9 @@ class TestScoping:
         response = client.get("/admin/officers/officer/")
         assert [o.name for o in response.context["cl"].result_list] == ["王建国"]
         foreign = Officer.objects.get(name="外县信息员")
-        assert client.get(f"/admin/officers/officer/{foreign.pk}/change/").status_code == 302  # "doesn't exist" redirect
+        assert (
+            client.get(f"/admin/officers/officer/{foreign.pk}/change/").status_code == 302
+        )  # "doesn't exist" redirect
         assert client.get("/admin/officers/user/").status_code == 403  # accounts are the superuser's
 
 
@@ -223,7 +226,9 @@ class TestForms:
 
     def test_admin_registers_officer_with_new_employer(self, client, admin_user, county):
         client.force_login(admin_user)
-        data = self._data(county, new_employer_name="滨海华强纺织有限公司", new_employer_credit_code="91320922ma1mx0001d")
+        data = self._data(
+            county, new_employer_name="滨海华强纺织有限公司", new_employer_credit_code="91320922ma1mx0001d"
+        )
         response = client.post(reverse("officers:create"), data)
         officer = Officer.objects.get(phone="13815110002")
         assert response.status_code == 302 and response["Location"] == reverse("officers:detail", args=[officer.pk])
@@ -236,14 +241,19 @@ class TestForms:
         [
             ({"phone": "1381511000"}, "phone", "手机号格式不正确：应为以1开头的11位大陆手机号（第二位3–9）"),
             ({"phone": "13815110001"}, "phone", "该手机号已登记为其他信息员"),
-            ({"new_employer_name": "某公司", "new_employer_credit_code": "91320922MA1MX0001E"}, "new_employer_credit_code",
-             "统一社会信用代码校验位不正确，请核对"),
+            (
+                {"new_employer_name": "某公司", "new_employer_credit_code": "91320922MA1MX0001E"},
+                "new_employer_credit_code",
+                "统一社会信用代码校验位不正确，请核对",
+            ),
             ({"key_group": "courier"}, "key_group", "只有人员类别为“新就业形态劳动者”的信息员才能选择重点群体"),
             ({"name": ""}, "name", "这个字段是必填项。"),
             ({"status": "dismissed"}, "status", "选择一个有效的选项。 dismissed 不在可用的选项中。"),
         ],
     )
-    def test_bad_input_is_explained_and_nothing_written(self, client, admin_user, county, officer, overrides, field, message):
+    def test_bad_input_is_explained_and_nothing_written(
+        self, client, admin_user, county, officer, overrides, field, message
+    ):
         client.force_login(admin_user)
         response = client.post(reverse("officers:create"), self._data(county, **overrides))
         assert response.status_code == 200

@@ -19,4 +19,7 @@ class Command(BaseCommand):
             user, created = staff_upsert(phone=phone, name=name, county_code=county, role=role, password=password)
         except ValidationError as exc:
             raise CommandError("；".join(exc.messages)) from None
-        self.stdout.write(f"{'已创建' if created else '已更新'}：{user.full_name}（{user.username}，{user.get_role_display()}，{user.county.name}）")
+        state = "已创建" if created else "已更新"
+        self.stdout.write(
+            f"{state}：{user.full_name}（{user.username}，{user.get_role_display()}，{user.county.name}）"
+        )
