@@ -147,7 +147,7 @@ def seed_demo() -> dict:
         officer = Officer(
             name=name,
             phone=phone,
-            gender=rng.choice(Officer.Gender.values),
+            gender=Officer.Gender.MALE if i == 1 else rng.choice(Officer.Gender.values),
             county=county,
             township=employer.township if employer and employer.township else rng.choice(townships),
             employer=employer,

@@ -35,6 +35,7 @@ class OfficerForm(forms.ModelForm):
 
     def __init__(self, *args, user, **kwargs):
         super().__init__(*args, **kwargs)
+        self.order_fields(["name", "phone", "gender", "county", "township", "employer", "new_employer_name"])
         counties = County.objects.visible_to(user)
         self.fields["county"].queryset = counties
         self.fields["township"].queryset = Township.objects.visible_to(user).select_related("county")

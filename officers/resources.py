@@ -75,6 +75,7 @@ class OfficerLedgerResource(LedgerResource):
 
     class Meta:
         model = Officer
+        name = "信息员台账"
         fields = (
             "name",
             "phone",

@@ -10,7 +10,7 @@ from django.core.management import CommandError, call_command
 
 from officers.models import Enterprise, Officer, OfficerStatusChange, User
 from officers.services import county_upsert
-from tests.factories import AdminFactory
+from tests.factories import AdminFactory, OfficerFactory
 
 SAMPLES = Path(__file__).resolve().parents[3] / "shared" / "spec" / "samples"
 HEADER = (
@@ -263,3 +263,38 @@ class TestAdminImportPage:
         response = self._upload(client, (SAMPLES / "officers.csv").read_text(encoding="utf-8"))
         assert response.status_code == 302 and "/admin/login/" in response["Location"]
         assert Officer.objects.count() == 0
+
+
+class TestAdminExport:
+    def test_export_is_the_ledger_format_scoped_and_escaped(self, binhai, other_county, client):
+        import csv
+
+        from officers.resources import COLUMNS, OfficerLedgerResource
+
+        run(SAMPLES / "officers.csv")
+        Officer.objects.filter(phone="13815110004").update(recommended_by='=HYPERLINK("http://x")', vetted_by="@SUM(1)")
+        OfficerFactory(county=other_county, name="外县信息员")
+        client.force_login(AdminFactory(county=binhai))
+        fields = {f"officerledgerresource_{name}": "on" for name in OfficerLedgerResource().get_export_order()}
+        response = client.post("/admin/officers/officer/export/", {"format": "0", "resource": "0", **fields})
+        assert response.status_code == 200
+        rows = list(csv.reader(io.StringIO(response.content.decode("utf-8-sig"))))
+        assert tuple(rows[0]) == COLUMNS
+        assert len(rows) == 7  # header + the county's 6 officers, none of the other county's
+        liu = next(r for r in rows if r[1] == "13815110004")
+        assert liu == [
+            "刘洋", "13815110004", "男", "320922", "坎北街道", "", "", "新就业形态劳动者", "快递员",
+            "'=HYPERLINK(\"http://x\")", "'@SUM(1)", "在岗", "2025-01-10",
+        ]  # fmt: skip
+
+    def test_exported_ledger_imports_back_unchanged(self, binhai, client, tmp_path):
+        run(SAMPLES / "officers.csv")
+        client.force_login(AdminFactory(county=binhai))
+        from officers.resources import OfficerLedgerResource
+
+        fields = {f"officerledgerresource_{name}": "on" for name in OfficerLedgerResource().get_export_order()}
+        response = client.post("/admin/officers/officer/export/", {"format": "1", "resource": "0", **fields})
+        path = tmp_path / "export.xlsx"
+        path.write_bytes(response.content)
+        out, _ = run(path)
+        assert out == "导入完成：新增 0 条，更新 0 条，未变化 6 条（共 6 行）。"
