@@ -26,3 +26,13 @@ class AdminRequiredMixin(RoleRequiredMixin):
 
     def test_func(self):
         return self.request.user.is_portal_admin
+
+
+class OfficerRequiredMixin(RoleRequiredMixin):
+    """Pages for officers themselves (their own reports)."""
+
+    permission_denied_message = "此页面供信息员本人使用"
+
+    def test_func(self):
+        user = self.request.user
+        return user.is_active and user.is_officer and hasattr(user, "officer")

@@ -33,7 +33,12 @@ class HomeView(LoginRequiredMixin, TemplateView):
         if user.is_portal_staff:
             context["overview"] = selectors.county_overview(user=user)
         else:
-            context["officer"] = selectors.officer_of_user(user=user)
+            officer = selectors.officer_of_user(user=user)
+            context["officer"] = officer
+            if officer is not None:
+                from reports.selectors import month_progress
+
+                context["progress"] = month_progress(officer=officer)
         return context
 
 

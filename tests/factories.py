@@ -1,4 +1,5 @@
 import factory
+from django.utils import timezone
 from factory.django import DjangoModelFactory
 
 from officers import rules
@@ -84,3 +85,31 @@ class OfficerFactory(DjangoModelFactory):
         if password:
             officer_set_password(officer=officer, password=password, actor=None)
         return officer
+
+
+class ReportFactory(DjangoModelFactory):
+    """A submitted report as stored; tests of the submission itself go through the service."""
+
+    class Meta:
+        model = "reports.Report"
+
+    officer = factory.SubFactory(OfficerFactory)
+    county = factory.LazyAttribute(lambda r: r.officer.county)
+    title = factory.Sequence(lambda n: f"信息{n}")
+    content = "某企业职工反映情况"
+    category = "wage_arrears"
+    urgency = "general"
+    status = "submitted"
+    grade = "pending"
+    occurred_at = factory.LazyFunction(timezone.now)
+    submitted_at = factory.LazyAttribute(lambda r: r.occurred_at)
+    on_time = True
+
+
+def image_bytes() -> bytes:
+    """A real (tiny) PNG."""
+    import base64
+
+    return base64.b64decode(
+        "iVBORw0KGgoAAAANSUhEUgAAAAEAAAABCAYAAAAfFcSJAAAADUlEQVR42mP8z8BQDwAEhQGAhKmMIQAAAABJRU5ErkJggg=="
+    )

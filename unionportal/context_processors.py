@@ -2,4 +2,11 @@ from django.conf import settings
 
 
 def portal(request):
-    return {"PORTAL_NAME": settings.PORTAL_NAME}
+    context = {"PORTAL_NAME": settings.PORTAL_NAME}
+    user = getattr(request, "user", None)
+    if user is not None and user.is_authenticated:
+        from reports.selectors import unread_notifications
+
+        # One small indexed count per page: the bell's number.
+        context["unread_notifications"] = unread_notifications(user=user)
+    return context

@@ -96,12 +96,26 @@ USE_TZ = True
 STATIC_URL = "static/"
 STATIC_ROOT = BASE_DIR / "var" / "staticfiles"
 STATICFILES_DIRS = [BASE_DIR / "static"]
+# Uploaded files live outside static/ and no URL serves them: attachments are streamed by views
+# that check who may see them.
+MEDIA_ROOT = Path(env("MEDIA_ROOT", default=str(BASE_DIR / "var" / "media")))
 STORAGES = {
     "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
     "staticfiles": {"BACKEND": "whitenoise.storage.CompressedManifestStaticFilesStorage"},
+    "attachments": {
+        "BACKEND": "django.core.files.storage.FileSystemStorage",
+        "OPTIONS": {"location": str(MEDIA_ROOT / "private"), "base_url": "/no-public-url/"},
+    },
 }
-# Uploaded files (report attachments later) live outside static/ and are never served by URL.
-MEDIA_ROOT = env.path("MEDIA_ROOT", default=BASE_DIR / "var" / "media")
+# Uploads: images (checked by content) and PDFs, at most this many bytes each and files per report.
+ATTACHMENT_MAX_BYTES = 10 * 1024 * 1024
+ATTACHMENTS_PER_REPORT = 5
+DATA_UPLOAD_MAX_MEMORY_SIZE = 5 * 1024 * 1024
+FILE_UPLOAD_MAX_MEMORY_SIZE = 2621440
+
+# The stipend rule's defaults (an admin sets the values per month from the stipends pages).
+STIPEND_DEFAULT_QUOTA = 1
+STIPEND_DEFAULT_AMOUNTS = {"qualified": 100, "good": 200, "excellent": 300}
 
 CRISPY_ALLOWED_TEMPLATE_PACKS = "bootstrap5"
 CRISPY_TEMPLATE_PACK = "bootstrap5"
@@ -112,7 +126,9 @@ DEFAULT_FROM_EMAIL = env("DEFAULT_FROM_EMAIL", default="unionportal@localhost")
 # Celery: the broker is Redis when REDIS_URL is set. Without it, kombu's filesystem transport
 # lets a real worker run beside `make run` with nothing else installed.
 CELERY_BROKER_URL = REDIS_URL or "filesystem://"
-CELERY_RESULT_BACKEND = REDIS_URL or f"file://{BASE_DIR / 'var' / 'celery' / 'results'}"
+# Tasks record their outcome in the database (outbox rows, reminder rows), not in a result backend.
+CELERY_RESULT_BACKEND = REDIS_URL or None
+CELERY_TASK_IGNORE_RESULT = True
 CELERY_BROKER_TRANSPORT_OPTIONS = (
     {}
     if REDIS_URL
@@ -123,6 +139,13 @@ CELERY_BROKER_TRANSPORT_OPTIONS = (
     }
 )
 CELERY_TIMEZONE = TIME_ZONE
+CELERY_TASK_ROUTES = {"reports.tasks.deliver_alert": {"queue": "alerts"}}
+CELERY_TASK_DEFAULT_QUEUE = "default"
+# Publishing must not hang a web request while the broker is down: the outbox sweep catches up.
+CELERY_TASK_PUBLISH_RETRY_POLICY = {"max_retries": 1, "interval_start": 0, "interval_step": 0.2, "interval_max": 0.2}
+CELERY_BEAT_SCHEDULE = {
+    "sweep-undelivered-alerts": {"task": "reports.tasks.sweep_alerts", "schedule": 30.0},
+}
 CELERY_TASK_ACKS_LATE = True
 CELERY_TASK_REJECT_ON_WORKER_LOST = True
 CELERY_TASK_TIME_LIMIT = 300
@@ -135,6 +158,7 @@ IMPORT_EXPORT_EXPORT_PERMISSION_CODE = "view"
 
 # Portal rules that an installation may tune.
 PORTAL_NAME = "工会劳动领域信息员工作平台"
+PORTAL_BASE_URL = env("PORTAL_BASE_URL", default="http://127.0.0.1:8000")  # links in emails
 
 LOGGING = {
     "version": 1,

@@ -1,15 +1,26 @@
 """The test suite: uses DATABASE_URL / REDIS_URL when set (CI), otherwise SQLite."""
 
+import tempfile
+from pathlib import Path
+
 from .base import *  # noqa: F403
 
 DEBUG = False
 PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
 EMAIL_BACKEND = "django.core.mail.backends.locmem.EmailBackend"
+MEDIA_ROOT = Path(tempfile.mkdtemp(prefix="unionportal-test-media-"))
 # The manifest storage 404s under live_server (see shared/notes/toolchain.md).
 STORAGES = {
     "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
     "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
+    "attachments": {
+        "BACKEND": "django.core.files.storage.FileSystemStorage",
+        "OPTIONS": {"location": str(MEDIA_ROOT / "private"), "base_url": "/no-public-url/"},
+    },
 }
+# Tasks run in the test process unless a test starts a real worker.
+CELERY_TASK_ALWAYS_EAGER = True
+CELERY_TASK_EAGER_PROPAGATES = True
 ALLOWED_HOSTS = ["*"]
 STATIC_ROOT = None
 WHITENOISE_USE_FINDERS = True

@@ -1,0 +1,53 @@
+from datetime import datetime, time, timedelta
+
+import django_filters
+from django import forms
+from django.db.models import Q
+
+from officers.models import Township
+
+from .models import Category, Grade, Report, Status, Urgency
+from .rules import BEIJING
+
+
+class ReviewQueueFilter(django_filters.FilterSet):
+    q = django_filters.CharFilter(label="搜索", method="search")
+    status = django_filters.ChoiceFilter(
+        label="状态",
+        choices=[(s.value, s.label) for s in Status if s not in (Status.DRAFT, Status.WITHDRAWN)],
+        empty_label="全部状态",
+    )
+    urgency = django_filters.ChoiceFilter(label="紧急程度", choices=Urgency.choices, empty_label="全部紧急程度")
+    category = django_filters.ChoiceFilter(label="信息类别", choices=Category.choices, empty_label="全部类别")
+    grade = django_filters.ChoiceFilter(label="审核结果", choices=Grade.choices, empty_label="全部审核结果")
+    township = django_filters.ModelChoiceFilter(
+        label="镇区街道", queryset=Township.objects.none(), empty_label="全部镇区"
+    )
+    on_time = django_filters.ChoiceFilter(
+        label="时效", choices=[("1", "按时"), ("0", "超时")], empty_label="全部时效", method="filter_on_time"
+    )
+    date_from = django_filters.DateFilter(
+        label="报送日期从", method="filter_from", widget=forms.DateInput(attrs={"type": "date"})
+    )
+    date_to = django_filters.DateFilter(label="至", method="filter_to", widget=forms.DateInput(attrs={"type": "date"}))
+
+    class Meta:
+        model = Report
+        fields = ["q", "status", "urgency", "category", "grade", "township", "on_time", "date_from", "date_to"]
+
+    def __init__(self, *args, user=None, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.filters["township"].queryset = Township.objects.visible_to(user)
+
+    def search(self, queryset, name, value):
+        value = value.strip()
+        return queryset.filter(Q(title__icontains=value) | Q(content__icontains=value)) if value else queryset
+
+    def filter_on_time(self, queryset, name, value):
+        return queryset.filter(on_time=(value == "1"))
+
+    def filter_from(self, queryset, name, value):
+        return queryset.filter(submitted_at__gte=datetime.combine(value, time.min, tzinfo=BEIJING))
+
+    def filter_to(self, queryset, name, value):
+        return queryset.filter(submitted_at__lt=datetime.combine(value + timedelta(days=1), time.min, tzinfo=BEIJING))

@@ -1,0 +1,106 @@
+"""Pure rules of reporting: timeliness, what an officer may still change, the stipend tier.
+No database access; tested by tables of cases."""
+
+from collections.abc import Iterable
+from dataclasses import dataclass
+from datetime import datetime, timedelta
+from zoneinfo import ZoneInfo
+
+BEIJING = ZoneInfo("Asia/Shanghai")
+DEFAULT_EMERGENCY_MINUTES = 60
+# A phone's clock may run a little fast: an event "in the future" by less than this is accepted.
+CLOCK_SKEW = timedelta(minutes=5)
+
+VALID_GRADES = frozenset({"qualified", "county_adopted", "above_adopted"})
+
+
+def beijing_date(moment: datetime):
+    return moment.astimezone(BEIJING).date()
+
+
+def is_on_time(*, urgency: str, occurred_at: datetime, submitted_at: datetime, emergency_minutes: int) -> bool:
+    """一般信息当日报，突发信息立即报.
+
+    A general item is on time when submitted on the same Beijing calendar day as it happened; an
+    emergency when submitted within ``emergency_minutes`` of the event.
+    """
+    if submitted_at < occurred_at:
+        return False
+    if urgency == "emergency":
+        return submitted_at - occurred_at <= timedelta(minutes=emergency_minutes)
+    return beijing_date(submitted_at) == beijing_date(occurred_at)
+
+
+def within_clock_skew(*, occurred_at: datetime | None, now: datetime) -> datetime | None:
+    """An event time a few minutes "in the future" is the phone's clock running fast: read it as now."""
+    if occurred_at is not None and now < occurred_at <= now + CLOCK_SKEW:
+        return now
+    return occurred_at
+
+
+def time_problems(*, occurred_at: datetime | None, submitted_at: datetime, now: datetime) -> dict[str, str]:
+    """Field errors for a report's times, in Chinese."""
+    problems = {}
+    if occurred_at is None:
+        problems["occurred_at"] = "请填写发生时间"
+    elif occurred_at > now + CLOCK_SKEW:
+        problems["occurred_at"] = "发生时间不能晚于当前时间"
+    elif submitted_at < occurred_at:
+        problems["occurred_at"] = "报送时间不能早于发生时间"
+    return problems
+
+
+def officer_may_edit(*, status: str, grade: str) -> bool:
+    """An officer may change a report until it is reviewed; a returned one until resubmitted."""
+    return status in ("draft", "returned") or (status == "submitted" and grade == "pending")
+
+
+def officer_may_withdraw(*, status: str, grade: str) -> bool:
+    return status in ("submitted", "returned") and grade == "pending"
+
+
+def staff_may_review(*, status: str) -> bool:
+    return status in ("submitted", "reviewed")
+
+
+# ---- the stipend rule (contract section 3) -------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Tier:
+    code: str
+    label: str
+
+
+UNQUALIFIED = Tier("unqualified", "不合格")
+QUALIFIED = Tier("qualified", "合格")
+GOOD = Tier("good", "良好")
+EXCELLENT = Tier("excellent", "优秀")
+TIERS = (UNQUALIFIED, QUALIFIED, GOOD, EXCELLENT)
+
+
+def stipend_tier(*, grades: Iterable[str], quota: int) -> Tier:
+    """One tier a month from the grades of the reports submitted in it, never a sum.
+
+    不合格 when fewer valid reports (合格 or adopted) than the quota; otherwise 优秀 when any was
+    adopted above the county, 良好 when any by the county union, else 合格.
+    """
+    valid = [g for g in grades if g in VALID_GRADES]
+    if len(valid) < quota:
+        return UNQUALIFIED
+    if "above_adopted" in valid:
+        return EXCELLENT
+    if "county_adopted" in valid:
+        return GOOD
+    return QUALIFIED
+
+
+def stipend_amount(tier: Tier, amounts: dict[str, int]) -> int:
+    return 0 if tier == UNQUALIFIED else int(amounts[tier.code])
+
+
+def month_bounds(year: int, month: int) -> tuple[datetime, datetime]:
+    """The Beijing calendar month as an aware [start, end) pair."""
+    start = datetime(year, month, 1, tzinfo=BEIJING)
+    end = datetime(year + (month == 12), month % 12 + 1, 1, tzinfo=BEIJING)
+    return start, end

@@ -1,0 +1,346 @@
+"""Writes of the reporting system: each with keyword arguments, one transaction and full_clean()."""
+
+import logging
+from datetime import timedelta
+
+from django.conf import settings
+from django.core.exceptions import ValidationError
+from django.core.mail import send_mail
+from django.db import transaction
+from django.db.models import F
+from django.urls import reverse
+from django.utils import timezone
+
+from officers.models import Officer, User
+
+from . import rules
+from .models import (
+    ADOPTED_GRADES,
+    AlertDelivery,
+    AuditEntry,
+    Grade,
+    Notification,
+    Report,
+    ReportAttachment,
+    ReviewEvent,
+    Status,
+    TimelinessRule,
+    Urgency,
+)
+from .uploads import check_uploads, clean_name
+
+logger = logging.getLogger(__name__)
+
+STALE_MESSAGE = "该信息在您打开后已被其他人审核或修改，请刷新页面查看最新结果后再操作。"
+EDITABLE_FIELDS = (
+    "title",
+    "content",
+    "category",
+    "urgency",
+    "occurred_at",
+    "township",
+    "enterprise",
+    "enterprise_name",
+    "workers_involved",
+    "amount_involved",
+)
+
+
+def emergency_minutes_for(county_id) -> int:
+    minutes = TimelinessRule.objects.filter(county_id=county_id).values_list("emergency_minutes", flat=True).first()
+    return minutes or rules.DEFAULT_EMERGENCY_MINUTES
+
+
+@transaction.atomic
+def report_save(
+    *, officer: Officer, data: dict, files=(), report: Report | None = None, submit: bool, now=None
+) -> Report:
+    """Create or change an officer's report; ``submit`` reports it (报送), otherwise it stays a draft.
+
+    An emergency report records its alerts in the same transaction (the outbox), so the officer's
+    report is stored even when the broker is down.
+    """
+    now = now or timezone.now()
+    if report is None:
+        report = Report(officer=officer, county=officer.county)
+    else:
+        report = Report.objects.select_for_update().get(pk=report.pk, officer=officer)
+        if not rules.officer_may_edit(status=report.status, grade=report.grade):
+            raise ValidationError("该信息已审核或已撤回，不能再修改")
+    for field in EDITABLE_FIELDS:
+        if field in data:
+            setattr(report, field, data[field])
+
+    report.occurred_at = rules.within_clock_skew(occurred_at=report.occurred_at, now=now)
+    errors = {}
+    if report.township_id and report.township.county_id != officer.county_id:
+        errors["township"] = "镇区街道不属于您所在县区"
+    if report.enterprise_id and report.enterprise.county_id != officer.county_id:
+        errors["enterprise"] = "所选企业不属于您所在县区"
+    if submit:
+        if not (report.content or "").strip():
+            errors["content"] = "请填写信息内容"
+        errors.update(rules.time_problems(occurred_at=report.occurred_at, submitted_at=now, now=now))
+    elif report.occurred_at and report.occurred_at > now:
+        errors["occurred_at"] = "发生时间不能晚于当前时间"
+    if errors:
+        raise ValidationError(errors)
+    existing = report.attachments.count() if report.pk else 0
+    try:
+        checked = check_uploads(list(files), existing=existing)
+    except ValidationError as exc:
+        raise ValidationError({"attachments": exc.messages}) from None
+
+    first_submission = submit and report.submitted_at is None
+    if submit:
+        report.status = Status.SUBMITTED
+        report.return_reason = ""
+    if first_submission:
+        # Timeliness counts from the first time it was reported; a revision after a return keeps it.
+        report.submitted_at = now
+        report.on_time = rules.is_on_time(
+            urgency=report.urgency,
+            occurred_at=report.occurred_at,
+            submitted_at=now,
+            emergency_minutes=emergency_minutes_for(report.county_id),
+        )
+    report.full_clean()
+    report.save()
+    for upload, found in checked:
+        attachment = ReportAttachment(
+            report=report,
+            original_name=clean_name(upload.name),
+            content_type=found.content_type,
+            kind=found.kind,
+            size=upload.size,
+            uploaded_by=officer.user,
+        )
+        attachment.file.save(f"upload{found.extension}", upload, save=False)
+        attachment.save()
+    if submit and report.urgency == Urgency.EMERGENCY:
+        alerts_record(report=report)
+    return report
+
+
+@transaction.atomic
+def report_withdraw(*, report: Report, officer: Officer) -> Report:
+    report = Report.objects.select_for_update().get(pk=report.pk, officer=officer)
+    if not rules.officer_may_withdraw(status=report.status, grade=report.grade):
+        raise ValidationError("只有尚未审核的信息才能撤回")
+    report.status = Status.WITHDRAWN
+    report.version += 1
+    report.save(update_fields=["status", "version", "updated_at"])
+    return report
+
+
+def _locked_for_review(report: Report, version: int) -> Report:
+    locked = Report.objects.select_for_update().select_related("officer__user").get(pk=report.pk)
+    if locked.version != version:
+        raise ValidationError(STALE_MESSAGE, code="stale")
+    if not rules.staff_may_review(status=locked.status):
+        raise ValidationError(f"该信息当前状态为“{locked.get_status_display()}”，不能审核")
+    return locked
+
+
+@transaction.atomic
+def report_grade(
+    *,
+    report: Report,
+    reviewer: User,
+    grade: str,
+    version: int,
+    comment: str = "",
+    adopted_by: str = "",
+    adopted_on=None,
+    adoption_doc_no: str = "",
+    request=None,
+) -> Report:
+    """Grade a report (分析研判). ``version`` is what the reviewer saw: a report changed since is refused."""
+    locked = _locked_for_review(report, version)
+    if grade not in Grade.values or grade == Grade.PENDING:
+        raise ValidationError({"grade": "请选择审核结果"})
+    if grade in ADOPTED_GRADES and not adopted_by.strip():
+        raise ValidationError({"adopted_by": "采用的信息请填写采用单位"})
+    ReviewEvent.objects.create(
+        report=locked,
+        action=ReviewEvent.Action.GRADE,
+        from_grade=locked.grade,
+        to_grade=grade,
+        comment=comment,
+        actor=reviewer,
+    )
+    adopted = grade in ADOPTED_GRADES
+    locked.grade = grade
+    locked.status = Status.REVIEWED
+    locked.adopted_by = adopted_by.strip() if adopted else ""
+    locked.adopted_on = adopted_on if adopted else None
+    locked.adoption_doc_no = adoption_doc_no.strip() if adopted else ""
+    locked.review_comment = comment
+    locked.reviewed_by = reviewer
+    locked.reviewed_at = timezone.now()
+    locked.version += 1
+    locked.full_clean()
+    locked.save()
+    Notification.objects.create(
+        recipient=locked.officer.user,
+        kind=Notification.Kind.GRADED,
+        title=f"您报送的“{locked.title}”审核结果：{locked.get_grade_display()}",
+        body=comment,
+        report=locked,
+    )
+    audit_record(
+        actor=reviewer,
+        action=AuditEntry.Action.GRADE,
+        report=locked,
+        request=request,
+        target=f"{locked.get_grade_display()}",
+    )
+    return locked
+
+
+@transaction.atomic
+def report_return(*, report: Report, reviewer: User, reason: str, version: int, request=None) -> Report:
+    """Send a report back to its officer for revision, with the reason."""
+    locked = _locked_for_review(report, version)
+    if not reason.strip():
+        raise ValidationError({"reason": "请填写退回原因，告诉信息员需要补充或修改什么"})
+    ReviewEvent.objects.create(
+        report=locked,
+        action=ReviewEvent.Action.RETURN,
+        from_grade=locked.grade,
+        to_grade=Grade.PENDING,
+        comment=reason,
+        actor=reviewer,
+    )
+    locked.status = Status.RETURNED
+    locked.grade = Grade.PENDING
+    locked.adopted_by, locked.adopted_on, locked.adoption_doc_no = "", None, ""
+    locked.return_reason = reason.strip()
+    locked.reviewed_by = reviewer
+    locked.reviewed_at = timezone.now()
+    locked.version += 1
+    locked.save()
+    Notification.objects.create(
+        recipient=locked.officer.user,
+        kind=Notification.Kind.RETURNED,
+        title=f"您报送的“{locked.title}”被退回修改",
+        body=reason.strip(),
+        report=locked,
+    )
+    audit_record(actor=reviewer, action=AuditEntry.Action.RETURN, report=locked, request=request)
+    return locked
+
+
+# ---- emergency alerts: the outbox ----------------------------------------------------------------
+
+
+def alert_recipients(county_id):
+    return User.objects.filter(
+        county_id=county_id, role__in=[User.Role.REVIEWER, User.Role.ADMIN], is_active=True
+    ).order_by("pk")
+
+
+def alerts_record(*, report: Report) -> list[int]:
+    """Write one delivery row per recipient and channel, in the caller's transaction, and queue
+    them once it commits. A broker that is down loses nothing: the sweep queues them again."""
+    rows = []
+    for user in alert_recipients(report.county_id):
+        rows.append(AlertDelivery(report=report, recipient=user, channel=AlertDelivery.Channel.IN_APP))
+        if user.email:
+            rows.append(AlertDelivery(report=report, recipient=user, channel=AlertDelivery.Channel.EMAIL))
+    AlertDelivery.objects.bulk_create(rows, ignore_conflicts=True)
+    ids = list(
+        AlertDelivery.objects.filter(report=report, state=AlertDelivery.State.PENDING).values_list("pk", flat=True)
+    )
+    transaction.on_commit(lambda: alerts_enqueue(ids), robust=True)
+    return ids
+
+
+def alerts_enqueue(ids) -> int:
+    """Hand deliveries to the broker; stops quietly at the first broker error (the sweep retries)."""
+    from .tasks import deliver_alert
+
+    queued = 0
+    for delivery_id in ids:
+        try:
+            deliver_alert.apply_async(args=[delivery_id])
+        except Exception as exc:  # the broker is down: the outbox keeps the row pending
+            logger.warning("alert %s not queued, the sweep will retry: %s", delivery_id, exc)
+            break
+        queued += 1
+    return queued
+
+
+def alert_deliver(*, delivery_id: int) -> bool:
+    """Deliver one alert; True if it was sent now, False if it was already sent (safe to run twice)."""
+    with transaction.atomic():
+        delivery = (
+            AlertDelivery.objects.select_for_update()
+            .select_related("report__officer", "report__township", "recipient")
+            .filter(pk=delivery_id)
+            .first()
+        )
+        if delivery is None or delivery.state != AlertDelivery.State.PENDING:
+            return False
+        report = delivery.report
+        place = report.township.name if report.township_id else report.county.name
+        title = f"【突发信息】{report.title}"
+        body = (
+            f"{report.officer.name}于{timezone.localtime(report.submitted_at):%m月%d日 %H:%M}报送突发信息"
+            f"（{report.get_category_display()}，{place}），请尽快登录平台查看处置。"
+        )
+        if delivery.channel == AlertDelivery.Channel.IN_APP:
+            Notification.objects.create(
+                recipient=delivery.recipient, kind=Notification.Kind.EMERGENCY, title=title, body=body, report=report
+            )
+        elif delivery.recipient.email:
+            # The email says where to look, not what was reported: the content stays in the portal.
+            link = f"{settings.PORTAL_BASE_URL}{reverse('reports:detail', args=[report.pk])}"
+            send_mail(title, f"{body}\n\n{link}", None, [delivery.recipient.email])
+        delivery.state = AlertDelivery.State.SENT
+        delivery.attempts += 1
+        delivery.sent_at = timezone.now()
+        delivery.save(update_fields=["state", "attempts", "sent_at"])
+        return True
+
+
+def alert_failed(*, delivery_id: int, error: str) -> None:
+    AlertDelivery.objects.filter(pk=delivery_id, state=AlertDelivery.State.PENDING).update(
+        attempts=F("attempts") + 1, last_error=error[:300]
+    )
+
+
+def alerts_sweep(*, older_than=timedelta(seconds=20), now=None) -> int:
+    """Queue again every alert still pending after ``older_than``: what the broker lost or never got."""
+    now = now or timezone.now()
+    ids = list(
+        AlertDelivery.objects.filter(state=AlertDelivery.State.PENDING, created_at__lte=now - older_than)
+        .order_by("created_at")
+        .values_list("pk", flat=True)[:500]
+    )
+    return alerts_enqueue(ids)
+
+
+# ---- notifications and audit -----------------------------------------------------------------------
+
+
+def notifications_mark_read(*, user, report: Report | None = None) -> int:
+    """Mark the user's unread notifications read: all of them, or those about ``report``."""
+    qs = Notification.objects.visible_to(user).unread()
+    if report is not None:
+        qs = qs.filter(report=report)
+    return qs.update(read_at=timezone.now())
+
+
+def audit_record(*, actor, action: str, report: Report | None = None, county=None, target: str = "", request=None):
+    ip = None
+    if request is not None:
+        ip = request.META.get("REMOTE_ADDR")
+    return AuditEntry.objects.create(
+        actor=actor if getattr(actor, "is_authenticated", False) else None,
+        action=action,
+        report=report,
+        county_id=report.county_id if report is not None else getattr(county, "pk", county),
+        target=(target or (report.title if report is not None else ""))[:200],
+        ip_address=ip,
+    )

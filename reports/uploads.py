@@ -1,0 +1,62 @@
+"""What an uploaded attachment really is, judged by its bytes, never by its name."""
+
+import re
+from dataclasses import dataclass
+from pathlib import PurePath
+
+from django.conf import settings
+from django.core.exceptions import ValidationError
+
+
+@dataclass(frozen=True)
+class Sniffed:
+    kind: str  # "image" or "pdf"
+    content_type: str
+    extension: str
+
+
+def sniff(head: bytes) -> Sniffed | None:
+    """The file type from its first bytes: the images phones make (JPEG, PNG, WebP, HEIC) and PDF."""
+    if head.startswith(b"\xff\xd8\xff"):
+        return Sniffed("image", "image/jpeg", ".jpg")
+    if head.startswith(b"\x89PNG\r\n\x1a\n"):
+        return Sniffed("image", "image/png", ".png")
+    if head[:4] == b"RIFF" and head[8:12] == b"WEBP":
+        return Sniffed("image", "image/webp", ".webp")
+    if head[4:8] == b"ftyp" and head[8:12] in (b"heic", b"heix", b"mif1", b"msf1", b"heif"):
+        return Sniffed("image", "image/heic", ".heic")
+    if head.startswith(b"%PDF-"):
+        return Sniffed("pdf", "application/pdf", ".pdf")
+    return None
+
+
+def clean_name(name: str) -> str:
+    """The officer's file name as text only: no folders, no control characters."""
+    base = PurePath(name.replace("\\", "/")).name
+    base = re.sub(r"[\x00-\x1f\x7f]", "", base).strip(" .")
+    return base[:200] or "附件"
+
+
+def check_uploads(files, *, existing: int = 0) -> list[tuple[object, Sniffed]]:
+    """Validate uploads; returns (file, what it is) pairs or raises ValidationError in Chinese."""
+    limit = settings.ATTACHMENTS_PER_REPORT
+    max_bytes = settings.ATTACHMENT_MAX_BYTES
+    if existing + len(files) > limit:
+        raise ValidationError(f"每条信息最多 {limit} 个附件（已有 {existing} 个）")
+    checked, problems = [], []
+    for upload in files:
+        name = clean_name(upload.name)
+        if upload.size > max_bytes:
+            problems.append(f"“{name}”超过 {max_bytes // (1024 * 1024)} MB，请压缩后再上传")
+            continue
+        upload.seek(0)
+        head = upload.read(16)
+        upload.seek(0)
+        found = sniff(head)
+        if found is None:
+            problems.append(f"“{name}”不是图片或 PDF 文件（只接受 JPG、PNG、WebP、HEIC 照片和 PDF）")
+            continue
+        checked.append((upload, found))
+    if problems:
+        raise ValidationError(problems)
+    return checked

@@ -1,0 +1,18 @@
+from django.urls import path
+
+from . import views
+
+app_name = "reports"
+
+urlpatterns = [
+    path("", views.MyReportsView.as_view(), name="mine"),
+    path("new/", views.ReportCreateView.as_view(), name="create"),
+    path("review/", views.ReviewQueueView.as_view(), name="queue"),
+    path("notifications/", views.NotificationListView.as_view(), name="notifications"),
+    path("<int:pk>/", views.ReportDetailView.as_view(), name="detail"),
+    path("<int:pk>/edit/", views.ReportEditView.as_view(), name="edit"),
+    path("<int:pk>/withdraw/", views.ReportWithdrawView.as_view(), name="withdraw"),
+    path("<int:pk>/grade/", views.ReportGradeView.as_view(), name="grade"),
+    path("<int:pk>/return/", views.ReportReturnView.as_view(), name="return"),
+    path("attachments/<int:pk>/", views.AttachmentDownloadView.as_view(), name="attachment"),
+]

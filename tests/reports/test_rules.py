@@ -1,0 +1,122 @@
+from datetime import datetime, timedelta
+from zoneinfo import ZoneInfo
+
+import pytest
+
+from reports import rules
+
+BJ = ZoneInfo("Asia/Shanghai")
+UTC = ZoneInfo("UTC")
+
+
+def bj(*args):
+    return datetime(*args, tzinfo=BJ)
+
+
+@pytest.mark.parametrize(
+    ("urgency", "occurred", "submitted", "minutes", "on_time"),
+    [
+        ("general", bj(2026, 10, 8, 9, 30), bj(2026, 10, 8, 16, 20), 60, True),
+        ("general", bj(2026, 10, 8, 0, 0), bj(2026, 10, 8, 23, 59), 60, True),
+        ("general", bj(2026, 10, 8, 23, 50), bj(2026, 10, 9, 0, 5), 60, False),  # past Beijing midnight
+        # 15:30 UTC on the 8th is 23:30 in Beijing; 16:10 UTC is already 00:10 on the 9th in Beijing.
+        ("general", datetime(2026, 10, 8, 15, 30, tzinfo=UTC), datetime(2026, 10, 8, 16, 10, tzinfo=UTC), 60, False),
+        # 16:10 UTC on the 7th and 15:50 UTC on the 8th are both 8 October in Beijing.
+        ("general", datetime(2026, 10, 7, 16, 10, tzinfo=UTC), datetime(2026, 10, 8, 15, 50, tzinfo=UTC), 60, True),
+        ("emergency", bj(2026, 10, 12, 10, 5), bj(2026, 10, 12, 10, 40), 60, True),
+        ("emergency", bj(2026, 10, 12, 10, 0), bj(2026, 10, 12, 11, 0), 60, True),  # exactly the limit
+        ("emergency", bj(2026, 10, 12, 10, 0), bj(2026, 10, 12, 11, 1), 60, False),
+        ("emergency", bj(2026, 10, 12, 10, 0), bj(2026, 10, 12, 10, 31), 30, False),  # a county's own limit
+        ("emergency", bj(2026, 10, 12, 23, 30), bj(2026, 10, 13, 0, 20), 60, True),  # across midnight is fine
+        ("general", bj(2026, 10, 12, 10, 0), bj(2026, 10, 12, 9, 0), 60, False),  # before it happened
+    ],
+)
+def test_timeliness(urgency, occurred, submitted, minutes, on_time):
+    assert (
+        rules.is_on_time(urgency=urgency, occurred_at=occurred, submitted_at=submitted, emergency_minutes=minutes)
+        is on_time
+    )
+
+
+NOW = bj(2026, 11, 23, 12, 0)
+
+
+@pytest.mark.parametrize(
+    ("occurred", "problems"),
+    [
+        (None, {"occurred_at": "请填写发生时间"}),
+        (NOW - timedelta(hours=3), {}),
+        (NOW + timedelta(minutes=6), {"occurred_at": "发生时间不能晚于当前时间"}),
+        (NOW + timedelta(days=1), {"occurred_at": "发生时间不能晚于当前时间"}),
+    ],
+)
+def test_time_problems(occurred, problems):
+    assert rules.time_problems(occurred_at=occurred, submitted_at=NOW, now=NOW) == problems
+
+
+@pytest.mark.parametrize(
+    ("occurred", "read_as"),
+    [
+        (NOW + timedelta(minutes=4), NOW),  # a phone clock a little fast
+        (NOW + timedelta(minutes=6), NOW + timedelta(minutes=6)),  # too far: refused by time_problems
+        (NOW - timedelta(minutes=1), NOW - timedelta(minutes=1)),
+        (None, None),
+    ],
+)
+def test_clock_skew(occurred, read_as):
+    assert rules.within_clock_skew(occurred_at=occurred, now=NOW) == read_as
+
+
+def test_submission_before_occurrence():
+    problems = rules.time_problems(occurred_at=NOW, submitted_at=NOW - timedelta(hours=1), now=NOW)
+    assert problems == {"occurred_at": "报送时间不能早于发生时间"}
+
+
+@pytest.mark.parametrize(
+    ("status", "grade", "edit", "withdraw"),
+    [
+        ("draft", "pending", True, False),
+        ("submitted", "pending", True, True),
+        ("returned", "pending", True, True),
+        ("reviewed", "qualified", False, False),
+        ("reviewed", "rejected", False, False),
+        ("withdrawn", "pending", False, False),
+    ],
+)
+def test_officer_edit_and_withdraw_rules(status, grade, edit, withdraw):
+    assert rules.officer_may_edit(status=status, grade=grade) is edit
+    assert rules.officer_may_withdraw(status=status, grade=grade) is withdraw
+
+
+@pytest.mark.parametrize(
+    ("grades", "quota", "tier", "amount"),
+    [
+        ([], 1, "unqualified", 0),
+        (["pending"], 1, "unqualified", 0),  # submitted but not yet graded: counts, not valid
+        (["rejected"], 1, "unqualified", 0),
+        (["qualified"], 1, "qualified", 100),
+        (["rejected", "qualified"], 1, "qualified", 100),
+        (["county_adopted"], 1, "good", 200),
+        (["qualified", "county_adopted"], 1, "good", 200),
+        (["above_adopted"], 1, "excellent", 300),
+        (["county_adopted", "above_adopted", "qualified"], 1, "excellent", 300),  # one tier, never a sum
+        (["above_adopted"], 2, "unqualified", 0),  # below the quota whatever the grade
+        (["above_adopted", "qualified"], 2, "excellent", 300),
+        (["qualified", "rejected", "pending"], 2, "unqualified", 0),
+    ],
+)
+def test_stipend_tier(grades, quota, tier, amount):
+    result = rules.stipend_tier(grades=grades, quota=quota)
+    assert result.code == tier
+    assert rules.stipend_amount(result, {"qualified": 100, "good": 200, "excellent": 300}) == amount
+
+
+@pytest.mark.parametrize(
+    ("year", "month", "start", "end"),
+    [
+        (2026, 10, bj(2026, 10, 1), bj(2026, 11, 1)),
+        (2026, 12, bj(2026, 12, 1), bj(2027, 1, 1)),
+    ],
+)
+def test_month_bounds_are_beijing_months(year, month, start, end):
+    assert rules.month_bounds(year, month) == (start, end)
