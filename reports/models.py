@@ -222,6 +222,9 @@ class ReviewEvent(models.Model):
         verbose_name = verbose_name_plural = "审核记录"
         ordering = ["created_at", "id"]
 
+    def __str__(self):
+        return f"{self.get_action_display()}：{self.get_from_grade_display()} → {self.get_to_grade_display()}"
+
 
 class TimelinessRule(models.Model):
     """How many minutes after the event an emergency report still counts as on time (立即报)."""
@@ -272,6 +275,9 @@ class Notification(models.Model):
         ordering = ["-created_at", "-id"]
         indexes = [models.Index(fields=["recipient", "read_at", "-created_at"], name="notification_inbox_idx")]
 
+    def __str__(self):
+        return self.title
+
 
 class AlertDelivery(models.Model):
     """The outbox of emergency alerts: written with the report in one transaction, delivered by a
@@ -304,6 +310,9 @@ class AlertDelivery(models.Model):
             models.UniqueConstraint(fields=["report", "recipient", "channel"], name="alert_once_per_channel"),
         ]
         indexes = [models.Index(fields=["state", "created_at"], name="alert_pending_idx")]
+
+    def __str__(self):
+        return f"{self.report_id} → {self.recipient_id}（{self.get_channel_display()}，{self.get_state_display()}）"
 
 
 class AuditEntryQuerySet(models.QuerySet):

@@ -134,7 +134,7 @@ def report_withdraw(*, report: Report, officer: Officer) -> Report:
 
 
 def _locked_for_review(report: Report, version: int) -> Report:
-    locked = Report.objects.select_for_update().select_related("officer__user").get(pk=report.pk)
+    locked = Report.objects.select_for_update(of=("self",)).select_related("officer__user").get(pk=report.pk)
     if locked.version != version:
         raise ValidationError(STALE_MESSAGE, code="stale")
     if not rules.staff_may_review(status=locked.status):
@@ -275,7 +275,7 @@ def alert_deliver(*, delivery_id: int) -> bool:
     """Deliver one alert; True if it was sent now, False if it was already sent (safe to run twice)."""
     with transaction.atomic():
         delivery = (
-            AlertDelivery.objects.select_for_update()
+            AlertDelivery.objects.select_for_update(of=("self",))
             .select_related("report__officer", "report__township", "recipient")
             .filter(pk=delivery_id)
             .first()
