@@ -4,7 +4,7 @@ from django.contrib.auth.admin import UserAdmin as DjangoUserAdmin
 from import_export.admin import ImportExportModelAdmin
 from import_export.formats import base_formats
 
-from unionportal.admin_mixins import ReadOnlyAdminMixin, ScopedAdminMixin
+from unionportal.admin_mixins import AuditedExportMixin, ReadOnlyAdminMixin, ScopedAdminMixin
 from unionportal.ledger import LEDGER_FORMATS
 
 from . import services
@@ -115,7 +115,7 @@ class OfficerAdminForm(forms.ModelForm):
 
 
 @admin.register(Officer)
-class OfficerAdmin(ScopedAdminMixin, ImportExportModelAdmin):
+class OfficerAdmin(ScopedAdminMixin, AuditedExportMixin, ImportExportModelAdmin):
     resource_classes = [OfficerLedgerResource]
     import_formats = LEDGER_FORMATS
     export_formats = [base_formats.CSV, base_formats.XLSX]
@@ -164,7 +164,7 @@ class OfficerAdmin(ScopedAdminMixin, ImportExportModelAdmin):
 
 
 @admin.register(OfficerStatusChange)
-class OfficerStatusChangeAdmin(ScopedAdminMixin, ReadOnlyAdminMixin, admin.ModelAdmin):
+class OfficerStatusChangeAdmin(ReadOnlyAdminMixin, ScopedAdminMixin, admin.ModelAdmin):
     list_display = ("officer", "from_status", "to_status", "changed_by", "changed_at", "reason")
     list_filter = ("to_status",)
     list_select_related = ("officer", "changed_by")

@@ -47,9 +47,8 @@ class EnterpriseFactory(DjangoModelFactory):
 class UserFactory(DjangoModelFactory):
     class Meta:
         model = User
-        django_get_or_create = ("username",)
 
-    username = factory.Sequence(lambda n: f"139{n:08d}")
+    username = factory.Sequence(lambda n: f"136{n:08d}")
     full_name = factory.Sequence(lambda n: f"工作人员{n}")
     role = User.Role.REVIEWER
     county = factory.SubFactory(CountyFactory)

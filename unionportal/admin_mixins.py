@@ -49,3 +49,21 @@ class ReadOnlyAdminMixin:
 
     def has_change_permission(self, request, obj=None):
         return False
+
+
+class AuditedExportMixin:
+    """Every admin export is written to the audit log (保密制度)."""
+
+    def get_export_data(self, file_format, request, queryset, **kwargs):
+        from reports.models import AuditEntry
+        from reports.services import audit_record
+
+        data = super().get_export_data(file_format, request, queryset, **kwargs)
+        audit_record(
+            actor=request.user,
+            action=AuditEntry.Action.EXPORT,
+            county=request.user.county_id,
+            target=f"{self.model._meta.verbose_name}：{queryset.count()} 条（{file_format.get_title()}）",
+            request=request,
+        )
+        return data

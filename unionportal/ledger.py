@@ -14,7 +14,7 @@ from zoneinfo import ZoneInfo
 
 import tablib
 from django.core.exceptions import ValidationError
-from django.core.management.base import CommandError
+from django.core.management.base import BaseCommand, CommandError
 from import_export import resources
 from import_export.formats import base_formats
 from import_export.results import Error, Result
@@ -285,3 +285,16 @@ def run_import_command(command, resource, path: str, *, dry_run: bool) -> None:
         command.stdout.write(f"试运行，未写入任何数据：将{summary}。")
     else:
         command.stdout.write(command.style.SUCCESS(f"导入完成：{summary}。"))
+
+
+class LedgerImportCommand(BaseCommand):
+    """``import_* FILE [--dry-run]``: every ledger command has this shape."""
+
+    resource_class: type[LedgerResource]
+
+    def add_arguments(self, parser):
+        parser.add_argument("file", help="台账文件路径（.csv UTF-8 或 .xlsx）")
+        parser.add_argument("--dry-run", action="store_true", help="只检查，不写入")
+
+    def handle(self, *args, file, dry_run, **options):
+        run_import_command(self, self.resource_class(), file, dry_run=dry_run)

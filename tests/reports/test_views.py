@@ -52,13 +52,17 @@ ROLES = ["owner", "other_officer", "reviewer", "foreign_reviewer", "anonymous"]
     ("name", "method", "role", "status"),
     [(name, method, role, codes[i]) for name, method, *codes in MATRIX for i, role in enumerate(ROLES)],
 )
-def test_authorisation_matrix(client, report, officer, other_officer, reviewer, foreign_reviewer, name, method, role, status):
+def test_authorisation_matrix(
+    client, report, officer, other_officer, reviewer, foreign_reviewer, name, method, role, status
+):
     user = actors(officer, other_officer, reviewer, foreign_reviewer)[role]
     if user is not None:
         client.force_login(user)
     target = report.attachments.get().pk if name == "attachment" else report.pk
     url = reverse(f"reports:{name}", args=[target])
-    payload = {"grade": {"version": 0, "grade": "qualified"}, "return": {"version": 0, "reason": "请补充"}}.get(name, {})
+    payload = {"grade": {"version": 0, "grade": "qualified"}, "return": {"version": 0, "reason": "请补充"}}.get(
+        name, {}
+    )
     response = getattr(client, method)(url, payload)
     assert response.status_code == status, (name, role)
     if status == 302 and role == "anonymous":
@@ -118,7 +122,12 @@ class TestOfficerPages:
         report = Report.objects.get()
         assert response.redirect_chain[-1][0] == reverse("reports:detail", args=[report.pk])
         assert "信息已报送，已通知县总工会工作人员" in response.content.decode()
-        assert (report.status, report.urgency, report.on_time, report.workers_involved) == ("submitted", "emergency", True, 126)
+        assert (report.status, report.urgency, report.on_time, report.workers_involved) == (
+            "submitted",
+            "emergency",
+            True,
+            126,
+        )
         assert report.attachments.count() == 1
         assert Notification.objects.filter(recipient=reviewer, kind="emergency").count() == 1
 
@@ -140,13 +149,22 @@ class TestOfficerPages:
 
     def test_save_draft_then_finish(self, client, officer):
         client.force_login(officer.user)
-        client.post(reverse("reports:create"), {"title": "先存一下", "urgency": "general", "category": "other", "draft": "1"})
+        client.post(
+            reverse("reports:create"), {"title": "先存一下", "urgency": "general", "category": "other", "draft": "1"}
+        )
         draft = Report.objects.get()
         assert draft.status == "draft"
         occurred = timezone.localtime().strftime("%Y-%m-%dT%H:%M")
         client.post(
             reverse("reports:edit", args=[draft.pk]),
-            {"title": "先存一下", "urgency": "general", "category": "other", "occurred_at": occurred, "content": "补全", "submit": "1"},
+            {
+                "title": "先存一下",
+                "urgency": "general",
+                "category": "other",
+                "occurred_at": occurred,
+                "content": "补全",
+                "submit": "1",
+            },
         )
         draft.refresh_from_db()
         assert (draft.status, draft.content) == ("submitted", "补全")
@@ -163,7 +181,11 @@ class TestOfficerPages:
     def test_my_reports_progress(self, client, officer, reviewer):
         services.report_grade(report=ReportFactory(officer=officer), reviewer=reviewer, grade="qualified", version=0)
         ReportFactory(officer=officer)
-        ReportFactory(officer=officer, submitted_at=timezone.now() - timedelta(days=40), occurred_at=timezone.now() - timedelta(days=41))
+        ReportFactory(
+            officer=officer,
+            submitted_at=timezone.now() - timedelta(days=40),
+            occurred_at=timezone.now() - timedelta(days=41),
+        )
         client.force_login(officer.user)
         progress = client.get(reverse("reports:mine")).context["progress"]
         assert (progress["submitted"], progress["valid"], progress["pending"], progress["tier"].label, progress["amount"]) == (
@@ -179,7 +201,9 @@ class TestOfficerPages:
 class TestReviewPages:
     def test_queue_orders_emergencies_first_then_oldest(self, client, officer, reviewer):
         now = timezone.now()
-        old = ReportFactory(officer=officer, title="旧的一般", submitted_at=now - timedelta(days=2), occurred_at=now - timedelta(days=2))
+        old = ReportFactory(
+            officer=officer, title="旧的一般", submitted_at=now - timedelta(days=2), occurred_at=now - timedelta(days=2)
+        )
         new_emergency = ReportFactory(officer=officer, title="新的突发", urgency="emergency")
         newer = ReportFactory(officer=officer, title="新的一般")
         client.force_login(reviewer)

@@ -1,0 +1,199 @@
+"""The report history ledger (信息报送记录), contract section 2."""
+
+from django.core.exceptions import ValidationError
+from django.utils import timezone
+from import_export.fields import Field
+
+from officers.models import Officer
+from officers.scoping import scope_for
+from unionportal.ledger import LedgerResource, cell_datetime, cell_int, cell_money, cell_text, choice_value
+
+from .models import ADOPTED_GRADES, Category, Grade, Report, Status, Urgency
+from .services import report_record_imported
+
+COLUMNS = (
+    "报送人手机号",
+    "标题",
+    "内容",
+    "信息类别",
+    "紧急程度",
+    "发生时间",
+    "报送时间",
+    "涉及人数",
+    "涉及金额",
+    "审核结果",
+    "采用单位",
+)
+
+
+class ReportLedgerResource(LedgerResource):
+    phone = Field(attribute="officer__phone", column_name="报送人手机号")
+    title = Field(attribute="title", column_name="标题")
+    content = Field(attribute="content", column_name="内容")
+    category = Field(attribute="category", column_name="信息类别")
+    urgency = Field(attribute="urgency", column_name="紧急程度")
+    occurred_at = Field(attribute="occurred_at", column_name="发生时间")
+    submitted_at = Field(attribute="submitted_at", column_name="报送时间")
+    workers_involved = Field(attribute="workers_involved", column_name="涉及人数")
+    amount_involved = Field(attribute="amount_involved", column_name="涉及金额")
+    grade = Field(attribute="grade", column_name="审核结果")
+    adopted_by = Field(attribute="adopted_by", column_name="采用单位")
+
+    required_headers = ("报送人手机号", "标题", "内容", "信息类别", "紧急程度", "发生时间", "报送时间")
+    column_for_field = {
+        "officer": "报送人手机号",
+        "title": "标题",
+        "content": "内容",
+        "category": "信息类别",
+        "urgency": "紧急程度",
+        "occurred_at": "发生时间",
+        "submitted_at": "报送时间",
+        "workers_involved": "涉及人数",
+        "amount_involved": "涉及金额",
+        "grade": "审核结果",
+        "adopted_by": "采用单位",
+    }
+    compared_fields = (
+        "content", "category", "urgency", "occurred_at", "workers_involved", "amount_involved", "grade", "adopted_by",
+    )  # fmt: skip
+
+    class Meta:
+        model = Report
+        name = "信息报送记录"
+        fields = (
+            "phone", "title", "content", "category", "urgency", "occurred_at", "submitted_at",
+            "workers_involved", "amount_involved", "grade", "adopted_by",
+        )  # fmt: skip
+        export_order = fields
+        import_id_fields = ("phone", "title", "submitted_at")
+        skip_unchanged = True
+        report_skipped = True
+        clean_model_instances = False
+
+    def before_import(self, dataset, **kwargs):
+        super().before_import(dataset, **kwargs)
+        self.officers = {}
+        self.scope = scope_for(self.actor) if self.actor is not None else None
+
+    def _officer(self, phone):
+        if phone not in self.officers:
+            self.officers[phone] = Officer.objects.select_related("county", "township").filter(phone=phone).first()
+        return self.officers[phone]
+
+    def _parse(self, row, row_number):
+        errors = {}
+
+        def read(column, parse):
+            try:
+                return parse(row.get(column))
+            except ValueError as exc:
+                errors[column] = str(exc)
+                return None
+
+        phone = cell_text(row.get("报送人手机号"))
+        officer = self._officer(phone) if phone else None
+        if not phone:
+            errors["报送人手机号"] = "报送人手机号不能为空"
+        elif officer is None:
+            errors["报送人手机号"] = f"手机号 {phone} 不是已登记的信息员，请先导入信息员台账"
+        elif self.scope is not None and not (self.scope.all_counties or self.scope.county_id == officer.county_id):
+            errors["报送人手机号"] = "无权导入其他县区信息员的报送记录"
+        title = cell_text(row.get("标题"))
+        if not title:
+            errors["标题"] = "标题不能为空"
+        elif len(title) > 100:
+            errors["标题"] = f"标题不能超过100个字（现有{len(title)}个字）"
+        content = cell_text(row.get("内容"))
+        if not content:
+            errors["内容"] = "内容不能为空"
+        category = read("信息类别", lambda v: choice_value(v, Category.choices, "信息类别"))
+        urgency = read("紧急程度", lambda v: choice_value(v, Urgency.choices, "紧急程度"))
+        occurred_at = read("发生时间", cell_datetime)
+        submitted_at = read("报送时间", cell_datetime)
+        if "发生时间" not in errors and occurred_at is None:
+            errors["发生时间"] = "发生时间不能为空"
+        if "报送时间" not in errors and submitted_at is None:
+            errors["报送时间"] = "报送时间不能为空"
+        if occurred_at and submitted_at and submitted_at < occurred_at:
+            errors["报送时间"] = "报送时间不能早于发生时间"
+        workers = read("涉及人数", cell_int)
+        amount = read("涉及金额", cell_money)
+        grade_text = cell_text(row.get("审核结果"))
+        grade = read("审核结果", lambda v: choice_value(v, Grade.choices, "审核结果")) if grade_text else Grade.PENDING
+        adopted_by = cell_text(row.get("采用单位"))
+        if grade == Grade.ABOVE_ADOPTED and not adopted_by:
+            errors["采用单位"] = "审核结果为“县级以上部门采用”时请填写采用单位"
+        elif grade == Grade.COUNTY_ADOPTED and not adopted_by and officer is not None:
+            adopted_by = f"{officer.county.name}总工会"
+        if len(adopted_by) > 100:
+            errors["采用单位"] = "采用单位不能超过100个字"
+        if officer and title and submitted_at:
+            earlier = self.seen_before((phone, title, submitted_at), row_number)
+            if earlier:
+                errors["标题"] = f"与第{earlier}行是同一条信息（报送人、报送时间和标题都相同）"
+        if errors:
+            raise ValidationError(errors)
+        return {
+            "officer": officer, "title": title, "content": content, "category": category, "urgency": urgency,
+            "occurred_at": occurred_at, "submitted_at": submitted_at, "workers_involved": workers,
+            "amount_involved": amount, "grade": grade, "adopted_by": adopted_by if grade in ADOPTED_GRADES else "",
+        }  # fmt: skip
+
+    def get_instance(self, instance_loader, row):
+        try:
+            submitted_at = cell_datetime(row.get("报送时间"))
+        except ValueError:
+            return None
+        phone, title = cell_text(row.get("报送人手机号")), cell_text(row.get("标题"))
+        if not (phone and title and submitted_at):
+            return None
+        return (
+            Report.objects.select_related("officer")
+            .filter(officer__phone=phone, title=title, submitted_at=submitted_at)
+            .first()
+        )
+
+    def import_instance(self, report, row, **kwargs):
+        values = self._parse(row, kwargs.get("row_number", 0))
+        if (
+            report.pk
+            and self.scope is not None
+            and not (self.scope.all_counties or self.scope.county_id == report.county_id)
+        ):
+            raise ValidationError({"报送人手机号": "无权修改其他县区的报送记录"})
+        for field, value in values.items():
+            setattr(report, field, value)
+
+    def skip_row(self, instance, original, row, import_validation_errors=None):
+        if import_validation_errors or original is None or original.pk is None:
+            return False
+        return all(getattr(instance, f) == getattr(original, f) for f in self.compared_fields)
+
+    def save_instance(self, instance, is_create, row, **kwargs):
+        try:
+            report_record_imported(report=instance, actor=self.actor)
+        except ValidationError as exc:
+            raise self.column_errors(exc) from None
+
+    # export: labels and contract times, as the ledger has them
+    def dehydrate_category(self, report):
+        return report.get_category_display()
+
+    def dehydrate_urgency(self, report):
+        return report.get_urgency_display()
+
+    def dehydrate_grade(self, report):
+        return report.get_grade_display()
+
+    def dehydrate_occurred_at(self, report):
+        return _local(report.occurred_at)
+
+    def dehydrate_submitted_at(self, report):
+        return _local(report.submitted_at)
+
+    def get_export_queryset(self, request):
+        return Report.objects.visible_to(request.user).exclude(status=Status.DRAFT).select_related("officer")
+
+
+def _local(moment):
+    return timezone.localtime(moment).strftime("%Y-%m-%d %H:%M") if moment else ""

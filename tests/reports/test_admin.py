@@ -1,0 +1,46 @@
+import pytest
+
+from reports.models import AuditEntry
+from reports.resources import ReportLedgerResource
+from tests.factories import AdminFactory, ReportFactory
+
+pytestmark = pytest.mark.django_db
+
+
+def test_admin_export_is_audited_and_scoped(client, county, other_county, officer):
+    import csv
+    import io
+
+    ReportFactory(officer=officer, title="本县信息", content="=cmd|' /C calc'!A0")
+    ReportFactory(officer__county=other_county, title="外县信息")
+    admin = AdminFactory(county=county)
+    client.force_login(admin)
+    fields = {f"reportledgerresource_{name}": "on" for name in ReportLedgerResource().get_export_order()}
+    response = client.post("/admin/reports/report/export/", {"format": "0", "resource": "0", **fields})
+    rows = list(csv.reader(io.StringIO(response.content.decode("utf-8-sig"))))
+    assert [r[1] for r in rows[1:]] == ["本县信息"]
+    assert rows[1][2] == "'=cmd|' /C calc'!A0"
+    entry = AuditEntry.objects.get(action="export")
+    assert (entry.actor, entry.county, entry.target) == (admin, county, "报送信息：1 条（csv）")
+
+
+def test_audit_log_is_read_only_and_for_admins(client, county, other_county, officer, reviewer):
+    report = ReportFactory(officer=officer)
+    client.force_login(reviewer)
+    client.get(f"/reports/{report.pk}/")
+    foreign_admin = AdminFactory(county=other_county)
+    client.force_login(foreign_admin)
+    assert list(client.get("/admin/reports/auditentry/").context["cl"].result_list) == []
+    admin = AdminFactory(county=county)
+    client.force_login(admin)
+    listing = client.get("/admin/reports/auditentry/", {"action__exact": "view_report"})
+    assert [(e.actor, e.report) for e in listing.context["cl"].result_list] == [(reviewer, report)]
+    entry = AuditEntry.objects.get()
+    page = client.get(f"/admin/reports/auditentry/{entry.pk}/change/")
+    assert page.status_code == 200 and b'name="_save"' not in page.content
+    assert client.post(f"/admin/reports/auditentry/{entry.pk}/delete/").status_code == 403
+    assert client.post(f"/admin/reports/auditentry/{entry.pk}/change/", {"target": "x"}).status_code == 403
+    assert AuditEntry.objects.get().target == report.title
+    # reviewers have no admin site at all
+    client.force_login(reviewer)
+    assert client.get("/admin/reports/auditentry/").status_code == 302
