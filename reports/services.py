@@ -368,7 +368,11 @@ def report_record_imported(*, report: Report, actor=None) -> Report:
     report.save()
     if report.grade != (previous_grade or Grade.PENDING):
         ReviewEvent.objects.create(
-            report=report, action=ReviewEvent.Action.GRADE, from_grade=previous_grade or Grade.PENDING,
-            to_grade=report.grade, comment="台账导入", actor=actor if getattr(actor, "is_authenticated", False) else None,
-        )  # fmt: skip
+            report=report,
+            action=ReviewEvent.Action.GRADE,
+            from_grade=previous_grade or Grade.PENDING,
+            to_grade=report.grade,
+            comment="台账导入",
+            actor=actor if getattr(actor, "is_authenticated", False) else None,
+        )
     return report
