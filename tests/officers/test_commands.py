@@ -59,7 +59,7 @@ def test_create_staff_unknown_county():
 
 def test_seed_demo_builds_the_demo_county_once():
     out = run("seed_demo")
-    assert "演示数据就绪：滨海县（320922），本次新增信息员 150 名。" in out
+    assert "演示数据就绪：滨海县（320922），本次新增信息员 150 名、报送信息 48 条。" in out
     assert f"系统管理员   {demo.ADMIN_PHONE} / {demo.DEMO_PASSWORD}" in out
     county = County.objects.get(code="320922")
     assert county.townships.filter(name="东坎街道").exists()
@@ -74,7 +74,7 @@ def test_seed_demo_builds_the_demo_county_once():
     assert Enterprise.objects.filter(is_foreign_funded=True, staff_count__lt=5000).exists()
     counts = (Officer.objects.count(), Enterprise.objects.count(), User.objects.count(), Township.objects.count())
 
-    assert "本次新增信息员 0 名" in run("seed_demo")
+    assert "本次新增信息员 0 名、报送信息 0 条。" in run("seed_demo")
     assert (
         Officer.objects.count(),
         Enterprise.objects.count(),

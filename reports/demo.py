@@ -1,0 +1,78 @@
+"""Demo reports for the demo county: a few weeks of graded and waiting items."""
+
+import random
+from datetime import timedelta
+
+from django.db import transaction
+from django.utils import timezone
+
+from officers.models import Officer
+
+from .models import Report
+from .services import report_record_imported
+
+SAMPLES = [
+    (
+        "wage_arrears",
+        "emergency",
+        "某纺织企业拖欠工资苗头",
+        "企业订单下滑，本月工资推迟发放，约百名员工未领到工资，已有职工在群内议论集体讨薪。",
+    ),
+    (
+        "worker_sentiment",
+        "general",
+        "车间班组反映加班费计算有疑问",
+        "部分职工反映加班费按基本工资计算，与劳动合同约定不一致，情绪稳定。",
+    ),
+    (
+        "new_form_rights",
+        "general",
+        "快递网点派件费下调引发议论",
+        "片区网点通知下月起派件费每件下调0.2元，快递员普遍不满。",
+    ),
+    ("mass_incident", "emergency", "外卖骑手反映站点罚款过重", "站点对超时订单罚款标准提高，部分骑手考虑集体停工。"),
+    ("work_safety", "general", "企业安全培训落实情况", "本月企业组织安全生产培训两次，职工参与率高。"),
+    (
+        "labour_dispute",
+        "general",
+        "职工反映解除劳动合同未获经济补偿",
+        "三名职工被解除劳动合同，企业未支付经济补偿，已申请调解。",
+    ),
+    ("online_opinion", "general", "短视频平台出现讨薪视频", "网上流传某工地农民工讨薪视频，点击量较高。"),
+    ("new_form_rights", "general", "货车司机反映平台抽成提高", "货运平台信息费上调，司机收入下降，议论较多。"),
+]
+GRADES = ["qualified", "qualified", "county_adopted", "rejected", "above_adopted", "pending", "pending"]
+
+
+@transaction.atomic
+def seed_demo_reports(county) -> int:
+    if Report.objects.filter(county=county).exists():
+        return 0
+    rng = random.Random(2026)
+    officers = list(Officer.objects.filter(county=county, status=Officer.Status.ACTIVE).order_by("pk")[:60])
+    now = timezone.now()
+    created = 0
+    for i in range(48):
+        category, urgency, title, content = SAMPLES[i % len(SAMPLES)]
+        officer = officers[(i * 7) % len(officers)]
+        submitted = now - timedelta(days=rng.randint(0, 50), hours=rng.randint(0, 8))
+        delay = (
+            timedelta(minutes=rng.randint(10, 90)) if urgency == "emergency" else timedelta(hours=rng.randint(1, 30))
+        )
+        grade = "pending" if submitted > now - timedelta(days=3) else GRADES[i % len(GRADES)]
+        report = Report(
+            officer=officer,
+            county=county,
+            title=title,
+            content=content,
+            category=category,
+            urgency=urgency,
+            occurred_at=submitted - delay,
+            submitted_at=submitted,
+            workers_involved=rng.choice([None, 5, 12, 30, 126]),
+            grade=grade,
+            adopted_by={"county_adopted": "滨海县总工会", "above_adopted": "盐城市总工会"}.get(grade, ""),
+        )
+        report_record_imported(report=report)
+        created += 1
+    return created

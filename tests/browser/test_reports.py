@@ -1,0 +1,65 @@
+import pytest
+
+from reports.models import Report
+from tests.factories import PASSWORD, OfficerFactory, ReviewerFactory, TownshipFactory, image_bytes
+
+pytestmark = pytest.mark.django_db(transaction=True)
+
+
+def log_in(page, base, phone):
+    page.goto(f"{base}/accounts/login/")
+    page.get_by_label("手机号").fill(phone)
+    page.get_by_label("密码").fill(PASSWORD)
+    page.get_by_role("button", name="登录").click()
+    page.wait_for_url(f"{base}/")
+
+
+def test_emergency_report_from_phone_to_grade_and_back(browser, phone_page, live_server, county):
+    township = TownshipFactory(county=county, name="坎北街道")
+    OfficerFactory(county=county, township=township, name="刘洋", phone="13815110004", category="new_form",
+                   key_group="delivery_rider")  # fmt: skip
+    ReviewerFactory(county=county, username="13900000002", full_name="陈审核", email="chen@example.org")
+    base = live_server.url
+
+    # The officer, on a phone, reports an emergency with a photo.
+    page = phone_page
+    log_in(page, base, "13815110004")
+    page.get_by_role("link", name="报送信息").first.click()
+    page.get_by_label("标题").fill("外卖骑手反映站点罚款过重")
+    page.get_by_label("突发").check()
+    page.get_by_label("信息类别").select_option(label="群体性事件苗头")
+    page.get_by_label("内容").fill("站点对超时订单罚款标准提高，部分骑手考虑集体停工。")
+    page.set_input_files(
+        "input[name=attachments]", files=[{"name": "现场.png", "mimeType": "image/png", "buffer": image_bytes()}]
+    )
+    page.get_by_role("button", name="报送", exact=True).click()
+    page.get_by_text("信息已报送，已通知县总工会工作人员").wait_for()
+    assert page.get_by_text("已报送，等待县总工会审核。").is_visible()
+    assert page.evaluate("document.documentElement.scrollWidth <= window.innerWidth")
+    report = Report.objects.get()
+    assert (report.urgency, report.status, report.attachments.count()) == ("emergency", "submitted", 1)
+
+    # The reviewer sees the alert at once, opens the report and grades it.
+    reviewer_context = browser.new_context(viewport={"width": 1280, "height": 900}, locale="zh-CN")
+    desk = reviewer_context.new_page()
+    log_in(desk, base, "13900000002")
+    assert desk.get_by_test_id("unread-count").inner_text() == "1"
+    desk.get_by_test_id("bell").click()
+    desk.get_by_role("link", name="【突发信息】外卖骑手反映站点罚款过重").click()
+    assert desk.get_by_role("img", name="现场.png").is_visible()
+    assert desk.evaluate("document.querySelector('img.img-thumbnail').naturalWidth") == 1
+    desk.get_by_label("县总工会采用").check()
+    desk.get_by_label("采用单位").fill("滨海县总工会")
+    desk.get_by_label("审核意见").fill("已转县人社局劳动监察大队处置")
+    desk.get_by_role("button", name="保存审核结果").click()
+    desk.get_by_text("审核结果已保存，已通知信息员").wait_for()
+    reviewer_context.close()
+
+    # The officer sees the grade.
+    page.goto(f"{base}/")
+    assert page.get_by_test_id("unread-count").inner_text() == "1"
+    page.get_by_test_id("bell").click()
+    page.get_by_role("link", name="您报送的“外卖骑手反映站点罚款过重”审核结果：县总工会采用").click()
+    result = page.get_by_test_id("grade-result").inner_text()
+    assert "审核结果：县总工会采用" in result and "已转县人社局劳动监察大队处置" in result
+    assert page.external_requests == []
