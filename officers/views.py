@@ -31,7 +31,10 @@ class HomeView(LoginRequiredMixin, TemplateView):
         context = super().get_context_data(**kwargs)
         user = self.request.user
         if user.is_portal_staff:
+            from reports.selectors import pending_review_count
+
             context["overview"] = selectors.county_overview(user=user)
+            context["pending_reviews"] = pending_review_count(user=user)
         else:
             officer = selectors.officer_of_user(user=user)
             context["officer"] = officer

@@ -60,6 +60,7 @@ class TestLogin:
         client.force_login(reviewer)
         response = client.get(reverse("home"))
         assert response.context["overview"] == {"total": 4, "active": 3, "candidates": 1, "new_form": 0}
+        assert response.context["pending_reviews"] == 0
 
     def test_password_change(self, client, officer):
         client.force_login(officer.user)

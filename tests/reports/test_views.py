@@ -329,3 +329,16 @@ class TestQueryCounts:
         services.report_grade(report=report, reviewer=reviewer, grade="qualified", version=0)
         services.report_grade(report=report, reviewer=county_admin, grade="rejected", version=1)
         assert self.count(client, url) == small
+
+
+def test_queue_search_is_indexed_on_postgresql():
+    if connection.vendor != "postgresql":
+        pytest.skip("trigram indexes exist on PostgreSQL only; set DATABASE_URL")
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT indexname FROM pg_indexes WHERE tablename = 'reports_report'")
+        names = {row[0] for row in cursor.fetchall()}
+    expected = {
+        "report_title_trgm_idx", "report_content_trgm_idx", "report_queue_idx", "report_category_idx",
+        "report_township_idx", "report_urgency_idx", "report_on_time_idx", "report_submitted_idx",
+    }  # fmt: skip
+    assert expected <= names
