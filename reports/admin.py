@@ -5,7 +5,18 @@ from import_export.formats import base_formats
 from unionportal.admin_mixins import AuditedExportMixin, ReadOnlyAdminMixin, ScopedAdminMixin
 from unionportal.ledger import LEDGER_FORMATS
 
-from .models import AlertDelivery, AuditEntry, Report, ReviewEvent, TimelinessRule
+from .models import (
+    AlertDelivery,
+    AuditEntry,
+    Budget,
+    BudgetLine,
+    Report,
+    ReviewEvent,
+    SheetEvent,
+    StipendSetting,
+    StipendSheet,
+    TimelinessRule,
+)
 from .resources import ReportLedgerResource
 
 
@@ -75,3 +86,65 @@ class AlertDeliveryAdmin(ReadOnlyAdminMixin, admin.ModelAdmin):
 
     def has_delete_permission(self, request, obj=None):
         return False
+
+
+@admin.register(StipendSetting)
+class StipendSettingAdmin(ScopedAdminMixin, admin.ModelAdmin):
+    list_display = ("county", "effective_from", "quota", "amount_qualified", "amount_good", "amount_excellent",
+                    "created_by", "created_at")  # fmt: skip
+    list_filter = ("county",)
+    exclude = ("created_by", "created_at")
+
+    def save_model(self, request, obj, form, change):
+        obj.created_by = obj.created_by or request.user
+        super().save_model(request, obj, form, change)
+
+
+class SheetEventInline(ReadOnlyAdminMixin, admin.TabularInline):
+    model = SheetEvent
+    fields = ("created_at", "action", "actor", "total", "reason")
+    readonly_fields = fields
+    extra = 0
+
+    def has_delete_permission(self, request, obj=None):
+        return False
+
+
+@admin.register(StipendSheet)
+class StipendSheetAdmin(ReadOnlyAdminMixin, ScopedAdminMixin, admin.ModelAdmin):
+    """Sheets are approved and reopened on the 补助表 page, which runs the rules; here they are read."""
+
+    list_display = ("county", "month", "state", "total", "approved_by", "approved_at")
+    list_filter = ("state", "county")
+    inlines = [SheetEventInline]
+
+
+@admin.register(Budget)
+class BudgetAdmin(ScopedAdminMixin, admin.ModelAdmin):
+    list_display = ("county", "year", "amount", "note")
+    list_filter = ("county", "year")
+
+
+@admin.register(BudgetLine)
+class BudgetLineAdmin(ScopedAdminMixin, admin.ModelAdmin):
+    list_display = ("spent_on", "county", "kind", "description", "officer", "amount")
+    list_filter = ("kind", "county")
+    date_hierarchy = "spent_on"
+    search_fields = ("description", "officer__name")
+    exclude = ("stipend_sheet", "created_by", "created_at")
+    list_select_related = ("county", "officer")
+
+    def get_readonly_fields(self, request, obj=None):
+        # A stipend line belongs to its sheet: it changes only by approving or reopening the sheet.
+        if obj is not None and obj.stipend_sheet_id:
+            return ("county", "kind", "spent_on", "amount", "description", "officer")
+        return ()
+
+    def formfield_for_choice_field(self, db_field, request, **kwargs):
+        if db_field.name == "kind":
+            kwargs["choices"] = [c for c in BudgetLine.Kind.choices if c[0] != BudgetLine.Kind.STIPEND]
+        return super().formfield_for_choice_field(db_field, request, **kwargs)
+
+    def save_model(self, request, obj, form, change):
+        obj.created_by = obj.created_by or request.user
+        super().save_model(request, obj, form, change)

@@ -94,3 +94,7 @@ class GradeForm(forms.Form):
 class ReturnForm(forms.Form):
     version = forms.IntegerField(widget=forms.HiddenInput)
     reason = forms.CharField(label="退回原因", widget=forms.Textarea(attrs={"rows": 3}))
+
+
+class SheetReopenForm(forms.Form):
+    reason = forms.CharField(label="撤销审批的原因", max_length=500, widget=forms.Textarea(attrs={"rows": 2}))

@@ -79,24 +79,52 @@ EXCELLENT = Tier("excellent", "优秀")
 TIERS = (UNQUALIFIED, QUALIFIED, GOOD, EXCELLENT)
 
 
-def stipend_tier(*, grades: Iterable[str], quota: int) -> Tier:
-    """One tier a month from the grades of the reports submitted in it, never a sum.
+def stipend_tier(*, valid: int, county_adopted: int, above_adopted: int, quota: int) -> Tier:
+    """One tier a month, never a sum (contract section 3).
 
-    不合格 when fewer valid reports (合格 or adopted) than the quota; otherwise 优秀 when any was
-    adopted above the county, 良好 when any by the county union, else 合格.
+    ``valid`` counts the month's reports graded 合格 or adopted; the other two count the adopted ones.
+    不合格 below the quota; otherwise 优秀 when any was adopted above the county level, 良好 when
+    any was adopted by the county union, else 合格.
     """
-    valid = [g for g in grades if g in VALID_GRADES]
-    if len(valid) < quota:
+    if valid < quota:
         return UNQUALIFIED
-    if "above_adopted" in valid:
+    if above_adopted > 0:
         return EXCELLENT
-    if "county_adopted" in valid:
+    if county_adopted > 0:
         return GOOD
     return QUALIFIED
 
 
+def tier_of_grades(grades: Iterable[str], *, quota: int) -> Tier:
+    grades = list(grades)
+    return stipend_tier(
+        valid=sum(1 for g in grades if g in VALID_GRADES),
+        county_adopted=grades.count("county_adopted"),
+        above_adopted=grades.count("above_adopted"),
+        quota=quota,
+    )
+
+
 def stipend_amount(tier: Tier, amounts: dict[str, int]) -> int:
     return 0 if tier == UNQUALIFIED else int(amounts[tier.code])
+
+
+TIER_BY_CODE = {t.code: t for t in TIERS}
+
+
+def parse_month(text: str):
+    """``YYYY-MM`` → the month's first day; ValueError in Chinese otherwise."""
+    try:
+        return datetime.strptime(text.strip(), "%Y-%m").date()
+    except (ValueError, AttributeError):
+        raise ValueError(f"“{text}”不是有效月份，格式应为 YYYY-MM，如 2026-10") from None
+
+
+def projected_spending(*, spent, months_elapsed: int):
+    """The year's spending if it goes on at the pace so far (months_elapsed of 12)."""
+    if months_elapsed <= 0:
+        return spent
+    return spent / months_elapsed * 12
 
 
 def month_bounds(year: int, month: int) -> tuple[datetime, datetime]:

@@ -1,11 +1,30 @@
 """Reads of the reporting system: always through ``visible_to``, with a fixed number of queries."""
 
+from collections.abc import Iterator
+from dataclasses import dataclass, field
+from datetime import date
+from decimal import Decimal
+
 from django.conf import settings
-from django.db.models import Case, Count, IntegerField, Prefetch, Value, When
+from django.db.models import Case, Count, F, IntegerField, Prefetch, Q, Sum, Value, When
+from django.db.models.functions import ExtractMonth
 from django.utils import timezone
 
+from officers.models import County, Officer
+
 from . import rules
-from .models import Notification, Report, ReviewEvent, Status, Urgency
+from .models import (
+    Budget,
+    BudgetLine,
+    Grade,
+    Notification,
+    Report,
+    ReviewEvent,
+    Status,
+    StipendSetting,
+    StipendSheet,
+    Urgency,
+)
 
 COUNTED_STATUSES = (Status.SUBMITTED, Status.RETURNED, Status.REVIEWED)
 
@@ -30,8 +49,9 @@ def month_progress(*, officer, now=None) -> dict:
         .submitted_between(start, end)
         .values_list("grade", flat=True)
     )
-    quota = settings.STIPEND_DEFAULT_QUOTA
-    tier = rules.stipend_tier(grades=grades, quota=quota)
+    terms = stipend_terms(county_id=officer.county_id, month=start.date())
+    quota = terms.quota
+    tier = rules.tier_of_grades(grades, quota=quota)
     valid = sum(1 for g in grades if g in rules.VALID_GRADES)
     return {
         "month": f"{now.year}年{now.month}月",
@@ -40,7 +60,7 @@ def month_progress(*, officer, now=None) -> dict:
         "pending": sum(1 for g in grades if g == "pending"),
         "quota": quota,
         "tier": tier,
-        "amount": rules.stipend_amount(tier, settings.STIPEND_DEFAULT_AMOUNTS),
+        "amount": rules.stipend_amount(tier, terms.amounts),
         "met": valid >= quota,
     }
 
@@ -86,3 +106,206 @@ def notifications(*, user):
 
 def pending_review_count(*, user) -> int:
     return Report.objects.visible_to(user).filter(status=Status.SUBMITTED).count()
+
+
+# ---- stipends -----------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Terms:
+    quota: int
+    amounts: dict
+
+    @classmethod
+    def default(cls):
+        return cls(settings.STIPEND_DEFAULT_QUOTA, dict(settings.STIPEND_DEFAULT_AMOUNTS))
+
+
+def stipend_terms(*, county_id, month: date) -> Terms:
+    """The quota and amounts that apply to ``month``: the latest setting effective by then."""
+    setting = (
+        StipendSetting.objects.filter(county_id=county_id, effective_from__lte=month)
+        .order_by("-effective_from")
+        .first()
+    )
+    if setting is None:
+        return Terms.default()
+    return Terms(
+        setting.quota,
+        {"qualified": setting.amount_qualified, "good": setting.amount_good, "excellent": setting.amount_excellent},
+    )
+
+
+@dataclass(frozen=True)
+class SheetLine:
+    position: int
+    officer_id: int
+    name: str
+    phone: str
+    employer: str
+    township: str
+    submitted: int
+    valid: int
+    tier: rules.Tier
+    amount: int
+    note: str
+
+    @property
+    def tier_label(self) -> str:
+        return self.tier.label
+
+
+def _month_filter(month: date) -> Q:
+    start, end = rules.month_bounds(month.year, month.month)
+    return Q(reports__submitted_at__gte=start, reports__submitted_at__lt=end, reports__status__in=COUNTED_STATUSES)
+
+
+def stipend_lines(*, county_id, month: date, terms: Terms) -> Iterator[SheetLine]:
+    """Every 在岗 officer of the county with the month's counts and tier: ONE aggregate query,
+    streamed, ordered by township then name (pinyin)."""
+    in_month = _month_filter(month)
+    rows = (
+        Officer.objects.filter(county_id=county_id, status=Officer.Status.ACTIVE)
+        .annotate(
+            n_submitted=Count("reports", filter=in_month),
+            n_valid=Count("reports", filter=in_month & Q(reports__grade__in=rules.VALID_GRADES)),
+            n_county=Count("reports", filter=in_month & Q(reports__grade=Grade.COUNTY_ADOPTED)),
+            n_above=Count("reports", filter=in_month & Q(reports__grade=Grade.ABOVE_ADOPTED)),
+            n_pending=Count("reports", filter=in_month & Q(reports__grade=Grade.PENDING)),
+        )
+        .order_by(F("township__sort_key").asc(nulls_last=True), "sort_key", "pk")
+        .values_list(
+            "pk",
+            "name",
+            "phone",
+            "employer__name",
+            "township__name",
+            "n_submitted",
+            "n_valid",
+            "n_county",
+            "n_above",
+            "n_pending",
+        )  # fmt: skip
+    )
+    for position, (pk, name, phone, employer, township, submitted, valid, county_adopted, above, pending) in enumerate(
+        rows.iterator(chunk_size=2000), start=1
+    ):
+        tier = rules.stipend_tier(valid=valid, county_adopted=county_adopted, above_adopted=above, quota=terms.quota)
+        if pending:
+            note = f"{pending} 条待审核"
+        elif tier == rules.UNQUALIFIED:
+            note = "未完成本月报送任务"
+        else:
+            note = ""
+        yield SheetLine(
+            position, pk, name, phone, employer or "", township or "", submitted, valid, tier,
+            rules.stipend_amount(tier, terms.amounts), note,
+        )  # fmt: skip
+
+
+def snapshot_lines(*, sheet) -> Iterator[SheetLine]:
+    for row in sheet.rows.order_by("position").iterator(chunk_size=2000):
+        yield SheetLine(
+            row.position, row.officer_id, row.name, row.phone, row.employer, row.township, row.submitted_count,
+            row.valid_count, rules.TIER_BY_CODE[row.tier], row.amount, row.note,
+        )  # fmt: skip
+
+
+def pending_in_month(*, county_id, month: date) -> int:
+    start, end = rules.month_bounds(month.year, month.month)
+    return (
+        Report.objects.filter(county_id=county_id, status__in=COUNTED_STATUSES, grade=Grade.PENDING)
+        .submitted_between(start, end)
+        .count()
+    )
+
+
+@dataclass
+class SheetSummary:
+    county: object
+    month: date
+    sheet: object  # StipendSheet or None
+    terms: Terms
+    pending: int
+    lines: list = field(default_factory=list)
+    tier_counts: dict = field(default_factory=dict)
+    total: int = 0
+
+    @property
+    def approved(self) -> bool:
+        return self.sheet is not None and self.sheet.state == "approved"
+
+    @property
+    def tiers(self):
+        """(tier, officers, yuan) from 优秀 down, for the summary table."""
+        return [(t, self.tier_counts.get(t.code, 0)) for t in reversed(rules.TIERS)]
+
+
+def sheet_lines(*, county, month: date, sheet=None, terms: Terms | None = None) -> Iterator[SheetLine]:
+    """The approved snapshot, or the live computation for an open month."""
+    if sheet is not None and sheet.state == "approved":
+        return snapshot_lines(sheet=sheet)
+    return stipend_lines(
+        county_id=county.pk, month=month, terms=terms or stipend_terms(county_id=county.pk, month=month)
+    )
+
+
+def sheet_summary(*, county, month: date) -> SheetSummary:
+    """Everything the sheet page and the command show, in a fixed number of queries."""
+    sheet = StipendSheet.objects.filter(county=county, month=month).select_related("approved_by").first()
+    if sheet is not None and sheet.state == "approved":
+        terms = Terms(sheet.quota, {"qualified": sheet.amount_qualified, "good": sheet.amount_good,
+                                    "excellent": sheet.amount_excellent})  # fmt: skip
+        pending = 0
+    else:
+        terms = stipend_terms(county_id=county.pk, month=month)
+        pending = pending_in_month(county_id=county.pk, month=month)
+    summary = SheetSummary(county=county, month=month, sheet=sheet, terms=terms, pending=pending)
+    for line in sheet_lines(county=county, month=month, sheet=sheet, terms=terms):
+        summary.lines.append(line)
+        summary.tier_counts[line.tier.code] = summary.tier_counts.get(line.tier.code, 0) + 1
+        summary.total += line.amount
+    return summary
+
+
+def county_for_admin(*, user, code: str | None):
+    """The county an admin works on: their own, or the one a multi-county admin names."""
+    counties = County.objects.visible_to(user)
+    if code:
+        return counties.filter(code=code).first()
+    if user.county_id:
+        return counties.filter(pk=user.county_id).first()
+    return counties.order_by("code").first()
+
+
+# ---- budget -------------------------------------------------------------------------------------
+
+
+def budget_overview(*, county, year: int, today: date | None = None) -> dict:
+    """Budget, spending by kind and by month, remaining and the projection: three queries."""
+    today = today or timezone.localdate()
+    budget = Budget.objects.filter(county=county, year=year).first()
+    lines = BudgetLine.objects.filter(county=county, spent_on__year=year)
+    by_kind = dict(lines.order_by().values_list("kind").annotate(total=Sum("amount")).values_list("kind", "total"))
+    by_month = dict(
+        lines.order_by()
+        .annotate(m=ExtractMonth("spent_on"))
+        .values_list("m")
+        .annotate(total=Sum("amount"))
+        .values_list("m", "total")
+    )
+    spent = sum(by_kind.values(), Decimal("0"))
+    months_elapsed = 12 if year < today.year else (today.month if year == today.year else 0)
+    projected = rules.projected_spending(spent=spent, months_elapsed=months_elapsed)
+    amount = budget.amount if budget else None
+    return {
+        "year": year,
+        "budget": budget,
+        "spent": spent,
+        "remaining": (amount - spent) if amount is not None else None,
+        "by_kind": [(k, label, by_kind.get(k, Decimal("0"))) for k, label in BudgetLine.Kind.choices],
+        "by_month": [(m, by_month.get(m, Decimal("0"))) for m in range(1, 13)],
+        "projected": projected.quantize(Decimal("0.01")) if isinstance(projected, Decimal) else projected,
+        "over_budget": amount is not None and projected > amount,
+        "months_elapsed": months_elapsed,
+    }

@@ -15,4 +15,9 @@ urlpatterns = [
     path("<int:pk>/grade/", views.ReportGradeView.as_view(), name="grade"),
     path("<int:pk>/return/", views.ReportReturnView.as_view(), name="return"),
     path("attachments/<int:pk>/", views.AttachmentDownloadView.as_view(), name="attachment"),
+    path("stipends/", views.StipendSheetView.as_view(), name="stipends"),
+    path("stipends/approve/", views.SheetApproveView.as_view(), name="stipends_approve"),
+    path("stipends/reopen/", views.SheetReopenView.as_view(), name="stipends_reopen"),
+    path("stipends/export/", views.SheetExportView.as_view(), name="stipends_export"),
+    path("budget/", views.BudgetView.as_view(), name="budget"),
 ]

@@ -106,7 +106,7 @@ def test_officer_edit_and_withdraw_rules(status, grade, edit, withdraw):
     ],
 )
 def test_stipend_tier(grades, quota, tier, amount):
-    result = rules.stipend_tier(grades=grades, quota=quota)
+    result = rules.tier_of_grades(grades, quota=quota)
     assert result.code == tier
     assert rules.stipend_amount(result, {"qualified": 100, "good": 200, "excellent": 300}) == amount
 
@@ -120,3 +120,45 @@ def test_stipend_tier(grades, quota, tier, amount):
 )
 def test_month_bounds_are_beijing_months(year, month, start, end):
     assert rules.month_bounds(year, month) == (start, end)
+
+
+@pytest.mark.parametrize(
+    ("valid", "county_adopted", "above_adopted", "quota", "tier"),
+    [
+        (0, 0, 0, 1, "unqualified"),
+        (1, 0, 0, 1, "qualified"),
+        (1, 1, 0, 1, "good"),
+        (1, 0, 1, 1, "excellent"),
+        (3, 2, 1, 1, "excellent"),
+        (1, 0, 1, 2, "unqualified"),
+        (2, 1, 0, 2, "good"),
+        (0, 0, 0, 0, "qualified"),  # a quota of 0 would make doing nothing 合格; settings refuse it
+    ],
+)
+def test_stipend_tier_from_counts(valid, county_adopted, above_adopted, quota, tier):
+    assert (
+        rules.stipend_tier(valid=valid, county_adopted=county_adopted, above_adopted=above_adopted, quota=quota).code
+        == tier
+    )
+
+
+@pytest.mark.parametrize(("text", "first_day"), [("2026-10", (2026, 10, 1)), (" 2026-01 ", (2026, 1, 1))])
+def test_parse_month(text, first_day):
+    from datetime import date
+
+    assert rules.parse_month(text) == date(*first_day)
+
+
+@pytest.mark.parametrize("text", ["2026-13", "2026/10", "10-2026", "", "2026-1-1"])
+def test_parse_month_refuses(text):
+    with pytest.raises(ValueError) as exc:
+        rules.parse_month(text)
+    assert str(exc.value) == f"“{text}”不是有效月份，格式应为 YYYY-MM，如 2026-10"
+
+
+@pytest.mark.parametrize(
+    ("spent", "months", "projected"),
+    [(100, 1, 1200), (60000, 6, 120000), (0, 3, 0), (500, 0, 500), (285000, 12, 285000)],
+)
+def test_projected_spending(spent, months, projected):
+    assert rules.projected_spending(spent=spent, months_elapsed=months) == projected
