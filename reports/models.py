@@ -291,8 +291,9 @@ class AlertDelivery(models.Model):
 
     class State(models.TextChoices):
         PENDING = "pending", "待发送"
+        SENDING = "sending", "发送中"
         SENT = "sent", "已发送"
-        SKIPPED = "skipped", "无需发送"
+        FAILED = "failed", "发送失败"
 
     report = models.ForeignKey(Report, on_delete=models.CASCADE, related_name="alerts", verbose_name="报送信息")
     recipient = models.ForeignKey(
@@ -303,6 +304,7 @@ class AlertDelivery(models.Model):
     attempts = models.PositiveSmallIntegerField("尝试次数", default=0)
     last_error = models.CharField("最近错误", max_length=300, blank=True)
     created_at = models.DateTimeField("创建时间", default=timezone.now)
+    claimed_at = models.DateTimeField("开始发送时间", null=True, blank=True)
     sent_at = models.DateTimeField("发送时间", null=True, blank=True)
 
     class Meta:

@@ -8,7 +8,7 @@ from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.core.mail import send_mail
 from django.db import transaction
-from django.db.models import F
+from django.db.models import Q
 from django.urls import reverse
 from django.utils import timezone
 
@@ -82,10 +82,13 @@ def report_save(
         errors["township"] = "镇区街道不属于您所在县区"
     if report.enterprise_id and report.enterprise.county_id != officer.county_id:
         errors["enterprise"] = "所选企业不属于您所在县区"
-    if submit:
+    # A report once submitted stays complete: editing it is held to the same checks as submitting.
+    if submit or report.status != Status.DRAFT:
         if not (report.content or "").strip():
             errors["content"] = "请填写信息内容"
-        errors.update(rules.time_problems(occurred_at=report.occurred_at, submitted_at=now, now=now))
+        errors.update(
+            rules.time_problems(occurred_at=report.occurred_at, submitted_at=report.submitted_at or now, now=now)
+        )
     elif report.occurred_at and report.occurred_at > now:
         errors["occurred_at"] = "发生时间不能晚于当前时间"
     if errors:
@@ -100,6 +103,9 @@ def report_save(
     if submit:
         report.status = Status.SUBMITTED
         report.return_reason = ""
+    if report.pk and report.status != Status.DRAFT:
+        # What a reviewer opened is no longer what is there: a grade against the old version is refused.
+        report.version += 1
     if first_submission:
         # Timeliness counts from the first time it was reported; a revision after a return keeps it.
         report.submitted_at = now
@@ -276,53 +282,108 @@ def alerts_enqueue(ids) -> int:
     return queued
 
 
-def alert_deliver(*, delivery_id: int) -> bool:
-    """Deliver one alert; True if it was sent now, False if it was already sent (safe to run twice)."""
-    with transaction.atomic():
-        delivery = (
-            AlertDelivery.objects.select_for_update(of=("self",))
-            .select_related("report__officer", "report__township", "recipient")
-            .filter(pk=delivery_id)
-            .first()
-        )
-        if delivery is None or delivery.state != AlertDelivery.State.PENDING:
-            return False
-        report = delivery.report
-        place = report.township.name if report.township_id else report.county.name
-        title = f"【突发信息】{report.title}"
-        body = (
-            f"{report.officer.name}于{timezone.localtime(report.submitted_at):%m月%d日 %H:%M}报送突发信息"
-            f"（{report.get_category_display()}，{place}），请尽快登录平台查看处置。"
-        )
-        if delivery.channel == AlertDelivery.Channel.IN_APP:
-            Notification.objects.create(
-                recipient=delivery.recipient, kind=Notification.Kind.EMERGENCY, title=title, body=body, report=report
-            )
-        elif delivery.recipient.email:
-            # The email says where to look, not what was reported: the content stays in the portal.
-            link = f"{settings.PORTAL_BASE_URL}{reverse('reports:detail', args=[report.pk])}"
-            send_mail(title, f"{body}\n\n{link}", None, [delivery.recipient.email])
-        delivery.state = AlertDelivery.State.SENT
-        delivery.attempts += 1
-        delivery.sent_at = timezone.now()
-        delivery.save(update_fields=["state", "attempts", "sent_at"])
-        return True
+ALERT_MAX_ATTEMPTS = 8
+# An email claimed this long ago and never marked sent belongs to a worker that died mid-send.
+ALERT_CLAIM_TIMEOUT = timedelta(minutes=10)
 
 
-def alert_failed(*, delivery_id: int, error: str) -> None:
-    AlertDelivery.objects.filter(pk=delivery_id, state=AlertDelivery.State.PENDING).update(
-        attempts=F("attempts") + 1, last_error=error[:300]
+def _alert_text(report: Report) -> tuple[str, str, str]:
+    """(title, in-app body, email body). The email names no one and quotes nothing: the title and
+    the reporter stay in the portal; it says what kind of item, where, and where to read it."""
+    place = report.township.name if report.township_id else report.county.name
+    when = timezone.localtime(report.submitted_at).strftime("%m月%d日 %H:%M")
+    title = f"【突发信息】{report.title}"
+    body = f"{report.officer.name}于{when}报送突发信息（{report.get_category_display()}，{place}），请尽快查看处置。"
+    link = f"{settings.PORTAL_BASE_URL}{reverse('reports:detail', args=[report.pk])}"
+    email = (
+        f"{when}，{place}有一条新的突发信息（{report.get_category_display()}）报送到信息员工作平台，"
+        f"请尽快登录查看处置：\n{link}\n\n此邮件不含信息内容，请勿转发。"
     )
+    return title, body, email
+
+
+def alert_deliver(*, delivery_id: int) -> bool:
+    """Deliver one alert; True if it was delivered now, False if there was nothing to do.
+
+    In-app alerts are written and marked sent in one transaction. An email is first claimed
+    (committed as 发送中), then sent, then marked sent, so a retry or a second worker never sends a
+    claimed one again; only a claim older than ALERT_CLAIM_TIMEOUT (its worker died) is retried.
+    """
+    now = timezone.now()
+    try:
+        with transaction.atomic():
+            delivery = _claim_or_deliver_in_app(delivery_id, now)
+    except Exception as exc:
+        alert_failed(delivery_id=delivery_id, error=repr(exc), count_attempt=True)
+        raise
+    if delivery is None or delivery.state == AlertDelivery.State.SENT:
+        return delivery is not None
+    try:
+        send_mail(
+            "【信息员工作平台】有一条新的突发信息", _alert_text(delivery.report)[2], None, [delivery.recipient.email]
+        )
+    except Exception as exc:
+        alert_failed(delivery_id=delivery_id, error=repr(exc), count_attempt=False)
+        raise
+    AlertDelivery.objects.filter(pk=delivery_id).update(state=AlertDelivery.State.SENT, sent_at=timezone.now())
+    return True
+
+
+def _claim_or_deliver_in_app(delivery_id: int, now):
+    """Inside a transaction: deliver an in-app alert (returns it 已发送), or claim an email (returns
+    it 发送中), or None when there is nothing to do."""
+    delivery = (
+        AlertDelivery.objects.select_for_update(of=("self",))
+        .select_related("report__officer", "report__township", "report__county", "recipient")
+        .filter(pk=delivery_id)
+        .first()
+    )
+    if delivery is None:
+        return None
+    stale_claim = delivery.state == AlertDelivery.State.SENDING and delivery.claimed_at < now - ALERT_CLAIM_TIMEOUT
+    if delivery.state != AlertDelivery.State.PENDING and not stale_claim:
+        return None
+    delivery.attempts += 1
+    if delivery.channel == AlertDelivery.Channel.IN_APP:
+        title, body, _ = _alert_text(delivery.report)
+        Notification.objects.create(
+            recipient=delivery.recipient,
+            kind=Notification.Kind.EMERGENCY,
+            title=title,
+            body=body,
+            report=delivery.report,
+        )
+        delivery.state, delivery.sent_at = AlertDelivery.State.SENT, now
+        delivery.save(update_fields=["state", "attempts", "sent_at"])
+    else:
+        delivery.state, delivery.claimed_at = AlertDelivery.State.SENDING, now
+        delivery.save(update_fields=["state", "attempts", "claimed_at"])
+    return delivery
+
+
+def alert_failed(*, delivery_id: int, error: str, count_attempt: bool) -> None:
+    """A failed attempt goes back to the outbox, or stops as 发送失败 after ALERT_MAX_ATTEMPTS.
+    ``count_attempt``: the attempt was rolled back with its transaction, so count it here."""
+    delivery = AlertDelivery.objects.filter(pk=delivery_id).first()
+    if delivery is None or delivery.state == AlertDelivery.State.SENT:
+        return
+    if count_attempt:
+        delivery.attempts += 1
+    delivery.state = (
+        AlertDelivery.State.FAILED if delivery.attempts >= ALERT_MAX_ATTEMPTS else AlertDelivery.State.PENDING
+    )
+    delivery.last_error = error[:300]
+    delivery.save(update_fields=["state", "attempts", "last_error"])
 
 
 def alerts_sweep(*, older_than=timedelta(seconds=20), now=None) -> int:
-    """Queue again every alert still pending after ``older_than``: what the broker lost or never got."""
+    """Queue again what the broker lost or never got: pending alerts, and claims whose worker died."""
     now = now or timezone.now()
-    ids = list(
-        AlertDelivery.objects.filter(state=AlertDelivery.State.PENDING, created_at__lte=now - older_than)
-        .order_by("created_at")
-        .values_list("pk", flat=True)[:500]
+    due = AlertDelivery.objects.filter(
+        Q(state=AlertDelivery.State.PENDING, created_at__lte=now - older_than)
+        | Q(state=AlertDelivery.State.SENDING, claimed_at__lte=now - ALERT_CLAIM_TIMEOUT)
     )
+    ids = list(due.order_by("created_at").values_list("pk", flat=True)[:500])
     return alerts_enqueue(ids)
 
 

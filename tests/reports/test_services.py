@@ -290,9 +290,12 @@ class TestEmergencyAlerts:
         ]
         assert len(mail.outbox) == 1
         message = mail.outbox[0]
-        assert (message.to, message.subject) == (["chen@example.org"], "【突发信息】外卖骑手反映站点罚款过重")
+        assert (message.to, message.subject) == (["chen@example.org"], "【信息员工作平台】有一条新的突发信息")
         assert f"/reports/{report.pk}/" in message.body
-        assert "集体停工" not in message.body  # the content stays in the portal
+        assert "滨海县" in message.body and "群体性事件苗头" in message.body
+        # Neither the content, nor the title, nor who reported it leaves the portal by email.
+        for secret in ("集体停工", "外卖骑手反映站点罚款过重", "刘洋", "13815110004"):
+            assert secret not in message.body and secret not in message.subject
         # Delivering again (a retry, a second worker) sends nothing more.
         for delivery in AlertDelivery.objects.all():
             assert services.alert_deliver(delivery_id=delivery.pk) is False
@@ -320,3 +323,67 @@ class TestEmergencyAlerts:
         with django_capture_on_commit_callbacks(execute=True):
             services.report_save(officer=officer, data=data(), submit=True, now=NOW)
         assert (AlertDelivery.objects.count(), Notification.objects.count(), len(mail.outbox)) == (0, 0, 0)
+
+
+class TestEditsAfterSubmission:
+    def test_a_submitted_report_cannot_be_emptied(self, officer):
+        report = services.report_save(officer=officer, data=data(), submit=True, now=NOW)
+        with pytest.raises(ValidationError) as exc:
+            services.report_save(officer=officer, report=report, data={"content": "", "occurred_at": None},
+                                 submit=False, now=NOW)  # fmt: skip
+        assert exc.value.message_dict == {"content": ["请填写信息内容"], "occurred_at": ["请填写发生时间"]}
+
+    def test_event_time_cannot_move_after_the_submission(self, officer):
+        report = services.report_save(officer=officer, data=data(), submit=True, now=NOW)
+        with pytest.raises(ValidationError) as exc:
+            services.report_save(officer=officer, report=report, data={"occurred_at": NOW + timedelta(minutes=30)},
+                                 submit=True, now=NOW + timedelta(hours=1))  # fmt: skip
+        assert exc.value.message_dict == {"occurred_at": ["报送时间不能早于发生时间"]}
+
+    def test_an_edit_makes_an_open_review_stale(self, officer, reviewer):
+        report = services.report_save(officer=officer, data=data(), submit=True, now=NOW)
+        seen = report.version
+        services.report_save(officer=officer, report=report, data={"content": "改写后的内容"}, submit=True, now=NOW)
+        with pytest.raises(ValidationError) as exc:
+            services.report_grade(report=report, reviewer=reviewer, grade="qualified", version=seen)
+        assert exc.value.messages == [services.STALE_MESSAGE]
+
+
+class TestAlertFailures:
+    def emergency(self, officer):
+        return services.report_save(
+            officer=officer,
+            data=data(urgency="emergency", occurred_at=NOW - timedelta(minutes=5)),
+            submit=True,
+            now=NOW,
+        )
+
+    def test_mail_failure_goes_back_to_the_outbox_then_stops(self, officer, reviewer, monkeypatch):
+        from reports.models import AlertDelivery
+
+        self.emergency(officer)
+        email = AlertDelivery.objects.get(channel="email")
+        monkeypatch.setattr(services, "send_mail", mock.Mock(side_effect=OSError("SMTP down")))
+        for attempt in range(1, services.ALERT_MAX_ATTEMPTS + 1):
+            with pytest.raises(OSError):
+                services.alert_deliver(delivery_id=email.pk)
+            email.refresh_from_db()
+            assert email.attempts == attempt
+        assert (email.state, email.last_error) == ("failed", "OSError('SMTP down')")
+        # A failed alert no longer comes back in the sweep, so it cannot crowd out newer ones.
+        assert services.alerts_sweep(older_than=timedelta(0)) == 1  # only the in-app one, still pending
+        assert len(mail.outbox) == 0
+
+    def test_a_claimed_email_is_not_sent_twice_until_its_claim_is_stale(self, officer, reviewer):
+        from django.utils import timezone
+
+        from reports.models import AlertDelivery
+
+        self.emergency(officer)
+        email = AlertDelivery.objects.get(channel="email")
+        AlertDelivery.objects.filter(pk=email.pk).update(state="sending", claimed_at=timezone.now())
+        assert services.alert_deliver(delivery_id=email.pk) is False
+        assert services.alerts_sweep(older_than=timedelta(0)) == 1  # the in-app one only
+        AlertDelivery.objects.filter(pk=email.pk).update(claimed_at=timezone.now() - timedelta(minutes=11))
+        assert services.alert_deliver(delivery_id=email.pk) is True  # its worker died: send it
+        assert len(mail.outbox) == 1

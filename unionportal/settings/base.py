@@ -122,6 +122,8 @@ CRISPY_TEMPLATE_PACK = "bootstrap5"
 
 EMAIL_BACKEND = env("EMAIL_BACKEND", default="django.core.mail.backends.console.EmailBackend")
 DEFAULT_FROM_EMAIL = env("DEFAULT_FROM_EMAIL", default="unionportal@localhost")
+# Shorter than any task's time limit: a hung mail server fails the attempt instead of the worker.
+EMAIL_TIMEOUT = env.int("EMAIL_TIMEOUT", default=20)
 
 # Celery: the broker is Redis when REDIS_URL is set. Without it, kombu's filesystem transport
 # lets a real worker run beside `make run` with nothing else installed.
