@@ -35,8 +35,9 @@ COUNTY_CODE = "329999"
 
 
 def ensure_database(url: str):
-    import psycopg2
     from urllib.parse import urlparse
+
+    import psycopg2
 
     parsed = urlparse(url)
     name = parsed.path.lstrip("/")
