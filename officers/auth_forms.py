@@ -1,4 +1,6 @@
 from django.contrib.auth.forms import AuthenticationForm
+from django.contrib.auth.views import LoginView
+from django.urls import reverse
 
 
 class PhoneLoginForm(AuthenticationForm):
@@ -14,3 +16,14 @@ class PhoneLoginForm(AuthenticationForm):
         self.fields["username"].label = "手机号"
         self.fields["username"].widget.attrs.update({"inputmode": "numeric", "placeholder": "登录手机号"})
         self.fields["password"].label = "密码"
+
+
+class PortalLoginView(LoginView):
+    """Django's login view with phone labels; a ``next`` that points back at login goes home."""
+
+    authentication_form = PhoneLoginForm
+    redirect_authenticated_user = True
+
+    def get_redirect_url(self):
+        url = super().get_redirect_url()
+        return "" if url.startswith(reverse("login")) else url

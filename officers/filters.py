@@ -17,10 +17,15 @@ class OfficerFilter(django_filters.FilterSet):
 
     def __init__(self, *args, user=None, **kwargs):
         super().__init__(*args, **kwargs)
+        self.user = user
         self.filters["township"].queryset = Township.objects.visible_to(user).select_related("county")
 
     def search(self, queryset, name, value):
         value = value.strip()
         if not value:
             return queryset
-        return queryset.filter(Q(name__icontains=value) | Q(phone__contains=value) | Q(employer__name__icontains=value))
+        text = Q(name__icontains=value) | Q(employer__name__icontains=value)
+        if getattr(self.user, "is_portal_admin", False):
+            return queryset.filter(text | Q(phone__contains=value))
+        # Phones are masked for everyone but admins: a partial number must not reveal the rest.
+        return queryset.filter(text | Q(phone=value)) if len(value) == 11 else queryset.filter(text)

@@ -44,7 +44,7 @@ class County(models.Model):
 
 class TownshipQuerySet(models.QuerySet):
     def visible_to(self, user):
-        return apply_scope(self, user, county="county")
+        return apply_scope(self, user, county="county", shared_with_officers=True)
 
 
 class Township(models.Model):
@@ -113,7 +113,7 @@ class User(AbstractUser):
 
 class EnterpriseQuerySet(models.QuerySet):
     def visible_to(self, user):
-        return apply_scope(self, user, county="county")
+        return apply_scope(self, user, county="county", shared_with_officers=True)
 
     def large(self):
         return self.filter(staff_count__gte=rules.LARGE_ENTERPRISE_STAFF)
@@ -264,6 +264,8 @@ class Officer(models.Model):
         errors = {}
         if self.township_id and self.county_id and self.township.county_id != self.county_id:
             errors["township"] = "镇区街道不属于该县区"
+        if self.employer_id and self.county_id and self.employer.county_id != self.county_id:
+            errors["employer"] = "工作单位不属于该县区"
         if self.key_group and self.category != self.Category.NEW_FORM:
             # Key groups are the new-form workers' dispute-prone trades.
             errors["key_group"] = "只有人员类别为“新就业形态劳动者”的信息员才能选择重点群体"

@@ -198,9 +198,14 @@ class OfficerLedgerResource(LedgerResource):
         if key_group:
             key_group = read("重点群体", lambda v: choice_value(v, Officer.KeyGroup.choices, "重点群体"))
         status = cell_text(row.get("状态"))
-        status = (
-            read("状态", lambda v: choice_value(v, Officer.Status.choices, "状态")) if status else Officer.Status.ACTIVE
-        )
+        if status:
+            status = read("状态", lambda v: choice_value(v, Officer.Status.choices, "状态"))
+        else:
+            # Blank: a new officer is 在岗; an existing one keeps the status the portal has.
+            status = officer.status if officer.pk else Officer.Status.ACTIVE
+        if officer.pk and status and status != officer.status and not rules.status_move_allowed(officer.status, status):
+            labels = dict(Officer.Status.choices)
+            errors["状态"] = f"不能从“{labels[officer.status]}”改为“{labels[status]}”（解聘后不能恢复，候选须先聘任）"
         appointed_on = read("聘任日期", cell_date)
         for column in ("推荐单位", "把关单位"):
             if len(cell_text(row.get(column))) > 100:
@@ -211,7 +216,15 @@ class OfficerLedgerResource(LedgerResource):
 
         employer = None
         if employer_name:
-            employer = enterprise_resolve(county=county, name=employer_name, credit_code=credit_code, township=township)
+            try:
+                employer = enterprise_resolve(
+                    county=county, name=employer_name, credit_code=credit_code, township=township
+                )
+            except ValidationError as exc:
+                columns = {"credit_code": "统一社会信用代码", "name": "工作单位"}
+                raise ValidationError(
+                    {columns.get(field, "工作单位"): msgs for field, msgs in exc.message_dict.items()}
+                ) from None
         officer.name = name
         officer.phone = phone
         officer.gender = gender or ""

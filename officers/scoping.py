@@ -15,6 +15,7 @@ class Scope:
     all_counties: bool = False
     county_id: int | None = None
     user_id: int | None = None  # an officer: only what they own
+    own_county_id: int | None = None  # an officer's county: for the shared lists it may pick from
 
     @property
     def is_empty(self) -> bool:
@@ -29,20 +30,27 @@ def scope_for(user) -> Scope:
         return Scope(county_id=user.county_id) if user.county_id else Scope(all_counties=True)
     if user.role in ("reviewer", "admin"):
         return Scope(county_id=user.county_id) if user.county_id else Scope()
-    return Scope(user_id=user.pk)
+    officer = getattr(user, "officer", None)
+    return Scope(user_id=user.pk, own_county_id=officer.county_id if officer is not None else None)
 
 
-def apply_scope(qs: QuerySet, user, *, county: str, owner: str | None = None) -> QuerySet:
+def apply_scope(
+    qs: QuerySet, user, *, county: str, owner: str | None = None, shared_with_officers: bool = False
+) -> QuerySet:
     """Filter ``qs`` to what ``user`` may see.
 
     ``county`` is the lookup path from the model to its County; ``owner`` the path to the User who
     owns the row (``None`` when officers own nothing of this model, so they see none of it).
+    ``shared_with_officers``: reference lists (townships, enterprises) that an officer picks from
+    when reporting: officers see their own county's.
     """
     scope = scope_for(user)
     if scope.all_counties:
         return qs
     if scope.county_id is not None:
         return qs.filter(**{county: scope.county_id})
+    if scope.user_id is not None and shared_with_officers and scope.own_county_id is not None:
+        return qs.filter(**{county: scope.own_county_id})
     if scope.user_id is not None and owner is not None:
         return qs.filter(**{owner: scope.user_id})
     return qs.none()

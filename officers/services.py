@@ -62,7 +62,12 @@ def staff_upsert(*, phone: str, name: str, county_code: str, role: str, password
 def enterprise_resolve(*, county: County, name: str, credit_code: str = "", township=None) -> Enterprise:
     """The employer named in a ledger row or form: matched by credit code, else by name in the county."""
     if credit_code:
-        found = Enterprise.objects.filter(credit_code=credit_code).first()
+        found = Enterprise.objects.filter(credit_code=credit_code).select_related("county").first()
+        if found and found.county_id != county.pk:
+            # An officer's employer is in the officer's county; another county's record is not ours to use.
+            raise ValidationError(
+                {"credit_code": f"统一社会信用代码 {credit_code} 已登记为{found.county.name}的企业“{found.name}”"}
+            )
     else:
         found = Enterprise.objects.filter(county=county, name=name).order_by("pk").first()
     if found:

@@ -108,12 +108,18 @@ class OfficerFormMixin:
         new_name = form.cleaned_data.get("new_employer_name")
         try:
             if new_name:
-                officer.employer = services.enterprise_resolve(
-                    county=officer.county,
-                    name=new_name,
-                    credit_code=form.cleaned_data.get("new_employer_credit_code", ""),
-                    township=officer.township,
-                )
+                try:
+                    officer.employer = services.enterprise_resolve(
+                        county=officer.county,
+                        name=new_name,
+                        credit_code=form.cleaned_data.get("new_employer_credit_code", ""),
+                        township=officer.township,
+                    )
+                except ValidationError as exc:
+                    fields = {"credit_code": "new_employer_credit_code", "name": "new_employer_name"}
+                    raise ValidationError(
+                        {fields.get(f, "new_employer_name"): m for f, m in exc.message_dict.items()}
+                    ) from None
             self.object = services.officer_save(officer=officer, actor=self.request.user)
         except ValidationError as exc:
             add_service_errors(form, exc)

@@ -18,6 +18,7 @@ from .models import (
     TimelinessRule,
 )
 from .resources import ReportLedgerResource
+from .services import audit_record
 
 
 class ReviewEventInline(ReadOnlyAdminMixin, admin.TabularInline):
@@ -51,6 +52,14 @@ class ReportAdmin(ScopedAdminMixin, AuditedExportMixin, ImportExportModelAdmin):
 
     def has_change_permission(self, request, obj=None):
         return False
+
+    def change_view(self, request, object_id, form_url="", extra_context=None):
+        response = super().change_view(request, object_id, form_url, extra_context)
+        report = self.get_queryset(request).filter(pk=object_id).first() if str(object_id).isdigit() else None
+        if report is not None and response.status_code == 200:
+            audit_record(actor=request.user, action=AuditEntry.Action.VIEW_REPORT, report=report, request=request,
+                         target=f"{report.title}（管理后台）"[:200])  # fmt: skip
+        return response
 
 
 @admin.register(TimelinessRule)

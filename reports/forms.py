@@ -59,8 +59,8 @@ class ReportForm(forms.ModelForm):
     def __init__(self, *args, officer, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["occurred_at"].input_formats = ["%Y-%m-%dT%H:%M", "%Y-%m-%d %H:%M"]
-        self.fields["township"].queryset = Township.objects.filter(county_id=officer.county_id)
-        self.fields["enterprise"].queryset = Enterprise.objects.filter(county_id=officer.county_id)
+        self.fields["township"].queryset = Township.objects.visible_to(officer.user)
+        self.fields["enterprise"].queryset = Enterprise.objects.visible_to(officer.user)
         if not self.instance.pk:
             self.initial.setdefault("occurred_at", timezone.localtime().strftime("%Y-%m-%dT%H:%M"))
             self.initial.setdefault("township", officer.township_id)

@@ -1,5 +1,7 @@
 """The report history ledger (信息报送记录), contract section 2."""
 
+from datetime import timedelta
+
 from django.core.exceptions import ValidationError
 from django.utils import timezone
 from import_export.fields import Field
@@ -147,20 +149,31 @@ class ReportLedgerResource(LedgerResource):
         phone, title = cell_text(row.get("报送人手机号")), cell_text(row.get("标题"))
         if not (phone and title and submitted_at):
             return None
+        # The ledger has minutes; the portal keeps seconds: the same minute is the same report.
         return (
             Report.objects.select_related("officer")
-            .filter(officer__phone=phone, title=title, submitted_at=submitted_at)
+            .filter(
+                officer__phone=phone,
+                title=title,
+                submitted_at__gte=submitted_at,
+                submitted_at__lt=submitted_at + timedelta(minutes=1),
+            )
             .first()
         )
 
     def import_instance(self, report, row, **kwargs):
         values = self._parse(row, kwargs.get("row_number", 0))
-        if (
-            report.pk
-            and self.scope is not None
-            and not (self.scope.all_counties or self.scope.county_id == report.county_id)
-        ):
-            raise ValidationError({"报送人手机号": "无权修改其他县区的报送记录"})
+        if report.pk:
+            if self.scope is not None and not (self.scope.all_counties or self.scope.county_id == report.county_id):
+                raise ValidationError({"报送人手机号": "无权修改其他县区的报送记录"})
+            if report.status not in (Status.SUBMITTED, Status.REVIEWED):
+                raise ValidationError(
+                    {"审核结果": f"该信息在平台中为“{report.get_status_display()}”，不能通过台账修改"}
+                )
+            for field in ("occurred_at", "submitted_at"):
+                # Keep the portal's seconds when the ledger's minute agrees.
+                if values[field] == getattr(report, field).replace(second=0, microsecond=0):
+                    values[field] = getattr(report, field)
         for field, value in values.items():
             setattr(report, field, value)
 

@@ -115,9 +115,12 @@ TIER_BY_CODE = {t.code: t for t in TIERS}
 def parse_month(text: str):
     """``YYYY-MM`` → the month's first day; ValueError in Chinese otherwise."""
     try:
-        return datetime.strptime(text.strip(), "%Y-%m").date()
+        month = datetime.strptime(text.strip(), "%Y-%m").date()
     except (ValueError, AttributeError):
         raise ValueError(f"“{text}”不是有效月份，格式应为 YYYY-MM，如 2026-10") from None
+    if not 2000 <= month.year <= 2100:
+        raise ValueError(f"“{text}”超出可查询的年份范围（2000–2100）")
+    return month
 
 
 def projected_spending(*, spent, months_elapsed: int):

@@ -388,11 +388,13 @@ class BudgetView(AdminRequiredMixin, TemplateView):
         county = selectors.county_for_admin(user=self.request.user, code=self.request.GET.get("county"))
         if county is None:
             raise Http404("没有可管理的县区")
-        try:
-            year = int(self.request.GET.get("year") or timezone.localdate().year)
-        except ValueError:
-            year = timezone.localdate().year
-            messages.error(self.request, "年度应为四位数字，已显示今年")
+        year = timezone.localdate().year
+        text = self.request.GET.get("year")
+        if text:
+            if text.isdigit() and 2000 <= int(text) <= 2100:
+                year = int(text)
+            else:
+                messages.error(self.request, "年度应为2000–2100之间的四位数字，已显示今年")
         context.update(
             county=county,
             overview=selectors.budget_overview(county=county, year=year),

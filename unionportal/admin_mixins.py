@@ -36,6 +36,29 @@ class ScopedAdminMixin:
     def has_delete_permission(self, request, obj=None):
         return False  # registry rows are kept for the record; officers are 解聘, not deleted
 
+    def get_list_filter(self, request):
+        # A related-object filter lists every row of the related table; list only those that occur
+        # in what this admin may see (no other county's townships or counties in the sidebar).
+        from django.contrib.admin import RelatedOnlyFieldListFilter
+
+        related = {f.name for f in self.model._meta.get_fields() if f.is_relation and f.many_to_one}
+        return [
+            (name, RelatedOnlyFieldListFilter) if isinstance(name, str) and name in related else name
+            for name in super().get_list_filter(request)
+        ]
+
+    # django-import-export shows only an exception's class name when a file cannot be read.
+    def add_data_read_fail_error_to_form(self, form, e):
+        from unionportal.ledger import LedgerFileError
+
+        if isinstance(e, LedgerFileError):
+            message = str(e)
+        elif isinstance(e, UnicodeDecodeError):
+            message = "文件不是 UTF-8 编码。请在 Excel 中“另存为”选择“CSV UTF-8（逗号分隔）”后再导入。"
+        else:
+            message = "无法读取该文件：请确认所选格式与文件一致（CSV 须为 UTF-8 编码，Excel 须为 .xlsx）。"
+        form.add_error("import_file", message)
+
     def formfield_for_foreignkey(self, db_field, request, **kwargs):
         related = db_field.related_model
         if hasattr(related.objects, "visible_to"):

@@ -91,7 +91,8 @@ def cell_int(value, *, minimum: int = 0) -> int | None:
 def cell_money(value) -> Decimal | None:
     """Yuan, at most 2 decimals, not negative."""
     if isinstance(value, float):
-        value = repr(value)
+        # Excel keeps 15 significant digits: a formula's 110.00000000000001 is the 110 it shows.
+        value = format(value, ".15g")
     text = cell_text(value).replace(",", "")
     if not text:
         return None
@@ -229,7 +230,24 @@ class LedgerResource(resources.ModelResource):
             return result
         # Every import is all or nothing: a bad row rolls back the rows before it too.
         kwargs["rollback_on_validation_errors"] = True
-        return super().import_data(dataset, dry_run=dry_run, raise_errors=raise_errors, use_transactions=True, **kwargs)
+        result = super().import_data(
+            dataset, dry_run=dry_run, raise_errors=raise_errors, use_transactions=True, **kwargs
+        )
+        if not dry_run and not result.has_errors() and not result.has_validation_errors():
+            self.audit_import(result)
+        return result
+
+    def audit_import(self, result):
+        from reports.models import AuditEntry
+        from reports.services import audit_record
+
+        totals = result.totals
+        audit_record(
+            actor=self.actor,
+            action=AuditEntry.Action.IMPORT,
+            county=getattr(self.actor, "county_id", None),
+            target=f"{self._meta.name}：新增 {totals['new']}，更新 {totals['update']}，未变化 {totals['skip']}",
+        )
 
     def before_import(self, dataset, **kwargs):
         self.seen_keys = {}

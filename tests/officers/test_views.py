@@ -311,3 +311,18 @@ class TestForms:
         note = VettingNote.objects.get()
         assert (note.author, note.kind, note.content) == (reviewer, "visit", "走访所在快递网点，站长推荐")
         assert "走访所在快递网点" in client.get(reverse("officers:detail", args=[candidate.pk])).content.decode()
+
+
+class TestReferenceListsForOfficers:
+    def test_officer_picks_only_from_own_county(self, county, other_county):
+        from officers.models import Enterprise, Township
+
+        officer = OfficerFactory(county=county)
+        TownshipFactory(county=county, name="东坎街道")
+        TownshipFactory(county=other_county, name="阜城街道")
+        EnterpriseFactory(county=county, name="本县企业")
+        EnterpriseFactory(county=other_county, name="外县企业")
+        assert list(Township.objects.visible_to(officer.user).values_list("name", flat=True)) == ["东坎街道"]
+        assert list(Enterprise.objects.visible_to(officer.user).values_list("name", flat=True)) == ["本县企业"]
+        # ... but still no officer records, not even of their county
+        assert list(Officer.objects.visible_to(officer.user)) == [officer]
