@@ -2,13 +2,14 @@
 
 import random
 from datetime import timedelta
+from decimal import Decimal
 
 from django.db import transaction
 from django.utils import timezone
 
 from officers.models import Officer
 
-from .models import Report
+from .models import Budget, Report
 from .services import report_record_imported
 
 SAMPLES = [
@@ -46,6 +47,9 @@ GRADES = ["qualified", "qualified", "county_adopted", "rejected", "above_adopted
 
 @transaction.atomic
 def seed_demo_reports(county) -> int:
+    # The programme's yearly budget (the model county invested 285,000 yuan).
+    Budget.objects.get_or_create(county=county, year=timezone.localdate().year,
+                                 defaults={"amount": Decimal("285000"), "note": "补助、设备和培训"})  # fmt: skip
     if Report.objects.filter(county=county).exists():
         return 0
     rng = random.Random(2026)
