@@ -7,7 +7,7 @@ that model to its county and to its owner's account. Views and admin classes onl
 
 from dataclasses import dataclass
 
-from django.db.models import QuerySet
+from django.db.models import Q, QuerySet
 
 
 @dataclass(frozen=True)
@@ -35,12 +35,13 @@ def scope_for(user) -> Scope:
 
 
 def apply_scope(
-    qs: QuerySet, user, *, county: str, owner: str | None = None, shared_with_officers: bool = False
+    qs: QuerySet, user, *, county: str, owner: str | tuple[str, ...] | None = None, shared_with_officers: bool = False
 ) -> QuerySet:
     """Filter ``qs`` to what ``user`` may see.
 
     ``county`` is the lookup path from the model to its County; ``owner`` the path to the User who
-    owns the row (``None`` when officers own nothing of this model, so they see none of it).
+    owns the row, or several paths any of which makes them an owner (``None`` when officers own
+    nothing of this model, so they see none of it).
     ``shared_with_officers``: reference lists (townships, enterprises) that an officer picks from
     when reporting: officers see their own county's.
     """
@@ -52,5 +53,11 @@ def apply_scope(
     if scope.user_id is not None and shared_with_officers and scope.own_county_id is not None:
         return qs.filter(**{county: scope.own_county_id})
     if scope.user_id is not None and owner is not None:
-        return qs.filter(**{owner: scope.user_id})
+        if isinstance(owner, str):
+            return qs.filter(**{owner: scope.user_id})
+        # Several paths through to-many relations: match ids in a subquery, so no row is repeated.
+        mine = Q()
+        for path in owner:
+            mine |= Q(**{path: scope.user_id})
+        return qs.filter(pk__in=qs.model._base_manager.filter(mine).values("pk"))
     return qs.none()

@@ -338,6 +338,9 @@ class AuditEntry(models.Model):
         IMPORT = "import", "导入"
         APPROVE_SHEET = "approve_sheet", "审批补助表"
         REOPEN_SHEET = "reopen_sheet", "撤销补助表审批"
+        VIEW_CASE = "view_case", "查看争议案件"
+        VIEW_CASE_ATTACHMENT = "view_case_file", "查看案件附件"
+        CHANGE_CASE = "change_case", "变更案件状态"
 
     actor = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+", verbose_name="操作人"

@@ -90,7 +90,9 @@ def report_for_view(*, user, pk) -> Report:
         Report.objects.visible_to(user)
         .select_related("officer", "county", "township", "enterprise", "reviewed_by")
         .prefetch_related(
-            "attachments", Prefetch("review_events", queryset=ReviewEvent.objects.select_related("actor"))
+            "attachments",
+            "dispute_cases",
+            Prefetch("review_events", queryset=ReviewEvent.objects.select_related("actor")),
         )
         .get(pk=pk)
     )

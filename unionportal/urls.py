@@ -20,6 +20,7 @@ urlpatterns = [
     path("accounts/password/done/", auth_views.PasswordChangeDoneView.as_view(), name="password_change_done"),
     path("officers/", include("officers.urls")),
     path("reports/", include("reports.urls")),
+    path("disputes/", include("disputes.urls")),
     path("admin/", admin.site.urls),
 ]
 

@@ -148,9 +148,9 @@ class TestListPage:
     def test_search_and_filters(self, client, admin_user, county):
         township = TownshipFactory(county=county, name="东坎街道")
         employer = EnterpriseFactory(county=county, name="滨海华强纺织有限公司")
-        OfficerFactory(county=county, name="王建国", township=township, employer=employer)
+        OfficerFactory(county=county, name="王建国", township=township, employer=employer, phone="13815110001")
         OfficerFactory(county=county, name="刘洋", category="new_form", key_group="courier", phone="13815110004")
-        OfficerFactory(county=county, name="陈志强", status="candidate")
+        OfficerFactory(county=county, name="陈志强", status="candidate", phone="13815110003")
         client.force_login(admin_user)
 
         def names(**params):

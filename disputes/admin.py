@@ -1,0 +1,50 @@
+from django.contrib import admin
+from import_export.admin import ImportExportModelAdmin
+from import_export.formats import base_formats
+
+from unionportal.admin_mixins import AuditedExportMixin, ReadOnlyAdminMixin, ScopedAdminMixin
+from unionportal.ledger import LEDGER_FORMATS
+
+from .models import DisputeCase, FollowUp, Outcome
+from .resources import DisputeLedgerResource
+
+
+class FollowUpInline(ReadOnlyAdminMixin, admin.TabularInline):
+    model = FollowUp
+    fields = ("happened_on", "author", "action", "next_step")
+    readonly_fields = fields
+    extra = 0
+
+    def has_delete_permission(self, request, obj=None):
+        return False
+
+
+class OutcomeInline(ReadOnlyAdminMixin, admin.TabularInline):
+    model = Outcome
+    fields = ("received_on", "kind", "amount", "note", "from_ledger")
+    readonly_fields = fields
+    extra = 0
+
+    def has_delete_permission(self, request, obj=None):
+        return False
+
+
+@admin.register(DisputeCase)
+class DisputeCaseAdmin(ScopedAdminMixin, AuditedExportMixin, ImportExportModelAdmin):
+    """Past case ledgers come in here; cases are worked on in the portal, which runs the rules."""
+
+    resource_classes = [DisputeLedgerResource]
+    import_formats = LEDGER_FORMATS
+    export_formats = [base_formats.XLSX, base_formats.CSV]
+    list_display = ("number", "enterprise", "dispute_type", "workers_involved", "status", "registered_on", "result_on")
+    list_filter = ("status", "dispute_type", "mediation_result", "township")
+    search_fields = ("number", "enterprise__name")
+    date_hierarchy = "registered_on"
+    list_select_related = ("enterprise",)
+    inlines = [FollowUpInline, OutcomeInline]
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False

@@ -1,0 +1,33 @@
+import django_filters
+from django import forms
+
+from officers.models import Township
+
+from .models import CaseStatus, DisputeCase, DisputeType
+
+
+class CaseFilter(django_filters.FilterSet):
+    q = django_filters.CharFilter(label="搜索", method="search")
+    status = django_filters.ChoiceFilter(label="状态", choices=CaseStatus.choices, empty_label="全部状态")
+    dispute_type = django_filters.ChoiceFilter(label="争议类型", choices=DisputeType.choices, empty_label="全部类型")
+    township = django_filters.ModelChoiceFilter(
+        label="镇区街道", queryset=Township.objects.none(), empty_label="全部镇区"
+    )
+    registered_from = django_filters.DateFilter(field_name="registered_on", lookup_expr="gte", label="登记日期从",
+                                                widget=forms.DateInput(attrs={"type": "date"}))  # fmt: skip
+    registered_to = django_filters.DateFilter(field_name="registered_on", lookup_expr="lte", label="至",
+                                              widget=forms.DateInput(attrs={"type": "date"}))  # fmt: skip
+
+    class Meta:
+        model = DisputeCase
+        fields = ["q", "status", "dispute_type", "township", "registered_from", "registered_to"]
+
+    def __init__(self, *args, user=None, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.filters["township"].queryset = Township.objects.visible_to(user)
+
+    def search(self, queryset, name, value):
+        from django.db.models import Q
+
+        value = value.strip()
+        return queryset.filter(Q(number__icontains=value) | Q(enterprise__name__icontains=value)) if value else queryset

@@ -1,0 +1,69 @@
+from django import forms
+
+from officers.models import Enterprise, Township
+from reports.forms import MultipleFileField, MultipleFileInput
+
+from .models import CaseStatus, DisputeCase, Outcome, TransferTarget
+
+DATE = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
+
+
+class CaseForm(forms.ModelForm):
+    new_enterprise_name = forms.CharField(label="新用人单位名称", max_length=100, required=False,
+                                          help_text="用人单位不在列表中时填写")  # fmt: skip
+    new_enterprise_credit_code = forms.CharField(label="新单位统一社会信用代码", max_length=18, required=False)
+
+    class Meta:
+        model = DisputeCase
+        fields = ["registered_on", "enterprise", "dispute_type", "workers_involved", "amount_claimed", "township",
+                  "description"]  # fmt: skip
+        widgets = {"registered_on": DATE, "description": forms.Textarea(attrs={"rows": 4})}
+
+    def __init__(self, *args, user, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["enterprise"].queryset = Enterprise.objects.visible_to(user)
+        self.fields["enterprise"].required = False
+        self.fields["township"].queryset = Township.objects.visible_to(user)
+        self.order_fields(["registered_on", "enterprise", "new_enterprise_name", "new_enterprise_credit_code"])
+
+
+class MoveForm(forms.Form):
+    to_status = forms.ChoiceField(label="变更为", choices=CaseStatus.choices)
+    on = forms.DateField(label="日期", widget=DATE, required=False, help_text="默认今天")
+    transferred_to = forms.ChoiceField(label="移交机构（移交时选择）", choices=[("", "—")] + TransferTarget.choices,
+                                       required=False)  # fmt: skip
+    note = forms.CharField(label="说明", max_length=200, required=False)
+
+
+class FollowUpForm(forms.Form):
+    happened_on = forms.DateField(label="日期", widget=DATE, required=False, help_text="默认今天")
+    action = forms.CharField(label="跟进情况", widget=forms.Textarea(attrs={"rows": 3}))
+    next_step = forms.CharField(label="下一步", max_length=200, required=False)
+
+
+class OutcomeForm(forms.Form):
+    kind = forms.ChoiceField(label="类别", choices=Outcome.Kind.choices)
+    amount = forms.DecimalField(label="金额（元）", max_digits=14, decimal_places=2, min_value=0,
+                                widget=forms.NumberInput(attrs={"inputmode": "decimal", "step": "0.01"}))  # fmt: skip
+    received_on = forms.DateField(label="日期", widget=DATE)
+    note = forms.CharField(label="说明", max_length=200, required=False, help_text="如：第二期")
+
+
+class AttachForm(forms.Form):
+    files = MultipleFileField(label="附件（调解协议、收据等，图片或 PDF）",
+                              widget=MultipleFileInput(attrs={"accept": "image/*,application/pdf"}))  # fmt: skip
+
+
+class LinkReportForm(forms.Form):
+    report = forms.IntegerField(label="信息编号", min_value=1, help_text="信息详情页地址中的数字")
+
+
+class StatsPeriodForm(forms.Form):
+    start = forms.DateField(label="从", widget=DATE)
+    end = forms.DateField(label="至", widget=DATE)
+
+    def clean(self):
+        cleaned = super().clean()
+        if cleaned.get("start") and cleaned.get("end") and cleaned["end"] < cleaned["start"]:
+            self.add_error("end", "结束日期不能早于开始日期")
+        return cleaned

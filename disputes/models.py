@@ -1,0 +1,223 @@
+"""Labour-dispute cases (劳动争议案件): from first report to money recovered."""
+
+from django.conf import settings
+from django.core.validators import MinValueValidator
+from django.db import models
+from django.db.models import Q
+from django.utils import timezone
+
+from officers.models import County, Enterprise, Township
+from officers.scoping import apply_scope
+from reports.models import Report, attachment_path, attachment_storage
+
+
+class DisputeType(models.TextChoices):
+    WAGE_ARREARS = "wage_arrears", "欠薪"
+    SEVERANCE = "severance", "经济补偿"
+    SOCIAL_INSURANCE = "social_insurance", "社会保险"
+    WORK_INJURY = "work_injury", "工伤"
+    TERMINATION = "termination", "解除劳动合同"
+    OVERTIME_LEAVE = "overtime_leave", "加班及休息休假"
+    NEW_FORM_RIGHTS = "new_form_rights", "新就业形态权益"
+    OTHER = "other", "其他"
+
+
+class CaseStatus(models.TextChoices):
+    REGISTERED = "registered", "登记"
+    MEDIATING = "mediating", "调解中"
+    SUCCEEDED = "succeeded", "调解成功"
+    FAILED = "failed", "调解失败"
+    TRANSFERRED = "transferred", "移交"
+    CLOSED = "closed", "结案"
+
+
+class MediationResult(models.TextChoices):
+    SUCCESS = "success", "成功"
+    FAILURE = "failure", "失败"
+
+
+class TransferTarget(models.TextChoices):
+    ARBITRATION = "arbitration", "劳动人事争议仲裁"
+    COURT = "court", "人民法院"
+    INSPECTION = "inspection", "劳动保障监察"
+
+
+class DisputeCaseQuerySet(models.QuerySet):
+    def visible_to(self, user):
+        """Staff see their county's cases; an officer those they handle or that came from their reports."""
+        return apply_scope(self, user, county="county", owner=("handlers", "reports__officer__user"))
+
+
+class DisputeCase(models.Model):
+    Status = CaseStatus
+    Type = DisputeType
+
+    county = models.ForeignKey(County, on_delete=models.PROTECT, related_name="dispute_cases", verbose_name="县区")
+    number = models.CharField("案件编号", max_length=40)
+    registered_on = models.DateField("登记日期", default=timezone.localdate)
+    enterprise = models.ForeignKey(
+        Enterprise, on_delete=models.PROTECT, related_name="dispute_cases", verbose_name="用人单位"
+    )
+    dispute_type = models.CharField("争议类型", max_length=20, choices=DisputeType.choices)
+    workers_involved = models.PositiveIntegerField("涉及人数", validators=[MinValueValidator(1)])
+    amount_claimed = models.DecimalField(
+        "诉求金额（元）", max_digits=14, decimal_places=2, null=True, blank=True, validators=[MinValueValidator(0)]
+    )
+    description = models.TextField("案情", blank=True)
+    township = models.ForeignKey(
+        Township, on_delete=models.SET_NULL, null=True, blank=True, related_name="+", verbose_name="镇区街道"
+    )
+    status = models.CharField("状态", max_length=12, choices=CaseStatus.choices, default=CaseStatus.REGISTERED)
+    mediation_result = models.CharField("调解结果", max_length=10, choices=MediationResult.choices, blank=True)
+    result_on = models.DateField("结果日期", null=True, blank=True)
+    transferred_to = models.CharField("移交机构", max_length=12, choices=TransferTarget.choices, blank=True)
+    transferred_on = models.DateField("移交日期", null=True, blank=True)
+    closed_on = models.DateField("结案日期", null=True, blank=True)
+    handlers = models.ManyToManyField(
+        settings.AUTH_USER_MODEL, blank=True, related_name="dispute_cases", verbose_name="承办人"
+    )
+    reports = models.ManyToManyField(Report, blank=True, related_name="dispute_cases", verbose_name="来源信息")
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name="登记人",
+    )
+    from_ledger = models.BooleanField("台账导入", default=False)
+    last_activity_at = models.DateTimeField("最近跟进", default=timezone.now)
+    created_at = models.DateTimeField("创建时间", default=timezone.now, editable=False)
+
+    objects = DisputeCaseQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = verbose_name_plural = "劳动争议案件"
+        ordering = ["-registered_on", "-id"]
+        constraints = [
+            models.UniqueConstraint(fields=["county", "number"], name="case_number_unique_per_county"),
+            models.CheckConstraint(condition=Q(workers_involved__gte=1), name="case_workers_at_least_one"),
+            models.CheckConstraint(condition=Q(status__in=CaseStatus.values), name="case_status_valid"),
+            models.CheckConstraint(condition=Q(dispute_type__in=DisputeType.values), name="case_type_valid"),
+            models.CheckConstraint(
+                condition=Q(mediation_result="") | Q(result_on__isnull=False), name="case_result_has_date"
+            ),
+            models.CheckConstraint(
+                condition=~Q(status="succeeded") | Q(mediation_result="success"), name="case_succeeded_is_success"
+            ),
+            models.CheckConstraint(
+                condition=~Q(status="failed") | Q(mediation_result="failure"), name="case_failed_is_failure"
+            ),
+        ]
+        indexes = [
+            models.Index(fields=["county", "registered_on"], name="case_registered_idx"),
+            models.Index(fields=["county", "result_on"], name="case_result_idx"),
+            models.Index(fields=["county", "status", "last_activity_at"], name="case_open_idx"),
+            models.Index(fields=["county", "dispute_type"], name="case_type_idx"),
+            models.Index(fields=["county", "township"], name="case_township_idx"),
+        ]
+
+    def __str__(self):
+        return f"{self.number} {self.enterprise.name if self.enterprise_id else ''}"
+
+    @property
+    def is_open(self) -> bool:
+        return self.status != CaseStatus.CLOSED
+
+
+class CaseCounter(models.Model):
+    """The last number given per county and year; locked while a case is registered."""
+
+    county = models.ForeignKey(County, on_delete=models.CASCADE, related_name="+")
+    year = models.PositiveSmallIntegerField()
+    last = models.PositiveIntegerField(default=0)
+
+    class Meta:
+        constraints = [models.UniqueConstraint(fields=["county", "year"], name="case_counter_unique")]
+
+    def __str__(self):
+        return f"{self.county_id}-{self.year}: {self.last}"
+
+
+class FollowUp(models.Model):
+    case = models.ForeignKey(DisputeCase, on_delete=models.CASCADE, related_name="follow_ups", verbose_name="案件")
+    happened_on = models.DateField("日期", default=timezone.localdate)
+    action = models.TextField("跟进情况")
+    next_step = models.CharField("下一步", max_length=200, blank=True)
+    author = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+", verbose_name="记录人"
+    )
+    created_at = models.DateTimeField("记录时间", default=timezone.now)
+
+    class Meta:
+        verbose_name = verbose_name_plural = "跟进记录"
+        ordering = ["happened_on", "id"]
+
+    def __str__(self):
+        return f"{self.happened_on} {self.action[:20]}"
+
+
+class Outcome(models.Model):
+    """Money obtained for the workers, possibly in several instalments."""
+
+    class Kind(models.TextChoices):
+        COMPENSATION = "compensation", "获得经济补偿或赔偿"
+        WAGES = "wages", "清理欠薪"
+
+    case = models.ForeignKey(DisputeCase, on_delete=models.CASCADE, related_name="outcomes", verbose_name="案件")
+    kind = models.CharField("类别", max_length=14, choices=Kind.choices)
+    amount = models.DecimalField("金额（元）", max_digits=14, decimal_places=2, validators=[MinValueValidator(0)])
+    received_on = models.DateField("日期")
+    note = models.CharField("说明", max_length=200, blank=True)
+    from_ledger = models.BooleanField("台账导入", default=False)
+    recorded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name="登记人",
+    )
+    created_at = models.DateTimeField("登记时间", default=timezone.now)
+
+    class Meta:
+        verbose_name = verbose_name_plural = "追回金额"
+        ordering = ["received_on", "id"]
+        constraints = [
+            models.CheckConstraint(condition=Q(amount__gte=0), name="outcome_amount_not_negative"),
+            # A ledger row carries one figure per kind: re-importing updates it, never adds another.
+            models.UniqueConstraint(
+                fields=["case", "kind"], condition=Q(from_ledger=True), name="outcome_one_ledger_figure_per_kind"
+            ),
+        ]
+        indexes = [models.Index(fields=["kind", "received_on"], name="outcome_period_idx")]
+
+    def __str__(self):
+        return f"{self.get_kind_display()} {self.amount} 元"
+
+
+class CaseAttachmentQuerySet(models.QuerySet):
+    def visible_to(self, user):
+        return self.filter(case__in=DisputeCase.objects.visible_to(user))
+
+
+class CaseAttachment(models.Model):
+    case = models.ForeignKey(DisputeCase, on_delete=models.CASCADE, related_name="attachments", verbose_name="案件")
+    file = models.FileField("文件", storage=attachment_storage, upload_to=attachment_path, max_length=200)
+    original_name = models.CharField("原文件名", max_length=200)
+    content_type = models.CharField("类型", max_length=50)
+    kind = models.CharField("种类", max_length=10)
+    size = models.PositiveIntegerField("大小（字节）")
+    uploaded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+", verbose_name="上传人"
+    )
+    uploaded_at = models.DateTimeField("上传时间", default=timezone.now)
+
+    objects = CaseAttachmentQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = verbose_name_plural = "案件附件"
+        ordering = ["uploaded_at", "id"]
+
+    def __str__(self):
+        return self.original_name

@@ -1,0 +1,137 @@
+"""Reads of the dispute module: scoped through ``visible_to``; figures aggregated in the database."""
+
+from datetime import date, timedelta
+from decimal import Decimal
+
+from django.db.models import Count, DecimalField, OuterRef, Prefetch, Q, Subquery, Sum, Value
+from django.db.models.functions import Coalesce, ExtractMonth, ExtractYear
+from django.utils import timezone
+
+from . import rules
+from .models import DisputeCase, DisputeType, FollowUp, MediationResult, Outcome
+
+ZERO = Value(Decimal("0"), output_field=DecimalField(max_digits=14, decimal_places=2))
+
+
+def _outcome_total(kind: str):
+    return Coalesce(
+        Subquery(
+            Outcome.objects.filter(case=OuterRef("pk"), kind=kind)
+            .order_by()
+            .values("case")
+            .annotate(total=Sum("amount"))
+            .values("total")
+        ),
+        ZERO,
+    )
+
+
+def case_list(*, user):
+    return (
+        DisputeCase.objects.visible_to(user)
+        .select_related("enterprise", "township")
+        .annotate(compensation=_outcome_total("compensation"), wages=_outcome_total("wages"))
+    )
+
+
+def case_detail(*, user, pk) -> DisputeCase:
+    """One case with everything its page shows; DisputeCase.DoesNotExist when ``user`` may not see it."""
+    return (
+        DisputeCase.objects.visible_to(user)
+        .select_related("county", "enterprise", "township", "created_by")
+        .annotate(compensation=_outcome_total("compensation"), wages=_outcome_total("wages"))
+        .prefetch_related(
+            Prefetch("follow_ups", queryset=FollowUp.objects.select_related("author")),
+            Prefetch("outcomes", queryset=Outcome.objects.select_related("recorded_by")),
+            "attachments",
+            "handlers",
+            "reports__officer",
+        )
+        .get(pk=pk)
+    )
+
+
+def dispute_figures(*, cases, start: date, end: date) -> dict:
+    """The contract's figures for [start, end] (both included) over ``cases``: two queries.
+
+    registered: cases registered; concluded: mediation outcomes reached; successful: of them 成功;
+    workers: workers in those successful cases; success_rate: successful / concluded (None when
+    nothing concluded); compensation and wages_recovered: yuan recorded in the period.
+    """
+    in_period = Q(result_on__gte=start, result_on__lte=end)
+    counts = cases.aggregate(
+        registered=Count("pk", filter=Q(registered_on__gte=start, registered_on__lte=end)),
+        concluded=Count("pk", filter=in_period & ~Q(mediation_result="")),
+        successful=Count("pk", filter=in_period & Q(mediation_result=MediationResult.SUCCESS)),
+        workers=Coalesce(Sum("workers_involved", filter=in_period & Q(mediation_result=MediationResult.SUCCESS)), 0),
+    )
+    money = Outcome.objects.filter(case__in=cases.values("pk"), received_on__gte=start, received_on__lte=end).aggregate(
+        compensation=Coalesce(Sum("amount", filter=Q(kind=Outcome.Kind.COMPENSATION)), ZERO),
+        wages=Coalesce(Sum("amount", filter=Q(kind=Outcome.Kind.WAGES)), ZERO),
+    )
+    return {
+        "registered": counts["registered"],
+        "concluded": counts["concluded"],
+        "successful": counts["successful"],
+        "workers": counts["workers"],
+        "success_rate": rules.success_rate(successful=counts["successful"], concluded=counts["concluded"]),
+        "compensation": money["compensation"].quantize(Decimal("0.01")),
+        "wages_recovered": money["wages"].quantize(Decimal("0.01")),
+    }
+
+
+def dispute_breakdown(*, cases, start: date, end: date) -> dict:
+    """Registered, concluded and successful by type, township and month of the period."""
+    registered = Q(registered_on__gte=start, registered_on__lte=end)
+    concluded = Q(result_on__gte=start, result_on__lte=end) & ~Q(mediation_result="")
+    success = concluded & Q(mediation_result=MediationResult.SUCCESS)
+    measures = {
+        "registered": Count("pk", filter=registered),
+        "concluded": Count("pk", filter=concluded),
+        "successful": Count("pk", filter=success),
+    }
+    period = cases.filter(registered | concluded).order_by()
+    labels = dict(DisputeType.choices)
+    by_type = [
+        {"label": labels[row["dispute_type"]], **{k: row[k] for k in measures}}
+        for row in period.values("dispute_type").annotate(**measures).order_by("dispute_type")
+    ]
+    by_township = [
+        {"label": row["township__name"] or "未填写", **{k: row[k] for k in measures}}
+        for row in period.values("township__name").annotate(**measures).order_by("township__name")
+    ]
+    # A case counts in the month it was registered and in the month its outcome came.
+    months = {}
+    for y, m, n in (
+        cases.filter(registered).order_by()
+        .annotate(y=ExtractYear("registered_on"), m=ExtractMonth("registered_on"))
+        .values_list("y", "m").annotate(n=Count("pk")).values_list("y", "m", "n")
+    ):  # fmt: skip
+        months.setdefault((y, m), {"registered": 0, "concluded": 0, "successful": 0})["registered"] = n
+    for y, m, n, ok in (
+        cases.filter(concluded).order_by()
+        .annotate(y=ExtractYear("result_on"), m=ExtractMonth("result_on"))
+        .values_list("y", "m")
+        .annotate(n=Count("pk"), ok=Count("pk", filter=Q(mediation_result=MediationResult.SUCCESS)))
+        .values_list("y", "m", "n", "ok")
+    ):  # fmt: skip
+        entry = months.setdefault((y, m), {"registered": 0, "concluded": 0, "successful": 0})
+        entry["concluded"], entry["successful"] = n, ok
+    by_month = [{"label": f"{y}年{m}月", **months[(y, m)]} for y, m in sorted(months)]
+    return {"by_type": by_type, "by_township": by_township, "by_month": by_month}
+
+
+def open_cases_by_age(*, cases, today: date | None = None) -> dict:
+    """Open cases by how long ago they were registered; those untouched for 14 days flagged."""
+    today = today or timezone.localdate()
+    open_cases = cases.exclude(status="closed")
+    buckets = {label: 0 for _, label in rules.AGE_BUCKETS}
+    for registered_on, n in open_cases.order_by().values_list("registered_on").annotate(n=Count("pk")):
+        buckets[rules.age_bucket((today - registered_on).days)] += n
+    stale_before = timezone.now() - timedelta(days=rules.STALE_DAYS)
+    stale = list(
+        open_cases.filter(last_activity_at__lt=stale_before)
+        .select_related("enterprise")
+        .order_by("last_activity_at")[:50]
+    )
+    return {"buckets": list(buckets.items()), "stale": stale, "open": sum(buckets.values())}

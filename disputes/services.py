@@ -1,0 +1,212 @@
+"""Writes of the dispute module: each with keyword arguments, one transaction and full_clean()."""
+
+from datetime import date
+
+from django.core.exceptions import ValidationError
+from django.db import transaction
+from django.utils import timezone
+
+from officers.models import Enterprise
+from officers.services import enterprise_resolve
+from reports.models import AuditEntry, Report
+from reports.services import audit_record
+from reports.uploads import check_uploads, clean_name
+
+from . import rules
+from .models import CaseAttachment, CaseCounter, CaseStatus, DisputeCase, FollowUp, Outcome
+
+STATUS_LABELS = dict(CaseStatus.choices)
+
+
+def case_number_next(*, county, year: int) -> str:
+    """The next number of the county's year. The counter row is locked until the caller's
+    transaction ends, so two registrations at once never share a number, and none is reused."""
+    CaseCounter.objects.get_or_create(county=county, year=year)
+    counter = CaseCounter.objects.select_for_update().get(county=county, year=year)
+    counter.last += 1
+    counter.save(update_fields=["last"])
+    return rules.case_number(county.code, year, counter.last)
+
+
+def _employer(*, county, enterprise: Enterprise | None, enterprise_name: str, credit_code: str, township):
+    if enterprise is not None:
+        if enterprise.county_id != county.pk:
+            raise ValidationError({"enterprise": "用人单位不属于该县区"})
+        return enterprise
+    if not enterprise_name.strip():
+        raise ValidationError({"enterprise": "请选择用人单位，或填写新单位名称"})
+    try:
+        return enterprise_resolve(
+            county=county, name=enterprise_name.strip(), credit_code=credit_code, township=township
+        )
+    except ValidationError as exc:
+        raise ValidationError({"new_enterprise_credit_code": exc.messages}) from None
+
+
+@transaction.atomic
+def case_register(
+    *,
+    county,
+    actor,
+    dispute_type: str,
+    workers_involved: int,
+    enterprise: Enterprise | None = None,
+    enterprise_name: str = "",
+    credit_code: str = "",
+    amount_claimed=None,
+    description: str = "",
+    township=None,
+    registered_on: date | None = None,
+    reports=(),
+) -> DisputeCase:
+    if township is not None and township.county_id != county.pk:
+        raise ValidationError({"township": "镇区街道不属于该县区"})
+    registered_on = registered_on or timezone.localdate()
+    case = DisputeCase(
+        county=county,
+        enterprise=_employer(
+            county=county,
+            enterprise=enterprise,
+            enterprise_name=enterprise_name,
+            credit_code=credit_code,
+            township=township,
+        ),  # fmt: skip
+        dispute_type=dispute_type,
+        workers_involved=workers_involved,
+        amount_claimed=amount_claimed,
+        description=description,
+        township=township,
+        registered_on=registered_on,
+        created_by=actor,
+        number="(pending)",
+    )
+    case.full_clean(exclude=["number"])
+    case.number = case_number_next(county=county, year=registered_on.year)
+    case.save()
+    if actor is not None:
+        case.handlers.add(actor)
+    for report in reports:
+        _link(case, report)
+    return case
+
+
+def _link(case: DisputeCase, report: Report):
+    if report.county_id != case.county_id:
+        raise ValidationError("该信息不属于本县区，不能关联")
+    case.reports.add(report)
+
+
+@transaction.atomic
+def case_from_report(*, report: Report, actor) -> DisputeCase:
+    """Turn a report into a case in one step, carrying over its facts."""
+    return case_register(
+        county=report.county,
+        actor=actor,
+        dispute_type=rules.type_for_category(report.category),
+        workers_involved=report.workers_involved or 1,
+        enterprise=report.enterprise,
+        enterprise_name=report.enterprise_name or ("" if report.enterprise_id else f"{report.title}（待核实单位）"),
+        amount_claimed=report.amount_involved,
+        description=f"{report.title}\n\n{report.content}",
+        township=report.township,
+        reports=[report],
+    )
+
+
+@transaction.atomic
+def case_link_report(*, case: DisputeCase, report: Report, actor) -> DisputeCase:
+    _link(case, report)
+    _touch(case)
+    FollowUp.objects.create(case=case, action=f"关联信息：{report.title}", author=actor)
+    return case
+
+
+def _touch(case: DisputeCase):
+    DisputeCase.objects.filter(pk=case.pk).update(last_activity_at=timezone.now())
+
+
+@transaction.atomic
+def case_move(
+    *, case: DisputeCase, to_status: str, actor, on: date | None = None, transferred_to: str = "", note: str = "",
+    request=None,
+) -> DisputeCase:  # fmt: skip
+    """Move a case along 登记 → 调解中 → 调解成功/失败 → (移交) → 结案; other moves are refused."""
+    case = DisputeCase.objects.select_for_update().get(pk=case.pk)
+    on = on or timezone.localdate()
+    if not rules.status_move_allowed(case.status, to_status):
+        allowed = "、".join(STATUS_LABELS[s] for s in sorted(rules.STATUS_MOVES.get(case.status, ())))
+        raise ValidationError(
+            {"to_status": f"不能从“{STATUS_LABELS[case.status]}”改为“{STATUS_LABELS.get(to_status, to_status)}”"
+                          + (f"；可改为：{allowed}" if allowed else "；案件已结案")}
+        )  # fmt: skip
+    if on > timezone.localdate():
+        raise ValidationError({"on": "日期不能晚于今天"})
+    if on < case.registered_on:
+        raise ValidationError({"on": "日期不能早于登记日期"})
+    result = rules.result_for_status(to_status)
+    if result:
+        case.mediation_result, case.result_on = result, on
+    if to_status == CaseStatus.TRANSFERRED:
+        if not transferred_to:
+            raise ValidationError({"transferred_to": "请选择移交到哪个机构"})
+        case.transferred_to, case.transferred_on = transferred_to, on
+    if to_status == CaseStatus.CLOSED:
+        case.closed_on = on
+    previous = case.status
+    case.status = to_status
+    case.last_activity_at = timezone.now()
+    case.full_clean()
+    case.save()
+    text = f"状态：{STATUS_LABELS[previous]} → {STATUS_LABELS[to_status]}"
+    if to_status == CaseStatus.TRANSFERRED:
+        text += f"（移交{case.get_transferred_to_display()}）"
+    FollowUp.objects.create(case=case, happened_on=on, action=f"{text}。{note}" if note else text, author=actor)
+    audit_record(actor=actor, action=AuditEntry.Action.CHANGE_CASE, county=case.county_id,
+                 target=f"{case.number} {text}", request=request)  # fmt: skip
+    return case
+
+
+@transaction.atomic
+def follow_up_add(*, case: DisputeCase, actor, action: str, happened_on: date | None = None, next_step: str = ""):
+    follow_up = FollowUp(case=case, author=actor, action=action, next_step=next_step,
+                         happened_on=happened_on or timezone.localdate())  # fmt: skip
+    follow_up.full_clean()
+    if follow_up.happened_on > timezone.localdate():
+        raise ValidationError({"happened_on": "日期不能晚于今天"})
+    follow_up.save()
+    _touch(case)
+    return follow_up
+
+
+@transaction.atomic
+def outcome_add(*, case: DisputeCase, actor, kind: str, amount, received_on: date, note: str = "") -> Outcome:
+    """Record money obtained for the workers: one instalment."""
+    if amount is None or amount <= 0:
+        raise ValidationError({"amount": "金额应大于 0"})
+    if received_on > timezone.localdate():
+        raise ValidationError({"received_on": "日期不能晚于今天"})
+    outcome = Outcome(case=case, kind=kind, amount=amount, received_on=received_on, note=note, recorded_by=actor)
+    outcome.full_clean()
+    outcome.save()
+    detail = f"登记{outcome.get_kind_display()} {amount} 元" + (f"（{note}）" if note else "")
+    FollowUp.objects.create(case=case, happened_on=received_on, author=actor, action=detail)
+    _touch(case)
+    return outcome
+
+
+@transaction.atomic
+def case_attach(*, case: DisputeCase, files, actor) -> list[CaseAttachment]:
+    """Mediation agreements, receipts: the same rules as report attachments."""
+    try:
+        checked = check_uploads(list(files), existing=case.attachments.count())
+    except ValidationError as exc:
+        raise ValidationError({"files": exc.messages}) from None
+    saved = []
+    for upload, found in checked:
+        attachment = CaseAttachment(case=case, original_name=clean_name(upload.name), content_type=found.content_type,
+                                    kind=found.kind, size=upload.size, uploaded_by=actor)  # fmt: skip
+        attachment.file.save(f"upload{found.extension}", upload, save=False)
+        attachment.save()
+        saved.append(attachment)
+    _touch(case)
+    return saved

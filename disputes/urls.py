@@ -1,0 +1,19 @@
+from django.urls import path
+
+from . import views
+
+app_name = "disputes"
+
+urlpatterns = [
+    path("", views.CaseListView.as_view(), name="list"),
+    path("new/", views.CaseCreateView.as_view(), name="create"),
+    path("stats/", views.DisputeStatsView.as_view(), name="stats"),
+    path("from-report/<int:report_pk>/", views.CaseFromReportView.as_view(), name="from_report"),
+    path("<int:pk>/", views.CaseDetailView.as_view(), name="detail"),
+    path("<int:pk>/move/", views.CaseMoveView.as_view(), name="move"),
+    path("<int:pk>/follow-up/", views.FollowUpView.as_view(), name="follow_up"),
+    path("<int:pk>/outcome/", views.OutcomeView.as_view(), name="outcome"),
+    path("<int:pk>/attach/", views.AttachView.as_view(), name="attach"),
+    path("<int:pk>/link-report/", views.LinkReportView.as_view(), name="link_report"),
+    path("attachments/<int:pk>/", views.CaseAttachmentView.as_view(), name="attachment"),
+]

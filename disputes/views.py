@@ -1,0 +1,247 @@
+from datetime import date
+
+from django.contrib import messages
+from django.contrib.auth.mixins import LoginRequiredMixin
+from django.core.exceptions import ValidationError
+from django.http import FileResponse, Http404, HttpResponse
+from django.shortcuts import redirect
+from django.utils import timezone
+from django.views import View
+from django.views.generic import FormView, TemplateView
+from django_filters.views import FilterView
+
+from officers.permissions import StaffRequiredMixin
+from officers.views import add_service_errors
+from reports.models import AuditEntry, Report
+from reports.services import audit_record
+
+from . import selectors, services
+from .filters import CaseFilter
+from .forms import AttachForm, CaseForm, FollowUpForm, LinkReportForm, MoveForm, OutcomeForm, StatsPeriodForm
+from .models import CaseAttachment, DisputeCase
+from .resources import DisputeLedgerResource
+
+
+class CaseScopedMixin:
+    def get_case(self) -> DisputeCase:
+        if not hasattr(self, "_case"):
+            try:
+                self._case = selectors.case_detail(user=self.request.user, pk=self.kwargs["pk"])
+            except DisputeCase.DoesNotExist:
+                raise Http404("没有找到该案件") from None
+        return self._case
+
+
+class CaseListView(LoginRequiredMixin, FilterView):
+    template_name = "disputes/case_list.html"
+    filterset_class = CaseFilter
+    context_object_name = "cases"
+    paginate_by = 20
+
+    def get_queryset(self):
+        return selectors.case_list(user=self.request.user)
+
+    def get_filterset_kwargs(self, filterset_class):
+        kwargs = super().get_filterset_kwargs(filterset_class)
+        kwargs["user"] = self.request.user
+        return kwargs
+
+    def get(self, request, *args, **kwargs):
+        if request.GET.get("export") == "xlsx" and request.user.is_portal_staff:
+            return self.export()
+        return super().get(request, *args, **kwargs)
+
+    def export(self):
+        """The case ledger for the filters on screen, in the contract's columns, formula-escaped."""
+        from import_export.formats.base_formats import XLSX
+
+        filterset = self.get_filterset(self.get_filterset_class())
+        cases = filterset.qs.prefetch_related("handlers") if filterset.is_valid() else self.get_queryset().none()
+        dataset = DisputeLedgerResource().export(queryset=cases)
+        audit_record(actor=self.request.user, action=AuditEntry.Action.EXPORT, county=self.request.user.county_id,
+                     target=f"争议案件台账：{len(dataset)} 件", request=self.request)  # fmt: skip
+        response = HttpResponse(XLSX().export_data(dataset), content_type=XLSX.CONTENT_TYPE)
+        response["Content-Disposition"] = (
+            f"attachment; filename*=UTF-8''{_quote(f'争议案件台账{date.today():%Y%m%d}.xlsx')}"
+        )
+        return response
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        query = self.request.GET.copy()
+        query.pop("page", None)
+        context["query_without_page"] = query.urlencode()
+        return context
+
+
+def _quote(name):
+    from urllib.parse import quote
+
+    return quote(name)
+
+
+class CaseCreateView(StaffRequiredMixin, FormView):
+    template_name = "disputes/case_form.html"
+    form_class = CaseForm
+
+    def get_form_kwargs(self):
+        kwargs = super().get_form_kwargs()
+        kwargs["user"] = self.request.user
+        return kwargs
+
+    def form_valid(self, form):
+        county = self.request.user.county
+        if county is None:
+            form.add_error(None, "您的账号没有所属县区，不能登记案件")
+            return self.form_invalid(form)
+        data = form.cleaned_data
+        try:
+            case = services.case_register(
+                county=county, actor=self.request.user, dispute_type=data["dispute_type"],
+                workers_involved=data["workers_involved"], enterprise=data.get("enterprise"),
+                enterprise_name=data.get("new_enterprise_name", ""),
+                credit_code=(data.get("new_enterprise_credit_code") or "").strip().upper(),
+                amount_claimed=data.get("amount_claimed"), description=data.get("description", ""),
+                township=data.get("township"), registered_on=data.get("registered_on"),
+            )  # fmt: skip
+        except ValidationError as exc:
+            add_service_errors(form, exc)
+            return self.form_invalid(form)
+        messages.success(self.request, f"案件已登记，编号 {case.number}")
+        return redirect("disputes:detail", pk=case.pk)
+
+
+class CaseFromReportView(StaffRequiredMixin, View):
+    def post(self, request, report_pk):
+        report = Report.objects.visible_to(request.user).filter(pk=report_pk).exclude(status="draft").first()
+        if report is None:
+            raise Http404("没有找到该信息")
+        try:
+            case = services.case_from_report(report=report, actor=request.user)
+        except ValidationError as exc:
+            messages.error(request, "；".join(exc.messages))
+            return redirect("reports:detail", pk=report.pk)
+        messages.success(request, f"已根据该信息登记争议案件 {case.number}，请核实用人单位等信息")
+        return redirect("disputes:detail", pk=case.pk)
+
+
+class CaseDetailView(LoginRequiredMixin, CaseScopedMixin, TemplateView):
+    template_name = "disputes/case_detail.html"
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        case = self.get_case()
+        audit_record(actor=self.request.user, action=AuditEntry.Action.VIEW_CASE, county=case.county_id,
+                     target=case.number, request=self.request)  # fmt: skip
+        context["case"] = case
+        if self.request.user.is_portal_staff:
+            today = timezone.localdate()
+            context.update(
+                move_form=kwargs.get("move_form") or MoveForm(initial={"on": today}),
+                follow_up_form=kwargs.get("follow_up_form") or FollowUpForm(initial={"happened_on": today}),
+                outcome_form=kwargs.get("outcome_form") or OutcomeForm(initial={"received_on": today}),
+                attach_form=kwargs.get("attach_form") or AttachForm(),
+                link_form=kwargs.get("link_form") or LinkReportForm(),
+            )
+        return context
+
+
+class CaseActionView(StaffRequiredMixin, CaseScopedMixin, View):
+    form_class = None
+    form_name = ""
+    success_message = ""
+
+    def post(self, request, pk):
+        case = self.get_case()
+        form = self.form_class(request.POST, request.FILES)
+        if form.is_valid():
+            try:
+                self.act(case, form.cleaned_data)
+            except ValidationError as exc:
+                add_service_errors(form, exc)
+            else:
+                messages.success(request, self.success_message)
+                return redirect("disputes:detail", pk=pk)
+        view = CaseDetailView()
+        view.setup(request, pk=pk)
+        view._case = case
+        return view.render_to_response(view.get_context_data(**{self.form_name: form}), status=400)
+
+
+class CaseMoveView(CaseActionView):
+    form_class, form_name, success_message = MoveForm, "move_form", "案件状态已变更"
+
+    def act(self, case, data):
+        services.case_move(case=case, to_status=data["to_status"], actor=self.request.user, on=data.get("on"),
+                           transferred_to=data.get("transferred_to", ""), note=data.get("note", ""),
+                           request=self.request)  # fmt: skip
+
+
+class FollowUpView(CaseActionView):
+    form_class, form_name, success_message = FollowUpForm, "follow_up_form", "跟进记录已保存"
+
+    def act(self, case, data):
+        services.follow_up_add(case=case, actor=self.request.user, action=data["action"],
+                               happened_on=data.get("happened_on"), next_step=data.get("next_step", ""))  # fmt: skip
+
+
+class OutcomeView(CaseActionView):
+    form_class, form_name, success_message = OutcomeForm, "outcome_form", "金额已登记"
+
+    def act(self, case, data):
+        services.outcome_add(case=case, actor=self.request.user, kind=data["kind"], amount=data["amount"],
+                             received_on=data["received_on"], note=data.get("note", ""))  # fmt: skip
+
+
+class AttachView(CaseActionView):
+    form_class, form_name, success_message = AttachForm, "attach_form", "附件已上传"
+
+    def act(self, case, data):
+        services.case_attach(case=case, files=data["files"], actor=self.request.user)
+
+
+class LinkReportView(CaseActionView):
+    form_class, form_name, success_message = LinkReportForm, "link_form", "已关联信息"
+
+    def act(self, case, data):
+        report = Report.objects.visible_to(self.request.user).exclude(status="draft").filter(pk=data["report"]).first()
+        if report is None:
+            raise ValidationError({"report": "没有找到该信息，或不属于本县区"})
+        services.case_link_report(case=case, report=report, actor=self.request.user)
+
+
+class CaseAttachmentView(LoginRequiredMixin, View):
+    def get(self, request, pk):
+        attachment = CaseAttachment.objects.visible_to(request.user).select_related("case").filter(pk=pk).first()
+        if attachment is None:
+            raise Http404("没有找到该附件")
+        audit_record(actor=request.user, action=AuditEntry.Action.VIEW_CASE_ATTACHMENT,
+                     county=attachment.case.county_id, target=f"{attachment.case.number} {attachment.original_name}",
+                     request=request)  # fmt: skip
+        response = FileResponse(attachment.file.open("rb"), as_attachment=True, filename=attachment.original_name,
+                                content_type=attachment.content_type)  # fmt: skip
+        response["X-Content-Type-Options"] = "nosniff"
+        response["Cache-Control"] = "private, no-store"
+        return response
+
+
+class DisputeStatsView(StaffRequiredMixin, TemplateView):
+    template_name = "disputes/stats.html"
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        today = timezone.localdate()
+        form = StatsPeriodForm(self.request.GET or None, initial={"start": today.replace(month=1, day=1), "end": today})
+        start, end = today.replace(month=1, day=1), today
+        if form.is_bound and form.is_valid():
+            start, end = form.cleaned_data["start"], form.cleaned_data["end"]
+        cases = DisputeCase.objects.visible_to(self.request.user)
+        context.update(
+            form=form,
+            start=start,
+            end=end,
+            figures=selectors.dispute_figures(cases=cases, start=start, end=end),
+            breakdown=selectors.dispute_breakdown(cases=cases, start=start, end=end),
+            ages=selectors.open_cases_by_age(cases=cases, today=today),
+        )
+        return context

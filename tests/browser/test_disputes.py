@@ -1,0 +1,56 @@
+from datetime import timedelta
+
+import pytest
+from django.utils import timezone
+
+from tests.factories import PASSWORD, EnterpriseFactory, OfficerFactory, ReportFactory, ReviewerFactory
+
+pytestmark = pytest.mark.django_db(transaction=True)
+
+
+def test_report_to_case_to_recovered_wages(browser, live_server, county):
+    textile = EnterpriseFactory(county=county, name="滨海华强纺织有限公司")
+    officer = OfficerFactory(county=county, name="李秀英", password=None)
+    submitted = timezone.now() - timedelta(days=2)
+    report = ReportFactory(officer=officer, title="某纺织企业拖欠工资苗头", category="wage_arrears",
+                           workers_involved=126, enterprise=textile, submitted_at=submitted,
+                           occurred_at=submitted)  # fmt: skip
+    ReviewerFactory(county=county, username="13900000002", full_name="陈审核")
+    base = live_server.url
+    context = browser.new_context(viewport={"width": 390, "height": 844}, locale="zh-CN", is_mobile=True)
+    page = context.new_page()
+    page.goto(f"{base}/accounts/login/")
+    page.get_by_label("手机号").fill("13900000002")
+    page.get_by_label("密码").fill(PASSWORD)
+    page.get_by_role("button", name="登录").click()
+    page.wait_for_url(f"{base}/")
+
+    page.goto(f"{base}/disputes/stats/")
+    assert page.get_by_test_id("fig-successful").inner_text() == "0"
+    assert page.get_by_test_id("fig-wages").inner_text() == "0.00"
+
+    page.goto(f"{base}/reports/{report.pk}/")
+    page.get_by_role("button", name="转为争议案件").click()
+    page.get_by_text("已根据该信息登记争议案件").wait_for()
+    assert page.get_by_test_id("case-status").inner_text() == "登记"
+
+    def move(status):
+        page.get_by_label("变更为").select_option(label=status)
+        page.get_by_role("button", name="变更", exact=True).click()
+        page.get_by_text("案件状态已变更").wait_for()
+
+    move("调解中")
+    move("调解成功")
+    assert page.get_by_test_id("case-status").inner_text() == "调解成功"
+    page.get_by_label("类别").select_option(label="清理欠薪")
+    page.get_by_label("金额（元）").fill("1260000")
+    page.get_by_role("button", name="登记金额").click()
+    page.get_by_text("金额已登记").wait_for()
+    assert page.get_by_test_id("case-wages").inner_text() == "1260000.00 元"
+
+    page.goto(f"{base}/disputes/stats/")
+    assert page.get_by_test_id("fig-successful").inner_text() == "1"
+    assert page.get_by_test_id("fig-rate").inner_text() == "100%"
+    assert page.get_by_test_id("fig-workers").inner_text() == "126"
+    assert page.get_by_test_id("fig-wages").inner_text() == "1260000.00"
+    context.close()

@@ -1,0 +1,118 @@
+from datetime import timedelta
+from decimal import Decimal
+
+import pytest
+from django.core.files.uploadedfile import SimpleUploadedFile
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
+from django.urls import reverse
+from django.utils import timezone
+
+from disputes import services
+from disputes.models import CaseAttachment, DisputeCase
+from reports.models import AuditEntry
+from tests.factories import EnterpriseFactory, OfficerFactory, ReportFactory, ReviewerFactory, image_bytes
+
+pytestmark = pytest.mark.django_db
+TODAY = timezone.localdate()
+
+
+def test_register_with_a_new_employer(client, county, reviewer):
+    client.force_login(reviewer)
+    response = client.post(reverse("disputes:create"), {
+        "registered_on": TODAY.isoformat(), "new_enterprise_name": "滨海某物流公司", "dispute_type": "wage_arrears",
+        "workers_involved": "12", "amount_claimed": "36000", "description": "拖欠三个月工资",
+    })  # fmt: skip
+    case = DisputeCase.objects.get()
+    assert response["Location"] == reverse("disputes:detail", args=[case.pk])
+    assert (case.number, case.enterprise.name, case.workers_involved) == (
+        f"320922-{TODAY.year}-0001",
+        "滨海某物流公司",
+        12,
+    )
+
+
+def test_register_needs_an_employer_and_a_worker(client, county, reviewer):
+    client.force_login(reviewer)
+    form = {"registered_on": TODAY.isoformat(), "dispute_type": "wage_arrears"}
+    response = client.post(reverse("disputes:create"), form | {"workers_involved": "0"})
+    errors = response.context["form"].errors
+    assert errors["workers_involved"] == ["确保该值大于或等于1。"]
+    assert DisputeCase.objects.count() == 0
+    response = client.post(reverse("disputes:create"), form | {"workers_involved": "2"})
+    assert response.context["form"].errors["enterprise"] == ["请选择用人单位，或填写新单位名称"]
+
+
+def test_report_becomes_a_case_from_its_page(client, county, reviewer, officer, textile):
+    report = ReportFactory(officer=officer, enterprise=textile, workers_involved=126)
+    client.force_login(reviewer)
+    page = client.get(reverse("reports:detail", args=[report.pk])).content.decode()
+    assert "转为争议案件" in page
+    response = client.post(reverse("disputes:from_report", args=[report.pk]), follow=True)
+    case = DisputeCase.objects.get()
+    assert f"已根据该信息登记争议案件 {case.number}" in response.content.decode()
+    assert case.number in client.get(reverse("reports:detail", args=[report.pk])).content.decode()
+
+
+def test_foreign_reviewer_cannot_turn_a_report_into_a_case(client, county, other_county, officer):
+    report = ReportFactory(officer=officer)
+    client.force_login(ReviewerFactory(county=other_county))
+    assert client.post(reverse("disputes:from_report", args=[report.pk])).status_code == 404
+    assert DisputeCase.objects.count() == 0
+
+
+def test_case_page_actions(client, county, reviewer, textile):
+    case = services.case_register(county=county, actor=reviewer, dispute_type="wage_arrears", workers_involved=126,
+                                  enterprise=textile, registered_on=TODAY - timedelta(days=5))  # fmt: skip
+    client.force_login(reviewer)
+    url = lambda name: reverse(f"disputes:{name}", args=[case.pk])  # noqa: E731
+    assert client.post(url("move"), {"to_status": "mediating", "on": TODAY.isoformat()}).status_code == 302
+    bad = client.post(url("move"), {"to_status": "closed"})
+    assert bad.status_code == 400
+    assert bad.context["move_form"].errors["to_status"] == [
+        "不能从“调解中”改为“结案”；可改为：调解失败、调解成功、移交"
+    ]
+    client.post(url("move"), {"to_status": "succeeded", "on": TODAY.isoformat()})
+    client.post(url("outcome"), {"kind": "wages", "amount": "600000", "received_on": TODAY.isoformat()})
+    client.post(
+        url("outcome"), {"kind": "wages", "amount": "660000", "received_on": TODAY.isoformat(), "note": "第二期"}
+    )
+    client.post(url("follow_up"), {"action": "回访职工，工资已全部到账", "next_step": "结案"})
+    client.post(url("attach"), {"files": [SimpleUploadedFile("调解协议.png", image_bytes(), content_type="image/png")]})
+    page = client.get(url("detail"))
+    assert page.context["case"].wages == Decimal("1260000.00")
+    assert page.context["case"].status == "succeeded"
+    assert "回访职工，工资已全部到账" in page.content.decode()
+    attachment = CaseAttachment.objects.get()
+    download = client.get(reverse("disputes:attachment", args=[attachment.pk]))
+    assert download["Content-Disposition"].startswith("attachment;")
+    assert AuditEntry.objects.filter(action="view_case_file").count() == 1
+    assert AuditEntry.objects.filter(action="change_case").count() == 2
+    client.force_login(OfficerFactory(county=county).user)
+    assert client.get(reverse("disputes:attachment", args=[attachment.pk])).status_code == 404
+
+
+def test_fixed_query_counts(client, county, reviewer):
+    client.force_login(reviewer)
+
+    def make(n):
+        for _ in range(n):
+            case = services.case_register(county=county, actor=reviewer, dispute_type="other", workers_involved=2,
+                                          enterprise=EnterpriseFactory(county=county))  # fmt: skip
+            services.outcome_add(case=case, actor=reviewer, kind="wages", amount=Decimal("10"), received_on=TODAY)
+            services.follow_up_add(case=case, actor=reviewer, action="跟进")
+        return case
+
+    def count(url):
+        with CaptureQueriesContext(connection) as ctx:
+            assert client.get(url).status_code == 200
+        return len(ctx)
+
+    case = make(2)
+    small = (count(reverse("disputes:list")), count(reverse("disputes:detail", args=[case.pk])),
+             count(reverse("disputes:stats")))  # fmt: skip
+    make(12)
+    for _ in range(5):
+        services.follow_up_add(case=case, actor=reviewer, action="再跟进")
+    assert (count(reverse("disputes:list")), count(reverse("disputes:detail", args=[case.pk])),
+            count(reverse("disputes:stats"))) == small  # fmt: skip
