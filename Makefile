@@ -18,8 +18,13 @@ $(VENV)/.dev: requirements-dev.txt $(VENV)/.runtime
 run: $(VENV)/.runtime
 	$(PY) manage.py migrate --noinput
 	$(PY) manage.py seed_demo
+	@mkdir -p var/celery
 	@echo "门户地址 Portal: http://127.0.0.1:8000/   (Ctrl+C 停止 / stop)"
-	$(PY) manage.py runserver 127.0.0.1:8000
+	@echo "后台任务 Celery worker + beat: var/celery/worker.log"
+	@$(VENV)/bin/celery -A unionportal worker -B -Q alerts,default -c 1 --loglevel=INFO \
+	    --logfile=var/celery/worker.log --schedule=var/celery/beat-schedule & worker=$$!; \
+	  trap 'kill $$worker 2>/dev/null' EXIT INT TERM; \
+	  $(PY) manage.py runserver 127.0.0.1:8000
 
 lint: $(VENV)/.dev
 	$(VENV)/bin/ruff check .

@@ -41,8 +41,13 @@ def ensure_database(url: str):
 
     parsed = urlparse(url)
     name = parsed.path.lstrip("/")
-    admin = psycopg2.connect(host=parsed.hostname, port=parsed.port or 5432, user=parsed.username or "postgres",
-                             password=parsed.password, dbname="postgres")  # fmt: skip
+    admin = psycopg2.connect(
+        host=parsed.hostname,
+        port=parsed.port or 5432,
+        user=parsed.username or "postgres",
+        password=parsed.password,
+        dbname="postgres",
+    )
     admin.autocommit = True
     with admin.cursor() as cursor:
         cursor.execute("SELECT 1 FROM pg_database WHERE datname = %s", [name])
@@ -70,8 +75,9 @@ def load(officers: int, reports: int):
         cursor.execute("DELETE FROM reports_stipendsheetrow; DELETE FROM reports_sheetevent;")
         cursor.execute("DELETE FROM reports_budgetline; DELETE FROM reports_stipendsheet;")
         cursor.execute("DELETE FROM reports_reviewevent; DELETE FROM reports_report WHERE county_id = %s", [county.pk])
-        cursor.execute("DELETE FROM officers_officerstatuschange; DELETE FROM officers_officer WHERE county_id = %s",
-                       [county.pk])  # fmt: skip
+        cursor.execute(
+            "DELETE FROM officers_officerstatuschange; DELETE FROM officers_officer WHERE county_id = %s", [county.pk]
+        )
     townships = list(county.townships.values_list("pk", flat=True))
     rng = random.Random(50000)
     surnames, given = "王李张刘陈杨黄赵吴周徐孙马朱胡郭何高林罗", "建国秀英志强洋伟芳娜敏静丽军勇艳杰娟涛明超"
@@ -79,13 +85,47 @@ def load(officers: int, reports: int):
     buffer = io.StringIO()
     for i in range(officers):
         name = rng.choice(surnames) + rng.choice(given) + rng.choice(given)
-        buffer.write("\t".join([name, pinyin_key(name), f"15{i:09d}", "", str(county.pk), str(rng.choice(townships)),
-                                "frontline", "", "", "", "active", now, now]) + "\n")  # fmt: skip
+        buffer.write(
+            "\t".join(
+                [
+                    name,
+                    pinyin_key(name),
+                    f"15{i:09d}",
+                    "",
+                    str(county.pk),
+                    str(rng.choice(townships)),
+                    "frontline",
+                    "",
+                    "",
+                    "",
+                    "active",
+                    now,
+                    now,
+                ]
+            )
+            + "\n"
+        )
     buffer.seek(0)
     with connection.cursor() as cursor:
-        cursor.copy_from(buffer, "officers_officer", columns=(
-            "name", "sort_key", "phone", "gender", "county_id", "township_id", "category", "key_group",
-            "recommended_by", "vetted_by", "status", "created_at", "updated_at"))  # fmt: skip
+        cursor.copy_from(
+            buffer,
+            "officers_officer",
+            columns=(
+                "name",
+                "sort_key",
+                "phone",
+                "gender",
+                "county_id",
+                "township_id",
+                "category",
+                "key_group",
+                "recommended_by",
+                "vetted_by",
+                "status",
+                "created_at",
+                "updated_at",
+            ),
+        )
     ids = list(Officer.objects.filter(county=county).values_list("pk", flat=True))
     grades = ["qualified"] * 5 + ["rejected"] * 2 + ["county_adopted", "above_adopted", "pending"]
     buffer = io.StringIO()
@@ -95,16 +135,59 @@ def load(officers: int, reports: int):
         grade = rng.choice(grades)
         adopted = {"county_adopted": "基准县总工会", "above_adopted": "市总工会"}.get(grade, "")
         status = "submitted" if grade == "pending" else "reviewed"
-        buffer.write("\t".join([
-            str(rng.choice(ids)), str(county.pk), f"基准信息{i}", "内容", "other", "general",
-            submitted.isoformat(), submitted.isoformat(), status, grade, "t", adopted, "", "", "", "", "0", now, now,
-        ]) + "\n")  # fmt: skip
+        buffer.write(
+            "\t".join(
+                [
+                    str(rng.choice(ids)),
+                    str(county.pk),
+                    f"基准信息{i}",
+                    "内容",
+                    "other",
+                    "general",
+                    submitted.isoformat(),
+                    submitted.isoformat(),
+                    status,
+                    grade,
+                    "t",
+                    adopted,
+                    "",
+                    "",
+                    "",
+                    "",
+                    "0",
+                    now,
+                    now,
+                ]
+            )
+            + "\n"
+        )
     buffer.seek(0)
     with connection.cursor() as cursor:
-        cursor.copy_from(buffer, "reports_report", columns=(
-            "officer_id", "county_id", "title", "content", "category", "urgency", "occurred_at", "submitted_at",
-            "status", "grade", "on_time", "adopted_by", "adoption_doc_no", "review_comment", "return_reason",
-            "enterprise_name", "version", "created_at", "updated_at"))  # fmt: skip
+        cursor.copy_from(
+            buffer,
+            "reports_report",
+            columns=(
+                "officer_id",
+                "county_id",
+                "title",
+                "content",
+                "category",
+                "urgency",
+                "occurred_at",
+                "submitted_at",
+                "status",
+                "grade",
+                "on_time",
+                "adopted_by",
+                "adoption_doc_no",
+                "review_comment",
+                "return_reason",
+                "enterprise_name",
+                "version",
+                "created_at",
+                "updated_at",
+            ),
+        )
         cursor.execute("ANALYZE officers_officer; ANALYZE reports_report;")
     return County.objects.get(pk=county.pk)
 
@@ -142,8 +225,13 @@ def measure(label, func):
     tracemalloc.stop()
     queries = len(connection.queries)
     connection.force_debug_cursor = False
-    return {"label": label, "seconds": round(elapsed, 3), "queries": queries, "peak_mib": round(peak / 2**20, 1),
-            "result": result}  # fmt: skip
+    return {
+        "label": label,
+        "seconds": round(elapsed, 3),
+        "queries": queries,
+        "peak_mib": round(peak / 2**20, 1),
+        "result": result,
+    }
 
 
 def main():

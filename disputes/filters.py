@@ -13,10 +13,15 @@ class CaseFilter(django_filters.FilterSet):
     township = django_filters.ModelChoiceFilter(
         label="镇区街道", queryset=Township.objects.none(), empty_label="全部镇区"
     )
-    registered_from = django_filters.DateFilter(field_name="registered_on", lookup_expr="gte", label="登记日期从",
-                                                widget=forms.DateInput(attrs={"type": "date"}))  # fmt: skip
-    registered_to = django_filters.DateFilter(field_name="registered_on", lookup_expr="lte", label="至",
-                                              widget=forms.DateInput(attrs={"type": "date"}))  # fmt: skip
+    registered_from = django_filters.DateFilter(
+        field_name="registered_on",
+        lookup_expr="gte",
+        label="登记日期从",
+        widget=forms.DateInput(attrs={"type": "date"}),
+    )
+    registered_to = django_filters.DateFilter(
+        field_name="registered_on", lookup_expr="lte", label="至", widget=forms.DateInput(attrs={"type": "date"})
+    )
 
     class Meta:
         model = DisputeCase

@@ -9,14 +9,22 @@ DATE = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
 
 
 class CaseForm(forms.ModelForm):
-    new_enterprise_name = forms.CharField(label="新用人单位名称", max_length=100, required=False,
-                                          help_text="用人单位不在列表中时填写")  # fmt: skip
+    new_enterprise_name = forms.CharField(
+        label="新用人单位名称", max_length=100, required=False, help_text="用人单位不在列表中时填写"
+    )
     new_enterprise_credit_code = forms.CharField(label="新单位统一社会信用代码", max_length=18, required=False)
 
     class Meta:
         model = DisputeCase
-        fields = ["registered_on", "enterprise", "dispute_type", "workers_involved", "amount_claimed", "township",
-                  "description"]  # fmt: skip
+        fields = [
+            "registered_on",
+            "enterprise",
+            "dispute_type",
+            "workers_involved",
+            "amount_claimed",
+            "township",
+            "description",
+        ]
         widgets = {"registered_on": DATE, "description": forms.Textarea(attrs={"rows": 4})}
 
     def __init__(self, *args, user, **kwargs):
@@ -30,8 +38,9 @@ class CaseForm(forms.ModelForm):
 class MoveForm(forms.Form):
     to_status = forms.ChoiceField(label="变更为", choices=CaseStatus.choices)
     on = forms.DateField(label="日期", widget=DATE, required=False, help_text="默认今天")
-    transferred_to = forms.ChoiceField(label="移交机构（移交时选择）", choices=[("", "—")] + TransferTarget.choices,
-                                       required=False)  # fmt: skip
+    transferred_to = forms.ChoiceField(
+        label="移交机构（移交时选择）", choices=[("", "—")] + TransferTarget.choices, required=False
+    )
     note = forms.CharField(label="说明", max_length=200, required=False)
 
 
@@ -43,15 +52,22 @@ class FollowUpForm(forms.Form):
 
 class OutcomeForm(forms.Form):
     kind = forms.ChoiceField(label="类别", choices=Outcome.Kind.choices)
-    amount = forms.DecimalField(label="金额（元）", max_digits=14, decimal_places=2, min_value=0,
-                                widget=forms.NumberInput(attrs={"inputmode": "decimal", "step": "0.01"}))  # fmt: skip
+    amount = forms.DecimalField(
+        label="金额（元）",
+        max_digits=14,
+        decimal_places=2,
+        min_value=0,
+        widget=forms.NumberInput(attrs={"inputmode": "decimal", "step": "0.01"}),
+    )
     received_on = forms.DateField(label="日期", widget=DATE)
     note = forms.CharField(label="说明", max_length=200, required=False, help_text="如：第二期")
 
 
 class AttachForm(forms.Form):
-    files = MultipleFileField(label="附件（调解协议、收据等，图片或 PDF）",
-                              widget=MultipleFileInput(attrs={"accept": "image/*,application/pdf"}))  # fmt: skip
+    files = MultipleFileField(
+        label="附件（调解协议、收据等，图片或 PDF）",
+        widget=MultipleFileInput(attrs={"accept": "image/*,application/pdf"}),
+    )
 
 
 class LinkReportForm(forms.Form):

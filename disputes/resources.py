@@ -34,22 +34,48 @@ class DisputeLedgerResource(LedgerResource):
 
     required_headers = ("案件编号", "县区代码", "登记日期", "用人单位", "争议类型", "涉及人数", "状态")
     column_for_field = {
-        "number": "案件编号", "county": "县区代码", "registered_on": "登记日期", "enterprise": "用人单位",
-        "dispute_type": "争议类型", "workers_involved": "涉及人数", "amount_claimed": "诉求金额", "status": "状态",
-        "mediation_result": "调解结果", "result_on": "结果日期", "credit_code": "统一社会信用代码",
-    }  # fmt: skip
+        "number": "案件编号",
+        "county": "县区代码",
+        "registered_on": "登记日期",
+        "enterprise": "用人单位",
+        "dispute_type": "争议类型",
+        "workers_involved": "涉及人数",
+        "amount_claimed": "诉求金额",
+        "status": "状态",
+        "mediation_result": "调解结果",
+        "result_on": "结果日期",
+        "credit_code": "统一社会信用代码",
+    }
     compared_fields = (
-        "registered_on", "enterprise_id", "dispute_type", "workers_involved", "amount_claimed", "status",
-        "mediation_result", "result_on",
-    )  # fmt: skip
+        "registered_on",
+        "enterprise_id",
+        "dispute_type",
+        "workers_involved",
+        "amount_claimed",
+        "status",
+        "mediation_result",
+        "result_on",
+    )
 
     class Meta:
         model = DisputeCase
         name = "争议案件台账"
         fields = (
-            "number", "county", "registered_on", "enterprise", "credit_code", "dispute_type", "workers_involved",
-            "amount_claimed", "status", "mediation_result", "result_on", "compensation", "wages", "handler",
-        )  # fmt: skip
+            "number",
+            "county",
+            "registered_on",
+            "enterprise",
+            "credit_code",
+            "dispute_type",
+            "workers_involved",
+            "amount_claimed",
+            "status",
+            "mediation_result",
+            "result_on",
+            "compensation",
+            "wages",
+            "handler",
+        )
         export_order = fields
         import_id_fields = ("number",)
         skip_unchanged = True
@@ -241,9 +267,11 @@ class DisputeLedgerResource(LedgerResource):
                 Outcome.objects.filter(case=instance, kind=kind, from_ledger=True).delete()
             else:
                 Outcome.objects.update_or_create(
-                    case=instance, kind=kind, from_ledger=True,
+                    case=instance,
+                    kind=kind,
+                    from_ledger=True,
                     defaults={"amount": rest, "received_on": instance.result_on, "note": "台账导入"},
-                )  # fmt: skip
+                )
 
     def get_export_queryset(self, request):
         from .selectors import case_list

@@ -103,18 +103,22 @@ def dispute_breakdown(*, cases, start: date, end: date) -> dict:
     # A case counts in the month it was registered and in the month its outcome came.
     months = {}
     for y, m, n in (
-        cases.filter(registered).order_by()
+        cases.filter(registered)
+        .order_by()
         .annotate(y=ExtractYear("registered_on"), m=ExtractMonth("registered_on"))
-        .values_list("y", "m").annotate(n=Count("pk")).values_list("y", "m", "n")
-    ):  # fmt: skip
+        .values_list("y", "m")
+        .annotate(n=Count("pk"))
+        .values_list("y", "m", "n")
+    ):
         months.setdefault((y, m), {"registered": 0, "concluded": 0, "successful": 0})["registered"] = n
     for y, m, n, ok in (
-        cases.filter(concluded).order_by()
+        cases.filter(concluded)
+        .order_by()
         .annotate(y=ExtractYear("result_on"), m=ExtractMonth("result_on"))
         .values_list("y", "m")
         .annotate(n=Count("pk"), ok=Count("pk", filter=Q(mediation_result=MediationResult.SUCCESS)))
         .values_list("y", "m", "n", "ok")
-    ):  # fmt: skip
+    ):
         entry = months.setdefault((y, m), {"registered": 0, "concluded": 0, "successful": 0})
         entry["concluded"], entry["successful"] = n, ok
     by_month = [{"label": f"{y}年{m}月", **months[(y, m)]} for y, m in sorted(months)]

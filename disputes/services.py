@@ -70,7 +70,7 @@ def case_register(
             enterprise_name=enterprise_name,
             credit_code=credit_code,
             township=township,
-        ),  # fmt: skip
+        ),
         dispute_type=dispute_type,
         workers_involved=workers_involved,
         amount_claimed=amount_claimed,
@@ -127,18 +127,26 @@ def _touch(case: DisputeCase):
 
 @transaction.atomic
 def case_move(
-    *, case: DisputeCase, to_status: str, actor, on: date | None = None, transferred_to: str = "", note: str = "",
+    *,
+    case: DisputeCase,
+    to_status: str,
+    actor,
+    on: date | None = None,
+    transferred_to: str = "",
+    note: str = "",
     request=None,
-) -> DisputeCase:  # fmt: skip
+) -> DisputeCase:
     """Move a case along 登记 → 调解中 → 调解成功/失败 → (移交) → 结案; other moves are refused."""
     case = DisputeCase.objects.select_for_update().get(pk=case.pk)
     on = on or timezone.localdate()
     if not rules.status_move_allowed(case.status, to_status):
         allowed = "、".join(STATUS_LABELS[s] for s in sorted(rules.STATUS_MOVES.get(case.status, ())))
         raise ValidationError(
-            {"to_status": f"不能从“{STATUS_LABELS[case.status]}”改为“{STATUS_LABELS.get(to_status, to_status)}”"
-                          + (f"；可改为：{allowed}" if allowed else "；案件已结案")}
-        )  # fmt: skip
+            {
+                "to_status": f"不能从“{STATUS_LABELS[case.status]}”改为“{STATUS_LABELS.get(to_status, to_status)}”"
+                + (f"；可改为：{allowed}" if allowed else "；案件已结案")
+            }
+        )
     if on > timezone.localdate():
         raise ValidationError({"on": "日期不能晚于今天"})
     if on < case.registered_on:
@@ -161,15 +169,21 @@ def case_move(
     if to_status == CaseStatus.TRANSFERRED:
         text += f"（移交{case.get_transferred_to_display()}）"
     FollowUp.objects.create(case=case, happened_on=on, action=f"{text}。{note}" if note else text, author=actor)
-    audit_record(actor=actor, action=AuditEntry.Action.CHANGE_CASE, county=case.county_id,
-                 target=f"{case.number} {text}", request=request)  # fmt: skip
+    audit_record(
+        actor=actor,
+        action=AuditEntry.Action.CHANGE_CASE,
+        county=case.county_id,
+        target=f"{case.number} {text}",
+        request=request,
+    )
     return case
 
 
 @transaction.atomic
 def follow_up_add(*, case: DisputeCase, actor, action: str, happened_on: date | None = None, next_step: str = ""):
-    follow_up = FollowUp(case=case, author=actor, action=action, next_step=next_step,
-                         happened_on=happened_on or timezone.localdate())  # fmt: skip
+    follow_up = FollowUp(
+        case=case, author=actor, action=action, next_step=next_step, happened_on=happened_on or timezone.localdate()
+    )
     follow_up.full_clean()
     if follow_up.happened_on > timezone.localdate():
         raise ValidationError({"happened_on": "日期不能晚于今天"})
@@ -203,8 +217,14 @@ def case_attach(*, case: DisputeCase, files, actor) -> list[CaseAttachment]:
         raise ValidationError({"files": exc.messages}) from None
     saved = []
     for upload, found in checked:
-        attachment = CaseAttachment(case=case, original_name=clean_name(upload.name), content_type=found.content_type,
-                                    kind=found.kind, size=upload.size, uploaded_by=actor)  # fmt: skip
+        attachment = CaseAttachment(
+            case=case,
+            original_name=clean_name(upload.name),
+            content_type=found.content_type,
+            kind=found.kind,
+            size=upload.size,
+            uploaded_by=actor,
+        )
         attachment.file.save(f"upload{found.extension}", upload, save=False)
         attachment.save()
         saved.append(attachment)

@@ -58,8 +58,13 @@ class CaseListView(LoginRequiredMixin, FilterView):
         filterset = self.get_filterset(self.get_filterset_class())
         cases = filterset.qs.prefetch_related("handlers") if filterset.is_valid() else self.get_queryset().none()
         dataset = DisputeLedgerResource().export(queryset=cases)
-        audit_record(actor=self.request.user, action=AuditEntry.Action.EXPORT, county=self.request.user.county_id,
-                     target=f"争议案件台账：{len(dataset)} 件", request=self.request)  # fmt: skip
+        audit_record(
+            actor=self.request.user,
+            action=AuditEntry.Action.EXPORT,
+            county=self.request.user.county_id,
+            target=f"争议案件台账：{len(dataset)} 件",
+            request=self.request,
+        )
         response = HttpResponse(XLSX().export_data(dataset), content_type=XLSX.CONTENT_TYPE)
         response["Content-Disposition"] = (
             f"attachment; filename*=UTF-8''{_quote(f'争议案件台账{date.today():%Y%m%d}.xlsx')}"
@@ -97,13 +102,18 @@ class CaseCreateView(StaffRequiredMixin, FormView):
         data = form.cleaned_data
         try:
             case = services.case_register(
-                county=county, actor=self.request.user, dispute_type=data["dispute_type"],
-                workers_involved=data["workers_involved"], enterprise=data.get("enterprise"),
+                county=county,
+                actor=self.request.user,
+                dispute_type=data["dispute_type"],
+                workers_involved=data["workers_involved"],
+                enterprise=data.get("enterprise"),
                 enterprise_name=data.get("new_enterprise_name", ""),
                 credit_code=(data.get("new_enterprise_credit_code") or "").strip().upper(),
-                amount_claimed=data.get("amount_claimed"), description=data.get("description", ""),
-                township=data.get("township"), registered_on=data.get("registered_on"),
-            )  # fmt: skip
+                amount_claimed=data.get("amount_claimed"),
+                description=data.get("description", ""),
+                township=data.get("township"),
+                registered_on=data.get("registered_on"),
+            )
         except ValidationError as exc:
             add_service_errors(form, exc)
             return self.form_invalid(form)
@@ -131,8 +141,13 @@ class CaseDetailView(LoginRequiredMixin, CaseScopedMixin, TemplateView):
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
         case = self.get_case()
-        audit_record(actor=self.request.user, action=AuditEntry.Action.VIEW_CASE, county=case.county_id,
-                     target=case.number, request=self.request)  # fmt: skip
+        audit_record(
+            actor=self.request.user,
+            action=AuditEntry.Action.VIEW_CASE,
+            county=case.county_id,
+            target=case.number,
+            request=self.request,
+        )
         context["case"] = case
         if self.request.user.is_portal_staff:
             today = timezone.localdate()
@@ -172,25 +187,42 @@ class CaseMoveView(CaseActionView):
     form_class, form_name, success_message = MoveForm, "move_form", "案件状态已变更"
 
     def act(self, case, data):
-        services.case_move(case=case, to_status=data["to_status"], actor=self.request.user, on=data.get("on"),
-                           transferred_to=data.get("transferred_to", ""), note=data.get("note", ""),
-                           request=self.request)  # fmt: skip
+        services.case_move(
+            case=case,
+            to_status=data["to_status"],
+            actor=self.request.user,
+            on=data.get("on"),
+            transferred_to=data.get("transferred_to", ""),
+            note=data.get("note", ""),
+            request=self.request,
+        )
 
 
 class FollowUpView(CaseActionView):
     form_class, form_name, success_message = FollowUpForm, "follow_up_form", "跟进记录已保存"
 
     def act(self, case, data):
-        services.follow_up_add(case=case, actor=self.request.user, action=data["action"],
-                               happened_on=data.get("happened_on"), next_step=data.get("next_step", ""))  # fmt: skip
+        services.follow_up_add(
+            case=case,
+            actor=self.request.user,
+            action=data["action"],
+            happened_on=data.get("happened_on"),
+            next_step=data.get("next_step", ""),
+        )
 
 
 class OutcomeView(CaseActionView):
     form_class, form_name, success_message = OutcomeForm, "outcome_form", "金额已登记"
 
     def act(self, case, data):
-        services.outcome_add(case=case, actor=self.request.user, kind=data["kind"], amount=data["amount"],
-                             received_on=data["received_on"], note=data.get("note", ""))  # fmt: skip
+        services.outcome_add(
+            case=case,
+            actor=self.request.user,
+            kind=data["kind"],
+            amount=data["amount"],
+            received_on=data["received_on"],
+            note=data.get("note", ""),
+        )
 
 
 class AttachView(CaseActionView):
@@ -215,11 +247,19 @@ class CaseAttachmentView(LoginRequiredMixin, View):
         attachment = CaseAttachment.objects.visible_to(request.user).select_related("case").filter(pk=pk).first()
         if attachment is None:
             raise Http404("没有找到该附件")
-        audit_record(actor=request.user, action=AuditEntry.Action.VIEW_CASE_ATTACHMENT,
-                     county=attachment.case.county_id, target=f"{attachment.case.number} {attachment.original_name}",
-                     request=request)  # fmt: skip
-        response = FileResponse(attachment.file.open("rb"), as_attachment=True, filename=attachment.original_name,
-                                content_type=attachment.content_type)  # fmt: skip
+        audit_record(
+            actor=request.user,
+            action=AuditEntry.Action.VIEW_CASE_ATTACHMENT,
+            county=attachment.case.county_id,
+            target=f"{attachment.case.number} {attachment.original_name}",
+            request=request,
+        )
+        response = FileResponse(
+            attachment.file.open("rb"),
+            as_attachment=True,
+            filename=attachment.original_name,
+            content_type=attachment.content_type,
+        )
         response["X-Content-Type-Options"] = "nosniff"
         response["Cache-Control"] = "private, no-store"
         return response

@@ -28,8 +28,13 @@ class HomeView(LoginRequiredMixin, TemplateView):
         return ["officers/staff_home.html" if self.request.user.is_portal_staff else "officers/officer_home.html"]
 
     def get_context_data(self, **kwargs):
+        from reports.models import SummaryAction
+
         context = super().get_context_data(**kwargs)
         user = self.request.user
+        context["open_actions"] = (
+            SummaryAction.objects.visible_to(user).filter(owner=user, done_at__isnull=True).select_related("summary")
+        )
         if user.is_portal_staff:
             from reports.selectors import pending_review_count
 

@@ -10,11 +10,14 @@ from .models import (
     AuditEntry,
     Budget,
     BudgetLine,
+    MonthlySummary,
+    Reminder,
     Report,
     ReviewEvent,
     SheetEvent,
     StipendSetting,
     StipendSheet,
+    SummaryAction,
     TimelinessRule,
 )
 from .resources import ReportLedgerResource
@@ -57,8 +60,13 @@ class ReportAdmin(ScopedAdminMixin, AuditedExportMixin, ImportExportModelAdmin):
         response = super().change_view(request, object_id, form_url, extra_context)
         report = self.get_queryset(request).filter(pk=object_id).first() if str(object_id).isdigit() else None
         if report is not None and response.status_code == 200:
-            audit_record(actor=request.user, action=AuditEntry.Action.VIEW_REPORT, report=report, request=request,
-                         target=f"{report.title}（管理后台）"[:200])  # fmt: skip
+            audit_record(
+                actor=request.user,
+                action=AuditEntry.Action.VIEW_REPORT,
+                report=report,
+                request=request,
+                target=f"{report.title}（管理后台）"[:200],
+            )
         return response
 
 
@@ -99,8 +107,16 @@ class AlertDeliveryAdmin(ReadOnlyAdminMixin, admin.ModelAdmin):
 
 @admin.register(StipendSetting)
 class StipendSettingAdmin(ScopedAdminMixin, admin.ModelAdmin):
-    list_display = ("county", "effective_from", "quota", "amount_qualified", "amount_good", "amount_excellent",
-                    "created_by", "created_at")  # fmt: skip
+    list_display = (
+        "county",
+        "effective_from",
+        "quota",
+        "amount_qualified",
+        "amount_good",
+        "amount_excellent",
+        "created_by",
+        "created_at",
+    )
     list_filter = ("county",)
     exclude = ("created_by", "created_at")
 
@@ -157,3 +173,33 @@ class BudgetLineAdmin(ScopedAdminMixin, admin.ModelAdmin):
     def save_model(self, request, obj, form, change):
         obj.created_by = obj.created_by or request.user
         super().save_model(request, obj, form, change)
+
+
+@admin.register(Reminder)
+class ReminderAdmin(ReadOnlyAdminMixin, ScopedAdminMixin, admin.ModelAdmin):
+    """What was sent and to whom: reminders are written by the jobs only."""
+
+    list_display = ("created_at", "kind", "recipient", "period", "email_state", "sms_state", "text")
+    list_filter = ("kind", "period", "email_state", "sms_state")
+    search_fields = ("recipient__full_name", "recipient__username")
+    date_hierarchy = "created_at"
+    list_select_related = ("recipient",)
+
+
+class SummaryActionInline(admin.TabularInline):
+    model = SummaryAction
+    fields = ("description", "owner", "due_on", "done_at", "done_by")
+    readonly_fields = ("done_at", "done_by")
+    extra = 0
+
+
+@admin.register(MonthlySummary)
+class MonthlySummaryAdmin(ScopedAdminMixin, admin.ModelAdmin):
+    list_display = ("county", "month", "built_at", "meeting_on")
+    list_filter = ("county",)
+    readonly_fields = ("county", "month", "figures", "built_at")
+    fields = ("county", "month", "built_at", "meeting_on", "attendees", "conclusions", "figures")
+    inlines = [SummaryActionInline]
+
+    def has_add_permission(self, request):
+        return False

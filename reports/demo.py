@@ -48,8 +48,11 @@ GRADES = ["qualified", "qualified", "county_adopted", "rejected", "above_adopted
 @transaction.atomic
 def seed_demo_reports(county) -> int:
     # The programme's yearly budget (the model county invested 285,000 yuan).
-    Budget.objects.get_or_create(county=county, year=timezone.localdate().year,
-                                 defaults={"amount": Decimal("285000"), "note": "补助、设备和培训"})  # fmt: skip
+    Budget.objects.get_or_create(
+        county=county,
+        year=timezone.localdate().year,
+        defaults={"amount": Decimal("285000"), "note": "补助、设备和培训"},
+    )
     if Report.objects.filter(county=county).exists():
         return 0
     rng = random.Random(2026)

@@ -258,6 +258,7 @@ class Notification(models.Model):
         GRADED = "graded", "审核结果"
         RETURNED = "returned", "退回修改"
         REMINDER = "reminder", "提醒"
+        SUMMARY = "summary", "月度分析研判"
 
     recipient = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="notifications", verbose_name="接收人"
@@ -620,3 +621,128 @@ class BudgetLine(models.Model):
     def clean(self):
         if self.officer_id and self.county_id and self.officer.county_id != self.county_id:
             raise ValidationError({"officer": "领用信息员不属于该县区"})
+
+
+# ---- reminders and the monthly analysis meeting (提醒, 月度分析研判) --------------------------------
+
+
+class ReminderQuerySet(models.QuerySet):
+    def visible_to(self, user):
+        # Admins see what was sent and to whom in their county; everyone sees their own.
+        if user is not None and user.is_authenticated and user.is_portal_admin:
+            return apply_scope(self, user, county="county")
+        if user is None or not user.is_authenticated:
+            return self.none()
+        return self.filter(recipient=user)
+
+
+class Reminder(models.Model):
+    """One reminder per person, kind and period: the unique row is what makes a job that runs
+    twice, on two workers or after a crash, send nothing twice."""
+
+    class Kind(models.TextChoices):
+        QUOTA_FIRST = "quota_20", "本月报送提醒（20日）"
+        QUOTA_LAST = "quota_27", "本月报送提醒（27日）"
+        REVIEW_DIGEST = "review_digest", "待审核信息汇总"
+        SUMMARY_READY = "summary_ready", "月度分析研判材料已生成"
+
+    class Channel(models.TextChoices):
+        PENDING = "pending", "待发送"
+        SENDING = "sending", "发送中"
+        SENT = "sent", "已发送"
+        NONE = "none", "无"
+        FAILED = "failed", "发送失败"
+
+    recipient = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="reminders", verbose_name="接收人"
+    )
+    county = models.ForeignKey(County, on_delete=models.CASCADE, related_name="+", verbose_name="县区")
+    kind = models.CharField("类型", max_length=16, choices=Kind.choices)
+    period = models.DateField("期间", help_text="月度提醒为该月1日，每日汇总为当天")
+    text = models.CharField("内容", max_length=300)
+    email_state = models.CharField("邮件", max_length=10, choices=Channel.choices, default=Channel.NONE)
+    sms_state = models.CharField("短信", max_length=10, choices=Channel.choices, default=Channel.NONE)
+    created_at = models.DateTimeField("时间", default=timezone.now)
+
+    objects = ReminderQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = verbose_name_plural = "提醒记录"
+        ordering = ["-created_at", "-id"]
+        constraints = [
+            models.UniqueConstraint(fields=["recipient", "kind", "period"], name="reminder_once_per_period"),
+        ]
+        indexes = [models.Index(fields=["county", "kind", "period"], name="reminder_county_idx")]
+
+    def __str__(self):
+        return f"{self.get_kind_display()} → {self.recipient}（{self.period}）"
+
+
+class MonthlySummaryQuerySet(models.QuerySet):
+    def visible_to(self, user):
+        return apply_scope(self, user, county="county")
+
+
+class MonthlySummary(models.Model):
+    """The month's analysis material, and the record of the meeting that discussed it.
+
+    Rebuilding replaces ``figures`` and ``built_at`` only: the meeting record is kept."""
+
+    county = models.ForeignKey(County, on_delete=models.PROTECT, related_name="monthly_summaries", verbose_name="县区")
+    month = models.DateField("月份")
+    figures = models.JSONField("数据", default=dict)
+    built_at = models.DateTimeField("生成时间", default=timezone.now)
+    meeting_on = models.DateField("分析会日期", null=True, blank=True)
+    attendees = models.TextField("参会人员", blank=True)
+    conclusions = models.TextField("研判意见", blank=True)
+
+    objects = MonthlySummaryQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = verbose_name_plural = "月度分析研判"
+        ordering = ["county", "-month"]
+        constraints = [
+            models.UniqueConstraint(fields=["county", "month"], name="summary_one_per_month"),
+            models.CheckConstraint(condition=Q(month__day=1), name="summary_month_first_day"),
+        ]
+
+    def __str__(self):
+        return f"{self.county.name}{self.month.year}年{self.month.month}月分析研判"
+
+
+class SummaryActionQuerySet(models.QuerySet):
+    def visible_to(self, user):
+        return apply_scope(self, user, county="summary__county", owner="owner")
+
+
+class SummaryAction(models.Model):
+    """A follow-up action decided at the meeting; it shows on its owner's page until done."""
+
+    summary = models.ForeignKey(
+        MonthlySummary, on_delete=models.CASCADE, related_name="actions", verbose_name="分析研判"
+    )
+    description = models.CharField("措施", max_length=300)
+    owner = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="summary_actions", verbose_name="责任人"
+    )
+    due_on = models.DateField("完成期限")
+    done_at = models.DateTimeField("完成时间", null=True, blank=True)
+    done_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name="确认人",
+    )
+    created_at = models.DateTimeField("创建时间", default=timezone.now)
+
+    objects = SummaryActionQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = verbose_name_plural = "跟进措施"
+        ordering = ["due_on", "id"]
+        indexes = [models.Index(fields=["owner", "done_at", "due_on"], name="action_owner_idx")]
+
+    def __str__(self):
+        return self.description

@@ -56,16 +56,32 @@ class ReportLedgerResource(LedgerResource):
         "adopted_by": "采用单位",
     }
     compared_fields = (
-        "content", "category", "urgency", "occurred_at", "workers_involved", "amount_involved", "grade", "adopted_by",
-    )  # fmt: skip
+        "content",
+        "category",
+        "urgency",
+        "occurred_at",
+        "workers_involved",
+        "amount_involved",
+        "grade",
+        "adopted_by",
+    )
 
     class Meta:
         model = Report
         name = "信息报送记录"
         fields = (
-            "phone", "title", "content", "category", "urgency", "occurred_at", "submitted_at",
-            "workers_involved", "amount_involved", "grade", "adopted_by",
-        )  # fmt: skip
+            "phone",
+            "title",
+            "content",
+            "category",
+            "urgency",
+            "occurred_at",
+            "submitted_at",
+            "workers_involved",
+            "amount_involved",
+            "grade",
+            "adopted_by",
+        )
         export_order = fields
         import_id_fields = ("phone", "title", "submitted_at")
         skip_unchanged = True
@@ -136,10 +152,18 @@ class ReportLedgerResource(LedgerResource):
         if errors:
             raise ValidationError(errors)
         return {
-            "officer": officer, "title": title, "content": content, "category": category, "urgency": urgency,
-            "occurred_at": occurred_at, "submitted_at": submitted_at, "workers_involved": workers,
-            "amount_involved": amount, "grade": grade, "adopted_by": adopted_by if grade in ADOPTED_GRADES else "",
-        }  # fmt: skip
+            "officer": officer,
+            "title": title,
+            "content": content,
+            "category": category,
+            "urgency": urgency,
+            "occurred_at": occurred_at,
+            "submitted_at": submitted_at,
+            "workers_involved": workers,
+            "amount_involved": amount,
+            "grade": grade,
+            "adopted_by": adopted_by if grade in ADOPTED_GRADES else "",
+        }
 
     def get_instance(self, instance_loader, row):
         try:

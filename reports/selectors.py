@@ -187,7 +187,7 @@ def stipend_lines(*, county_id, month: date, terms: Terms) -> Iterator[SheetLine
             "n_county",
             "n_above",
             "n_pending",
-        )  # fmt: skip
+        )
     )
     for position, (pk, name, phone, employer, township, submitted, valid, county_adopted, above, pending) in enumerate(
         rows.iterator(chunk_size=2000), start=1
@@ -200,17 +200,35 @@ def stipend_lines(*, county_id, month: date, terms: Terms) -> Iterator[SheetLine
         else:
             note = ""
         yield SheetLine(
-            position, pk, name, phone, employer or "", township or "", submitted, valid, tier,
-            rules.stipend_amount(tier, terms.amounts), note,
-        )  # fmt: skip
+            position,
+            pk,
+            name,
+            phone,
+            employer or "",
+            township or "",
+            submitted,
+            valid,
+            tier,
+            rules.stipend_amount(tier, terms.amounts),
+            note,
+        )
 
 
 def snapshot_lines(*, sheet) -> Iterator[SheetLine]:
     for row in sheet.rows.order_by("position").iterator(chunk_size=2000):
         yield SheetLine(
-            row.position, row.officer_id, row.name, row.phone, row.employer, row.township, row.submitted_count,
-            row.valid_count, rules.TIER_BY_CODE[row.tier], row.amount, row.note,
-        )  # fmt: skip
+            row.position,
+            row.officer_id,
+            row.name,
+            row.phone,
+            row.employer,
+            row.township,
+            row.submitted_count,
+            row.valid_count,
+            rules.TIER_BY_CODE[row.tier],
+            row.amount,
+            row.note,
+        )
 
 
 def pending_in_month(*, county_id, month: date) -> int:
@@ -256,8 +274,10 @@ def sheet_summary(*, county, month: date) -> SheetSummary:
     """Everything the sheet page and the command show, in a fixed number of queries."""
     sheet = StipendSheet.objects.filter(county=county, month=month).select_related("approved_by").first()
     if sheet is not None and sheet.state == "approved":
-        terms = Terms(sheet.quota, {"qualified": sheet.amount_qualified, "good": sheet.amount_good,
-                                    "excellent": sheet.amount_excellent})  # fmt: skip
+        terms = Terms(
+            sheet.quota,
+            {"qualified": sheet.amount_qualified, "good": sheet.amount_good, "excellent": sheet.amount_excellent},
+        )
         pending = 0
     else:
         terms = stipend_terms(county_id=county.pk, month=month)

@@ -476,11 +476,20 @@ def sheet_approve(*, county, month, actor, request=None) -> StipendSheet:
     for line in selectors.stipend_lines(county_id=county.pk, month=month, terms=terms):
         rows.append(
             StipendSheetRow(
-                sheet=sheet, officer_id=line.officer_id, position=line.position, name=line.name, phone=line.phone,
-                employer=line.employer[:100], township=line.township, submitted_count=line.submitted,
-                valid_count=line.valid, tier=line.tier.code, amount=line.amount, note=line.note,
+                sheet=sheet,
+                officer_id=line.officer_id,
+                position=line.position,
+                name=line.name,
+                phone=line.phone,
+                employer=line.employer[:100],
+                township=line.township,
+                submitted_count=line.submitted,
+                valid_count=line.valid,
+                tier=line.tier.code,
+                amount=line.amount,
+                note=line.note,
             )
-        )  # fmt: skip
+        )
         total += line.amount
     StipendSheetRow.objects.bulk_create(rows, batch_size=2000)
     sheet.state = StipendSheet.State.APPROVED
@@ -495,11 +504,21 @@ def sheet_approve(*, county, month, actor, request=None) -> StipendSheet:
     sheet.save()
     SheetEvent.objects.create(sheet=sheet, action=SheetEvent.Action.APPROVE, actor=actor, total=sheet.total)
     BudgetLine.objects.create(
-        county=county, kind=BudgetLine.Kind.STIPEND, spent_on=month, amount=sheet.total, stipend_sheet=sheet,
-        description=f"{month.year}年{month.month}月信息员补助（{len(rows)}人）", created_by=actor,
-    )  # fmt: skip
-    audit_record(actor=actor, action=AuditEntry.Action.APPROVE_SHEET, county=county.pk,
-                 target=f"{_month_label(county, month)}补助表，合计 {total} 元", request=request)  # fmt: skip
+        county=county,
+        kind=BudgetLine.Kind.STIPEND,
+        spent_on=month,
+        amount=sheet.total,
+        stipend_sheet=sheet,
+        description=f"{month.year}年{month.month}月信息员补助（{len(rows)}人）",
+        created_by=actor,
+    )
+    audit_record(
+        actor=actor,
+        action=AuditEntry.Action.APPROVE_SHEET,
+        county=county.pk,
+        target=f"{_month_label(county, month)}补助表，合计 {total} 元",
+        request=request,
+    )
     return sheet
 
 
@@ -523,6 +542,62 @@ def sheet_reopen(*, county, month, actor, reason: str, request=None) -> StipendS
     SheetEvent.objects.create(
         sheet=sheet, action=SheetEvent.Action.REOPEN, actor=actor, reason=reason.strip(), total=total
     )
-    audit_record(actor=actor, action=AuditEntry.Action.REOPEN_SHEET, county=county.pk,
-                 target=f"{_month_label(county, month)}补助表：{reason.strip()}"[:200], request=request)  # fmt: skip
+    audit_record(
+        actor=actor,
+        action=AuditEntry.Action.REOPEN_SHEET,
+        county=county.pk,
+        target=f"{_month_label(county, month)}补助表：{reason.strip()}"[:200],
+        request=request,
+    )
     return sheet
+
+
+# ---- the monthly analysis meeting ---------------------------------------------------------------
+
+
+def action_owner_choices(*, county_id):
+    """Who can own a follow-up action: the county's staff and its 在岗 officers."""
+    from django.db.models import Q as _Q
+
+    return User.objects.filter(
+        _Q(county_id=county_id, role__in=[User.Role.REVIEWER, User.Role.ADMIN])
+        | _Q(officer__county_id=county_id, officer__status=Officer.Status.ACTIVE),
+        is_active=True,
+    ).order_by("role", "full_name")
+
+
+@transaction.atomic
+def meeting_record(*, summary, actor, meeting_on, attendees: str, conclusions: str):
+    if meeting_on > timezone.localdate():
+        raise ValidationError({"meeting_on": "分析会日期不能晚于今天"})
+    summary.meeting_on, summary.attendees, summary.conclusions = meeting_on, attendees.strip(), conclusions.strip()
+    summary.full_clean()
+    summary.save(update_fields=["meeting_on", "attendees", "conclusions"])
+    return summary
+
+
+@transaction.atomic
+def action_add(*, summary, actor, description: str, owner, due_on):
+    from .models import SummaryAction
+
+    if not action_owner_choices(county_id=summary.county_id).filter(pk=owner.pk).exists():
+        raise ValidationError({"owner": "责任人须为本县区的工作人员或在岗信息员"})
+    action = SummaryAction(summary=summary, description=description.strip(), owner=owner, due_on=due_on)
+    action.full_clean()
+    action.save()
+    Notification.objects.create(
+        recipient=owner,
+        kind=Notification.Kind.SUMMARY,
+        title=f"分析会交办：{action.description}"[:200],
+        body=f"完成期限 {due_on:%Y-%m-%d}",
+    )
+    return action
+
+
+@transaction.atomic
+def action_done(*, action, actor):
+    if action.done_at is not None:
+        raise ValidationError("该措施已标记完成")
+    action.done_at, action.done_by = timezone.now(), actor
+    action.save(update_fields=["done_at", "done_by"])
+    return action

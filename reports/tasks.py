@@ -1,16 +1,23 @@
-"""Celery tasks of the reporting system: they take ids and call one service."""
+"""Celery tasks: each takes ids, calls one function, is safe to run twice and has a time limit.
+A scheduled job picks its recipients and queues one small task each."""
 
 import smtplib
+from datetime import date
 
 from celery import shared_task
 from django.db import OperationalError
+from django.utils import timezone
 
-from . import services
+from officers.models import County
+
+from . import reminders, services, summaries
+
+TRANSIENT = (smtplib.SMTPException, ConnectionError, TimeoutError, OperationalError)
 
 
 @shared_task(
     bind=True,
-    autoretry_for=(smtplib.SMTPException, ConnectionError, TimeoutError, OperationalError),
+    autoretry_for=TRANSIENT,
     retry_backoff=5,
     retry_backoff_max=300,
     max_retries=services.ALERT_MAX_ATTEMPTS,
@@ -28,3 +35,49 @@ def deliver_alert(self, delivery_id: int) -> bool:
 def sweep_alerts() -> int:
     """Every half minute: queue again the alerts still undelivered (broker down, worker lost)."""
     return services.alerts_sweep()
+
+
+@shared_task(time_limit=300, soft_time_limit=240, autoretry_for=(OperationalError,), retry_backoff=10, max_retries=5)
+def remind_officers(kind: str) -> int:
+    """20th and 27th, 09:00 Beijing time: queue a reminder for each officer below this month's quota."""
+    month = reminders.current_month()
+    ids = reminders.officers_to_remind(month=month)
+    for officer_id in ids:
+        remind_officer.delay(officer_id, month.isoformat(), kind)
+    return len(ids)
+
+
+@shared_task(time_limit=60, soft_time_limit=45, autoretry_for=(OperationalError,), retry_backoff=5, max_retries=5)
+def remind_officer(officer_id: int, month: str, kind: str) -> bool:
+    return reminders.remind_officer(officer_id=officer_id, month=date.fromisoformat(month), kind=kind)
+
+
+@shared_task(time_limit=300, soft_time_limit=240, autoretry_for=(OperationalError,), retry_backoff=10, max_retries=5)
+def send_review_digests() -> int:
+    """Every morning: one digest to each reviewer whose county has reports waiting over two days."""
+    day = timezone.localdate().isoformat()
+    ids = reminders.reviewers_to_digest()
+    for user_id in ids:
+        review_digest.delay(user_id, day)
+    return len(ids)
+
+
+@shared_task(time_limit=60, soft_time_limit=45, autoretry_for=(OperationalError,), retry_backoff=5, max_retries=5)
+def review_digest(user_id: int, day: str) -> bool:
+    return reminders.review_digest(user_id=user_id, day=date.fromisoformat(day))
+
+
+@shared_task(time_limit=300, soft_time_limit=240, autoretry_for=(OperationalError,), retry_backoff=10, max_retries=5)
+def build_monthly_summaries() -> int:
+    """On the 1st: build last month's summary for every county."""
+    month = summaries.previous_month(reminders.current_month()).isoformat()
+    ids = list(County.objects.values_list("pk", flat=True))
+    for county_id in ids:
+        build_summary.delay(county_id, month)
+    return len(ids)
+
+
+@shared_task(time_limit=600, soft_time_limit=540, autoretry_for=(OperationalError,), retry_backoff=10, max_retries=5)
+def build_summary(county_id: int, month: str) -> int:
+    summary = summaries.summary_build(county=County.objects.get(pk=county_id), month=date.fromisoformat(month))
+    return reminders.notify_summary_ready(summary=summary)

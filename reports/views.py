@@ -3,7 +3,7 @@ from datetime import timedelta
 from django.contrib import messages
 from django.contrib.auth.mixins import LoginRequiredMixin
 from django.core.exceptions import ValidationError
-from django.http import FileResponse, Http404, StreamingHttpResponse
+from django.http import FileResponse, Http404, HttpResponse, StreamingHttpResponse
 from django.shortcuts import redirect
 from django.urls import reverse
 from django.utils import timezone
@@ -16,10 +16,10 @@ from officers.models import County
 from officers.permissions import AdminRequiredMixin, OfficerRequiredMixin, StaffRequiredMixin
 from officers.views import add_service_errors
 
-from . import rules, selectors, services
+from . import rules, selectors, services, summaries
 from .filters import ReviewQueueFilter
-from .forms import GradeForm, ReportForm, ReturnForm, SheetReopenForm
-from .models import AuditEntry, Report, ReportAttachment, StipendSheet
+from .forms import GradeForm, MeetingForm, ReportForm, ReturnForm, SheetReopenForm, SummaryActionForm
+from .models import AuditEntry, MonthlySummary, Report, ReportAttachment, StipendSheet, SummaryAction
 from .sheet_export import csv_stream, sheet_title, xlsx_file
 
 XLSX_TYPE = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
@@ -366,9 +366,12 @@ class SheetExportView(CountyMonthMixin, View):
         lines = selectors.sheet_lines(county=county, month=month, sheet=sheet)
         filename = f"{county.name}{month:%Y年%m月}信息员补助表.{kind}"
         services.audit_record(
-            actor=request.user, action=AuditEntry.Action.EXPORT, county=county.pk,
-            target=f"{filename}（{'已审批' if sheet and sheet.state == 'approved' else '未审批'}）", request=request,
-        )  # fmt: skip
+            actor=request.user,
+            action=AuditEntry.Action.EXPORT,
+            county=county.pk,
+            target=f"{filename}（{'已审批' if sheet and sheet.state == 'approved' else '未审批'}）",
+            request=request,
+        )
         if kind == "csv":
             response = StreamingHttpResponse(csv_stream(lines), content_type="text/csv; charset=utf-8")
             response["Content-Disposition"] = content_disposition_header(True, filename)
@@ -401,3 +404,164 @@ class BudgetView(AdminRequiredMixin, TemplateView):
             counties=County.objects.visible_to(self.request.user),
         )
         return context
+
+
+# ---- monthly analysis (月度分析研判) ---------------------------------------------------------------
+
+
+class SummaryListView(StaffRequiredMixin, TemplateView):
+    template_name = "reports/summary_list.html"
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        context["summaries"] = MonthlySummary.objects.visible_to(self.request.user).select_related("county")[:36]
+        today = timezone.localdate()
+        context["default_month"] = (today.replace(day=1) - timedelta(days=1)).strftime("%Y-%m")
+        return context
+
+    def post(self, request):
+        county = request.user.county
+        if county is None:
+            raise Http404("您的账号没有所属县区")
+        try:
+            month = rules.parse_month(request.POST.get("month", ""))
+        except ValueError as exc:
+            messages.error(request, str(exc))
+            return redirect("reports:summaries")
+        summary = summaries.summary_build(county=county, month=month)
+        messages.success(request, f"{month.year}年{month.month}月分析研判材料已生成（会议记录保留不变）")
+        return redirect("reports:summary", pk=summary.pk)
+
+
+class SummaryScopedMixin:
+    def get_summary(self) -> MonthlySummary:
+        if not hasattr(self, "_summary"):
+            summary = (
+                MonthlySummary.objects.visible_to(self.request.user)
+                .select_related("county")
+                .filter(pk=self.kwargs["pk"])
+            ).first()
+            if summary is None:
+                raise Http404("没有找到该月度分析")
+            self._summary = summary
+        return self._summary
+
+
+class SummaryDetailView(StaffRequiredMixin, SummaryScopedMixin, TemplateView):
+    template_name = "reports/summary_detail.html"
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        summary = self.get_summary()
+        owners = services.action_owner_choices(county_id=summary.county_id)
+        context.update(
+            summary=summary,
+            f=summary.figures,
+            chart_count=len(
+                [
+                    k
+                    for k in ("by_category", "by_township", "by_key_group")
+                    if any(r[1] or r[2] for r in summary.figures.get(k, []))
+                ]
+            ),
+            actions=summary.actions.select_related("owner", "done_by"),
+            meeting_form=kwargs.get("meeting_form")
+            or MeetingForm(
+                initial={
+                    "meeting_on": summary.meeting_on or timezone.localdate(),
+                    "attendees": summary.attendees,
+                    "conclusions": summary.conclusions,
+                }
+            ),
+            action_form=kwargs.get("action_form") or SummaryActionForm(owners=owners),
+        )
+        return context
+
+
+class SummaryActionMixin(StaffRequiredMixin, SummaryScopedMixin, View):
+    def rerender(self, **forms_):
+        view = SummaryDetailView()
+        view.setup(self.request, pk=self.kwargs["pk"])
+        view._summary = self.get_summary()
+        return view.render_to_response(view.get_context_data(**forms_), status=400)
+
+
+class MeetingRecordView(SummaryActionMixin):
+    def post(self, request, pk):
+        summary = self.get_summary()
+        form = MeetingForm(request.POST)
+        if form.is_valid():
+            try:
+                services.meeting_record(summary=summary, actor=request.user, **form.cleaned_data)
+            except ValidationError as exc:
+                add_service_errors(form, exc)
+            else:
+                messages.success(request, "分析会记录已保存")
+                return redirect("reports:summary", pk=pk)
+        return self.rerender(meeting_form=form)
+
+
+class SummaryActionCreateView(SummaryActionMixin):
+    def post(self, request, pk):
+        summary = self.get_summary()
+        form = SummaryActionForm(request.POST, owners=services.action_owner_choices(county_id=summary.county_id))
+        if form.is_valid():
+            try:
+                services.action_add(summary=summary, actor=request.user, **form.cleaned_data)
+            except ValidationError as exc:
+                add_service_errors(form, exc)
+            else:
+                messages.success(request, "跟进措施已交办，责任人会在首页看到")
+                return redirect("reports:summary", pk=pk)
+        return self.rerender(action_form=form)
+
+
+class SummaryActionDoneView(LoginRequiredMixin, View):
+    """The owner, or the county's staff, marks an action done."""
+
+    def post(self, request, pk):
+        action = SummaryAction.objects.visible_to(request.user).filter(pk=pk).select_related("summary").first()
+        if action is None:
+            raise Http404("没有找到该措施")
+        try:
+            services.action_done(action=action, actor=request.user)
+        except ValidationError as exc:
+            messages.error(request, "；".join(exc.messages))
+        else:
+            messages.success(request, "已标记完成")
+        if request.POST.get("next") == "home":
+            return redirect("home")
+        return redirect("reports:summary", pk=action.summary_id)
+
+
+class SummaryChartView(StaffRequiredMixin, SummaryScopedMixin, View):
+    def get(self, request, pk, index):
+        from .charts import summary_charts
+
+        charts = summary_charts(self.get_summary().figures)
+        if not 0 <= index < len(charts):
+            raise Http404("没有该图表")
+        response = HttpResponse(charts[index][1], content_type="image/png")
+        response["Cache-Control"] = "private, max-age=300"
+        return response
+
+
+class SummaryDownloadView(StaffRequiredMixin, SummaryScopedMixin, View):
+    def get(self, request, pk):
+        from .summary_export import docx_bytes, xlsx_bytes
+
+        summary = self.get_summary()
+        kind = request.GET.get("format", "docx")
+        if kind not in ("docx", "xlsx"):
+            raise Http404("不支持的格式")
+        name = f"{summary.county.name}{summary.month:%Y年%m月}分析研判.{kind}"
+        services.audit_record(
+            actor=request.user, action=AuditEntry.Action.EXPORT, county=summary.county_id, target=name, request=request
+        )
+        if kind == "docx":
+            data, mime = docx_bytes(summary), "application/vnd.openxmlformats-officedocument.wordprocessingml.document"
+        else:
+            data, mime = xlsx_bytes(summary), XLSX_TYPE
+        response = HttpResponse(data, content_type=mime)
+        response["Content-Disposition"] = content_disposition_header(True, name)
+        return response

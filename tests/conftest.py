@@ -3,6 +3,8 @@ import shutil
 
 import pytest
 
+pytest_plugins = ["tests.celery_support"]
+
 SKIP_REASONS = []
 
 

@@ -84,9 +84,16 @@ def test_form_refuses_another_countys_credit_code(client, county, other_county):
     client.force_login(AdminFactory(county=county))
     response = client.post(
         reverse("officers:create"),
-        {"name": "甲", "phone": "13815110009", "county": county.pk, "category": "frontline", "status": "active",
-         "new_employer_name": "某厂", "new_employer_credit_code": "91320922MA1MX0001D"},
-    )  # fmt: skip
+        {
+            "name": "甲",
+            "phone": "13815110009",
+            "county": county.pk,
+            "category": "frontline",
+            "status": "active",
+            "new_employer_name": "某厂",
+            "new_employer_credit_code": "91320922MA1MX0001D",
+        },
+    )
     assert response.context["form"].errors["new_employer_credit_code"] == [
         "统一社会信用代码 91320922MA1MX0001D 已登记为阜宁县的企业“阜宁某厂”"
     ]
@@ -107,10 +114,17 @@ def test_reimport_respects_status_rules_and_blank_keeps_status(tmp_path, county)
 def test_exported_reports_import_back_without_duplicates(client, county, tmp_path):
     officer = OfficerFactory(county=county, phone="13815110004")
     moment = datetime(2026, 10, 20, 19, 45, 37, tzinfo=ZoneInfo("Asia/Shanghai"))
-    ReportFactory(officer=officer, title="派件费下调", submitted_at=moment, occurred_at=moment, grade="qualified",
-                  status="reviewed")  # fmt: skip
-    withdrawn = ReportFactory(officer=officer, title="已撤回的", submitted_at=moment, occurred_at=moment,
-                              status="withdrawn")  # fmt: skip
+    ReportFactory(
+        officer=officer,
+        title="派件费下调",
+        submitted_at=moment,
+        occurred_at=moment,
+        grade="qualified",
+        status="reviewed",
+    )
+    withdrawn = ReportFactory(
+        officer=officer, title="已撤回的", submitted_at=moment, occurred_at=moment, status="withdrawn"
+    )
     client.force_login(AdminFactory(county=county))
     from reports.resources import ReportLedgerResource
 

@@ -12,9 +12,15 @@ def test_report_to_case_to_recovered_wages(browser, live_server, county):
     textile = EnterpriseFactory(county=county, name="滨海华强纺织有限公司")
     officer = OfficerFactory(county=county, name="李秀英", password=None)
     submitted = timezone.now() - timedelta(days=2)
-    report = ReportFactory(officer=officer, title="某纺织企业拖欠工资苗头", category="wage_arrears",
-                           workers_involved=126, enterprise=textile, submitted_at=submitted,
-                           occurred_at=submitted)  # fmt: skip
+    report = ReportFactory(
+        officer=officer,
+        title="某纺织企业拖欠工资苗头",
+        category="wage_arrears",
+        workers_involved=126,
+        enterprise=textile,
+        submitted_at=submitted,
+        occurred_at=submitted,
+    )
     ReviewerFactory(county=county, username="13900000002", full_name="陈审核")
     base = live_server.url
     context = browser.new_context(viewport={"width": 390, "height": 844}, locale="zh-CN", is_mobile=True)

@@ -16,8 +16,14 @@ def log_in(page, base, phone):
 
 def test_emergency_report_from_phone_to_grade_and_back(browser, phone_page, live_server, county):
     township = TownshipFactory(county=county, name="坎北街道")
-    OfficerFactory(county=county, township=township, name="刘洋", phone="13815110004", category="new_form",
-                   key_group="delivery_rider")  # fmt: skip
+    OfficerFactory(
+        county=county,
+        township=township,
+        name="刘洋",
+        phone="13815110004",
+        category="new_form",
+        key_group="delivery_rider",
+    )
     ReviewerFactory(county=county, username="13900000002", full_name="陈审核", email="chen@example.org")
     base = live_server.url
 
@@ -47,6 +53,8 @@ def test_emergency_report_from_phone_to_grade_and_back(browser, phone_page, live
     desk.get_by_test_id("bell").click()
     desk.get_by_role("link", name="【突发信息】外卖骑手反映站点罚款过重").click()
     assert desk.get_by_role("img", name="现场.png").is_visible()
+    # The photo is streamed by the scoped attachment view and really decodes as an image.
+    desk.wait_for_function("document.querySelector('img.img-thumbnail').complete")
     assert desk.evaluate("document.querySelector('img.img-thumbnail').naturalWidth") == 1
     desk.get_by_label("县总工会采用").check()
     desk.get_by_label("采用单位").fill("滨海县总工会")

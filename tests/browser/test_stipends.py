@@ -14,8 +14,14 @@ OCTOBER = datetime(2026, 10, 15, 10, 0, tzinfo=ZoneInfo("Asia/Shanghai"))
 def test_admin_approves_a_month_and_downloads_the_sheet(browser, live_server, county, tmp_path):
     for name, grade in (("王建国", "qualified"), ("李秀英", "county_adopted"), ("陈志强", "above_adopted")):
         officer = OfficerFactory(county=county, name=name, password=None)
-        ReportFactory(officer=officer, grade=grade, status="reviewed", submitted_at=OCTOBER, occurred_at=OCTOBER,
-                      adopted_by="" if grade == "qualified" else "滨海县总工会")  # fmt: skip
+        ReportFactory(
+            officer=officer,
+            grade=grade,
+            status="reviewed",
+            submitted_at=OCTOBER,
+            occurred_at=OCTOBER,
+            adopted_by="" if grade == "qualified" else "滨海县总工会",
+        )
     OfficerFactory(county=county, name="刘洋", password=None)
     AdminFactory(county=county, username="13900000001", full_name="周管理")
 
@@ -43,8 +49,11 @@ def test_admin_approves_a_month_and_downloads_the_sheet(browser, live_server, co
     rows = list(openpyxl.load_workbook(path).worksheets[0].iter_rows(values_only=True))
     assert rows[0][0] == "滨海县2026年10月信息员补助发放表"
     assert [(r[1], r[6], r[7]) for r in rows[2:-1]] == [
-        ("陈志强", "优秀", 300), ("李秀英", "良好", 200), ("刘洋", "不合格", 0), ("王建国", "合格", 100)
-    ]  # fmt: skip
+        ("陈志强", "优秀", 300),
+        ("李秀英", "良好", 200),
+        ("刘洋", "不合格", 0),
+        ("王建国", "合格", 100),
+    ]
     assert rows[-1][0] == "合计" and rows[-1][7] == 600
     assert StipendSheet.objects.get().state == "approved"
     assert BudgetLine.objects.get().amount == 600

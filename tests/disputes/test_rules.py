@@ -29,9 +29,15 @@ def test_status_moves(current, target, allowed):
 
 @pytest.mark.parametrize(
     ("current", "target", "reachable"),
-    [("registered", "closed", True), ("registered", "succeeded", True), ("closed", "mediating", False),
-     ("succeeded", "failed", False), ("failed", "closed", True), ("mediating", "mediating", True)],
-)  # fmt: skip
+    [
+        ("registered", "closed", True),
+        ("registered", "succeeded", True),
+        ("closed", "mediating", False),
+        ("succeeded", "failed", False),
+        ("failed", "closed", True),
+        ("mediating", "mediating", True),
+    ],
+)
 def test_status_reachable(current, target, reachable):
     assert rules.status_reachable(current, target) is reachable
 

@@ -27,8 +27,11 @@ class TestNumbering:
         next_year = register(county, reviewer, textile, registered_on=date(2027, 1, 2))
         elsewhere = register(other_county, None, EnterpriseFactory(county=other_county), registered_on=date(2026, 5, 1))
         assert [first.number, second.number, next_year.number, elsewhere.number] == [
-            "320922-2026-0001", "320922-2026-0002", "320922-2027-0001", "320923-2026-0001"
-        ]  # fmt: skip
+            "320922-2026-0001",
+            "320922-2026-0002",
+            "320922-2027-0001",
+            "320923-2026-0001",
+        ]
 
     def test_a_failed_registration_never_frees_a_number(self, county, reviewer, textile):
         register(county, reviewer, textile, registered_on=date(2026, 3, 1))
@@ -75,8 +78,10 @@ class TestMoves:
             TODAY,
         )
         assert list(FollowUp.objects.values_list("action", flat=True)) == [
-            "状态：登记 → 调解中", "状态：调解中 → 调解成功", "状态：调解成功 → 结案"
-        ]  # fmt: skip
+            "状态：登记 → 调解中",
+            "状态：调解中 → 调解成功",
+            "状态：调解成功 → 结案",
+        ]
 
     def test_failed_then_transferred(self, county, reviewer, textile):
         case = register(county, reviewer, textile, registered_on=TODAY - timedelta(days=10))
@@ -87,8 +92,11 @@ class TestMoves:
         assert exc.value.message_dict == {"transferred_to": ["请选择移交到哪个机构"]}
         case = services.case_move(case=case, to_status="transferred", actor=reviewer, transferred_to="arbitration")
         assert (case.status, case.mediation_result, case.transferred_to, case.transferred_on) == (
-            "transferred", "failure", "arbitration", TODAY
-        )  # fmt: skip
+            "transferred",
+            "failure",
+            "arbitration",
+            TODAY,
+        )
 
     @pytest.mark.parametrize(
         ("path", "target", "message"),
@@ -122,8 +130,9 @@ class TestMoney:
     def test_instalments_add_up(self, county, reviewer, textile):
         case = register(county, reviewer, textile)
         services.outcome_add(case=case, actor=reviewer, kind="wages", amount=Decimal("500000"), received_on=TODAY)
-        services.outcome_add(case=case, actor=reviewer, kind="wages", amount=Decimal("760000.50"), received_on=TODAY,
-                             note="第二期")  # fmt: skip
+        services.outcome_add(
+            case=case, actor=reviewer, kind="wages", amount=Decimal("760000.50"), received_on=TODAY, note="第二期"
+        )
         services.outcome_add(case=case, actor=reviewer, kind="compensation", amount=Decimal("12000"), received_on=TODAY)
         detail = selectors.case_detail(user=reviewer, pk=case.pk)
         assert (detail.wages, detail.compensation) == (Decimal("1260000.50"), Decimal("12000.00"))
@@ -139,13 +148,24 @@ class TestMoney:
 
 class TestFromReport:
     def test_report_facts_carry_over(self, county, reviewer, officer, textile, township):
-        report = ReportFactory(officer=officer, title="某纺织企业拖欠工资苗头", content="约126名员工未领到工资",
-                               category="wage_arrears", workers_involved=126, amount_involved=Decimal("1260000"),
-                               enterprise=textile, township=township)  # fmt: skip
+        report = ReportFactory(
+            officer=officer,
+            title="某纺织企业拖欠工资苗头",
+            content="约126名员工未领到工资",
+            category="wage_arrears",
+            workers_involved=126,
+            amount_involved=Decimal("1260000"),
+            enterprise=textile,
+            township=township,
+        )
         case = services.case_from_report(report=report, actor=reviewer)
         assert (case.dispute_type, case.workers_involved, case.amount_claimed, case.enterprise, case.township) == (
-            "wage_arrears", 126, Decimal("1260000"), textile, township
-        )  # fmt: skip
+            "wage_arrears",
+            126,
+            Decimal("1260000"),
+            textile,
+            township,
+        )
         assert case.description == "某纺织企业拖欠工资苗头\n\n约126名员工未领到工资"
         assert list(case.reports.all()) == [report] and list(case.handlers.all()) == [reviewer]
         second = ReportFactory(officer=OfficerFactory(county=county), title="又一名职工反映")

@@ -69,9 +69,14 @@ class TestFigures:
 
     def test_april(self, ledger):
         assert json.loads(stats("--from", "2026-04-01", "--to", "2026-04-30")) == {
-            "registered": 2, "concluded": 2, "successful": 1, "workers": 126, "success_rate": 0.5,
-            "compensation": 0.0, "wages_recovered": 1260000.0,
-        }  # fmt: skip
+            "registered": 2,
+            "concluded": 2,
+            "successful": 1,
+            "workers": 126,
+            "success_rate": 0.5,
+            "compensation": 0.0,
+            "wages_recovered": 1260000.0,
+        }
 
     def test_money_is_printed_with_two_decimals(self, ledger):
         assert stats("--from", "2026-01-01", "--to", "2026-12-31") == (
@@ -81,17 +86,23 @@ class TestFigures:
 
     def test_nothing_concluded_gives_null_rate(self, ledger):
         assert json.loads(stats("--from", "2026-03-01", "--to", "2026-03-31")) == {
-            "registered": 2, "concluded": 0, "successful": 0, "workers": 0, "success_rate": None,
-            "compensation": 0.0, "wages_recovered": 0.0,
-        }  # fmt: skip
+            "registered": 2,
+            "concluded": 0,
+            "successful": 0,
+            "workers": 0,
+            "success_rate": None,
+            "compensation": 0.0,
+            "wages_recovered": 0.0,
+        }
 
     def test_both_ends_are_included(self, ledger):
         assert json.loads(stats("--from", "2026-04-10", "--to", "2026-04-10"))["successful"] == 1
 
     def test_instalments_count_on_their_own_dates(self, ledger, county):
         case = DisputeCase.objects.get(number="BH-2026-003")
-        services.outcome_add(case=case, actor=None, kind="compensation", amount=Decimal("1000"),
-                             received_on=date(2026, 6, 1))  # fmt: skip
+        services.outcome_add(
+            case=case, actor=None, kind="compensation", amount=Decimal("1000"), received_on=date(2026, 6, 1)
+        )
         assert json.loads(stats("--from", "2026-06-01", "--to", "2026-06-30"))["compensation"] == 1000.0
         assert json.loads(stats("--from", "2026-05-01", "--to", "2026-05-31"))["compensation"] == 48000.5
 
@@ -114,11 +125,16 @@ class TestFigures:
         assert 'data-testid="fig-rate">67%' in body
         breakdown = response.context["breakdown"]
         assert {row["label"]: row["successful"] for row in breakdown["by_type"]} == {
-            "欠薪": 1, "经济补偿": 1, "解除劳动合同": 0, "新就业形态权益": 0
-        }  # fmt: skip
+            "欠薪": 1,
+            "经济补偿": 1,
+            "解除劳动合同": 0,
+            "新就业形态权益": 0,
+        }
         assert [(row["label"], row["registered"], row["concluded"]) for row in breakdown["by_month"]] == [
-            ("2026年3月", 2, 0), ("2026年4月", 2, 2), ("2026年5月", 0, 1)
-        ]  # fmt: skip
+            ("2026年3月", 2, 0),
+            ("2026年4月", 2, 2),
+            ("2026年5月", 0, 1),
+        ]
 
     def test_open_cases_by_age_and_stale(self, ledger, county):
         DisputeCase.objects.filter(number="BH-2026-004").update(last_activity_at=timezone.now() - timedelta(days=15))
@@ -149,8 +165,9 @@ class TestImport:
         assert out == "导入完成：新增 0 条，更新 1 条，未变化 3 条（共 4 行）。"
         # The ledger's figure is the case's total: the ledger line holds what the portal has not.
         assert sorted(case.outcomes.values_list("amount", "from_ledger")) == [
-            (Decimal("2000.00"), False), (Decimal("46000.50"), True)
-        ]  # fmt: skip
+            (Decimal("2000.00"), False),
+            (Decimal("46000.50"), True),
+        ]
         rows = [LEDGER[0], LEDGER[1], LEDGER[2].replace(",48000.5,", ",1000,"), LEDGER[3]]
         out, err, _ = run_import(write(tmp_path, *rows))
         assert err == ["第4行：获得经济补偿：低于平台中已登记的 2000.00 元"]
@@ -198,8 +215,14 @@ class TestScopingAndExport:
         case = services.case_from_report(report=report, actor=reviewer)
         case.handlers.add(handler.user)
         url = reverse("disputes:detail", args=[case.pk])
-        expected = {reporter.user: 200, handler.user: 200, bystander.user: 404, reviewer: 200,
-                    ReviewerFactory(county=other_county): 404, AdminFactory(county=other_county): 404}  # fmt: skip
+        expected = {
+            reporter.user: 200,
+            handler.user: 200,
+            bystander.user: 404,
+            reviewer: 200,
+            ReviewerFactory(county=other_county): 404,
+            AdminFactory(county=other_county): 404,
+        }
         for user, status in expected.items():
             client.force_login(user)
             assert client.get(url).status_code == status, user

@@ -19,10 +19,17 @@ TODAY = timezone.localdate()
 
 def test_register_with_a_new_employer(client, county, reviewer):
     client.force_login(reviewer)
-    response = client.post(reverse("disputes:create"), {
-        "registered_on": TODAY.isoformat(), "new_enterprise_name": "滨海某物流公司", "dispute_type": "wage_arrears",
-        "workers_involved": "12", "amount_claimed": "36000", "description": "拖欠三个月工资",
-    })  # fmt: skip
+    response = client.post(
+        reverse("disputes:create"),
+        {
+            "registered_on": TODAY.isoformat(),
+            "new_enterprise_name": "滨海某物流公司",
+            "dispute_type": "wage_arrears",
+            "workers_involved": "12",
+            "amount_claimed": "36000",
+            "description": "拖欠三个月工资",
+        },
+    )
     case = DisputeCase.objects.get()
     assert response["Location"] == reverse("disputes:detail", args=[case.pk])
     assert (case.number, case.enterprise.name, case.workers_involved) == (
@@ -62,8 +69,14 @@ def test_foreign_reviewer_cannot_turn_a_report_into_a_case(client, county, other
 
 
 def test_case_page_actions(client, county, reviewer, textile):
-    case = services.case_register(county=county, actor=reviewer, dispute_type="wage_arrears", workers_involved=126,
-                                  enterprise=textile, registered_on=TODAY - timedelta(days=5))  # fmt: skip
+    case = services.case_register(
+        county=county,
+        actor=reviewer,
+        dispute_type="wage_arrears",
+        workers_involved=126,
+        enterprise=textile,
+        registered_on=TODAY - timedelta(days=5),
+    )
     client.force_login(reviewer)
     url = lambda name: reverse(f"disputes:{name}", args=[case.pk])  # noqa: E731
     assert client.post(url("move"), {"to_status": "mediating", "on": TODAY.isoformat()}).status_code == 302
@@ -97,8 +110,13 @@ def test_fixed_query_counts(client, county, reviewer):
 
     def make(n):
         for _ in range(n):
-            case = services.case_register(county=county, actor=reviewer, dispute_type="other", workers_involved=2,
-                                          enterprise=EnterpriseFactory(county=county))  # fmt: skip
+            case = services.case_register(
+                county=county,
+                actor=reviewer,
+                dispute_type="other",
+                workers_involved=2,
+                enterprise=EnterpriseFactory(county=county),
+            )
             services.outcome_add(case=case, actor=reviewer, kind="wages", amount=Decimal("10"), received_on=TODAY)
             services.follow_up_add(case=case, actor=reviewer, action="跟进")
         return case
@@ -109,10 +127,16 @@ def test_fixed_query_counts(client, county, reviewer):
         return len(ctx)
 
     case = make(2)
-    small = (count(reverse("disputes:list")), count(reverse("disputes:detail", args=[case.pk])),
-             count(reverse("disputes:stats")))  # fmt: skip
+    small = (
+        count(reverse("disputes:list")),
+        count(reverse("disputes:detail", args=[case.pk])),
+        count(reverse("disputes:stats")),
+    )
     make(12)
     for _ in range(5):
         services.follow_up_add(case=case, actor=reviewer, action="再跟进")
-    assert (count(reverse("disputes:list")), count(reverse("disputes:detail", args=[case.pk])),
-            count(reverse("disputes:stats"))) == small  # fmt: skip
+    assert (
+        count(reverse("disputes:list")),
+        count(reverse("disputes:detail", args=[case.pk])),
+        count(reverse("disputes:stats")),
+    ) == small

@@ -283,9 +283,20 @@ class TestAdminExport:
         assert len(rows) == 7  # header + the county's 6 officers, none of the other county's
         liu = next(r for r in rows if r[1] == "13815110004")
         assert liu == [
-            "刘洋", "13815110004", "男", "320922", "坎北街道", "", "", "新就业形态劳动者", "快递员",
-            "'=HYPERLINK(\"http://x\")", "'@SUM(1)", "在岗", "2025-01-10",
-        ]  # fmt: skip
+            "刘洋",
+            "13815110004",
+            "男",
+            "320922",
+            "坎北街道",
+            "",
+            "",
+            "新就业形态劳动者",
+            "快递员",
+            '\'=HYPERLINK("http://x")',
+            "'@SUM(1)",
+            "在岗",
+            "2025-01-10",
+        ]
 
     def test_exported_ledger_imports_back_unchanged(self, binhai, client, tmp_path):
         run(SAMPLES / "officers.csv")

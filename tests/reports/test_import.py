@@ -38,11 +38,16 @@ def test_sample_history_imports(ledger):
     assert out == "导入完成：新增 5 条，更新 0 条，未变化 0 条（共 5 行）。"
     wage = Report.objects.select_related("officer", "township").get(title="某纺织企业拖欠工资苗头")
     assert (wage.officer.phone, wage.category, wage.urgency, wage.workers_involved, wage.amount_involved) == (
-        "13815110002", "wage_arrears", "emergency", 126, Decimal("1260000.00")
-    )  # fmt: skip
+        "13815110002",
+        "wage_arrears",
+        "emergency",
+        126,
+        Decimal("1260000.00"),
+    )
     assert (wage.occurred_at, wage.submitted_at) == (
-        datetime(2026, 10, 12, 10, 5, tzinfo=BJ), datetime(2026, 10, 12, 10, 40, tzinfo=BJ)
-    )  # fmt: skip
+        datetime(2026, 10, 12, 10, 5, tzinfo=BJ),
+        datetime(2026, 10, 12, 10, 40, tzinfo=BJ),
+    )
     assert (wage.status, wage.grade, wage.adopted_by, wage.on_time) == (
         "reviewed",
         "above_adopted",
@@ -113,16 +118,31 @@ def test_xlsx_with_real_datetime_cells(ledger, tmp_path):
     book = openpyxl.Workbook()
     sheet = book.active
     sheet.append(HEADER.split(","))
-    sheet.append([13815110001, "车间反映加班费", "内容", "职工思想动态", "一般",
-                  datetime(2026, 10, 8, 9, 30), datetime(2026, 10, 8, 16, 20), 15, 3000.5, "合格", None])  # fmt: skip
+    sheet.append(
+        [
+            13815110001,
+            "车间反映加班费",
+            "内容",
+            "职工思想动态",
+            "一般",
+            datetime(2026, 10, 8, 9, 30),
+            datetime(2026, 10, 8, 16, 20),
+            15,
+            3000.5,
+            "合格",
+            None,
+        ]
+    )
     path = tmp_path / "reports.xlsx"
     book.save(path)
     out, _, _ = run(path)
     assert out == "导入完成：新增 1 条，更新 0 条，未变化 0 条（共 1 行）。"
     report = Report.objects.get()
     assert (report.submitted_at, report.amount_involved, report.grade) == (
-        datetime(2026, 10, 8, 16, 20, tzinfo=BJ), Decimal("3000.50"), "qualified"
-    )  # fmt: skip
+        datetime(2026, 10, 8, 16, 20, tzinfo=BJ),
+        Decimal("3000.50"),
+        "qualified",
+    )
 
 
 def test_regrade_by_reimport_updates(ledger, tmp_path):

@@ -50,8 +50,12 @@ class TestSubmit:
         report = services.report_save(officer=officer, data=data(), submit=True, now=NOW)
         report.refresh_from_db()
         assert (report.status, report.grade, report.submitted_at, report.on_time, report.county_id) == (
-            "submitted", "pending", NOW, True, officer.county_id
-        )  # fmt: skip
+            "submitted",
+            "pending",
+            NOW,
+            True,
+            officer.county_id,
+        )
         assert report.amount_involved == Decimal("1200.50")
         assert AlertDelivery.objects.count() == 0
 
@@ -184,21 +188,34 @@ class TestOfficerChanges:
         report.refresh_from_db()
         # The revision keeps the first submission time, so timeliness and the month stay as reported.
         assert (report.status, report.submitted_at, report.enterprise_name, report.return_reason) == (
-            "submitted", first, "某外卖站点", ""
-        )  # fmt: skip
+            "submitted",
+            first,
+            "某外卖站点",
+            "",
+        )
 
 
 class TestGrading:
     def test_grade_records_history_notifies_and_audits(self, officer, reviewer):
         report = ReportFactory(officer=officer)
         services.report_grade(
-            report=report, reviewer=reviewer, grade="county_adopted", version=0, comment="情况清楚",
-            adopted_by="滨海县总工会", adopted_on=NOW.date(), adoption_doc_no="滨工信〔2026〕12号",
-        )  # fmt: skip
+            report=report,
+            reviewer=reviewer,
+            grade="county_adopted",
+            version=0,
+            comment="情况清楚",
+            adopted_by="滨海县总工会",
+            adopted_on=NOW.date(),
+            adoption_doc_no="滨工信〔2026〕12号",
+        )
         report.refresh_from_db()
         assert (report.status, report.grade, report.adopted_by, report.reviewed_by, report.version) == (
-            "reviewed", "county_adopted", "滨海县总工会", reviewer, 1
-        )  # fmt: skip
+            "reviewed",
+            "county_adopted",
+            "滨海县总工会",
+            reviewer,
+            1,
+        )
         event = ReviewEvent.objects.get()
         assert (event.from_grade, event.to_grade, event.actor, event.comment) == (
             "pending",
@@ -275,9 +292,11 @@ class TestEmergencyAlerts:
     ):
         with django_capture_on_commit_callbacks(execute=True):
             report = services.report_save(
-                officer=officer, data=data(urgency="emergency", occurred_at=NOW - timedelta(minutes=10)),
-                submit=True, now=NOW,
-            )  # fmt: skip
+                officer=officer,
+                data=data(urgency="emergency", occurred_at=NOW - timedelta(minutes=10)),
+                submit=True,
+                now=NOW,
+            )
         # reviewer: in-app + email; admin without an email: in-app only; the other county: nothing
         assert sorted(AlertDelivery.objects.values_list("recipient__full_name", "channel", "state")) == [
             ("周管理", "in_app", "sent"),
@@ -307,9 +326,11 @@ class TestEmergencyAlerts:
         with mock.patch("reports.tasks.deliver_alert.apply_async", side_effect=BrokerDown("Redis down")):
             with django_capture_on_commit_callbacks(execute=True):
                 report = services.report_save(
-                    officer=officer, data=data(urgency="emergency", occurred_at=NOW - timedelta(minutes=5)),
-                    submit=True, now=NOW,
-                )  # fmt: skip
+                    officer=officer,
+                    data=data(urgency="emergency", occurred_at=NOW - timedelta(minutes=5)),
+                    submit=True,
+                    now=NOW,
+                )
         assert Report.objects.get(pk=report.pk).status == "submitted"
         assert set(AlertDelivery.objects.values_list("state", flat=True)) == {"pending"}
         assert Notification.objects.count() == 0 and len(mail.outbox) == 0
@@ -329,15 +350,21 @@ class TestEditsAfterSubmission:
     def test_a_submitted_report_cannot_be_emptied(self, officer):
         report = services.report_save(officer=officer, data=data(), submit=True, now=NOW)
         with pytest.raises(ValidationError) as exc:
-            services.report_save(officer=officer, report=report, data={"content": "", "occurred_at": None},
-                                 submit=False, now=NOW)  # fmt: skip
+            services.report_save(
+                officer=officer, report=report, data={"content": "", "occurred_at": None}, submit=False, now=NOW
+            )
         assert exc.value.message_dict == {"content": ["请填写信息内容"], "occurred_at": ["请填写发生时间"]}
 
     def test_event_time_cannot_move_after_the_submission(self, officer):
         report = services.report_save(officer=officer, data=data(), submit=True, now=NOW)
         with pytest.raises(ValidationError) as exc:
-            services.report_save(officer=officer, report=report, data={"occurred_at": NOW + timedelta(minutes=30)},
-                                 submit=True, now=NOW + timedelta(hours=1))  # fmt: skip
+            services.report_save(
+                officer=officer,
+                report=report,
+                data={"occurred_at": NOW + timedelta(minutes=30)},
+                submit=True,
+                now=NOW + timedelta(hours=1),
+            )
         assert exc.value.message_dict == {"occurred_at": ["报送时间不能早于发生时间"]}
 
     def test_an_edit_makes_an_open_review_stale(self, officer, reviewer):

@@ -18,9 +18,13 @@ pytestmark = pytest.mark.django_db
 def report(officer):
     report = ReportFactory(officer=officer, title="快递网点派件费下调引发议论")
     ReportAttachment.objects.create(
-        report=report, file=SimpleUploadedFile("x.png", image_bytes()), original_name="现场.png",
-        content_type="image/png", kind="image", size=len(image_bytes()),
-    )  # fmt: skip
+        report=report,
+        file=SimpleUploadedFile("x.png", image_bytes()),
+        original_name="现场.png",
+        content_type="image/png",
+        kind="image",
+        size=len(image_bytes()),
+    )
     return report
 
 
@@ -136,10 +140,16 @@ class TestOfficerPages:
         future = (timezone.localtime() + timedelta(days=1)).strftime("%Y-%m-%dT%H:%M")
         response = client.post(
             reverse("reports:create"),
-            {"title": "我写了很久的标题", "urgency": "general", "category": "other", "occurred_at": future,
-             "content": "很长的内容", "submit": "1",
-             "attachments": [SimpleUploadedFile("a.png", image_bytes(), content_type="image/png")]},
-        )  # fmt: skip
+            {
+                "title": "我写了很久的标题",
+                "urgency": "general",
+                "category": "other",
+                "occurred_at": future,
+                "content": "很长的内容",
+                "submit": "1",
+                "attachments": [SimpleUploadedFile("a.png", image_bytes(), content_type="image/png")],
+            },
+        )
         assert response.status_code == 200
         body = response.content.decode()
         assert response.context["form"].errors["occurred_at"] == ["发生时间不能晚于当前时间"]
@@ -170,8 +180,14 @@ class TestOfficerPages:
         assert (draft.status, draft.content) == ("submitted", "补全")
 
     def test_reviewed_report_shows_grade_and_cannot_be_edited(self, client, report, officer, reviewer):
-        services.report_grade(report=report, reviewer=reviewer, grade="county_adopted", version=0,
-                              adopted_by="滨海县总工会", comment="很及时")  # fmt: skip
+        services.report_grade(
+            report=report,
+            reviewer=reviewer,
+            grade="county_adopted",
+            version=0,
+            adopted_by="滨海县总工会",
+            comment="很及时",
+        )
         client.force_login(officer.user)
         body = client.get(reverse("reports:detail", args=[report.pk])).content.decode()
         assert "审核结果：县总工会采用" in body and "很及时" in body
@@ -299,9 +315,13 @@ class TestQueryCounts:
         for _ in range(n):
             report = ReportFactory(officer=officer)
             ReportAttachment.objects.create(
-                report=report, file=SimpleUploadedFile("x.png", image_bytes()), original_name="a.png",
-                content_type="image/png", kind="image", size=1,
-            )  # fmt: skip
+                report=report,
+                file=SimpleUploadedFile("x.png", image_bytes()),
+                original_name="a.png",
+                content_type="image/png",
+                kind="image",
+                size=1,
+            )
 
     def test_my_reports(self, client, officer):
         client.force_login(officer.user)
@@ -323,9 +343,13 @@ class TestQueryCounts:
         small = self.count(client, url)
         for i in range(3):
             ReportAttachment.objects.create(
-                report=report, file=SimpleUploadedFile("x.png", image_bytes()), original_name=f"{i}.png",
-                content_type="image/png", kind="image", size=1,
-            )  # fmt: skip
+                report=report,
+                file=SimpleUploadedFile("x.png", image_bytes()),
+                original_name=f"{i}.png",
+                content_type="image/png",
+                kind="image",
+                size=1,
+            )
         services.report_grade(report=report, reviewer=reviewer, grade="qualified", version=0)
         services.report_grade(report=report, reviewer=county_admin, grade="rejected", version=1)
         assert self.count(client, url) == small
@@ -338,7 +362,13 @@ def test_queue_search_is_indexed_on_postgresql():
         cursor.execute("SELECT indexname FROM pg_indexes WHERE tablename = 'reports_report'")
         names = {row[0] for row in cursor.fetchall()}
     expected = {
-        "report_title_trgm_idx", "report_content_trgm_idx", "report_queue_idx", "report_category_idx",
-        "report_township_idx", "report_urgency_idx", "report_on_time_idx", "report_submitted_idx",
-    }  # fmt: skip
+        "report_title_trgm_idx",
+        "report_content_trgm_idx",
+        "report_queue_idx",
+        "report_category_idx",
+        "report_township_idx",
+        "report_urgency_idx",
+        "report_on_time_idx",
+        "report_submitted_idx",
+    }
     assert expected <= names

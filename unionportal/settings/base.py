@@ -28,6 +28,7 @@ INSTALLED_APPS = [
     "crispy_bootstrap5",
     "django_filters",
     "import_export",
+    "django_celery_beat",
     "officers",
     "reports",
     "disputes",
@@ -132,7 +133,9 @@ CELERY_BROKER_URL = REDIS_URL or "filesystem://"
 CELERY_RESULT_BACKEND = REDIS_URL or None
 CELERY_TASK_IGNORE_RESULT = True
 CELERY_BROKER_TRANSPORT_OPTIONS = (
-    {}
+    # Redis redelivers a task whose worker died only after this long. Every task has a time limit
+    # well under it; alerts do not wait for redelivery: the outbox sweep re-queues them within a minute.
+    {"visibility_timeout": 900, "socket_connect_timeout": 3, "socket_timeout": 10}
     if REDIS_URL
     else {
         "data_folder_in": str(BASE_DIR / "var" / "celery" / "queue"),
@@ -143,11 +146,18 @@ CELERY_BROKER_TRANSPORT_OPTIONS = (
 CELERY_TIMEZONE = TIME_ZONE
 CELERY_TASK_ROUTES = {"reports.tasks.deliver_alert": {"queue": "alerts"}}
 CELERY_TASK_DEFAULT_QUEUE = "default"
+CELERY_WORKER_PREFETCH_MULTIPLIER = 1
+CELERY_BROKER_CONNECTION_RETRY_ON_STARTUP = True
+# Schedules live in the database (django-celery-beat) so an admin changes them on the admin site;
+# migrations install the defaults (reports/migrations/*_default_schedules.py).
+CELERY_BEAT_SCHEDULER = "django_celery_beat.schedulers:DatabaseScheduler"
+DJANGO_CELERY_BEAT_TZ_AWARE = True
 # Publishing must not hang a web request while the broker is down: the outbox sweep catches up.
 CELERY_TASK_PUBLISH_RETRY_POLICY = {"max_retries": 1, "interval_start": 0, "interval_step": 0.2, "interval_max": 0.2}
-CELERY_BEAT_SCHEDULE = {
-    "sweep-undelivered-alerts": {"task": "reports.tasks.sweep_alerts", "schedule": 30.0},
-}
+
+# SMS reminders go through this backend; the default only logs. A county plugs in its gateway by
+# naming a class with a send(phone, text) method.
+SMS_BACKEND = env("SMS_BACKEND", default="unionportal.sms.LoggingBackend")
 CELERY_TASK_ACKS_LATE = True
 CELERY_TASK_REJECT_ON_WORKER_LOST = True
 CELERY_TASK_TIME_LIMIT = 300

@@ -1,7 +1,7 @@
 """Developer machine and `make run`: debug on, SQLite by default."""
 
 from .base import *  # noqa: F403
-from .base import REDIS_URL, env
+from .base import env
 
 DEBUG = env.bool("DEBUG", default=True)
 ALLOWED_HOSTS = env.list("ALLOWED_HOSTS", default=["127.0.0.1", "localhost", "[::1]"])
@@ -12,5 +12,6 @@ WHITENOISE_USE_FINDERS = True
 WHITENOISE_AUTOREFRESH = True
 STORAGES["staticfiles"] = {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"}  # noqa: F405
 
-# Without Redis nothing runs a worker yet, so tasks run in-process, still behind the alert outbox.
-CELERY_TASK_ALWAYS_EAGER = env.bool("CELERY_TASK_ALWAYS_EAGER", default=not REDIS_URL)
+# `make run` starts a real worker and beat beside the web server: on Redis when REDIS_URL is set,
+# otherwise on kombu's filesystem transport (var/celery/), which needs no server.
+CELERY_TASK_ALWAYS_EAGER = env.bool("CELERY_TASK_ALWAYS_EAGER", default=False)

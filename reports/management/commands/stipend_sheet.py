@@ -62,7 +62,9 @@ class Command(BaseCommand):
                     for chunk in iter(lambda: temp.read(1 << 16), b""):
                         handle.write(chunk)
             services.audit_record(
-                actor=None, action=AuditEntry.Action.EXPORT, county=place.pk,
+                actor=None,
+                action=AuditEntry.Action.EXPORT,
+                county=place.pk,
                 target=f"{place.name}{first_day:%Y-%m}补助表 → {path.name}（命令行）",
-            )  # fmt: skip
+            )
             self.stdout.write(f"已写入 {path}")

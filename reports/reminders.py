@@ -1,0 +1,180 @@
+"""Reminders (提醒): who gets one, and sending each exactly once.
+
+A scheduled job picks the recipients and queues one small task each; the task calls one function
+here. The Reminder row is unique per person, kind and period and is written with the in-app
+notification in one transaction, so a duplicated, concurrent or retried task sends nothing twice.
+Email and SMS are claimed (pending → sending) before they go out: at most once, never twice.
+"""
+
+import logging
+from datetime import date, timedelta
+
+from django.core.mail import send_mail
+from django.db import transaction
+from django.db.models import Count, Q
+from django.utils import timezone
+
+from officers.models import County, Officer, User
+from unionportal.sms import send_sms
+
+from . import rules, selectors
+from .models import Notification, Reminder, Report, Status
+
+logger = logging.getLogger(__name__)
+DIGEST_AFTER = timedelta(days=2)
+
+
+def current_month(now=None) -> date:
+    return timezone.localtime(now or timezone.now()).date().replace(day=1)
+
+
+def _submitted_in_month(month: date) -> Q:
+    start, end = rules.month_bounds(month.year, month.month)
+    return Q(
+        reports__submitted_at__gte=start,
+        reports__submitted_at__lt=end,
+        reports__status__in=selectors.COUNTED_STATUSES,
+    )
+
+
+def officers_to_remind(*, month: date) -> list[int]:
+    """在岗 officers who have not yet reported their quota this month: one query per county."""
+    ids = []
+    for county_id in County.objects.values_list("pk", flat=True):
+        quota = selectors.stipend_terms(county_id=county_id, month=month).quota
+        ids += list(
+            Officer.objects.filter(county_id=county_id, status=Officer.Status.ACTIVE, user__is_active=True)
+            .annotate(n=Count("reports", filter=_submitted_in_month(month)))
+            .filter(n__lt=quota)
+            .order_by("pk")
+            .values_list("pk", flat=True)
+        )
+    return ids
+
+
+def _claim_and_send(reminder: Reminder, field: str, send) -> None:
+    """Send one channel at most once: only the worker that moves it pending → sending sends it."""
+    if not Reminder.objects.filter(pk=reminder.pk, **{field: Reminder.Channel.PENDING}).update(
+        **{field: Reminder.Channel.SENDING}
+    ):
+        return
+    try:
+        send()
+    except Exception:
+        logger.exception("reminder %s: %s failed", reminder.pk, field)
+        Reminder.objects.filter(pk=reminder.pk).update(**{field: Reminder.Channel.FAILED})
+        return
+    Reminder.objects.filter(pk=reminder.pk).update(**{field: Reminder.Channel.SENT})
+
+
+def _record(*, user, county_id, kind, period, title, text, report=None, sms_phone=None):
+    """Write the reminder and its in-app notice once; None if this person already has it."""
+    with transaction.atomic():
+        reminder, created = Reminder.objects.get_or_create(
+            recipient=user,
+            kind=kind,
+            period=period,
+            defaults={
+                "county_id": county_id,
+                "text": text[:300],
+                "email_state": Reminder.Channel.PENDING if user.email else Reminder.Channel.NONE,
+                "sms_state": Reminder.Channel.PENDING if sms_phone else Reminder.Channel.NONE,
+            },
+        )
+        if not created:
+            return None
+        Notification.objects.create(recipient=user, kind=Notification.Kind.REMINDER, title=title, body=text)
+    if user.email:
+        _claim_and_send(reminder, "email_state", lambda: send_mail(title, text, None, [user.email]))
+    if sms_phone:
+        _claim_and_send(reminder, "sms_state", lambda: send_sms(sms_phone, f"【{title}】{text}"))
+    return reminder
+
+
+def remind_officer(*, officer_id: int, month: date, kind: str) -> bool:
+    """Remind one officer who has not met this month's quota; False if nothing was sent."""
+    officer = Officer.objects.select_related("user").filter(pk=officer_id).first()
+    if officer is None or officer.status != Officer.Status.ACTIVE or officer.user is None:
+        return False
+    quota = selectors.stipend_terms(county_id=officer.county_id, month=month).quota
+    start, end = rules.month_bounds(month.year, month.month)
+    done = (
+        Report.objects.filter(officer=officer, status__in=selectors.COUNTED_STATUSES)
+        .submitted_between(start, end)
+        .count()
+    )
+    if done >= quota:
+        return False
+    text = (
+        f"{month.year}年{month.month}月您已报送 {done} 条信息，本月任务为 {quota} 条。"
+        "请及时报送身边的劳动关系动态：一般信息当日报，突发信息立即报。"
+    )
+    reminder = _record(
+        user=officer.user,
+        county_id=officer.county_id,
+        kind=kind,
+        period=month,
+        title="信息报送提醒",
+        text=text,
+        sms_phone=officer.phone,
+    )
+    return reminder is not None
+
+
+def reviewers_to_digest(*, now=None) -> list[int]:
+    """Active reviewers whose county has reports waiting for review for more than two days."""
+    cutoff = (now or timezone.now()) - DIGEST_AFTER
+    waiting = Report.objects.filter(status=Status.SUBMITTED, submitted_at__lt=cutoff)
+    counties = waiting.values("county_id").distinct()
+    return list(
+        User.objects.filter(role=User.Role.REVIEWER, is_active=True, county_id__in=counties)
+        .order_by("pk")
+        .values_list("pk", flat=True)
+    )
+
+
+def review_digest(*, user_id: int, day: date, now=None) -> bool:
+    user = User.objects.filter(pk=user_id, is_active=True).first()
+    if user is None or user.county_id is None:
+        return False
+    cutoff = (now or timezone.now()) - DIGEST_AFTER
+    waiting = Report.objects.filter(county_id=user.county_id, status=Status.SUBMITTED, submitted_at__lt=cutoff)
+    counts = waiting.aggregate(total=Count("pk"), emergencies=Count("pk", filter=Q(urgency="emergency")))
+    if not counts["total"]:
+        return False
+    text = (
+        f"有 {counts['total']} 条信息报送已超过两天仍待审核"
+        + (f"，其中突发信息 {counts['emergencies']} 条" if counts["emergencies"] else "")
+        + "。请登录平台“信息审核”处理。"
+    )
+    return (
+        _record(
+            user=user,
+            county_id=user.county_id,
+            kind=Reminder.Kind.REVIEW_DIGEST,
+            period=day,
+            title="待审核信息汇总",
+            text=text,
+        )
+        is not None
+    )
+
+
+def notify_summary_ready(*, summary) -> int:
+    """Tell the county's reviewers (once each) that the month's analysis material is ready."""
+    sent = 0
+    for user in User.objects.filter(county_id=summary.county_id, role=User.Role.REVIEWER, is_active=True):
+        text = (
+            f"{summary.month.year}年{summary.month.month}月的分析研判材料已生成，"
+            "可在“月度分析”中查看、下载并记录分析会。"
+        )
+        if _record(
+            user=user,
+            county_id=summary.county_id,
+            kind=Reminder.Kind.SUMMARY_READY,
+            period=summary.month,
+            title="月度分析研判材料已生成",
+            text=text,
+        ):
+            sent += 1
+    return sent
