@@ -87,3 +87,18 @@ def real_celery(private_redis):
     yield app
     app.conf.update(saved)
     forget_connections()
+
+
+@pytest.fixture
+def celery_on_redis_url(settings):
+    """The project's Celery app on the Redis of REDIS_URL (as CI provides), not eager."""
+    import os
+
+    saved = {key: app.conf[key] for key in ("broker_url", "task_always_eager")}
+    app.conf.update(broker_url=os.environ["REDIS_URL"], task_always_eager=False)
+    app._pool = None
+    app.amqp._producer_pool = None
+    yield app
+    app.conf.update(saved)
+    app._pool = None
+    app.amqp._producer_pool = None

@@ -57,3 +57,31 @@ def test_redis_down_reports_stored_alerts_delivered_once_after_it_returns(
     assert sorted(Notification.objects.values_list("recipient__full_name", flat=True)) == ["周管理", "陈审核"]
     assert [m.to for m in mail.outbox] == [["chen@example.org"]]
     assert set(AlertDelivery.objects.values_list("attempts", flat=True)) == {1}
+
+
+def test_alert_and_reminder_end_to_end_on_redis_url(celery_on_redis_url, officer, reviewer):
+    """Through the Redis that REDIS_URL names, with a real worker: an emergency report's alerts, then
+    a reminder run."""
+    from reports import reminders
+    from reports.models import Reminder
+
+    with start_worker(celery_on_redis_url, pool="solo", perform_ping_check=False, queues=["alerts", "default"]):
+        services.report_save(
+            officer=officer,
+            data={
+                "title": "某企业停工",
+                "content": "约四十名职工聚集。",
+                "category": "mass_incident",
+                "urgency": "emergency",
+                "occurred_at": timezone.now() - timedelta(minutes=3),
+            },
+            submit=True,
+        )
+        assert wait_until(lambda: not AlertDelivery.objects.exclude(state="sent").exists())
+        celery_on_redis_url.send_task("reports.tasks.remind_officers", args=["quota_20"])
+        # the officer has reported this month: no reminder; the worker ran the job all the same
+        time.sleep(1.5)
+    assert Notification.objects.filter(kind="emergency").count() == 1
+    assert [m.to for m in mail.outbox] == [["chen@example.org"]]
+    assert Reminder.objects.filter(recipient=officer.user).count() == 0
+    assert reminders.officers_to_remind(month=reminders.current_month()) == []
