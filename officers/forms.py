@@ -1,7 +1,7 @@
 from django import forms
 from django.contrib.auth.password_validation import password_validators_help_text_html
 
-from .models import County, Enterprise, Officer, Township, VettingNote
+from .models import Activity, Commendation, County, Enterprise, Officer, Township, VettingNote
 from .rules import credit_code_problem
 from .services import phone_account_problem
 
@@ -111,3 +111,42 @@ class VettingNoteForm(forms.ModelForm):
             "happened_on": forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
             "content": forms.Textarea(attrs={"rows": 4}),
         }
+
+
+class ActivityForm(forms.ModelForm):
+    class Meta:
+        model = Activity
+        fields = ["kind", "held_on", "ends_on", "topic", "place", "organiser", "host"]
+        widgets = {
+            "held_on": forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
+            "ends_on": forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
+        }
+
+
+class AttendanceForm(forms.Form):
+    officers = forms.ModelMultipleChoiceField(
+        label="参加的信息员", queryset=Officer.objects.none(), widget=forms.SelectMultiple(attrs={"size": 8})
+    )
+
+    def __init__(self, *args, user, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["officers"].queryset = Officer.objects.visible_to(user).filter(status=Officer.Status.ACTIVE)
+
+
+class SignInForm(forms.Form):
+    code = forms.CharField(
+        label="签到码", max_length=6, widget=forms.TextInput(attrs={"inputmode": "numeric", "autocomplete": "off"})
+    )
+
+
+class GuidanceForm(forms.Form):
+    given_on = forms.DateField(label="日期", widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"))
+    problem = forms.CharField(label="提出的问题", widget=forms.Textarea(attrs={"rows": 2}))
+    suggestions = forms.CharField(label="指导建议（每行一条）", widget=forms.Textarea(attrs={"rows": 4}))
+
+
+class CommendationForm(forms.ModelForm):
+    class Meta:
+        model = Commendation
+        fields = ["level", "reason", "awarded_on"]
+        widgets = {"awarded_on": forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")}

@@ -1,8 +1,11 @@
 """Writes to the registry: each a function with keyword arguments, one transaction, full_clean()."""
 
+from datetime import timedelta
+
 from django.contrib.auth.password_validation import validate_password
 from django.core.exceptions import ValidationError
 from django.db import transaction
+from django.utils import timezone
 
 from . import rules
 from .models import County, Enterprise, Officer, OfficerStatusChange, Township, User, VettingNote, phone_validator
@@ -165,3 +168,109 @@ def vetting_note_add(*, officer: Officer, author: User, kind: str, happened_on, 
     note.full_clean()
     note.save()
     return note
+
+
+# ---- training and engagement ------------------------------------------------------------------
+
+SIGN_IN_MINUTES = 15
+
+
+@transaction.atomic
+def activity_create(*, county, actor, kind, held_on, topic, place="", organiser="", host="", ends_on=None):
+    from .models import Activity
+
+    activity = Activity(
+        county=county,
+        kind=kind,
+        held_on=held_on,
+        topic=topic,
+        place=place,
+        organiser=organiser,
+        host=host,
+        ends_on=ends_on,
+        created_by=actor,
+    )
+    if kind == Activity.Kind.SHADOWING and not host:
+        raise ValidationError({"host": "跟班学习请选择跟班单位"})
+    activity.full_clean()
+    activity.save()
+    return activity
+
+
+@transaction.atomic
+def attendance_mark(*, activity, officers, actor) -> int:
+    """Staff mark who took part; marking someone twice changes nothing. Returns how many were added."""
+    from .models import Attendance
+
+    foreign = [o.name for o in officers if o.county_id != activity.county_id]
+    if foreign:
+        raise ValidationError({"officers": f"不是本县区的信息员：{'、'.join(foreign)}"})
+    before = activity.attendances.count()
+    Attendance.objects.bulk_create(
+        [Attendance(activity=activity, officer=o, via=Attendance.Via.STAFF) for o in officers], ignore_conflicts=True
+    )
+    return activity.attendances.count() - before
+
+
+@transaction.atomic
+def sign_in_code_issue(*, activity, actor, minutes: int = SIGN_IN_MINUTES):
+    """A new 6-digit code for the organiser to show; any earlier code of the activity stops working."""
+    import secrets
+
+    from .models import SignInCode
+
+    now = timezone.now()
+    SignInCode.objects.filter(activity=activity, expires_at__gt=now).update(expires_at=now)
+    while True:
+        code = f"{secrets.randbelow(1_000_000):06d}"
+        if not SignInCode.objects.filter(code=code, expires_at__gt=now).exists():
+            break
+    return SignInCode.objects.create(
+        activity=activity, code=code, expires_at=now + timedelta(minutes=minutes), created_by=actor
+    )
+
+
+@transaction.atomic
+def sign_in(*, officer, code: str, now=None):
+    """An officer signs in at an event with the code on the organiser's screen, once."""
+    from .models import Attendance, SignInCode
+
+    now = now or timezone.now()
+    code = (code or "").strip()
+    found = SignInCode.objects.select_related("activity").filter(code=code).order_by("-created_at").first()
+    if found is None or found.activity.county_id != officer.county_id:
+        raise ValidationError({"code": "签到码不正确，请核对现场显示的6位数字"})
+    if found.expires_at <= now:
+        raise ValidationError({"code": "签到码已失效，请向组织人员索取新的签到码"})
+    attendance, created = Attendance.objects.get_or_create(
+        activity=found.activity, officer=officer, defaults={"via": Attendance.Via.SIGN_IN, "at": now}
+    )
+    if not created:
+        raise ValidationError({"code": "您已签到，无需重复签到"})
+    return attendance
+
+
+@transaction.atomic
+def guidance_record(*, officer, given_by, problem: str, suggestions: str, given_on=None):
+    """One-to-one guidance; each non-empty line of ``suggestions`` is one suggestion (so they count)."""
+    from .models import Guidance, Suggestion
+
+    lines = [line.strip(" \t-·•0123456789.、") for line in suggestions.splitlines()]
+    lines = [line for line in lines if line]
+    if not lines:
+        raise ValidationError({"suggestions": "请至少填写一条建议（每行一条）"})
+    guidance = Guidance(officer=officer, given_by=given_by, problem=problem, given_on=given_on or timezone.localdate())
+    guidance.full_clean()
+    guidance.save()
+    Suggestion.objects.bulk_create([Suggestion(guidance=guidance, text=line[:300]) for line in lines])
+    return guidance
+
+
+@transaction.atomic
+def commendation_add(*, officer, level, reason, awarded_on):
+    from .models import Commendation
+
+    commendation = Commendation(officer=officer, level=level, reason=reason, awarded_on=awarded_on)
+    commendation.full_clean()
+    commendation.save()
+    return commendation

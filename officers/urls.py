@@ -12,4 +12,9 @@ urlpatterns = [
     path("<int:pk>/status/", views.OfficerStatusView.as_view(), name="status"),
     path("<int:pk>/password/", views.OfficerPasswordView.as_view(), name="password"),
     path("<int:pk>/notes/new/", views.VettingNoteCreateView.as_view(), name="note_create"),
+    path("<int:pk>/guidance/new/", views.GuidanceCreateView.as_view(), name="guidance_create"),
+    path("<int:pk>/commendations/new/", views.CommendationCreateView.as_view(), name="commendation_create"),
+    path("activities/", views.ActivityListView.as_view(), name="activities"),
+    path("activities/<int:pk>/", views.ActivityDetailView.as_view(), name="activity"),
+    path("sign-in/", views.SignInView.as_view(), name="sign_in"),
 ]

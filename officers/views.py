@@ -1,16 +1,27 @@
 from django.contrib import messages
 from django.contrib.auth.mixins import LoginRequiredMixin
-from django.core.exceptions import ValidationError
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import Http404
 from django.shortcuts import redirect
 from django.urls import reverse
+from django.utils import timezone
 from django.views.generic import CreateView, FormView, TemplateView, UpdateView
 from django_filters.views import FilterView
 
 from . import selectors, services
 from .filters import OfficerFilter
-from .forms import OfficerForm, OfficerPasswordForm, OfficerStatusForm, VettingNoteForm
-from .models import Officer
+from .forms import (
+    ActivityForm,
+    AttendanceForm,
+    CommendationForm,
+    GuidanceForm,
+    OfficerForm,
+    OfficerPasswordForm,
+    OfficerStatusForm,
+    SignInForm,
+    VettingNoteForm,
+)
+from .models import Activity, Officer
 from .permissions import AdminRequiredMixin, StaffRequiredMixin
 
 
@@ -47,6 +58,7 @@ class HomeView(LoginRequiredMixin, TemplateView):
                 from reports.selectors import month_progress
 
                 context["progress"] = month_progress(officer=officer)
+                context["upcoming"] = Activity.objects.visible_to(user).filter(held_on__gte=timezone.localdate())[:5]
         return context
 
 
@@ -95,6 +107,7 @@ class OfficerDetailView(StaffRequiredMixin, OfficerScopedMixin, TemplateView):
         context = super().get_context_data(**kwargs)
         context["officer"] = self.get_officer()
         context["note_form"] = VettingNoteForm()
+        context["record"] = selectors.officer_record(officer=context["officer"])
         return context
 
 
@@ -201,3 +214,119 @@ class VettingNoteCreateView(StaffRequiredMixin, OfficerActionView):
 
     def act(self, data):
         services.vetting_note_add(officer=self.get_officer(), author=self.request.user, **data)
+
+
+# ---- training and engagement -----------------------------------------------------------------------
+
+
+class ActivityListView(StaffRequiredMixin, TemplateView):
+    template_name = "officers/activity_list.html"
+
+    def get_context_data(self, **kwargs):
+        from django.db.models import Count
+
+        context = super().get_context_data(**kwargs)
+        context["activities"] = Activity.objects.visible_to(self.request.user).annotate(n=Count("attendances"))[:100]
+        context["form"] = kwargs.get("form") or ActivityForm(initial={"held_on": timezone.localdate()})
+        return context
+
+    def post(self, request):
+        form = ActivityForm(request.POST)
+        if form.is_valid():
+            if request.user.county is None:
+                form.add_error(None, "您的账号没有所属县区")
+            else:
+                try:
+                    activity = services.activity_create(
+                        county=request.user.county, actor=request.user, **form.cleaned_data
+                    )
+                except ValidationError as exc:
+                    add_service_errors(form, exc)
+                else:
+                    messages.success(request, "活动已登记")
+                    return redirect("officers:activity", pk=activity.pk)
+        return self.render_to_response(self.get_context_data(form=form), status=400)
+
+
+class ActivityDetailView(StaffRequiredMixin, TemplateView):
+    template_name = "officers/activity_detail.html"
+
+    def get_activity(self):
+        activity = Activity.objects.visible_to(self.request.user).filter(pk=self.kwargs["pk"]).first()
+        if activity is None:
+            raise Http404("没有找到该活动")
+        return activity
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        activity = self.get_activity()
+        context.update(
+            activity=activity,
+            attendances=activity.attendances.select_related("officer").order_by("officer__sort_key"),
+            code=activity.sign_in_codes.filter(expires_at__gt=timezone.now()).order_by("-created_at").first(),
+            form=kwargs.get("form") or AttendanceForm(user=self.request.user),
+        )
+        return context
+
+    def post(self, request, pk):
+        activity = self.get_activity()
+        if "issue_code" in request.POST:
+            code = services.sign_in_code_issue(activity=activity, actor=request.user)
+            messages.success(request, f"签到码 {code.code}，{services.SIGN_IN_MINUTES} 分钟内有效")
+            return redirect("officers:activity", pk=pk)
+        form = AttendanceForm(request.POST, user=request.user)
+        if form.is_valid():
+            try:
+                added = services.attendance_mark(
+                    activity=activity, officers=form.cleaned_data["officers"], actor=request.user
+                )
+            except ValidationError as exc:
+                add_service_errors(form, exc)
+            else:
+                messages.success(request, f"已登记 {added} 人参加")
+                return redirect("officers:activity", pk=pk)
+        return self.render_to_response(self.get_context_data(form=form), status=400)
+
+
+class SignInView(LoginRequiredMixin, FormView):
+    """An officer signs in at an event with the organiser's code, from the phone."""
+
+    template_name = "officers/sign_in.html"
+    form_class = SignInForm
+
+    def dispatch(self, request, *args, **kwargs):
+        if request.user.is_authenticated and not hasattr(request.user, "officer"):
+            raise PermissionDenied("签到供信息员使用")
+        return super().dispatch(request, *args, **kwargs)
+
+    def form_valid(self, form):
+        try:
+            attendance = services.sign_in(officer=self.request.user.officer, code=form.cleaned_data["code"])
+        except ValidationError as exc:
+            add_service_errors(form, exc)
+            return self.form_invalid(form)
+        messages.success(self.request, f"签到成功：{attendance.activity.topic}")
+        return redirect("home")
+
+
+class GuidanceCreateView(StaffRequiredMixin, OfficerActionView):
+    form_class = GuidanceForm
+    template_name = "officers/vetting_note_form.html"
+    heading = "记录一对一指导"
+    success_message = "指导记录已保存"
+
+    def get_initial(self):
+        return {"given_on": timezone.localdate()}
+
+    def act(self, data):
+        services.guidance_record(officer=self.get_officer(), given_by=self.request.user, **data)
+
+
+class CommendationCreateView(StaffRequiredMixin, OfficerActionView):
+    form_class = CommendationForm
+    template_name = "officers/vetting_note_form.html"
+    heading = "登记表彰"
+    success_message = "表彰已登记"
+
+    def act(self, data):
+        services.commendation_add(officer=self.get_officer(), **data)

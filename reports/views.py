@@ -565,3 +565,39 @@ class SummaryDownloadView(StaffRequiredMixin, SummaryScopedMixin, View):
         response = HttpResponse(data, content_type=mime)
         response["Content-Disposition"] = content_disposition_header(True, name)
         return response
+
+
+class DashboardView(StaffRequiredMixin, TemplateView):
+    """工作台: the year's figures for reviewers and admins; a per-county table for multi-county admins."""
+
+    template_name = "reports/dashboard.html"
+
+    def get_context_data(self, **kwargs):
+        from .dashboard import dashboard, per_county
+
+        context = super().get_context_data(**kwargs)
+        year = timezone.localdate().year
+        text = self.request.GET.get("year", "")
+        if text:
+            if text.isdigit() and 2000 <= int(text) <= 2100:
+                year = int(text)
+            else:
+                messages.error(self.request, "年度应为2000–2100之间的四位数字，已显示今年")
+        data = dashboard(user=self.request.user, year=year)
+        multi = len(data["counties"]) > 1
+        context.update(
+            d=data,
+            multi=multi,
+            rows=per_county(user=self.request.user, year=year) if multi else [],
+            chart_data={
+                "months": [f"{m}月" for m in range(1, 13)],
+                "reports": data["reports"]["per_month"],
+                "meeting": data["meeting_quota"],
+                "stipends": [float(x) for x in data["budget"]["stipends_per_month"]],
+                "categories": [label for _, label, _ in data["reports"]["by_category"]],
+                "category_counts": [n for _, _, n in data["reports"]["by_category"]],
+            },
+            year_start=f"{year}-01-01",
+            year_end=f"{year}-12-31",
+        )
+        return context

@@ -4,6 +4,7 @@ from django.urls import include, path
 
 from officers.auth_forms import PortalLoginView
 from officers.views import HomeView
+from reports.views import DashboardView
 
 from . import views
 
@@ -21,6 +22,7 @@ urlpatterns = [
     path("officers/", include("officers.urls")),
     path("reports/", include("reports.urls")),
     path("disputes/", include("disputes.urls")),
+    path("dashboard/", DashboardView.as_view(), name="dashboard"),
     path("admin/", admin.site.urls),
 ]
 

@@ -148,6 +148,8 @@ CELERY_TASK_ROUTES = {"reports.tasks.deliver_alert": {"queue": "alerts"}}
 CELERY_TASK_DEFAULT_QUEUE = "default"
 CELERY_WORKER_PREFETCH_MULTIPLIER = 1
 CELERY_BROKER_CONNECTION_RETRY_ON_STARTUP = True
+# A late-acknowledged task is redelivered when the connection drops: do not also let it run on.
+CELERY_WORKER_CANCEL_LONG_RUNNING_TASKS_ON_CONNECTION_LOSS = True
 # Schedules live in the database (django-celery-beat) so an admin changes them on the admin site;
 # migrations install the defaults (reports/migrations/*_default_schedules.py).
 CELERY_BEAT_SCHEDULER = "django_celery_beat.schedulers:DatabaseScheduler"

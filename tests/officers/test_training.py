@@ -1,0 +1,152 @@
+from datetime import date, timedelta
+
+import pytest
+from django.core.exceptions import ValidationError
+from django.urls import reverse
+from django.utils import timezone
+
+from officers import services
+from officers.models import Attendance, SignInCode, Suggestion
+from tests.factories import OfficerFactory, ReviewerFactory
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture
+def activity(county):
+    return services.activity_create(
+        county=county,
+        actor=None,
+        kind="central_training",
+        held_on=timezone.localdate(),
+        topic="劳动法律法规集中培训",
+        place="县总工会会议室",
+    )
+
+
+class TestSignIn:
+    def test_sign_in_once(self, county, activity):
+        officer = OfficerFactory(county=county)
+        code = services.sign_in_code_issue(activity=activity, actor=None)
+        assert len(code.code) == 6 and code.code.isdigit()
+        attendance = services.sign_in(officer=officer, code=code.code)
+        assert (attendance.activity, attendance.via) == (activity, "sign_in")
+        with pytest.raises(ValidationError) as exc:
+            services.sign_in(officer=officer, code=code.code)
+        assert exc.value.message_dict == {"code": ["您已签到，无需重复签到"]}
+        assert Attendance.objects.count() == 1
+
+    def test_expired_code_refused(self, county, activity):
+        code = services.sign_in_code_issue(activity=activity, actor=None)
+        with pytest.raises(ValidationError) as exc:
+            services.sign_in(
+                officer=OfficerFactory(county=county), code=code.code, now=timezone.now() + timedelta(minutes=16)
+            )
+        assert exc.value.message_dict == {"code": ["签到码已失效，请向组织人员索取新的签到码"]}
+
+    def test_a_replaced_code_no_longer_works(self, county, activity):
+        old = services.sign_in_code_issue(activity=activity, actor=None)
+        new = services.sign_in_code_issue(activity=activity, actor=None)
+        with pytest.raises(ValidationError) as exc:
+            services.sign_in(officer=OfficerFactory(county=county), code=old.code)
+        assert exc.value.message_dict == {"code": ["签到码已失效，请向组织人员索取新的签到码"]}
+        assert services.sign_in(officer=OfficerFactory(county=county), code=new.code)
+
+    @pytest.mark.parametrize("code", ["000000x", "", "123"])
+    def test_wrong_code(self, county, activity, code):
+        services.sign_in_code_issue(activity=activity, actor=None)
+        with pytest.raises(ValidationError) as exc:
+            services.sign_in(officer=OfficerFactory(county=county), code=code)
+        assert exc.value.message_dict == {"code": ["签到码不正确，请核对现场显示的6位数字"]}
+
+    def test_another_countys_officer_cannot_use_the_code(self, other_county, activity):
+        code = services.sign_in_code_issue(activity=activity, actor=None)
+        with pytest.raises(ValidationError):
+            services.sign_in(officer=OfficerFactory(county=other_county), code=code.code)
+
+    def test_sign_in_page_on_phone(self, client, county, activity):
+        officer = OfficerFactory(county=county)
+        code = services.sign_in_code_issue(activity=activity, actor=None)
+        client.force_login(officer.user)
+        response = client.post(reverse("officers:sign_in"), {"code": code.code}, follow=True)
+        assert "签到成功：劳动法律法规集中培训" in response.content.decode()
+        response = client.post(reverse("officers:sign_in"), {"code": code.code})
+        assert response.context["form"].errors["code"] == ["您已签到，无需重复签到"]
+        client.force_login(ReviewerFactory(county=county))
+        assert client.post(reverse("officers:sign_in"), {"code": code.code}).status_code == 403
+
+
+class TestRecords:
+    def test_staff_mark_attendance_once(self, county, activity, other_county):
+        officers = [OfficerFactory(county=county) for _ in range(3)]
+        assert services.attendance_mark(activity=activity, officers=officers, actor=None) == 3
+        assert services.attendance_mark(activity=activity, officers=officers[:2], actor=None) == 0
+        with pytest.raises(ValidationError):
+            services.attendance_mark(
+                activity=activity, officers=[OfficerFactory(county=other_county, name="外县")], actor=None
+            )
+        assert activity.attendances.count() == 3
+
+    def test_guidance_suggestions_are_counted_by_line(self, county):
+        officer = OfficerFactory(county=county)
+        services.guidance_record(
+            officer=officer,
+            given_by=None,
+            problem="不清楚哪些情况属于突发信息",
+            suggestions="1. 涉及10人以上聚集的立即报\n\n2、欠薪超过一个月的当日报\n- 拿不准的先电话联系",
+        )
+        assert list(Suggestion.objects.values_list("text", flat=True)) == [
+            "涉及10人以上聚集的立即报",
+            "欠薪超过一个月的当日报",
+            "拿不准的先电话联系",
+        ]
+        with pytest.raises(ValidationError) as exc:
+            services.guidance_record(officer=officer, given_by=None, problem="x", suggestions=" \n ")
+        assert exc.value.message_dict == {"suggestions": ["请至少填写一条建议（每行一条）"]}
+
+    def test_shadowing_needs_a_host(self, county):
+        with pytest.raises(ValidationError) as exc:
+            services.activity_create(
+                county=county, actor=None, kind="shadowing", held_on=date(2026, 5, 1), topic="跟班"
+            )
+        assert exc.value.message_dict == {"host": ["跟班学习请选择跟班单位"]}
+
+    def test_officer_page_shows_the_record(self, client, county, activity):
+        from reports.models import BudgetLine
+
+        officer = OfficerFactory(county=county, name="刘洋")
+        services.attendance_mark(activity=activity, officers=[officer], actor=None)
+        services.guidance_record(officer=officer, given_by=None, problem="如何核实欠薪人数", suggestions="先问班组长")
+        services.commendation_add(officer=officer, level="province", reason="优秀信息员", awarded_on=date(2026, 3, 1))
+        BudgetLine.objects.create(
+            county=county,
+            kind="equipment",
+            spent_on=date(2026, 2, 1),
+            amount=899,
+            description="执法记录仪",
+            officer=officer,
+        )
+        reviewer = ReviewerFactory(county=county)
+        client.force_login(reviewer)
+        body = client.get(reverse("officers:detail", args=[officer.pk])).content.decode()
+        for text in ("劳动法律法规集中培训", "如何核实欠薪人数", "先问班组长", "省总工会：优秀信息员", "执法记录仪"):
+            assert text in body
+
+    def test_activities_are_scoped(self, client, county, other_county, activity):
+        client.force_login(ReviewerFactory(county=other_county))
+        assert client.get(reverse("officers:activity", args=[activity.pk])).status_code == 404
+        assert list(client.get(reverse("officers:activities")).context["activities"]) == []
+        client.force_login(OfficerFactory(county=county).user)
+        assert client.get(reverse("officers:activities")).status_code == 403
+
+
+def test_codes_are_six_digits_and_unique_among_live_codes(county):
+    activities = [
+        services.activity_create(
+            county=county, actor=None, kind="exchange", held_on=date(2026, 5, i + 1), topic=f"交流会{i}"
+        )
+        for i in range(20)
+    ]
+    codes = [services.sign_in_code_issue(activity=a, actor=None).code for a in activities]
+    assert len(set(codes)) == 20
+    assert SignInCode.objects.filter(expires_at__gt=timezone.now()).count() == 20
