@@ -1,5 +1,5 @@
 from django.contrib.auth.forms import AuthenticationForm
-from django.contrib.auth.views import LoginView
+from django.contrib.auth.views import LoginView, PasswordChangeView
 from django.urls import reverse
 
 
@@ -27,3 +27,12 @@ class PortalLoginView(LoginView):
     def get_redirect_url(self):
         url = super().get_redirect_url()
         return "" if url.startswith(reverse("login")) else url
+
+
+class PortalPasswordChangeView(PasswordChangeView):
+    def form_valid(self, form):
+        from .services import password_changed
+
+        response = super().form_valid(form)
+        password_changed(user=form.user)
+        return response

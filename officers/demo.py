@@ -7,7 +7,14 @@ from django.db import transaction
 
 from . import rules
 from .models import Officer
-from .services import county_upsert, enterprise_resolve, officer_save, officer_set_password, staff_upsert
+from .services import (
+    county_upsert,
+    enterprise_resolve,
+    officer_save,
+    officer_set_password,
+    password_changed,
+    staff_upsert,
+)
 
 COUNTY_CODE = "320922"
 DEMO_PASSWORD = "Binhai@2026"
@@ -121,10 +128,15 @@ def seed_demo() -> dict:
             enterprise.save(update_fields=["staff_count", "is_foreign_funded", "industry"])
         enterprises.append(enterprise)
 
+    # Demo accounts keep their published password: no forced change on first login.
     admin, _ = staff_upsert(
         phone=ADMIN_PHONE, name="周管理", county_code=COUNTY_CODE, role="admin", password=DEMO_PASSWORD
     )
-    staff_upsert(phone=REVIEWER_PHONE, name="陈审核", county_code=COUNTY_CODE, role="reviewer", password=DEMO_PASSWORD)
+    reviewer, _ = staff_upsert(
+        phone=REVIEWER_PHONE, name="陈审核", county_code=COUNTY_CODE, role="reviewer", password=DEMO_PASSWORD
+    )
+    password_changed(user=admin)
+    password_changed(user=reviewer)
 
     specs = []
     categories = [c for c in Officer.Category.values if c != Officer.Category.NEW_FORM]
@@ -161,5 +173,6 @@ def seed_demo() -> dict:
         officer_save(officer=officer, actor=admin, reason="演示数据")
         if i == 1:
             officer_set_password(officer=officer, password=DEMO_PASSWORD, actor=admin)
+            password_changed(user=officer.user)
         created += 1
     return {"county": county, "officers_created": created}

@@ -83,6 +83,10 @@ class User(AbstractUser):
         help_text="工作人员所属县区；超级管理员留空可管理全部县区。",
     )
 
+    password_change_required = models.BooleanField(
+        "须修改密码", default=False, help_text="管理员设置的密码：用户登录后须先改为自己的密码"
+    )
+
     objects = UserManager()
 
     class Meta:

@@ -57,6 +57,7 @@ def staff_upsert(*, phone: str, name: str, county_code: str, role: str, password
     # Admins also manage the registry in Django's admin; reviewers work in the portal only.
     user.is_staff = role == User.Role.ADMIN
     user.set_password(password)
+    user.password_change_required = True  # whoever ran the command knows it: the user replaces it
     user.full_clean()
     user.save()
     return user, created
@@ -105,7 +106,7 @@ def officer_save(*, officer: Officer, actor: User | None = None, reason: str = "
     officer.sort_key = rules.pinyin_key(officer.name)
     officer.full_clean(exclude=["user"])
     previous_status = None
-    if officer.pk:
+    if not officer._state.adding:
         previous_status = Officer.objects.select_for_update().values_list("status", flat=True).get(pk=officer.pk)
 
     problem = phone_account_problem(phone=officer.phone, officer=officer)
@@ -158,8 +159,17 @@ def officer_set_password(*, officer: Officer, password: str, actor: User) -> Use
         user = officer.user
     validate_password(password, user)
     user.set_password(password)
-    user.save(update_fields=["password"])
+    user.password_change_required = True  # a password an admin knows is the officer's to replace
+    user.save(update_fields=["password", "password_change_required"])
     return user
+
+
+@transaction.atomic
+def password_changed(*, user) -> None:
+    """The user chose their own password."""
+    if user.password_change_required:
+        user.password_change_required = False
+        user.save(update_fields=["password_change_required"])
 
 
 @transaction.atomic

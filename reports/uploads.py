@@ -37,8 +37,39 @@ def clean_name(name: str) -> str:
     return base[:200] or "附件"
 
 
+PILLOW_FORMATS = {"image/jpeg": "JPEG", "image/png": "PNG", "image/webp": "WEBP"}
+
+
+def re_encode(upload, found: Sniffed):
+    """Decode and encode a photo again, so that neither its metadata (a phone's GPS position) nor
+    anything appended to it survives. HEIC (no decoder here) and PDF are kept as they came."""
+    from io import BytesIO
+
+    from django.core.files.base import ContentFile
+    from PIL import Image, ImageOps, UnidentifiedImageError
+
+    fmt = PILLOW_FORMATS.get(found.content_type)
+    if fmt is None:
+        upload.seek(0)
+        return ContentFile(upload.read(), name=upload.name)
+    try:
+        upload.seek(0)
+        image = Image.open(upload)
+        image.load()
+        image = ImageOps.exif_transpose(image)
+    except (UnidentifiedImageError, OSError, ValueError, Image.DecompressionBombError):
+        raise ValidationError(f"“{clean_name(upload.name)}”无法作为图片打开，可能已损坏") from None
+    if fmt == "JPEG" and image.mode not in ("RGB", "L"):
+        image = image.convert("RGB")
+    out = BytesIO()
+    options = {"quality": 90} if fmt in ("JPEG", "WEBP") else {}
+    image.save(out, format=fmt, **options)
+    return ContentFile(out.getvalue(), name=upload.name)
+
+
 def check_uploads(files, *, existing: int = 0) -> list[tuple[object, Sniffed]]:
-    """Validate uploads; returns (file, what it is) pairs or raises ValidationError in Chinese."""
+    """Validate uploads; returns (clean file, what it is) pairs or raises ValidationError in Chinese.
+    Photos come back re-encoded (see re_encode)."""
     limit = settings.ATTACHMENTS_PER_REPORT
     max_bytes = settings.ATTACHMENT_MAX_BYTES
     if existing + len(files) > limit:
@@ -56,7 +87,10 @@ def check_uploads(files, *, existing: int = 0) -> list[tuple[object, Sniffed]]:
         if found is None:
             problems.append(f"“{name}”不是图片或 PDF 文件（只接受 JPG、PNG、WebP、HEIC 照片和 PDF）")
             continue
-        checked.append((upload, found))
+        try:
+            checked.append((re_encode(upload, found), found))
+        except ValidationError as exc:
+            problems.extend(exc.messages)
     if problems:
         raise ValidationError(problems)
     return checked

@@ -78,11 +78,12 @@ class OfficerFactory(DjangoModelFactory):
 
     @classmethod
     def _create(cls, model_class, *args, password=PASSWORD, **kwargs):
-        from officers.services import officer_save, officer_set_password
+        from officers.services import officer_save, officer_set_password, password_changed
 
         officer = officer_save(officer=model_class(*args, **kwargs))
         if password:
             officer_set_password(officer=officer, password=password, actor=None)
+            password_changed(user=officer.user)  # as if the officer had already chosen it
         return officer
 
 

@@ -1,0 +1,223 @@
+"""Security rules, and a sweep of every URL of the project against another county's objects."""
+
+import re
+from datetime import date, timedelta
+from decimal import Decimal
+
+import pytest
+from django.test import override_settings
+from django.urls import URLPattern, URLResolver, get_resolver, reverse
+from django.utils import timezone
+
+from disputes import services as dispute_services
+from officers import services as officer_services
+from reports import services as report_services
+from reports import summaries
+from tests.factories import (
+    PASSWORD,
+    AdminFactory,
+    EnterpriseFactory,
+    OfficerFactory,
+    ReportFactory,
+    ReviewerFactory,
+    image_bytes,
+)
+
+pytestmark = pytest.mark.django_db
+
+
+def project_patterns(resolver=None, prefix=""):
+    """Every URL pattern of the project (not the admin, which has its own scoped classes)."""
+    for entry in (resolver or get_resolver()).url_patterns:
+        if isinstance(entry, URLResolver):
+            if str(entry.pattern).startswith("admin/"):
+                continue
+            yield from project_patterns(entry, prefix + str(entry.pattern))
+        elif isinstance(entry, URLPattern):
+            yield prefix + str(entry.pattern)
+
+
+def foreign_county_world(other_county):
+    """One object of every kind, all in the other county; ids start at 1 in a fresh test database."""
+    from django.core.files.uploadedfile import SimpleUploadedFile
+
+    reviewer = ReviewerFactory(county=other_county)
+    officer = OfficerFactory(county=other_county)
+    report = ReportFactory(officer=officer)
+    report_services.report_save(
+        officer=officer,
+        report=report,
+        data={},
+        submit=True,
+        files=[SimpleUploadedFile("a.png", image_bytes(), content_type="image/png")],
+    )
+    case = dispute_services.case_register(
+        county=other_county,
+        actor=reviewer,
+        dispute_type="other",
+        workers_involved=2,
+        enterprise=EnterpriseFactory(county=other_county),
+    )
+    dispute_services.case_attach(
+        case=case, actor=reviewer, files=[SimpleUploadedFile("b.png", image_bytes(), content_type="image/png")]
+    )
+    summary = summaries.summary_build(county=other_county, month=date(2026, 10, 1))
+    report_services.action_add(
+        summary=summary, actor=reviewer, description="x", owner=reviewer, due_on=timezone.localdate()
+    )
+    officer_services.activity_create(
+        county=other_county, actor=None, kind="exchange", held_on=date(2026, 5, 1), topic="外县活动"
+    )
+    report_services.notifications_mark_read(user=reviewer)
+
+
+ALLOWED = {302, 403, 404, 405}
+
+
+def test_every_url_refuses_another_countys_objects(client, county, other_county):
+    foreign_county_world(other_county)
+    people = {
+        "reviewer": ReviewerFactory(county=county),
+        "admin": AdminFactory(county=county),
+        # far from the ids 1-3 that the other county's objects have
+        "officer": OfficerFactory(county=county, id=999).user,
+    }
+    patterns = [p for p in project_patterns() if "<int:" in p]
+    assert len(patterns) >= 20  # the sweep sees the project's object URLs
+    leaks = []
+    for role, user in people.items():
+        client.force_login(user)
+        for pattern in patterns:
+            for object_id in (1, 2, 3):
+                path = "/" + re.sub(r"<int:\w+>", str(object_id), pattern).replace(".png", ".png")
+                for method in ("get", "post"):
+                    status = getattr(client, method)(path).status_code
+                    if status not in ALLOWED:
+                        leaks.append((role, method, path, status))
+    assert leaks == []
+
+
+def test_the_sweep_would_catch_a_view_that_forgets_scoping(client, county, other_county, settings):
+    """A stand-in for a careless new view: it loads a report without visible_to and shows it."""
+    from django.http import HttpResponse
+    from django.urls import path
+
+    from reports.models import Report
+    from unionportal import urls as project_urls
+
+    def careless(request, pk):
+        return HttpResponse(Report.objects.get(pk=pk).title)
+
+    module = type(project_urls)("careless_urls")
+    module.urlpatterns = [path("careless/<int:pk>/", careless), *project_urls.urlpatterns]
+    import sys
+
+    sys.modules["careless_urls"] = module
+    settings.ROOT_URLCONF = "careless_urls"
+    foreign_county_world(other_county)
+    client.force_login(ReviewerFactory(county=county))
+    assert client.get("/careless/1/").status_code == 200  # what the sweep flags as a leak
+
+
+class TestLoginThrottling:
+    @override_settings(AXES_ENABLED=True, AXES_FAILURE_LIMIT=3)
+    def test_locked_out_after_repeated_failures_then_unlocked(self, client, county):
+        from axes.models import AccessAttempt
+        from axes.utils import reset
+
+        officer = OfficerFactory(county=county, phone="13815110004")
+        for _ in range(3):
+            client.post(reverse("login"), {"username": "13815110004", "password": "wrong-password"})
+        response = client.post(reverse("login"), {"username": "13815110004", "password": PASSWORD})
+        assert response.status_code == 429
+        assert "登录已暂时锁定" in response.content.decode()
+        assert "_auth_user_id" not in client.session
+        assert AccessAttempt.objects.filter(username="13815110004").exists()
+        reset(username="13815110004")  # what an admin's unlock does
+        response = client.post(reverse("login"), {"username": "13815110004", "password": PASSWORD})
+        assert response.status_code == 302 and client.session["_auth_user_id"] == str(officer.user.pk)
+
+
+class TestPasswordSetByAdmin:
+    def test_officer_must_choose_a_new_password(self, client, county):
+        officer = OfficerFactory(county=county, password=None)
+        officer_services.officer_set_password(officer=officer, password="Kanbei#2026", actor=None)
+        client.post(reverse("login"), {"username": officer.phone, "password": "Kanbei#2026"})
+        assert client.get("/reports/")["Location"] == reverse("password_change")
+        assert client.get("/").status_code == 302
+        client.post(
+            reverse("password_change"),
+            {"old_password": "Kanbei#2026", "new_password1": "Wuxun#2027a", "new_password2": "Wuxun#2027a"},
+        )
+        officer.user.refresh_from_db()
+        assert officer.user.password_change_required is False
+        assert client.get("/").status_code == 200
+
+    def test_staff_created_by_command_must_change_too(self, county):
+        user, _ = officer_services.staff_upsert(
+            phone="13900000005", name="新管理员", county_code="320922", role="admin", password="Binhai@2026"
+        )
+        assert user.password_change_required is True
+
+
+def test_security_headers(client, county):
+    response = client.get(reverse("login"))
+    policy = response["Content-Security-Policy"]
+    assert "script-src 'self';" in policy and "unsafe-inline" not in policy
+    assert response["X-Content-Type-Options"] == "nosniff"
+
+
+def test_no_inline_scripts_or_styles_in_templates():
+    from pathlib import Path
+
+    root = Path(__file__).resolve().parents[2] / "templates"
+    offenders = []
+    for template in root.rglob("*.html"):
+        if template.name == "500.html":
+            continue  # rendered without the portal's static files, when things have failed
+        text = template.read_text(encoding="utf-8")
+        if (
+            re.search(r"<script(?![^>]*\bsrc=)(?![^>]*application/json)", text)
+            or ' style="' in text
+            or " on" + "click=" in text
+        ):
+            offenders.append(template.name)
+    assert offenders == []
+
+
+def test_officer_text_is_escaped_everywhere(client, county):
+    payload = '<script>alert("x")</script>'
+    officer = OfficerFactory(county=county, name="甲", recommended_by=payload)
+    report = ReportFactory(officer=officer, title=payload, content=payload, enterprise_name=payload)
+    reviewer = ReviewerFactory(county=county)
+    client.force_login(reviewer)
+    for url in (f"/reports/{report.pk}/", "/reports/review/", f"/officers/{officer.pk}/", "/officers/"):
+        body = client.get(url).content.decode()
+        assert payload not in body, url
+    assert "&lt;script&gt;alert(&quot;x&quot;)&lt;/script&gt;" in client.get(f"/reports/{report.pk}/").content.decode()
+    client.force_login(officer.user)
+    assert payload not in client.get(f"/reports/{report.pk}/").content.decode()
+
+
+def test_uploaded_images_are_re_encoded(county):
+    """Metadata and anything appended to an image do not survive the upload."""
+    import io
+
+    from django.core.files.uploadedfile import SimpleUploadedFile
+    from PIL import Image
+
+    buffer = io.BytesIO()
+    Image.new("RGB", (4, 4), "red").save(buffer, format="JPEG")
+    payload = buffer.getvalue() + b"<script>alert(1)</script>"
+    officer = OfficerFactory(county=county)
+    report = report_services.report_save(
+        officer=officer,
+        data={"title": "t", "content": "c", "occurred_at": timezone.now() - timedelta(hours=1)},
+        submit=True,
+        files=[SimpleUploadedFile("x.jpg", payload, content_type="image/jpeg")],
+    )
+    stored = report.attachments.get().file.read()
+    assert b"<script>" not in stored
+    assert Image.open(io.BytesIO(stored)).size == (4, 4)
+    assert report.attachments.get().size == len(stored)
+    assert Decimal(report.attachments.get().size) > 0
