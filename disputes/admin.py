@@ -40,7 +40,11 @@ class DisputeCaseAdmin(ScopedAdminMixin, AuditedExportMixin, ImportExportModelAd
     list_filter = ("status", "dispute_type", "mediation_result", "township")
     search_fields = ("number", "enterprise__name")
     date_hierarchy = "registered_on"
-    list_select_related = ("enterprise",)
+    list_select_related = ("enterprise", "county")
+
+    def get_export_queryset(self, request):
+        return super().get_export_queryset(request).select_related("county", "enterprise").prefetch_related("handlers")
+
     inlines = [FollowUpInline, OutcomeInline]
 
     def has_add_permission(self, request):

@@ -198,7 +198,9 @@ class Outcome(models.Model):
 
 class CaseAttachmentQuerySet(models.QuerySet):
     def visible_to(self, user):
-        return self.filter(case__in=DisputeCase.objects.visible_to(user))
+        # Mediation papers are for the county's staff and the case's handlers, not for every officer
+        # whose report fed the case.
+        return apply_scope(self, user, county="case__county", owner="case__handlers")
 
 
 class CaseAttachment(models.Model):

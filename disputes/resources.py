@@ -4,6 +4,7 @@ from decimal import Decimal
 
 from django.core.exceptions import ValidationError
 from django.db.models import Sum
+from django.utils import timezone
 from import_export.fields import Field
 
 from officers import rules as officer_rules
@@ -175,6 +176,15 @@ class DisputeLedgerResource(LedgerResource):
         result_on = read("结果日期", cell_date)
         compensation = read("获得经济补偿", cell_money)
         wages = read("清理欠薪", cell_money)
+        if case.pk and case.mediation_result and not result and status in (CaseStatus.CLOSED, CaseStatus.TRANSFERRED):
+            # A closed or transferred case keeps the mediation outcome it already has.
+            result, result_on = case.mediation_result, case.result_on
+        if status == CaseStatus.TRANSFERRED and result == MediationResult.SUCCESS:
+            errors["调解结果"] = "调解成功的案件不能移交"
+        today = timezone.localdate()
+        for column, value in (("登记日期", registered_on), ("结果日期", result_on)):
+            if value and value > today and column not in errors:
+                errors[column] = "日期不能晚于今天"
         if status and "调解结果" not in errors:
             implied = rules.result_for_status(status)
             if implied and result != implied:
@@ -223,7 +233,7 @@ class DisputeLedgerResource(LedgerResource):
         case.mediation_result = result
         case.result_on = result_on
         if status == CaseStatus.CLOSED and case.closed_on is None:
-            case.closed_on = result_on or registered_on
+            case.closed_on = result_on  # the ledger has no closing date: the outcome's, if any
         case.from_ledger = case.from_ledger or case.pk is None
         self.pending_money = {"compensation": compensation, "wages": wages}
         self.pending_handler = handler
@@ -276,4 +286,4 @@ class DisputeLedgerResource(LedgerResource):
     def get_export_queryset(self, request):
         from .selectors import case_list
 
-        return case_list(user=request.user).prefetch_related("handlers")
+        return case_list(user=request.user).select_related("county").prefetch_related("handlers")

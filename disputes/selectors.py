@@ -29,7 +29,7 @@ def _outcome_total(kind: str):
 def case_list(*, user):
     return (
         DisputeCase.objects.visible_to(user)
-        .select_related("enterprise", "township")
+        .select_related("county", "enterprise", "township")
         .annotate(compensation=_outcome_total("compensation"), wages=_outcome_total("wages"))
     )
 

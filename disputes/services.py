@@ -23,9 +23,14 @@ def case_number_next(*, county, year: int) -> str:
     transaction ends, so two registrations at once never share a number, and none is reused."""
     CaseCounter.objects.get_or_create(county=county, year=year)
     counter = CaseCounter.objects.select_for_update().get(county=county, year=year)
-    counter.last += 1
+    while True:
+        counter.last += 1
+        number = rules.case_number(county.code, year, counter.last)
+        # A ledger may already hold this number (imported cases keep theirs): never give it twice.
+        if not DisputeCase.objects.filter(county=county, number=number).exists():
+            break
     counter.save(update_fields=["last"])
-    return rules.case_number(county.code, year, counter.last)
+    return number
 
 
 def _employer(*, county, enterprise: Enterprise | None, enterprise_name: str, credit_code: str, township):
@@ -105,7 +110,8 @@ def case_from_report(*, report: Report, actor) -> DisputeCase:
         dispute_type=rules.type_for_category(report.category),
         workers_involved=report.workers_involved or 1,
         enterprise=report.enterprise,
-        enterprise_name=report.enterprise_name or ("" if report.enterprise_id else f"{report.title}（待核实单位）"),
+        # Without a named employer the case starts with a placeholder for the reviewer to correct.
+        enterprise_name=report.enterprise_name or ("" if report.enterprise_id else f"待核实单位（信息{report.pk}）"),
         amount_claimed=report.amount_involved,
         description=f"{report.title}\n\n{report.content}",
         township=report.township,

@@ -149,6 +149,13 @@ class CaseDetailView(LoginRequiredMixin, CaseScopedMixin, TemplateView):
             request=self.request,
         )
         context["case"] = case
+        user = self.request.user
+        # An officer who only reported (not a handler) sees the case's progress and their own reports,
+        # not the case file: other officers' reports, the narrative, follow-ups and papers.
+        context["full_view"] = user.is_portal_staff or any(h.pk == user.pk for h in case.handlers.all())
+        context["visible_reports"] = [
+            r for r in case.reports.all() if context["full_view"] or r.officer.user_id == user.pk
+        ]
         if self.request.user.is_portal_staff:
             today = timezone.localdate()
             context.update(

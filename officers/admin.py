@@ -214,6 +214,7 @@ class SuggestionInline(admin.TabularInline):
 class GuidanceAdmin(ScopedAdminMixin, admin.ModelAdmin):
     list_display = ("given_on", "officer", "given_by", "problem")
     search_fields = ("officer__name", "problem")
+    list_select_related = ("officer", "given_by")
     inlines = [SuggestionInline]
 
 

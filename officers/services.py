@@ -246,6 +246,8 @@ def sign_in(*, officer, code: str, now=None):
     from .models import Attendance, SignInCode
 
     now = now or timezone.now()
+    if officer.status != Officer.Status.ACTIVE:
+        raise ValidationError({"code": "只有在岗信息员可以签到"})
     code = (code or "").strip()
     found = SignInCode.objects.select_related("activity").filter(code=code).order_by("-created_at").first()
     if found is None or found.activity.county_id != officer.county_id:

@@ -192,6 +192,13 @@ class SummaryActionInline(admin.TabularInline):
     readonly_fields = ("done_at", "done_by")
     extra = 0
 
+    def formfield_for_foreignkey(self, db_field, request, **kwargs):
+        if db_field.name == "owner":
+            from unionportal.admin_mixins import county_people
+
+            kwargs["queryset"] = county_people(request.user)
+        return super().formfield_for_foreignkey(db_field, request, **kwargs)
+
 
 @admin.register(MonthlySummary)
 class MonthlySummaryAdmin(ScopedAdminMixin, admin.ModelAdmin):

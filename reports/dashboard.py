@@ -48,7 +48,8 @@ def _quota_case(county_ids, year):
 def _officers_meeting_quota(reports, county_ids, year) -> dict[int, int]:
     """Per month: officers whose reports that month reached the quota. One grouped query."""
     inner = (
-        reports.annotate(m=ExtractMonth("submitted_at"))
+        reports.filter(grade__in=rules.VALID_GRADES)
+        .annotate(m=ExtractMonth("submitted_at"))
         .order_by()
         .values("officer_id", "county_id", "m")
         .annotate(n=Count("pk"), q=_quota_case(county_ids, year))

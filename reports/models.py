@@ -425,6 +425,14 @@ class StipendSetting(models.Model):
             self.effective_from = self.effective_from.replace(day=1)
         if not (self.amount_qualified <= self.amount_good <= self.amount_excellent):
             raise ValidationError("补助金额应满足：合格 ≤ 良好 ≤ 优秀")
+        # A past month keeps the values that applied to it (contract section 3).
+        this_month = timezone.localdate().replace(day=1)
+        if self.effective_from and self.effective_from < this_month:
+            raise ValidationError({"effective_from": "只能设置本月及以后执行的标准，过去的月份保持当时的标准"})
+        if self.pk:
+            started = StipendSetting.objects.filter(pk=self.pk, effective_from__lt=this_month).exists()
+            if started:
+                raise ValidationError("已开始执行的标准不能修改，请新增一条从本月或以后起执行的标准")
 
 
 class StipendSheetQuerySet(models.QuerySet):

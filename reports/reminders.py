@@ -81,14 +81,14 @@ def _record(*, user, county_id, kind, period, title, text, report=None, sms_phon
                 "sms_state": Reminder.Channel.PENDING if sms_phone else Reminder.Channel.NONE,
             },
         )
-        if not created:
-            return None
-        Notification.objects.create(recipient=user, kind=Notification.Kind.REMINDER, title=title, body=text)
+        if created:
+            Notification.objects.create(recipient=user, kind=Notification.Kind.REMINDER, title=title, body=text)
+    # A retry after a crash finishes the channels still pending; a claimed one is never sent again.
     if user.email:
-        _claim_and_send(reminder, "email_state", lambda: send_mail(title, text, None, [user.email]))
+        _claim_and_send(reminder, "email_state", lambda: send_mail(title, reminder.text, None, [user.email]))
     if sms_phone:
-        _claim_and_send(reminder, "sms_state", lambda: send_sms(sms_phone, f"【{title}】{text}"))
-    return reminder
+        _claim_and_send(reminder, "sms_state", lambda: send_sms(sms_phone, f"【{title}】{reminder.text}"))
+    return reminder if created else None
 
 
 def remind_officer(*, officer_id: int, month: date, kind: str) -> bool:

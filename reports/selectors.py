@@ -234,7 +234,13 @@ def snapshot_lines(*, sheet) -> Iterator[SheetLine]:
 def pending_in_month(*, county_id, month: date) -> int:
     start, end = rules.month_bounds(month.year, month.month)
     return (
-        Report.objects.filter(county_id=county_id, status__in=COUNTED_STATUSES, grade=Grade.PENDING)
+        # The same reports the sheet counts: those of the county's 在岗 officers.
+        Report.objects.filter(
+            officer__county_id=county_id,
+            officer__status=Officer.Status.ACTIVE,
+            status__in=COUNTED_STATUSES,
+            grade=Grade.PENDING,
+        )
         .submitted_between(start, end)
         .count()
     )

@@ -458,6 +458,9 @@ def sheet_approve(*, county, month, actor, request=None) -> StipendSheet:
     Refused while any report of the month is 待审核, and when already approved. The sheet row is
     locked, so two admins approving at once end with exactly one approval.
     """
+    _, month_end = rules.month_bounds(month.year, month.month)
+    if month_end > timezone.now():
+        raise ValidationError(f"{_month_label(county, month)}尚未结束，月末之后才能审批补助表。", code="not_ended")
     sheet, _ = StipendSheet.objects.get_or_create(county=county, month=month)
     sheet = StipendSheet.objects.select_for_update(of=("self",)).select_related("approved_by").get(pk=sheet.pk)
     if sheet.state == StipendSheet.State.APPROVED:

@@ -79,7 +79,12 @@ def summary_figures(*, county, month: date) -> dict:
         .annotate(
             n=Count(
                 "reports",
-                filter=Q(reports__submitted_at__gte=start, reports__submitted_at__lt=end, reports__status__in=COUNTED),
+                filter=Q(
+                    reports__submitted_at__gte=start,
+                    reports__submitted_at__lt=end,
+                    reports__status__in=COUNTED,
+                    reports__grade__in=rules.VALID_GRADES,
+                ),
             )
         )
         .filter(n__lt=terms.quota)

@@ -1,4 +1,6 @@
+import re
 from datetime import timedelta
+from decimal import Decimal
 
 from django.contrib import messages
 from django.contrib.auth.mixins import LoginRequiredMixin
@@ -287,14 +289,15 @@ class CountyMonthMixin(AdminRequiredMixin):
         if county is None:
             raise Http404("没有可管理的县区")
         text = params.get("month")
+        month = None
         if text:
             try:
                 month = rules.parse_month(text)
             except ValueError as exc:
+                if self.request.method != "GET":
+                    # Never approve or reopen some other month than the one the admin named.
+                    raise Http404(str(exc)) from None
                 messages.error(self.request, str(exc))
-                month = None
-        else:
-            month = None
         if month is None:
             today = timezone.localdate()
             month = (today.replace(day=1) - timedelta(days=1)).replace(day=1)
@@ -394,7 +397,7 @@ class BudgetView(AdminRequiredMixin, TemplateView):
         year = timezone.localdate().year
         text = self.request.GET.get("year")
         if text:
-            if text.isdigit() and 2000 <= int(text) <= 2100:
+            if re.fullmatch(r"[0-9]{4}", text) and 2000 <= int(text) <= 2100:
                 year = int(text)
             else:
                 messages.error(self.request, "年度应为2000–2100之间的四位数字，已显示今年")
@@ -579,11 +582,14 @@ class DashboardView(StaffRequiredMixin, TemplateView):
         year = timezone.localdate().year
         text = self.request.GET.get("year", "")
         if text:
-            if text.isdigit() and 2000 <= int(text) <= 2100:
+            if re.fullmatch(r"[0-9]{4}", text) and 2000 <= int(text) <= 2100:
                 year = int(text)
             else:
                 messages.error(self.request, "年度应为2000–2100之间的四位数字，已显示今年")
         data = dashboard(user=self.request.user, year=year)
+        if not self.request.user.is_portal_admin:
+            # Money is the admins' (as on the stipend and budget pages).
+            data["budget"] = {"amount": None, "spent": None, "stipends_per_month": [Decimal("0")] * 12}
         multi = len(data["counties"]) > 1
         context.update(
             d=data,

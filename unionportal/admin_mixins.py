@@ -1,5 +1,22 @@
 """Admin classes see what the scoping rule lets the user see, and nothing else."""
 
+from django.contrib.auth import get_user_model
+from django.db.models import Q
+
+
+def county_people(user):
+    """Accounts an admin may pick: their county's staff and officers (every account for a
+    superuser without a county)."""
+    from officers.scoping import scope_for
+
+    scope = scope_for(user)
+    users = get_user_model().objects.filter(is_active=True)
+    if scope.all_counties:
+        return users
+    if scope.county_id is None:
+        return users.none()
+    return users.filter(Q(county_id=scope.county_id) | Q(officer__county_id=scope.county_id)).distinct()
+
 
 class ScopedAdminMixin:
     """For models whose QuerySet has ``visible_to``: county admins manage their own county only."""
@@ -63,6 +80,8 @@ class ScopedAdminMixin:
         related = db_field.related_model
         if hasattr(related.objects, "visible_to"):
             kwargs["queryset"] = related.objects.visible_to(request.user)
+        elif related is get_user_model():
+            kwargs["queryset"] = county_people(request.user)
         return super().formfield_for_foreignkey(db_field, request, **kwargs)
 
 

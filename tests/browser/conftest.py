@@ -38,6 +38,19 @@ def browser_context_args(browser_context_args):
     return {**browser_context_args, "locale": "zh-CN", "timezone_id": "Asia/Shanghai"}
 
 
+def wait_until_true(page, expression, timeout=10.0):
+    """Poll a page expression. (page.wait_for_function compiles the expression inside the page,
+    which the portal's Content-Security-Policy rightly forbids.)"""
+    import time
+
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        if page.evaluate(expression):
+            return True
+        time.sleep(0.1)
+    raise AssertionError(f"never true: {expression}")
+
+
 @pytest.fixture
 def phone_page(browser, live_server):
     """A phone-sized page that fails the test if the portal asks for anything off this server."""

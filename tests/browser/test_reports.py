@@ -1,6 +1,7 @@
 import pytest
 
 from reports.models import Report
+from tests.browser.conftest import wait_until_true
 from tests.factories import PASSWORD, OfficerFactory, ReviewerFactory, TownshipFactory, image_bytes
 
 pytestmark = pytest.mark.django_db(transaction=True)
@@ -54,7 +55,7 @@ def test_emergency_report_from_phone_to_grade_and_back(browser, phone_page, live
     desk.get_by_role("link", name="【突发信息】外卖骑手反映站点罚款过重").click()
     assert desk.get_by_role("img", name="现场.png").is_visible()
     # The photo is streamed by the scoped attachment view and really decodes as an image.
-    desk.wait_for_function("document.querySelector('img.img-thumbnail').complete")
+    wait_until_true(desk, "document.querySelector('img.img-thumbnail').complete")
     assert desk.evaluate("document.querySelector('img.img-thumbnail').naturalWidth") == 1
     desk.get_by_label("县总工会采用").check()
     desk.get_by_label("采用单位").fill("滨海县总工会")

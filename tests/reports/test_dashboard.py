@@ -114,8 +114,9 @@ def test_every_number(county, year_data):
     )
     assert r["on_time_rate"] == 0.75
     assert r["per_month"] == [3, 0, 1, 0, 0, 0, 0, 0, 0, 0, 0, 0]
-    # January: both officers reported (quota 1); March: 刘洋 reported once but the quota is now 2.
-    assert d["meeting_quota"] == [2, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0]
+    # As the stipend rule counts: valid reports only. January: 王建国 (two valid); 刘洋's report is
+    # still pending. March: 刘洋 has one valid report but the quota is now 2.
+    assert d["meeting_quota"] == [1, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0]
     assert (d["disputes"]["successful"], d["disputes"]["success_rate"], d["disputes"]["wages_recovered"]) == (
         1,
         1.0,
