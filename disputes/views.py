@@ -14,6 +14,7 @@ from officers.permissions import StaffRequiredMixin
 from officers.views import add_service_errors
 from reports.models import AuditEntry, Report
 from reports.services import audit_record
+from unionportal.list_views import FilteredListMixin
 
 from . import selectors, services
 from .filters import CaseFilter
@@ -32,19 +33,13 @@ class CaseScopedMixin:
         return self._case
 
 
-class CaseListView(LoginRequiredMixin, FilterView):
+class CaseListView(LoginRequiredMixin, FilteredListMixin, FilterView):
     template_name = "disputes/case_list.html"
     filterset_class = CaseFilter
     context_object_name = "cases"
-    paginate_by = 20
 
     def get_queryset(self):
         return selectors.case_list(user=self.request.user)
-
-    def get_filterset_kwargs(self, filterset_class):
-        kwargs = super().get_filterset_kwargs(filterset_class)
-        kwargs["user"] = self.request.user
-        return kwargs
 
     def get(self, request, *args, **kwargs):
         if request.GET.get("export") == "xlsx" and request.user.is_portal_staff:
@@ -70,13 +65,6 @@ class CaseListView(LoginRequiredMixin, FilterView):
             f"attachment; filename*=UTF-8''{_quote(f'争议案件台账{date.today():%Y%m%d}.xlsx')}"
         )
         return response
-
-    def get_context_data(self, **kwargs):
-        context = super().get_context_data(**kwargs)
-        query = self.request.GET.copy()
-        query.pop("page", None)
-        context["query_without_page"] = query.urlencode()
-        return context
 
 
 def _quote(name):

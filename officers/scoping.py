@@ -35,7 +35,13 @@ def scope_for(user) -> Scope:
 
 
 def apply_scope(
-    qs: QuerySet, user, *, county: str, owner: str | tuple[str, ...] | None = None, shared_with_officers: bool = False
+    qs: QuerySet,
+    user,
+    *,
+    county: str,
+    owner: str | tuple[str, ...] | None = None,
+    shared_with_officers: bool = False,
+    admins_only: bool = False,
 ) -> QuerySet:
     """Filter ``qs`` to what ``user`` may see.
 
@@ -44,7 +50,10 @@ def apply_scope(
     nothing of this model, so they see none of it).
     ``shared_with_officers``: reference lists (townships, enterprises) that an officer picks from
     when reporting: officers see their own county's.
+    ``admins_only``: money and the audit log: only admins see them (their county's), nobody else.
     """
+    if admins_only and not getattr(user, "is_portal_admin", False):
+        return qs.none()
     scope = scope_for(user)
     if scope.all_counties:
         return qs

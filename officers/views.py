@@ -8,6 +8,8 @@ from django.utils import timezone
 from django.views.generic import CreateView, FormView, TemplateView, UpdateView
 from django_filters.views import FilterView
 
+from unionportal.list_views import FilteredListMixin
+
 from . import selectors, services
 from .filters import OfficerFilter
 from .forms import (
@@ -77,26 +79,17 @@ class OfficerScopedMixin:
         return self.get_officer()
 
 
-class OfficerListView(StaffRequiredMixin, FilterView):
+class OfficerListView(StaffRequiredMixin, FilteredListMixin, FilterView):
     template_name = "officers/officer_list.html"
     filterset_class = OfficerFilter
-    paginate_by = 20
     context_object_name = "officers"
 
     def get_queryset(self):
         return selectors.officer_list(user=self.request.user)
 
-    def get_filterset_kwargs(self, filterset_class):
-        kwargs = super().get_filterset_kwargs(filterset_class)
-        kwargs["user"] = self.request.user
-        return kwargs
-
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
         context["counts"] = selectors.officer_counts(queryset=self.filterset.qs)
-        query = self.request.GET.copy()
-        query.pop("page", None)
-        context["query_without_page"] = query.urlencode()
         return context
 
 

@@ -322,9 +322,7 @@ class AlertDelivery(models.Model):
 class AuditEntryQuerySet(models.QuerySet):
     def visible_to(self, user):
         # Admins read their county's log; an officer or a reviewer reads none of it.
-        if user is None or not user.is_authenticated or not user.is_portal_admin:
-            return self.none()
-        return apply_scope(self, user, county="county")
+        return apply_scope(self, user, county="county", admins_only=True)
 
 
 class AuditEntry(models.Model):
@@ -438,9 +436,7 @@ class StipendSetting(models.Model):
 class StipendSheetQuerySet(models.QuerySet):
     def visible_to(self, user):
         # Sheets are the admins' (and finance's through them): reviewers and officers see none.
-        if user is None or not user.is_authenticated or not user.is_portal_admin:
-            return self.none()
-        return apply_scope(self, user, county="county")
+        return apply_scope(self, user, county="county", admins_only=True)
 
 
 class StipendSheet(models.Model):
@@ -538,9 +534,7 @@ class SheetEvent(models.Model):
 
 class BudgetQuerySet(models.QuerySet):
     def visible_to(self, user):
-        if user is None or not user.is_authenticated or not user.is_portal_admin:
-            return self.none()
-        return apply_scope(self, user, county="county")
+        return apply_scope(self, user, county="county", admins_only=True)
 
 
 class Budget(models.Model):
@@ -564,9 +558,7 @@ class Budget(models.Model):
 
 class BudgetLineQuerySet(models.QuerySet):
     def visible_to(self, user):
-        if user is None or not user.is_authenticated or not user.is_portal_admin:
-            return self.none()
-        return apply_scope(self, user, county="county")
+        return apply_scope(self, user, county="county", admins_only=True)
 
 
 class BudgetLine(models.Model):

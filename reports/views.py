@@ -17,6 +17,7 @@ from django_filters.views import FilterView
 from officers.models import County
 from officers.permissions import AdminRequiredMixin, OfficerRequiredMixin, StaffRequiredMixin
 from officers.views import add_service_errors
+from unionportal.list_views import FilteredListMixin
 
 from . import rules, selectors, services, summaries
 from .filters import ReviewQueueFilter
@@ -241,26 +242,13 @@ class AttachmentDownloadView(LoginRequiredMixin, View):
         return response
 
 
-class ReviewQueueView(StaffRequiredMixin, FilterView):
+class ReviewQueueView(StaffRequiredMixin, FilteredListMixin, FilterView):
     template_name = "reports/review_queue.html"
     filterset_class = ReviewQueueFilter
     context_object_name = "reports"
-    paginate_by = 20
 
     def get_queryset(self):
         return selectors.review_queue(user=self.request.user)
-
-    def get_filterset_kwargs(self, filterset_class):
-        kwargs = super().get_filterset_kwargs(filterset_class)
-        kwargs["user"] = self.request.user
-        return kwargs
-
-    def get_context_data(self, **kwargs):
-        context = super().get_context_data(**kwargs)
-        query = self.request.GET.copy()
-        query.pop("page", None)
-        context["query_without_page"] = query.urlencode()
-        return context
 
 
 class NotificationListView(LoginRequiredMixin, ListView):
