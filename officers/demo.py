@@ -17,7 +17,8 @@ from .services import (
 )
 
 COUNTY_CODE = "320922"
-DEMO_PASSWORD = "Binhai@2026"
+# The demo logins are published in the README on purpose.
+DEMO_PASSWORD = "Binhai@2026"  # nosec B105
 ADMIN_PHONE = "13900000001"
 REVIEWER_PHONE = "13900000002"
 OFFICER_PHONE = "13700000001"
@@ -116,7 +117,7 @@ def seed_demo() -> dict:
     """Create the demo county, enterprises, ~150 officers and staff. Running it again adds nothing."""
     county, _ = county_upsert(code=COUNTY_CODE, name="滨海县", city="盐城市", province="江苏省", townships=TOWNSHIPS)
     townships = list(county.townships.order_by("pk"))
-    rng = random.Random(320922)
+    rng = random.Random(320922)  # nosec B311 (repeatable demo data)
 
     enterprises = []
     for serial, (name, staff, foreign, industry) in enumerate(ENTERPRISES, start=1):

@@ -55,7 +55,7 @@ def seed_demo_reports(county) -> int:
     )
     if Report.objects.filter(county=county).exists():
         return 0
-    rng = random.Random(2026)
+    rng = random.Random(2026)  # nosec B311 (repeatable demo data)
     officers = list(Officer.objects.filter(county=county, status=Officer.Status.ACTIVE).order_by("pk")[:60])
     now = timezone.now()
     created = 0
