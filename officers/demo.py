@@ -117,7 +117,8 @@ def seed_demo() -> dict:
     """Create the demo county, enterprises, ~150 officers and staff. Running it again adds nothing."""
     county, _ = county_upsert(code=COUNTY_CODE, name="滨海县", city="盐城市", province="江苏省", townships=TOWNSHIPS)
     townships = list(county.townships.order_by("pk"))
-    rng = random.Random(320922)  # nosec B311 (repeatable demo data)
+    # Repeatable demo data, not security: a seeded generator is what we want.
+    rng = random.Random(320922)  # nosec B311
 
     enterprises = []
     for serial, (name, staff, foreign, industry) in enumerate(ENTERPRISES, start=1):

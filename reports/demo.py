@@ -55,7 +55,8 @@ def seed_demo_reports(county) -> int:
     )
     if Report.objects.filter(county=county).exists():
         return 0
-    rng = random.Random(2026)  # nosec B311 (repeatable demo data)
+    # Repeatable demo data, not security: a seeded generator is what we want.
+    rng = random.Random(2026)  # nosec B311
     officers = list(Officer.objects.filter(county=county, status=Officer.Status.ACTIVE).order_by("pk")[:60])
     now = timezone.now()
     created = 0
