@@ -30,6 +30,7 @@ lint: $(VENV)/.dev
 	$(VENV)/bin/ruff check .
 
 test: $(VENV)/.dev
+	@if [ -n "$$CI" ]; then VENV=$(VENV) bash .ci/audit; fi
 	$(VENV)/bin/ruff check .
 	DJANGO_SETTINGS_MODULE=unionportal.settings.test $(PY) manage.py check
 	DJANGO_SETTINGS_MODULE=unionportal.settings.test $(PY) manage.py makemigrations --check --dry-run
