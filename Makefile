@@ -4,7 +4,7 @@ VENV ?= .venv
 PY := $(VENV)/bin/python
 PIP := $(PY) -m pip --disable-pip-version-check -q
 
-.PHONY: run test lint migrate clean
+.PHONY: run test lint migrate clean screenshots
 
 $(VENV)/.runtime: requirements.txt
 	test -x $(PY) || $(PYTHON) -m venv $(VENV)
@@ -35,6 +35,9 @@ test: $(VENV)/.dev
 	DJANGO_SETTINGS_MODULE=unionportal.settings.test $(PY) manage.py check
 	DJANGO_SETTINGS_MODULE=unionportal.settings.test $(PY) manage.py makemigrations --check --dry-run
 	$(VENV)/bin/pytest $(PYTEST_ARGS)
+
+screenshots: $(VENV)/.dev
+	$(PY) docs/screenshots.py
 
 clean:
 	rm -rf $(VENV) var db.sqlite3
