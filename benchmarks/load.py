@@ -1,0 +1,121 @@
+"""Load run: the portal's main pages under wrk, against gunicorn on loopback, on the province of
+province.py, each page as a ratio to GET /healthz measured in the same run, plus its SQL query count.
+
+    DATABASE_URL=postgres://postgres@127.0.0.1:5432/unionportal_province .venv/bin/python benchmarks/load.py
+
+Needs `wrk` (Debian package). Traffic goes to 127.0.0.1 only; every run is bounded (10 s a page).
+"""
+
+import json
+import os
+import signal
+import socket
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT))
+sys.path.insert(0, str(ROOT / "benchmarks"))
+PORT = 8765
+SECONDS = int(os.environ.get("LOAD_SECONDS", "10"))
+LUA = """
+done = function(summary, latency, requests)
+  io.write(string.format('{"p50": %f, "p95": %f, "rps": %f, "errors": %d, "non2xx": %d}\\n',
+    latency:percentile(50) / 1000, latency:percentile(95) / 1000, summary.requests / (summary.duration / 1e6),
+    summary.errors.connect + summary.errors.read + summary.errors.write + summary.errors.timeout, summary.errors.status))
+end
+"""
+
+
+def main():
+    env = {
+        **os.environ,
+        "DJANGO_SETTINGS_MODULE": "unionportal.settings.production",
+        "SECRET_KEY": "load-test-only-" + "x" * 40,
+        "ALLOWED_HOSTS": "127.0.0.1,localhost,testserver",
+        "SECURE_SSL_REDIRECT": "false",
+    }
+    os.environ.update(env)
+    import province
+
+    province.main()  # makes sure the province is there
+    import django
+
+    django.setup()
+    from django.db import connection
+    from django.test import Client
+    from django.test.utils import CaptureQueriesContext
+
+    from officers.models import County, Officer
+    from officers.services import officer_save, password_changed, staff_upsert
+    from reports.models import Report
+
+    subprocess.run([sys.executable, "manage.py", "collectstatic", "--noinput", "-v0"], cwd=ROOT, env=env, check=True)
+    county = County.objects.get(code="330100")
+    reviewer, _ = staff_upsert(phone="13911110001", name="压测审核", county_code=county.code, role="reviewer",
+                               password="Load#test2026")
+    admin, _ = staff_upsert(phone="13911110002", name="压测管理", county_code=county.code, role="admin",
+                            password="Load#test2026")
+    officer = Officer.objects.filter(county=county).order_by("pk").first()
+    officer = officer_save(officer=officer)
+    for user in (reviewer, admin, officer.user):
+        password_changed(user=user)
+    report = Report.objects.filter(county=county).order_by("-pk").first()
+    pages = [
+        ("GET /healthz (baseline)", "/healthz", None),
+        ("officer home", "/", officer.user),
+        ("my reports", "/reports/", officer.user),
+        ("review queue", "/reports/review/", reviewer),
+        ("report detail", f"/reports/{report.pk}/", reviewer),
+        ("dispute list", "/disputes/", reviewer),
+        ("county dashboard", "/dashboard/?year=2026", reviewer),
+        ("stipend page", "/reports/stipends/?month=2026-10", admin),
+    ]
+    cookies, queries = {}, {}
+    for name, url, user in pages:
+        client = Client()
+        if user is not None:
+            client.force_login(user)
+            cookies[name] = client.cookies["sessionid"].value
+        with CaptureQueriesContext(connection) as ctx:
+            response = client.get(url, HTTP_HOST="127.0.0.1")
+        assert response.status_code == 200, (name, response.status_code)
+        queries[name] = len(ctx)
+    connection.close()
+
+    server = subprocess.Popen(
+        [sys.executable, "-m", "gunicorn", "unionportal.wsgi:application", "--bind", f"127.0.0.1:{PORT}",
+         "--workers", "4", "--log-level", "warning"], cwd=ROOT, env=env)
+    try:
+        for _ in range(100):
+            try:
+                socket.create_connection(("127.0.0.1", PORT), timeout=0.2).close()
+                break
+            except OSError:
+                time.sleep(0.2)
+        with tempfile.NamedTemporaryFile("w", suffix=".lua", delete=False) as lua:
+            lua.write(LUA)
+        results = {}
+        for name, url, _ in pages:
+            args = ["wrk", "-t2", "-c8", f"-d{SECONDS}s", "--latency", "-s", lua.name]
+            if name in cookies:
+                args += ["-H", f"Cookie: sessionid={cookies[name]}"]
+            out = subprocess.run([*args, f"http://127.0.0.1:{PORT}{url}"], capture_output=True, text=True,
+                                 timeout=SECONDS + 60).stdout
+            results[name] = json.loads(out.strip().splitlines()[-1])
+    finally:
+        server.send_signal(signal.SIGTERM)
+        server.wait(timeout=30)
+    base = results["GET /healthz (baseline)"]
+    print(f"{'page':26} {'queries':>7} {'p50 ms':>8} {'p95 ms':>8} {'req/s':>8} {'p50 ×':>7} {'p95 ×':>7} {'errors':>6}")
+    for name, _, _ in pages:
+        r = results[name]
+        print(f"{name:26} {queries[name]:>7} {r['p50']:>8.1f} {r['p95']:>8.1f} {r['rps']:>8.1f} "
+              f"{r['p50'] / base['p50']:>7.1f} {r['p95'] / base['p95']:>7.1f} {r['errors'] + r['non2xx']:>6}")
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,126 @@
+"""A province on PostgreSQL, loaded in bulk with COPY: 100 counties, 50,000 officers,
+1,200,000 reports over two years, 50,000 dispute cases.
+
+    DATABASE_URL=postgres://postgres@127.0.0.1:5432/unionportal_province .venv/bin/python benchmarks/province.py
+
+Idempotent: a database that already holds the province is left alone. Used by load.py.
+"""
+
+import io
+import os
+import random
+import sys
+import time
+from datetime import date, datetime, timedelta
+from pathlib import Path
+from zoneinfo import ZoneInfo
+
+ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT))
+sys.path.insert(0, str(ROOT / "benchmarks"))
+os.environ.setdefault("DJANGO_SETTINGS_MODULE", "unionportal.settings.local")
+os.environ.setdefault("DEBUG", "false")
+BJ = ZoneInfo("Asia/Shanghai")
+COUNTIES, OFFICERS, REPORTS, CASES = 100, 50_000, 1_200_000, 50_000
+
+
+def copy(table, columns, rows):
+    from django.db import connection
+
+    buffer = io.StringIO()
+    for row in rows:
+        buffer.write("\t".join(row) + "\n")
+    buffer.seek(0)
+    with connection.cursor() as cursor:
+        cursor.copy_from(buffer, table, columns=columns)
+
+
+def load():
+    from django.core.management import call_command
+
+    from officers.models import County, Officer
+    from officers.services import county_upsert
+
+    call_command("migrate", verbosity=0)
+    if Officer.objects.count() >= OFFICERS:
+        return
+    rng = random.Random(2026)
+    started = time.perf_counter()
+    for i in range(COUNTIES):
+        county_upsert(code=f"{330100 + i:06d}", name=f"测试{i}县", townships=[f"第{j}镇" for j in range(1, 11)])
+    counties = list(County.objects.filter(code__startswith="33").values_list("pk", flat=True))
+    from officers.models import Enterprise, Township
+
+    townships = {}
+    for pk, county_id in Township.objects.values_list("pk", "county_id"):
+        townships.setdefault(county_id, []).append(pk)
+    now = datetime.now(tz=BJ).isoformat()
+    copy("officers_enterprise", ("name", "credit_code", "county_id", "is_foreign_funded", "industry"),
+         ([f"企业{c}-{k}", "", str(c), "f", ""] for c in counties for k in range(20)))
+    enterprises = {}
+    for pk, county_id in Enterprise.objects.values_list("pk", "county_id"):
+        enterprises.setdefault(county_id, []).append(pk)
+    copy("officers_officer", ("name", "sort_key", "phone", "gender", "county_id", "township_id", "category",
+                              "key_group", "recommended_by", "vetted_by", "status", "created_at", "updated_at"),
+         ([f"信息员{i}", f"xin4 xi1 yuan2 {i}", f"16{i:09d}", "", str(counties[i % COUNTIES]),
+           str(rng.choice(townships[counties[i % COUNTIES]])), "frontline", "", "", "", "active", now, now]
+          for i in range(OFFICERS)))
+    officers = list(Officer.objects.filter(county_id__in=counties).values_list("pk", "county_id", "township_id"))
+    grades = ["qualified"] * 5 + ["rejected"] * 2 + ["county_adopted", "above_adopted", "pending"]
+    start = datetime(2025, 1, 1, tzinfo=BJ)
+    span = int((datetime(2026, 12, 31, tzinfo=BJ) - start).total_seconds())
+
+    def reports():
+        for i in range(REPORTS):
+            officer, county, township = officers[rng.randrange(len(officers))]
+            when = start + timedelta(seconds=rng.randrange(span))
+            grade = rng.choice(grades)
+            yield [str(officer), str(county), str(township), f"信息{i}", "内容", rng.choice(
+                ["wage_arrears", "labour_dispute", "mass_incident", "other"]), "emergency" if i % 10 == 0 else "general",
+                when.isoformat(), when.isoformat(), "submitted" if grade == "pending" else "reviewed", grade,
+                "t" if i % 5 else "f", {"county_adopted": "县总工会", "above_adopted": "市总工会"}.get(grade, ""),
+                "", "", "", "", "0", now, now]
+
+    copy("reports_report", ("officer_id", "county_id", "township_id", "title", "content", "category", "urgency",
+                            "occurred_at", "submitted_at", "status", "grade", "on_time", "adopted_by",
+                            "adoption_doc_no", "review_comment", "return_reason", "enterprise_name", "version",
+                            "created_at", "updated_at"), reports())
+    day0 = date(2025, 1, 1)
+
+    def cases():
+        for i in range(CASES):
+            county = counties[i % COUNTIES]
+            registered = day0 + timedelta(days=rng.randrange(700))
+            done = i % 3 != 0
+            result = ("success" if i % 20 else "failure") if done else ""
+            yield [str(county), f"{county}-{i:06d}", registered.isoformat(), str(rng.choice(enterprises[county])),
+                   "wage_arrears", str(rng.randint(1, 50)), "\\N", "案情", "\\N",
+                   {"success": "succeeded", "failure": "failed"}.get(result, "mediating"), result,
+                   (registered + timedelta(days=20)).isoformat() if done else "\\N", "", "\\N", "\\N", "f", now, now]
+
+    copy("disputes_disputecase", ("county_id", "number", "registered_on", "enterprise_id", "dispute_type",
+                                  "workers_involved", "amount_claimed", "description", "township_id", "status",
+                                  "mediation_result", "result_on", "transferred_to", "transferred_on", "closed_on",
+                                  "from_ledger", "last_activity_at", "created_at"), cases())
+    from django.db import connection
+
+    with connection.cursor() as cursor:
+        cursor.execute("ANALYZE")
+    print(f"province loaded in {time.perf_counter() - started:.0f}s")
+
+
+def main():
+    import stipend_sheet
+
+    url = os.environ.get("DATABASE_URL", "")
+    if not url.startswith("postgres"):
+        sys.exit("Set DATABASE_URL to a PostgreSQL database")
+    stipend_sheet.ensure_database(url)
+    import django
+
+    django.setup()
+    load()
+
+
+if __name__ == "__main__":
+    main()
