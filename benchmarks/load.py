@@ -24,8 +24,10 @@ SECONDS = int(os.environ.get("LOAD_SECONDS", "10"))
 LUA = """
 done = function(summary, latency, requests)
   io.write(string.format('{"p50": %f, "p95": %f, "rps": %f, "errors": %d, "non2xx": %d}\\n',
-    latency:percentile(50) / 1000, latency:percentile(95) / 1000, summary.requests / (summary.duration / 1e6),
-    summary.errors.connect + summary.errors.read + summary.errors.write + summary.errors.timeout, summary.errors.status))
+    latency:percentile(50) / 1000, latency:percentile(95) / 1000,
+    summary.requests / (summary.duration / 1e6),
+    summary.errors.connect + summary.errors.read + summary.errors.write + summary.errors.timeout,
+    summary.errors.status))
 end
 """
 
@@ -55,10 +57,12 @@ def main():
 
     subprocess.run([sys.executable, "manage.py", "collectstatic", "--noinput", "-v0"], cwd=ROOT, env=env, check=True)
     county = County.objects.get(code="330100")
-    reviewer, _ = staff_upsert(phone="13911110001", name="压测审核", county_code=county.code, role="reviewer",
-                               password="Load#test2026")
-    admin, _ = staff_upsert(phone="13911110002", name="压测管理", county_code=county.code, role="admin",
-                            password="Load#test2026")
+    reviewer, _ = staff_upsert(
+        phone="13911110001", name="压测审核", county_code=county.code, role="reviewer", password="Load#test2026"
+    )
+    admin, _ = staff_upsert(
+        phone="13911110002", name="压测管理", county_code=county.code, role="admin", password="Load#test2026"
+    )
     officer = Officer.objects.filter(county=county).order_by("pk").first()
     officer = officer_save(officer=officer)
     for user in (reviewer, admin, officer.user):
@@ -87,8 +91,21 @@ def main():
     connection.close()
 
     server = subprocess.Popen(
-        [sys.executable, "-m", "gunicorn", "unionportal.wsgi:application", "--bind", f"127.0.0.1:{PORT}",
-         "--workers", "4", "--log-level", "warning"], cwd=ROOT, env=env)
+        [
+            sys.executable,
+            "-m",
+            "gunicorn",
+            "unionportal.wsgi:application",
+            "--bind",
+            f"127.0.0.1:{PORT}",
+            "--workers",
+            "4",
+            "--log-level",
+            "warning",
+        ],
+        cwd=ROOT,
+        env=env,
+    )
     try:
         for _ in range(100):
             try:
@@ -103,18 +120,23 @@ def main():
             args = ["wrk", "-t2", "-c8", f"-d{SECONDS}s", "--latency", "-s", lua.name]
             if name in cookies:
                 args += ["-H", f"Cookie: sessionid={cookies[name]}"]
-            out = subprocess.run([*args, f"http://127.0.0.1:{PORT}{url}"], capture_output=True, text=True,
-                                 timeout=SECONDS + 60).stdout
+            out = subprocess.run(
+                [*args, f"http://127.0.0.1:{PORT}{url}"], capture_output=True, text=True, timeout=SECONDS + 60
+            ).stdout
             results[name] = json.loads(out.strip().splitlines()[-1])
     finally:
         server.send_signal(signal.SIGTERM)
         server.wait(timeout=30)
     base = results["GET /healthz (baseline)"]
-    print(f"{'page':26} {'queries':>7} {'p50 ms':>8} {'p95 ms':>8} {'req/s':>8} {'p50 ×':>7} {'p95 ×':>7} {'errors':>6}")
+    print(
+        f"{'page':26} {'queries':>7} {'p50 ms':>8} {'p95 ms':>8} {'req/s':>8} {'p50 ×':>7} {'p95 ×':>7} {'errors':>6}"
+    )
     for name, _, _ in pages:
         r = results[name]
-        print(f"{name:26} {queries[name]:>7} {r['p50']:>8.1f} {r['p95']:>8.1f} {r['rps']:>8.1f} "
-              f"{r['p50'] / base['p50']:>7.1f} {r['p95'] / base['p95']:>7.1f} {r['errors'] + r['non2xx']:>6}")
+        print(
+            f"{name:26} {queries[name]:>7} {r['p50']:>8.1f} {r['p95']:>8.1f} {r['rps']:>8.1f} "
+            f"{r['p50'] / base['p50']:>7.1f} {r['p95'] / base['p95']:>7.1f} {r['errors'] + r['non2xx']:>6}"
+        )
 
 
 if __name__ == "__main__":

@@ -55,16 +55,50 @@ def load():
     for pk, county_id in Township.objects.values_list("pk", "county_id"):
         townships.setdefault(county_id, []).append(pk)
     now = datetime.now(tz=BJ).isoformat()
-    copy("officers_enterprise", ("name", "credit_code", "county_id", "is_foreign_funded", "industry"),
-         ([f"企业{c}-{k}", "", str(c), "f", ""] for c in counties for k in range(20)))
+    copy(
+        "officers_enterprise",
+        ("name", "credit_code", "county_id", "is_foreign_funded", "industry"),
+        ([f"企业{c}-{k}", "", str(c), "f", ""] for c in counties for k in range(20)),
+    )
     enterprises = {}
     for pk, county_id in Enterprise.objects.values_list("pk", "county_id"):
         enterprises.setdefault(county_id, []).append(pk)
-    copy("officers_officer", ("name", "sort_key", "phone", "gender", "county_id", "township_id", "category",
-                              "key_group", "recommended_by", "vetted_by", "status", "created_at", "updated_at"),
-         ([f"信息员{i}", f"xin4 xi1 yuan2 {i}", f"16{i:09d}", "", str(counties[i % COUNTIES]),
-           str(rng.choice(townships[counties[i % COUNTIES]])), "frontline", "", "", "", "active", now, now]
-          for i in range(OFFICERS)))
+    copy(
+        "officers_officer",
+        (
+            "name",
+            "sort_key",
+            "phone",
+            "gender",
+            "county_id",
+            "township_id",
+            "category",
+            "key_group",
+            "recommended_by",
+            "vetted_by",
+            "status",
+            "created_at",
+            "updated_at",
+        ),
+        (
+            [
+                f"信息员{i}",
+                f"xin4 xi1 yuan2 {i}",
+                f"16{i:09d}",
+                "",
+                str(counties[i % COUNTIES]),
+                str(rng.choice(townships[counties[i % COUNTIES]])),
+                "frontline",
+                "",
+                "",
+                "",
+                "active",
+                now,
+                now,
+            ]
+            for i in range(OFFICERS)
+        ),
+    )
     officers = list(Officer.objects.filter(county_id__in=counties).values_list("pk", "county_id", "township_id"))
     grades = ["qualified"] * 5 + ["rejected"] * 2 + ["county_adopted", "above_adopted", "pending"]
     start = datetime(2025, 1, 1, tzinfo=BJ)
@@ -75,16 +109,55 @@ def load():
             officer, county, township = officers[rng.randrange(len(officers))]
             when = start + timedelta(seconds=rng.randrange(span))
             grade = rng.choice(grades)
-            yield [str(officer), str(county), str(township), f"信息{i}", "内容", rng.choice(
-                ["wage_arrears", "labour_dispute", "mass_incident", "other"]), "emergency" if i % 10 == 0 else "general",
-                when.isoformat(), when.isoformat(), "submitted" if grade == "pending" else "reviewed", grade,
-                "t" if i % 5 else "f", {"county_adopted": "县总工会", "above_adopted": "市总工会"}.get(grade, ""),
-                "", "", "", "", "0", now, now]
+            yield [
+                str(officer),
+                str(county),
+                str(township),
+                f"信息{i}",
+                "内容",
+                rng.choice(["wage_arrears", "labour_dispute", "mass_incident", "other"]),
+                "emergency" if i % 10 == 0 else "general",
+                when.isoformat(),
+                when.isoformat(),
+                "submitted" if grade == "pending" else "reviewed",
+                grade,
+                "t" if i % 5 else "f",
+                {"county_adopted": "县总工会", "above_adopted": "市总工会"}.get(grade, ""),
+                "",
+                "",
+                "",
+                "",
+                "0",
+                now,
+                now,
+            ]
 
-    copy("reports_report", ("officer_id", "county_id", "township_id", "title", "content", "category", "urgency",
-                            "occurred_at", "submitted_at", "status", "grade", "on_time", "adopted_by",
-                            "adoption_doc_no", "review_comment", "return_reason", "enterprise_name", "version",
-                            "created_at", "updated_at"), reports())
+    copy(
+        "reports_report",
+        (
+            "officer_id",
+            "county_id",
+            "township_id",
+            "title",
+            "content",
+            "category",
+            "urgency",
+            "occurred_at",
+            "submitted_at",
+            "status",
+            "grade",
+            "on_time",
+            "adopted_by",
+            "adoption_doc_no",
+            "review_comment",
+            "return_reason",
+            "enterprise_name",
+            "version",
+            "created_at",
+            "updated_at",
+        ),
+        reports(),
+    )
     day0 = date(2025, 1, 1)
 
     def cases():
@@ -93,15 +166,51 @@ def load():
             registered = day0 + timedelta(days=rng.randrange(700))
             done = i % 3 != 0
             result = ("success" if i % 20 else "failure") if done else ""
-            yield [str(county), f"{county}-{i:06d}", registered.isoformat(), str(rng.choice(enterprises[county])),
-                   "wage_arrears", str(rng.randint(1, 50)), "\\N", "案情", "\\N",
-                   {"success": "succeeded", "failure": "failed"}.get(result, "mediating"), result,
-                   (registered + timedelta(days=20)).isoformat() if done else "\\N", "", "\\N", "\\N", "f", now, now]
+            yield [
+                str(county),
+                f"{county}-{i:06d}",
+                registered.isoformat(),
+                str(rng.choice(enterprises[county])),
+                "wage_arrears",
+                str(rng.randint(1, 50)),
+                "\\N",
+                "案情",
+                "\\N",
+                {"success": "succeeded", "failure": "failed"}.get(result, "mediating"),
+                result,
+                (registered + timedelta(days=20)).isoformat() if done else "\\N",
+                "",
+                "\\N",
+                "\\N",
+                "f",
+                now,
+                now,
+            ]
 
-    copy("disputes_disputecase", ("county_id", "number", "registered_on", "enterprise_id", "dispute_type",
-                                  "workers_involved", "amount_claimed", "description", "township_id", "status",
-                                  "mediation_result", "result_on", "transferred_to", "transferred_on", "closed_on",
-                                  "from_ledger", "last_activity_at", "created_at"), cases())
+    copy(
+        "disputes_disputecase",
+        (
+            "county_id",
+            "number",
+            "registered_on",
+            "enterprise_id",
+            "dispute_type",
+            "workers_involved",
+            "amount_claimed",
+            "description",
+            "township_id",
+            "status",
+            "mediation_result",
+            "result_on",
+            "transferred_to",
+            "transferred_on",
+            "closed_on",
+            "from_ledger",
+            "last_activity_at",
+            "created_at",
+        ),
+        cases(),
+    )
     from django.db import connection
 
     with connection.cursor() as cursor:

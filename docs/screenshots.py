@@ -27,14 +27,24 @@ def free_port():
 
 def main():
     workdir = Path(tempfile.mkdtemp(prefix="unionportal-shots-"))
-    env = {**os.environ, "DATABASE_URL": f"sqlite:///{workdir / 'demo.sqlite3'}", "MEDIA_ROOT": str(workdir),
-           "CELERY_TASK_ALWAYS_EAGER": "true", "DJANGO_SETTINGS_MODULE": "unionportal.settings.local"}
+    env = {
+        **os.environ,
+        "DATABASE_URL": f"sqlite:///{workdir / 'demo.sqlite3'}",
+        "MEDIA_ROOT": str(workdir),
+        "CELERY_TASK_ALWAYS_EAGER": "true",
+        "DJANGO_SETTINGS_MODULE": "unionportal.settings.local",
+    }
     python = sys.executable
     subprocess.run([python, "manage.py", "migrate", "--noinput", "-v0"], cwd=ROOT, env=env, check=True)
     subprocess.run([python, "manage.py", "seed_demo"], cwd=ROOT, env=env, check=True, stdout=subprocess.DEVNULL)
     port = free_port()
-    server = subprocess.Popen([python, "manage.py", "runserver", f"127.0.0.1:{port}", "--noreload"], cwd=ROOT,
-                              env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    server = subprocess.Popen(
+        [python, "manage.py", "runserver", f"127.0.0.1:{port}", "--noreload"],
+        cwd=ROOT,
+        env=env,
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
+    )
     base = f"http://127.0.0.1:{port}"
     OUT.mkdir(parents=True, exist_ok=True)
     try:
@@ -45,9 +55,17 @@ def main():
             except OSError:
                 time.sleep(0.2)
         with sync_playwright() as p:
-            browser = p.chromium.launch(executable_path="/usr/bin/chromium", args=[
-                "--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking",
-                "--disable-component-update", "--disable-sync"])
+            browser = p.chromium.launch(
+                executable_path="/usr/bin/chromium",
+                args=[
+                    "--headless",
+                    "--no-sandbox",
+                    "--disable-gpu",
+                    "--disable-background-networking",
+                    "--disable-component-update",
+                    "--disable-sync",
+                ],
+            )
 
             def session(phone, viewport):
                 page = browser.new_context(viewport=viewport, locale="zh-CN").new_page()
@@ -62,7 +80,7 @@ def main():
                 if url:
                     page.goto(base + url)
                 page.screenshot(path=str(OUT / f"{name}.png"), full_page=True)
-                print("docs/images/%s.png" % name)
+                print(f"docs/images/{name}.png")
 
             officer = session("13700000001", PHONE)
             shot(officer, "officer-home")

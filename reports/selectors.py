@@ -6,7 +6,7 @@ from datetime import date
 from decimal import Decimal
 
 from django.conf import settings
-from django.db.models import Case, Count, F, IntegerField, Prefetch, Q, Sum, Value, When
+from django.db.models import Case, Count, F, Prefetch, Q, Sum, Value, When
 from django.db.models.functions import ExtractMonth
 from django.utils import timezone
 
@@ -23,7 +23,6 @@ from .models import (
     Status,
     StipendSetting,
     StipendSheet,
-    Urgency,
 )
 
 COUNTED_STATUSES = (Status.SUBMITTED, Status.RETURNED, Status.REVIEWED)
@@ -66,21 +65,16 @@ def month_progress(*, officer, now=None) -> dict:
 
 
 def review_queue(*, user):
-    """The county's reports for review: emergencies first, then the oldest first."""
+    """The county's reports for review: emergencies first, then the oldest first.
+
+    "emergency" sorts before "general", so the order is the columns' own and the queue index
+    (county, status, urgency, submitted_at) serves it without sorting all the county's reports."""
     return (
         Report.objects.visible_to(user)
         .exclude(status__in=[Status.DRAFT, Status.WITHDRAWN])
         .select_related("officer", "township")
-        .annotate(
-            attachment_count=Count("attachments"),
-            urgency_rank=Case(
-                When(urgency=Urgency.EMERGENCY, then=Value(0)), default=Value(1), output_field=IntegerField()
-            ),
-            waiting_rank=Case(
-                When(status=Status.SUBMITTED, then=Value(0)), default=Value(1), output_field=IntegerField()
-            ),
-        )
-        .order_by("waiting_rank", "urgency_rank", "submitted_at", "id")
+        .annotate(attachment_count=Count("attachments"))
+        .order_by("urgency", "submitted_at", "id")
     )
 
 

@@ -5,7 +5,7 @@ from decimal import Decimal
 from django.contrib import messages
 from django.contrib.auth.mixins import LoginRequiredMixin
 from django.core.exceptions import ValidationError
-from django.http import FileResponse, Http404, HttpResponse, StreamingHttpResponse
+from django.http import FileResponse, Http404, HttpResponse, QueryDict, StreamingHttpResponse
 from django.shortcuts import redirect
 from django.urls import reverse
 from django.utils import timezone
@@ -249,6 +249,15 @@ class ReviewQueueView(StaffRequiredMixin, FilteredListMixin, FilterView):
 
     def get_queryset(self):
         return selectors.review_queue(user=self.request.user)
+
+    def get_filterset_kwargs(self, filterset_class):
+        kwargs = super().get_filterset_kwargs(filterset_class)
+        if "status" not in self.request.GET:
+            # The queue opens on what waits for review; 全部状态 shows everything.
+            data = kwargs["data"].copy() if kwargs["data"] is not None else QueryDict(mutable=True)
+            data["status"] = "submitted"
+            kwargs["data"] = data
+        return kwargs
 
 
 class NotificationListView(LoginRequiredMixin, ListView):
