@@ -3,7 +3,7 @@ from datetime import date
 from django.contrib import messages
 from django.contrib.auth.mixins import LoginRequiredMixin
 from django.core.exceptions import ValidationError
-from django.http import FileResponse, Http404, HttpResponse
+from django.http import Http404, HttpResponse
 from django.shortcuts import redirect
 from django.utils import timezone
 from django.views import View
@@ -14,6 +14,7 @@ from officers.permissions import StaffRequiredMixin
 from officers.views import add_service_errors
 from reports.models import AuditEntry, Report
 from reports.services import audit_record
+from unionportal.downloads import private_file_response
 from unionportal.list_views import FilteredListMixin
 
 from . import selectors, services
@@ -249,15 +250,9 @@ class CaseAttachmentView(LoginRequiredMixin, View):
             target=f"{attachment.case.number} {attachment.original_name}",
             request=request,
         )
-        response = FileResponse(
-            attachment.file.open("rb"),
-            as_attachment=True,
-            filename=attachment.original_name,
-            content_type=attachment.content_type,
+        return private_file_response(
+            attachment.file, filename=attachment.original_name, content_type=attachment.content_type
         )
-        response["X-Content-Type-Options"] = "nosniff"
-        response["Cache-Control"] = "private, no-store"
-        return response
 
 
 class DisputeStatsView(StaffRequiredMixin, TemplateView):

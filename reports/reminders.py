@@ -28,15 +28,6 @@ def current_month(now=None) -> date:
     return timezone.localtime(now or timezone.now()).date().replace(day=1)
 
 
-def _submitted_in_month(month: date) -> Q:
-    start, end = rules.month_bounds(month.year, month.month)
-    return Q(
-        reports__submitted_at__gte=start,
-        reports__submitted_at__lt=end,
-        reports__status__in=selectors.COUNTED_STATUSES,
-    )
-
-
 def officers_to_remind(*, month: date) -> list[int]:
     """在岗 officers who have not yet reported their quota this month: one query per county."""
     ids = []
@@ -44,7 +35,7 @@ def officers_to_remind(*, month: date) -> list[int]:
         quota = selectors.stipend_terms(county_id=county_id, month=month).quota
         ids += list(
             Officer.objects.filter(county_id=county_id, status=Officer.Status.ACTIVE, user__is_active=True)
-            .annotate(n=Count("reports", filter=_submitted_in_month(month)))
+            .annotate(n=Count("reports", filter=selectors.reports_in_month(month)))
             .filter(n__lt=quota)
             .order_by("pk")
             .values_list("pk", flat=True)

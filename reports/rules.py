@@ -123,6 +123,14 @@ def parse_month(text: str):
     return month
 
 
+def parse_year(text: str) -> int:
+    """A four-digit year 2000–2100; ValueError in Chinese otherwise."""
+    text = (text or "").strip()
+    if len(text) == 4 and text.isascii() and text.isdigit() and 2000 <= int(text) <= 2100:
+        return int(text)
+    raise ValueError("年度应为2000–2100之间的四位数字，已显示今年")
+
+
 def projected_spending(*, spent, months_elapsed: int):
     """The year's spending if it goes on at the pace so far (months_elapsed of 12)."""
     if months_elapsed <= 0:

@@ -151,7 +151,8 @@ class SheetLine:
         return self.tier.label
 
 
-def _month_filter(month: date) -> Q:
+def reports_in_month(month: date) -> Q:
+    """From an Officer: their counted reports (submitted, returned, reviewed) of the Beijing month."""
     start, end = rules.month_bounds(month.year, month.month)
     return Q(reports__submitted_at__gte=start, reports__submitted_at__lt=end, reports__status__in=COUNTED_STATUSES)
 
@@ -159,7 +160,7 @@ def _month_filter(month: date) -> Q:
 def stipend_lines(*, county_id, month: date, terms: Terms) -> Iterator[SheetLine]:
     """Every 在岗 officer of the county with the month's counts and tier: ONE aggregate query,
     streamed, ordered by township then name (pinyin)."""
-    in_month = _month_filter(month)
+    in_month = reports_in_month(month)
     rows = (
         Officer.objects.filter(county_id=county_id, status=Officer.Status.ACTIVE)
         .annotate(

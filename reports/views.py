@@ -1,4 +1,3 @@
-import re
 from datetime import timedelta
 from decimal import Decimal
 
@@ -17,6 +16,7 @@ from django_filters.views import FilterView
 from officers.models import County
 from officers.permissions import AdminRequiredMixin, OfficerRequiredMixin, StaffRequiredMixin
 from officers.views import add_service_errors
+from unionportal.downloads import private_file_response
 from unionportal.list_views import FilteredListMixin
 
 from . import rules, selectors, services, summaries
@@ -231,15 +231,9 @@ class AttachmentDownloadView(LoginRequiredMixin, View):
             request=request,
         )
         inline = request.GET.get("inline") == "1" and attachment.kind == ReportAttachment.Kind.IMAGE
-        response = FileResponse(
-            attachment.file.open("rb"),
-            as_attachment=not inline,
-            filename=attachment.original_name,
-            content_type=attachment.content_type,
+        return private_file_response(
+            attachment.file, filename=attachment.original_name, content_type=attachment.content_type, inline=inline
         )
-        response["X-Content-Type-Options"] = "nosniff"
-        response["Cache-Control"] = "private, no-store"
-        return response
 
 
 class ReviewQueueView(StaffRequiredMixin, FilteredListMixin, FilterView):
@@ -394,10 +388,10 @@ class BudgetView(AdminRequiredMixin, TemplateView):
         year = timezone.localdate().year
         text = self.request.GET.get("year")
         if text:
-            if re.fullmatch(r"[0-9]{4}", text) and 2000 <= int(text) <= 2100:
-                year = int(text)
-            else:
-                messages.error(self.request, "年度应为2000–2100之间的四位数字，已显示今年")
+            try:
+                year = rules.parse_year(text)
+            except ValueError as exc:
+                messages.error(self.request, str(exc))
         context.update(
             county=county,
             overview=selectors.budget_overview(county=county, year=year),
@@ -579,10 +573,10 @@ class DashboardView(StaffRequiredMixin, TemplateView):
         year = timezone.localdate().year
         text = self.request.GET.get("year", "")
         if text:
-            if re.fullmatch(r"[0-9]{4}", text) and 2000 <= int(text) <= 2100:
-                year = int(text)
-            else:
-                messages.error(self.request, "年度应为2000–2100之间的四位数字，已显示今年")
+            try:
+                year = rules.parse_year(text)
+            except ValueError as exc:
+                messages.error(self.request, str(exc))
         data = dashboard(user=self.request.user, year=year)
         if not self.request.user.is_portal_admin:
             # Money is the admins' (as on the stipend and budget pages).

@@ -162,3 +162,15 @@ def test_parse_month_refuses(text):
 )
 def test_projected_spending(spent, months, projected):
     assert rules.projected_spending(spent=spent, months_elapsed=months) == projected
+
+
+@pytest.mark.parametrize(("text", "year"), [("2026", 2026), (" 2000 ", 2000), ("2100", 2100)])
+def test_parse_year(text, year):
+    assert rules.parse_year(text) == year
+
+
+@pytest.mark.parametrize("text", ["1999", "2101", "²⁰²⁶", "２０２６", "26", "abcd", ""])
+def test_parse_year_refuses(text):
+    with pytest.raises(ValueError) as exc:
+        rules.parse_year(text)
+    assert str(exc.value) == "年度应为2000–2100之间的四位数字，已显示今年"
