@@ -35,7 +35,8 @@ def officers_to_remind(*, month: date) -> list[int]:
         quota = selectors.stipend_terms(county_id=county_id, month=month).quota
         ids += list(
             Officer.objects.filter(county_id=county_id, status=Officer.Status.ACTIVE, user__is_active=True)
-            .annotate(n=Count("reports", filter=selectors.reports_in_month(month)))
+            .annotate(month_reports=selectors.reports_in_month(month))
+            .annotate(n=Count("month_reports"))
             .filter(n__lt=quota)
             .order_by("pk")
             .values_list("pk", flat=True)

@@ -6,8 +6,8 @@ from datetime import date
 from decimal import Decimal
 
 from django.conf import settings
-from django.db.models import Case, Count, F, Prefetch, Q, Sum, Value, When
-from django.db.models.functions import ExtractMonth
+from django.db.models import Case, Count, F, FilteredRelation, OuterRef, Prefetch, Q, Subquery, Sum, Value, When
+from django.db.models.functions import Coalesce, ExtractMonth
 from django.utils import timezone
 
 from officers.models import County, Officer
@@ -19,6 +19,7 @@ from .models import (
     Grade,
     Notification,
     Report,
+    ReportAttachment,
     ReviewEvent,
     Status,
     StipendSetting,
@@ -28,13 +29,22 @@ from .models import (
 COUNTED_STATUSES = (Status.SUBMITTED, Status.RETURNED, Status.REVIEWED)
 
 
+def attachment_count() -> Coalesce:
+    """A report's number of attachments as a correlated subquery, not a join and GROUP BY: a grouped
+    list cannot be read off its ordering index, and its paginator count must group every row."""
+    per_report = (
+        ReportAttachment.objects.filter(report=OuterRef("pk")).order_by().values("report").annotate(n=Count("pk"))
+    )
+    return Coalesce(Subquery(per_report.values("n")), 0)
+
+
 def my_reports(*, user):
     return (
         Report.objects.visible_to(user)
         .filter(officer__user=user)
         .exclude(status=Status.WITHDRAWN)
         .select_related("township")
-        .annotate(attachment_count=Count("attachments"))
+        .annotate(attachment_count=attachment_count())
         .order_by(Case(When(status=Status.DRAFT, then=Value(0)), default=Value(1)), "-submitted_at", "-id")
     )
 
@@ -73,7 +83,7 @@ def review_queue(*, user):
         Report.objects.visible_to(user)
         .exclude(status__in=[Status.DRAFT, Status.WITHDRAWN])
         .select_related("officer", "township")
-        .annotate(attachment_count=Count("attachments"))
+        .annotate(attachment_count=attachment_count())
         .order_by("urgency", "submitted_at", "id")
     )
 
@@ -151,24 +161,32 @@ class SheetLine:
         return self.tier.label
 
 
-def reports_in_month(month: date) -> Q:
-    """From an Officer: their counted reports (submitted, returned, reviewed) of the Beijing month."""
+def reports_in_month(month: date) -> FilteredRelation:
+    """From an Officer: a join to their counted reports (submitted, returned, reviewed) of the Beijing
+    month, annotated as ``month_reports``. The month sits in the join's ON clause, so PostgreSQL walks
+    the (officer, submitted_at) index for each officer; a COUNT(... FILTER (month)) over the plain join
+    made it read every report of the province (240 ms against 6 ms for a county of 500 officers)."""
     start, end = rules.month_bounds(month.year, month.month)
-    return Q(reports__submitted_at__gte=start, reports__submitted_at__lt=end, reports__status__in=COUNTED_STATUSES)
+    return FilteredRelation(
+        "reports",
+        condition=Q(
+            reports__submitted_at__gte=start, reports__submitted_at__lt=end, reports__status__in=COUNTED_STATUSES
+        ),
+    )
 
 
 def stipend_lines(*, county_id, month: date, terms: Terms) -> Iterator[SheetLine]:
     """Every 在岗 officer of the county with the month's counts and tier: ONE aggregate query,
     streamed, ordered by township then name (pinyin)."""
-    in_month = reports_in_month(month)
     rows = (
         Officer.objects.filter(county_id=county_id, status=Officer.Status.ACTIVE)
+        .annotate(month_reports=reports_in_month(month))
         .annotate(
-            n_submitted=Count("reports", filter=in_month),
-            n_valid=Count("reports", filter=in_month & Q(reports__grade__in=rules.VALID_GRADES)),
-            n_county=Count("reports", filter=in_month & Q(reports__grade=Grade.COUNTY_ADOPTED)),
-            n_above=Count("reports", filter=in_month & Q(reports__grade=Grade.ABOVE_ADOPTED)),
-            n_pending=Count("reports", filter=in_month & Q(reports__grade=Grade.PENDING)),
+            n_submitted=Count("month_reports"),
+            n_valid=Count("month_reports", filter=Q(month_reports__grade__in=rules.VALID_GRADES)),
+            n_county=Count("month_reports", filter=Q(month_reports__grade=Grade.COUNTY_ADOPTED)),
+            n_above=Count("month_reports", filter=Q(month_reports__grade=Grade.ABOVE_ADOPTED)),
+            n_pending=Count("month_reports", filter=Q(month_reports__grade=Grade.PENDING)),
         )
         .order_by(F("township__sort_key").asc(nulls_last=True), "sort_key", "pk")
         .values_list(
