@@ -1,5 +1,8 @@
-"""Cross-cutting response rules: security headers, and the password an admin set."""
+"""Cross-cutting response rules: security headers, the password an admin set, and idle expiry."""
 
+import time
+
+from django.conf import settings
 from django.shortcuts import redirect
 from django.urls import reverse
 
@@ -39,3 +42,28 @@ class PasswordChangeRequiredMiddleware:
             if request.path not in allowed and not request.path.startswith(("/static/", "/healthz")):
                 return redirect("password_change")
         return self.get_response(request)
+
+
+class SessionIdleExpiryMiddleware:
+    """Log a user out after SESSION_COOKIE_AGE of inactivity without writing the session on every
+    request (SESSION_SAVE_EVERY_REQUEST costs a write per page): an active session is saved, and so
+    its expiry pushed back, at most once every SESSION_TOUCH_SECONDS. Sits after SessionMiddleware,
+    so the save happens in that middleware's response phase."""
+
+    key = "_touched"
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        response = self.get_response(request)
+        if settings.SESSION_COOKIE_NAME not in request.COOKIES:
+            return response  # no session to keep alive (and no reason to load one)
+        user = getattr(request, "user", None)
+        session = getattr(request, "session", None)
+        if session is None or user is None or not user.is_authenticated or session.session_key is None:
+            return response
+        now = int(time.time())
+        if now - session.get(self.key, 0) >= settings.SESSION_TOUCH_SECONDS:
+            session[self.key] = now
+        return response

@@ -43,6 +43,7 @@ MIDDLEWARE = [
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
+    "unionportal.middleware.SessionIdleExpiryMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "unionportal.middleware.SecurityHeadersMiddleware",
@@ -99,6 +100,10 @@ AUTH_USER_MODEL = "officers.User"
 LOGIN_URL = "login"
 LOGIN_REDIRECT_URL = "home"
 LOGOUT_REDIRECT_URL = "login"
+# Sessions end after this much inactivity; an active one is pushed back at most once a minute
+# (unionportal.middleware.SessionIdleExpiryMiddleware), not written on every request.
+SESSION_COOKIE_AGE = env.int("SESSION_COOKIE_AGE", default=8 * 3600)
+SESSION_TOUCH_SECONDS = 60
 
 AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},
@@ -191,6 +196,8 @@ IMPORT_EXPORT_EXPORT_PERMISSION_CODE = "view"
 # Portal rules that an installation may tune.
 PORTAL_NAME = "工会劳动领域信息员工作平台"
 PORTAL_BASE_URL = env("PORTAL_BASE_URL", default="http://127.0.0.1:8000")  # links in emails
+# The dashboard's year figures are shared through the cache for this long (0: computed on every request).
+DASHBOARD_CACHE_SECONDS = env.int("DASHBOARD_CACHE_SECONDS", default=300)
 
 LOGGING = {
     "version": 1,

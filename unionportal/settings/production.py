@@ -26,7 +26,7 @@ SILENCED_SYSTEM_CHECKS = ["security.W021"]
 SECURE_REFERRER_POLICY = "same-origin"
 SECURE_CONTENT_TYPE_NOSNIFF = True
 X_FRAME_OPTIONS = "DENY"
-SESSION_COOKIE_AGE = env.int("SESSION_COOKIE_AGE", default=8 * 3600)
-SESSION_SAVE_EVERY_REQUEST = True  # expiry counts from the last request, not from login
+# Idle expiry (SESSION_COOKIE_AGE from the last request, to the minute) is in base.py: the session
+# middleware pushes an active session back once a minute instead of writing it on every request.
 # EMAIL_URL such as smtp+tls://user:password@smtp.example.org:587 sets EMAIL_BACKEND, host and login.
 vars().update(env.email_url("EMAIL_URL", default="smtp://localhost:25"))

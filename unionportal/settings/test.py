@@ -27,3 +27,8 @@ WHITENOISE_USE_FINDERS = True
 WHITENOISE_AUTOREFRESH = True
 # Tests log in with Client.login(), which passes no request; the lockout test turns axes on.
 AXES_ENABLED = False
+# Figures are computed on every request unless a test turns the cache on (tests/reports/test_dashboard.py).
+DASHBOARD_CACHE_SECONDS = 0
+# Every signed-in request writes its session, so a page's query count does not depend on whether it
+# came within a minute of the last one (tests/unionportal/test_session_expiry.py uses the real minute).
+SESSION_TOUCH_SECONDS = 0
