@@ -1,15 +1,22 @@
 """The county dashboard (工作台): the year's figures the county reports upward.
 
 A fixed number of aggregate queries whatever the data size: no loop over officers, months or
-counties touches the database.
+counties touches the database. The page reads them through a short-lived cache (``dashboard_cached``):
+the year's figures are the same for every member of staff of the same counties, and recomputing them
+on every request is what made the page the slowest of the portal under load.
 """
 
+import hashlib
+import logging
 from datetime import date, datetime
 from decimal import Decimal
 
+from django.conf import settings
+from django.core.cache import cache
 from django.db import connection
 from django.db.models import Case, Count, IntegerField, Q, Sum, Value, When
 from django.db.models.functions import Coalesce, ExtractMonth
+from django.utils import timezone
 
 from officers.models import Activity, Attendance, County, Officer, Suggestion
 
@@ -152,6 +159,40 @@ def dashboard(*, user, year: int) -> dict:
             "suggestions": suggestions,
         },
     }
+
+
+logger = logging.getLogger(__name__)
+
+
+def dashboard_cached(*, user, year: int, refresh: bool = False) -> tuple[dict, list[dict], object]:
+    """(figures, per-county rows, when they were computed), shared through the cache by everyone who
+    sees the same counties, for ``DASHBOARD_CACHE_SECONDS``. ``refresh`` recomputes them at once.
+    A cache that cannot be reached only costs the recomputation, never the page."""
+    counties = list(County.objects.visible_to(user).order_by("code"))
+    ids = ",".join(str(c.pk) for c in counties)
+    key = f"dashboard:v1:{year}:{hashlib.sha256(ids.encode()).hexdigest()[:32]}"
+    seconds = settings.DASHBOARD_CACHE_SECONDS
+    cached = None
+    if seconds > 0 and not refresh:
+        try:
+            cached = cache.get(key)
+        except Exception:  # the cache server is down: compute the figures as if nothing were cached
+            logger.warning("dashboard cache unavailable", exc_info=True)
+    if cached is None:
+        figures = dashboard(user=user, year=year)
+        figures.pop("counties")
+        rows = []
+        if len(counties) > 1:
+            rows = [{**row, "county": row["county"].pk} for row in per_county(user=user, year=year)]
+        cached = (figures, rows, timezone.now())
+        if seconds > 0:
+            try:
+                cache.set(key, cached, seconds)
+            except Exception:
+                logger.warning("dashboard cache unavailable", exc_info=True)
+    figures, rows, computed_at = cached
+    by_pk = {c.pk: c for c in counties}
+    return {**figures, "counties": counties}, [{**row, "county": by_pk[row["county"]]} for row in rows], computed_at
 
 
 def per_county(*, user, year: int) -> list[dict]:

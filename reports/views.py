@@ -1,9 +1,11 @@
 from datetime import timedelta
 from decimal import Decimal
 
+from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.mixins import LoginRequiredMixin
 from django.core.exceptions import ValidationError
+from django.core.paginator import Paginator
 from django.http import FileResponse, Http404, HttpResponse, QueryDict, StreamingHttpResponse
 from django.shortcuts import redirect
 from django.urls import reverse
@@ -300,6 +302,7 @@ class CountyMonthMixin(AdminRequiredMixin):
 
 class StipendSheetView(CountyMonthMixin, TemplateView):
     template_name = "reports/stipend_sheet.html"
+    lines_per_page = 100
 
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
@@ -307,7 +310,14 @@ class StipendSheetView(CountyMonthMixin, TemplateView):
         summary = selectors.sheet_summary(county=county, month=month)
         start, end = rules.month_bounds(month.year, month.month)
         last_day = (end - timedelta(days=1)).date()
+        # The totals cover every line; the page shows them a hundred at a time (the export has all).
+        page = Paginator(summary.lines, self.lines_per_page).get_page(self.request.GET.get("page"))
+        query = self.request.GET.copy()
+        query.pop("page", None)
         context.update(
+            page_obj=page,
+            is_paginated=page.has_other_pages(),
+            query_without_page=query.urlencode(),
             summary=summary,
             county=county,
             month=month,
@@ -567,7 +577,7 @@ class DashboardView(StaffRequiredMixin, TemplateView):
     template_name = "reports/dashboard.html"
 
     def get_context_data(self, **kwargs):
-        from .dashboard import dashboard, per_county
+        from .dashboard import dashboard_cached
 
         context = super().get_context_data(**kwargs)
         year = timezone.localdate().year
@@ -577,7 +587,9 @@ class DashboardView(StaffRequiredMixin, TemplateView):
                 year = rules.parse_year(text)
             except ValueError as exc:
                 messages.error(self.request, str(exc))
-        data = dashboard(user=self.request.user, year=year)
+        data, rows, computed_at = dashboard_cached(
+            user=self.request.user, year=year, refresh=self.request.GET.get("refresh") == "1"
+        )
         if not self.request.user.is_portal_admin:
             # Money is the admins' (as on the stipend and budget pages).
             data["budget"] = {"amount": None, "spent": None, "stipends_per_month": [Decimal("0")] * 12}
@@ -585,7 +597,9 @@ class DashboardView(StaffRequiredMixin, TemplateView):
         context.update(
             d=data,
             multi=multi,
-            rows=per_county(user=self.request.user, year=year) if multi else [],
+            rows=rows,
+            computed_at=computed_at,
+            dashboard_cache_minutes=settings.DASHBOARD_CACHE_SECONDS // 60,
             chart_data={
                 "months": [f"{m}月" for m in range(1, 13)],
                 "reports": data["reports"]["per_month"],

@@ -179,3 +179,67 @@ def test_query_count_is_the_same_for_10_and_1000_officers(client, county):
     add(990, 10)
     assert Officer.objects.count() == 1000
     assert count() == small
+
+
+@pytest.fixture
+def dashboard_cache(settings):
+    from django.core.cache import cache
+
+    settings.DASHBOARD_CACHE_SECONDS = 300
+    cache.clear()
+    yield
+    cache.clear()
+
+
+def test_figures_are_shared_through_the_cache_until_refreshed(client, county, year_data, dashboard_cache):
+    client.force_login(year_data)
+    first = client.get(reverse("dashboard"), {"year": "2026"})
+    assert first.context["d"]["reports"]["total"] == 4
+    assert "每 5 分钟更新" in first.content.decode()
+    with CaptureQueriesContext(connection) as cold:
+        client.get(reverse("dashboard"), {"year": "2026", "refresh": "1"})
+    ReportFactory(officer=Officer.objects.get(name="王建国"), submitted_at=at(4, 1), occurred_at=at(4, 1))
+    # Another member of staff of the same county reads the same figures, without the aggregates.
+    client.force_login(ReviewerFactory(county=county))
+    with CaptureQueriesContext(connection) as warm:
+        cached = client.get(reverse("dashboard"), {"year": "2026"})
+    assert cached.context["d"]["reports"]["total"] == 4
+    assert len(warm) < len(cold) - 10
+    refreshed = client.get(reverse("dashboard"), {"year": "2026", "refresh": "1"})
+    assert refreshed.context["d"]["reports"]["total"] == 5
+    assert client.get(reverse("dashboard"), {"year": "2026"}).context["d"]["reports"]["total"] == 5
+    # Another year is another entry.
+    assert client.get(reverse("dashboard"), {"year": "2025"}).context["d"]["reports"]["total"] == 1
+
+
+def test_cached_money_stays_with_admins(client, county, year_data, dashboard_cache):
+    admin = AdminFactory(county=county)
+    client.force_login(admin)
+    assert client.get(reverse("dashboard"), {"year": "2026"}).context["d"]["budget"]["spent"] == Decimal("1199")
+    client.force_login(year_data)  # a reviewer, after the admin filled the cache
+    page = client.get(reverse("dashboard"), {"year": "2026"})
+    assert page.context["d"]["budget"]["spent"] is None and "1199" not in page.content.decode()
+    client.force_login(admin)
+    assert client.get(reverse("dashboard"), {"year": "2026"}).context["d"]["budget"]["spent"] == Decimal("1199")
+
+
+def test_a_cache_that_is_down_costs_only_the_recomputation(client, county, year_data, dashboard_cache, monkeypatch):
+    from reports import dashboard as dashboard_module
+
+    def broken(*args, **kwargs):
+        raise ConnectionError("redis down")
+
+    monkeypatch.setattr(dashboard_module.cache, "get", broken)
+    monkeypatch.setattr(dashboard_module.cache, "set", broken)
+    client.force_login(year_data)
+    response = client.get(reverse("dashboard"), {"year": "2026"})
+    assert response.status_code == 200 and response.context["d"]["reports"]["total"] == 4
+
+
+def test_multi_county_rows_come_back_from_the_cache_with_their_counties(
+    client, county, other_county, year_data, dashboard_cache
+):
+    client.force_login(UserFactory(county=None, is_superuser=True, is_staff=True, role="admin"))
+    client.get(reverse("dashboard"), {"year": "2026"})
+    rows = client.get(reverse("dashboard"), {"year": "2026"}).context["rows"]
+    assert [(r["county"].name, r["reports"]) for r in rows] == [("滨海县", 4), ("阜宁县", 1)]

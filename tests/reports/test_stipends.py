@@ -375,6 +375,21 @@ class TestPages:
             report(OfficerFactory(county=county, password=None), "qualified")
         assert count() == small
 
+    def test_lines_are_paged_but_totals_cover_every_officer(self, client, county, month_data, monkeypatch):
+        from reports.views import StipendSheetView
+
+        monkeypatch.setattr(StipendSheetView, "lines_per_page", 2)
+        client.force_login(AdminFactory(county=county))
+        first = client.get("/reports/stipends/", {"month": "2026-10"})
+        officers = len(first.context["summary"].lines)
+        assert officers > 2 and len(first.context["page_obj"].object_list) == 2
+        assert first.context["summary"].total == 700
+        body = first.content.decode()
+        assert f"第 1 / {(officers + 1) // 2} 页" in body and "?month=2026-10&page=2" in body
+        last = client.get("/reports/stipends/", {"month": "2026-10", "page": "999"})
+        assert [line.position for line in last.context["page_obj"].object_list][-1] == officers
+        assert last.context["summary"].total == 700
+
 
 class TestBudget:
     def test_overview_by_kind_month_and_projection(self, county, month_data):

@@ -1,0 +1,56 @@
+"""The portal's template tags: report badges and list filters, rendered exactly."""
+
+from types import SimpleNamespace
+
+import pytest
+from django import forms
+
+from officers.templatetags.portal import filter_control, report_badges
+
+
+def report(status="submitted", urgency="general", on_time=None):
+    labels = {"submitted": "待审核", "returned": "已退回", "reviewed": "已审核", "draft": "草稿", "withdrawn": "已撤回"}
+    return SimpleNamespace(status=status, urgency=urgency, on_time=on_time, get_status_display=lambda: labels[status])
+
+
+@pytest.mark.parametrize(
+    "kwargs, html",
+    [
+        ({}, '<span class="badge text-bg-primary">待审核</span>'),
+        ({"status": "draft"}, '<span class="badge text-bg-secondary">草稿</span>'),
+        (
+            {"status": "reviewed", "on_time": True},
+            '<span class="badge text-bg-success">已审核</span>\n<span class="badge text-bg-light border">按时</span>',
+        ),
+        (
+            {"status": "returned", "urgency": "emergency", "on_time": False},
+            '<span class="badge text-bg-warning">已退回</span>\n<span class="badge text-bg-danger">突发</span>\n'
+            '<span class="badge text-bg-dark">超时</span>',
+        ),
+    ],
+)
+def test_report_badges(kwargs, html):
+    assert report_badges(report(**kwargs)) == html
+
+
+class Filters(forms.Form):
+    status = forms.ChoiceField(label="状态", choices=[("", "全部"), ("a", "甲<b>"), ("b", "乙")], required=False)
+    since = forms.DateField(label="起", required=False)
+
+
+def test_filter_select_marks_the_current_value_and_escapes_labels():
+    form = Filters(data={"status": "b", "since": "2026-10-01"})
+    assert filter_control(form["status"]) == (
+        '<select class="form-select" name="status" id="id_status" aria-label="状态">'
+        '<option value="">全部</option><option value="a">甲&lt;b&gt;</option>'
+        '<option value="b" selected>乙</option></select>'
+    )
+    assert filter_control(form["since"]) == (
+        '<input class="form-control" type="date" name="since" id="id_since" value="2026-10-01" '
+        'aria-label="起" title="起">'
+    )
+
+
+def test_filter_select_names_itself_in_the_empty_option_when_asked():
+    html = filter_control(Filters(data={})["status"], prefix_label=True)
+    assert '<option value="" selected>状态：全部</option>' in html
