@@ -233,6 +233,12 @@ class ReviewEvent(models.Model):
         return f"{self.get_action_display()}：{self.get_from_grade_display()} → {self.get_to_grade_display()}"
 
 
+class TimelinessRuleQuerySet(models.QuerySet):
+    def visible_to(self, user):
+        """A county's rule is its staff's; officers see none of them here."""
+        return apply_scope(self, user, county="county")
+
+
 class TimelinessRule(models.Model):
     """How many minutes after the event an emergency report still counts as on time (立即报)."""
 
@@ -240,6 +246,8 @@ class TimelinessRule(models.Model):
     emergency_minutes = models.PositiveSmallIntegerField(
         "突发信息时限（分钟）", default=60, validators=[MinValueValidator(1), MaxValueValidator(24 * 60)]
     )
+
+    objects = TimelinessRuleQuerySet.as_manager()
 
     class Meta:
         verbose_name = verbose_name_plural = "报送时限设置"

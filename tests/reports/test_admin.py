@@ -44,3 +44,16 @@ def test_audit_log_is_read_only_and_for_admins(client, county, other_county, off
     # reviewers have no admin site at all
     client.force_login(reviewer)
     assert client.get("/admin/reports/auditentry/").status_code == 302
+
+
+def test_timeliness_rules_are_each_countys_own_on_the_admin_site(client, county, other_county):
+    from reports.models import TimelinessRule
+
+    own = TimelinessRule.objects.create(county=county, emergency_minutes=30)
+    foreign = TimelinessRule.objects.create(county=other_county, emergency_minutes=90)
+    client.force_login(AdminFactory(county=county))
+    listing = client.get("/admin/reports/timelinessrule/")
+    assert listing.status_code == 200
+    assert list(listing.context["cl"].result_list) == [own]
+    assert client.get(f"/admin/reports/timelinessrule/{own.pk}/change/").status_code == 200
+    assert client.get(f"/admin/reports/timelinessrule/{foreign.pk}/change/").status_code == 302  # "not found"
