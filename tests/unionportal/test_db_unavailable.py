@@ -1,0 +1,80 @@
+"""The 503 page for a lost database connection, each way the error reaches the response
+(unionportal.db_unavailable). The drill with a real PostgreSQL restart is tests/drills/test_postgres_restart.py."""
+
+from unittest import mock
+
+import pytest
+
+from tests.drills.test_postgres_restart import LEAKS
+
+
+def _clean_503(response):
+    body = response.content.decode()
+    assert response.status_code == 503, (response.status_code, body[:300])
+    assert "系统暂时无法连接数据库" in body and response["Retry-After"] == "30"
+    assert not [word for word in LEAKS if word in body]
+    assert "no-store" in response["Cache-Control"]
+    assert "frame-ancestors 'none'" in response["Content-Security-Policy"] and response["X-Frame-Options"] == "DENY"
+    assert response["X-Content-Type-Options"] == "nosniff"  # SecurityMiddleware's headers too
+    return body
+
+
+@pytest.fixture
+def officer_client(county):
+    from django.test import Client
+
+    from tests.factories import OfficerFactory
+
+    client = Client(raise_request_exception=False)
+    client.force_login(OfficerFactory(county=county).user)
+    return client
+
+
+@pytest.mark.django_db
+def test_lost_connection_in_a_view_is_a_503(officer_client):
+    from django.db import InterfaceError
+
+    with mock.patch(
+        "officers.views.selectors.officer_of_user", side_effect=InterfaceError("connection already closed")
+    ):
+        _clean_503(officer_client.get("/"))
+
+
+@pytest.mark.django_db
+def test_lost_connection_while_loading_the_session_is_a_503(officer_client):
+    # Raised in SessionMiddleware/AuthenticationMiddleware, before any view: no process_exception sees it.
+    from django.db import OperationalError
+
+    with mock.patch(
+        "django.contrib.sessions.backends.db.SessionStore._get_session_from_db",
+        side_effect=OperationalError('connection to server at "127.0.0.1", port 5432 failed: Connection refused'),
+    ):
+        _clean_503(officer_client.get("/reports/"))
+
+
+@pytest.mark.django_db
+def test_lost_connection_while_saving_the_session_is_a_503_not_a_400(officer_client, settings):
+    # The session middleware turns a failed save into SessionInterrupted, a 400 "Bad Request" page.
+    from django.db import OperationalError
+    from django.db.backends.utils import CursorWrapper
+
+    settings.SESSION_SAVE_EVERY_REQUEST = True
+    real_execute = CursorWrapper._execute
+
+    def execute(self, sql, *args):
+        if sql.startswith('UPDATE "django_session"'):
+            raise OperationalError("server closed the connection unexpectedly")
+        return real_execute(self, sql, *args)
+
+    with mock.patch.object(CursorWrapper, "_execute", execute):
+        _clean_503(officer_client.get("/reports/"))
+
+
+@pytest.mark.django_db
+def test_other_errors_keep_their_pages(officer_client):
+    from django.db import IntegrityError
+
+    with mock.patch("officers.views.selectors.officer_of_user", side_effect=IntegrityError("duplicate key")):
+        response = officer_client.get("/")
+    assert response.status_code == 500 and "系统暂时出现问题" in response.content.decode()
+    assert officer_client.get("/no-such-page/").status_code == 404
