@@ -4,6 +4,8 @@ from pathlib import Path
 
 import environ
 
+from . import scaling
+
 BASE_DIR = Path(__file__).resolve().parent.parent.parent
 
 env = environ.Env()
@@ -98,6 +100,15 @@ if REDIS_URL:
 else:
     CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
 
+# Sessions: in the database (default), or SESSION_STORE=redis for several web servers: Django's cache
+# session engine on the cache alias "sessions", at SESSION_REDIS_URL (default: REDIS_URL).
+SESSION_STORE = env("SESSION_STORE", default="database")
+SESSION_ENGINE, _session_caches = scaling.session_settings(
+    SESSION_STORE, redis_url=env("SESSION_REDIS_URL", default=REDIS_URL)
+)
+CACHES |= _session_caches
+SESSION_CACHE_ALIAS = scaling.SESSION_CACHE_ALIAS  # used only by the cache engine
+
 AUTH_USER_MODEL = "officers.User"
 LOGIN_URL = "login"
 LOGIN_REDIRECT_URL = "home"
@@ -138,6 +149,28 @@ ATTACHMENT_MAX_BYTES = 10 * 1024 * 1024
 ATTACHMENTS_PER_REPORT = 5
 DATA_UPLOAD_MAX_MEMORY_SIZE = 5 * 1024 * 1024
 FILE_UPLOAD_MAX_MEMORY_SIZE = 2621440
+
+# Several web servers: ATTACHMENTS_S3_BUCKET puts attachments (under private/) and every other stored file
+# (under media/) in one private S3-compatible bucket, e.g. MinIO at AWS_S3_ENDPOINT_URL. Production refuses
+# to start without the access key and secret (production.py).
+ATTACHMENTS_S3_BUCKET = env("ATTACHMENTS_S3_BUCKET", default="")
+AWS_S3_ENDPOINT_URL = env("AWS_S3_ENDPOINT_URL", default="")
+AWS_S3_ACCESS_KEY_ID = env("AWS_S3_ACCESS_KEY_ID", default="")
+AWS_S3_SECRET_ACCESS_KEY = env("AWS_S3_SECRET_ACCESS_KEY", default="")
+AWS_S3_REGION_NAME = env("AWS_S3_REGION_NAME", default="us-east-1")
+AWS_S3_ADDRESSING_STYLE = env("AWS_S3_ADDRESSING_STYLE", default="")  # default: path with an endpoint URL
+if ATTACHMENTS_S3_BUCKET:
+    STORAGES |= scaling.s3_storages(
+        bucket=ATTACHMENTS_S3_BUCKET,
+        endpoint_url=AWS_S3_ENDPOINT_URL,
+        access_key=AWS_S3_ACCESS_KEY_ID,
+        secret_key=AWS_S3_SECRET_ACCESS_KEY,
+        region=AWS_S3_REGION_NAME,
+        addressing_style=AWS_S3_ADDRESSING_STYLE,
+        max_memory_size=FILE_UPLOAD_MAX_MEMORY_SIZE,
+    )
+    # The admin import's file between preview and confirm: in the bucket, not in one server's /tmp.
+    IMPORT_EXPORT_TMP_STORAGE_CLASS = scaling.SHARED_IMPORT_TMP_STORAGE
 
 # The stipend rule's defaults (an admin sets the values per month from the stipends pages).
 STIPEND_DEFAULT_QUOTA = 1

@@ -1,7 +1,9 @@
 """Production: only tightens the base settings, and refuses to start without its secrets."""
 
+from django.core.exceptions import ImproperlyConfigured
+
 from .base import *  # noqa: F403
-from .base import env
+from .base import ATTACHMENTS_S3_BUCKET, AWS_S3_ACCESS_KEY_ID, AWS_S3_SECRET_ACCESS_KEY, env
 
 DEBUG = False
 SECRET_KEY = env("SECRET_KEY")  # no default: ImproperlyConfigured at start-up when missing
@@ -9,6 +11,12 @@ ALLOWED_HOSTS = env.list("ALLOWED_HOSTS")
 DATABASES = {"default": env.db("DATABASE_URL")}
 DATABASES["default"]["CONN_MAX_AGE"] = env.int("CONN_MAX_AGE", default=60)
 DATABASES["default"]["CONN_HEALTH_CHECKS"] = True
+# Files in a bucket: both halves of the key, or no start (rather than failing on the first upload).
+if ATTACHMENTS_S3_BUCKET and not (AWS_S3_ACCESS_KEY_ID and AWS_S3_SECRET_ACCESS_KEY):
+    raise ImproperlyConfigured(
+        "已设置 ATTACHMENTS_S3_BUCKET，但缺少 AWS_S3_ACCESS_KEY_ID 或 AWS_S3_SECRET_ACCESS_KEY "
+        "(ATTACHMENTS_S3_BUCKET is set: set AWS_S3_ACCESS_KEY_ID and AWS_S3_SECRET_ACCESS_KEY too)"
+    )
 
 SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
 SECURE_SSL_REDIRECT = env.bool("SECURE_SSL_REDIRECT", default=True)
