@@ -9,6 +9,7 @@ from django.utils import timezone
 from officers.models import County, Enterprise, Township
 from officers.scoping import apply_scope
 from reports.models import Report, attachment_path, attachment_storage
+from unionportal.constraints import CheckConstraintsInOneQuery
 
 
 class DisputeType(models.TextChoices):
@@ -48,7 +49,7 @@ class DisputeCaseQuerySet(models.QuerySet):
         return apply_scope(self, user, county="county", owner=("handlers", "reports__officer__user"))
 
 
-class DisputeCase(models.Model):
+class DisputeCase(CheckConstraintsInOneQuery, models.Model):
     Status = CaseStatus
     Type = DisputeType
 

@@ -7,6 +7,8 @@ from django.db import models
 from django.db.models import Q
 from django.utils import timezone
 
+from unionportal.constraints import CheckConstraintsInOneQuery
+
 from . import rules
 from .scoping import apply_scope
 
@@ -169,7 +171,7 @@ class OfficerQuerySet(models.QuerySet):
         return self.filter(status=Officer.Status.ACTIVE)
 
 
-class Officer(models.Model):
+class Officer(CheckConstraintsInOneQuery, models.Model):
     class Gender(models.TextChoices):
         MALE = "M", "男"
         FEMALE = "F", "女"

@@ -13,6 +13,7 @@ from django.utils import timezone
 
 from officers.models import County, Enterprise, Officer, Township
 from officers.scoping import apply_scope
+from unionportal.constraints import CheckConstraintsInOneQuery
 
 
 def attachment_storage():
@@ -80,7 +81,7 @@ class ReportQuerySet(models.QuerySet):
         return self.filter(submitted_at__gte=start, submitted_at__lt=end)
 
 
-class Report(models.Model):
+class Report(CheckConstraintsInOneQuery, models.Model):
     Category = Category
     Urgency = Urgency
     Status = Status
@@ -397,7 +398,7 @@ class StipendSettingQuerySet(models.QuerySet):
         return apply_scope(self, user, county="county")
 
 
-class StipendSetting(models.Model):
+class StipendSetting(CheckConstraintsInOneQuery, models.Model):
     """The monthly quota and the three amounts, effective from a month on; a past month keeps the
     values that applied to it."""
 
@@ -453,7 +454,7 @@ class StipendSheetQuerySet(models.QuerySet):
         return apply_scope(self, user, county="county", admins_only=True)
 
 
-class StipendSheet(models.Model):
+class StipendSheet(CheckConstraintsInOneQuery, models.Model):
     """A county's month. While open it is computed from the reports; approved, it is a snapshot."""
 
     class State(models.TextChoices):
@@ -575,7 +576,7 @@ class BudgetLineQuerySet(models.QuerySet):
         return apply_scope(self, user, county="county", admins_only=True)
 
 
-class BudgetLine(models.Model):
+class BudgetLine(CheckConstraintsInOneQuery, models.Model):
     """Money spent: stipends (posted by approved sheets), equipment issued, training, other."""
 
     class Kind(models.TextChoices):
