@@ -155,6 +155,7 @@ class SheetLine:
     tier: rules.Tier
     amount: int
     note: str
+    pending: int = 0  # reports still waiting for review (an open month's lines only)
 
     @property
     def tier_label(self) -> str:
@@ -224,6 +225,7 @@ def stipend_lines(*, county_id, month: date, terms: Terms) -> Iterator[SheetLine
             tier,
             rules.stipend_amount(tier, terms.amounts),
             note,
+            pending,
         )
 
 
@@ -297,12 +299,12 @@ def sheet_summary(*, county, month: date) -> SheetSummary:
             sheet.quota,
             {"qualified": sheet.amount_qualified, "good": sheet.amount_good, "excellent": sheet.amount_excellent},
         )
-        pending = 0
     else:
         terms = stipend_terms(county_id=county.pk, month=month)
-        pending = pending_in_month(county_id=county.pk, month=month)
-    summary = SheetSummary(county=county, month=month, sheet=sheet, terms=terms, pending=pending)
+    # The waiting reports are those the lines count (pending_in_month's, without another query).
+    summary = SheetSummary(county=county, month=month, sheet=sheet, terms=terms, pending=0)
     for line in sheet_lines(county=county, month=month, sheet=sheet, terms=terms):
+        summary.pending += line.pending
         summary.lines.append(line)
         summary.tier_counts[line.tier.code] = summary.tier_counts.get(line.tier.code, 0) + 1
         summary.total += line.amount

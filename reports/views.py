@@ -302,7 +302,7 @@ class CountyMonthMixin(AdminRequiredMixin):
 
 class StipendSheetView(CountyMonthMixin, TemplateView):
     template_name = "reports/stipend_sheet.html"
-    lines_per_page = 100
+    lines_per_page = 50
 
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
@@ -310,7 +310,7 @@ class StipendSheetView(CountyMonthMixin, TemplateView):
         summary = selectors.sheet_summary(county=county, month=month)
         start, end = rules.month_bounds(month.year, month.month)
         last_day = (end - timedelta(days=1)).date()
-        # The totals cover every line; the page shows them a hundred at a time (the export has all).
+        # The totals cover every line; the page shows them fifty at a time (the export has all).
         page = Paginator(summary.lines, self.lines_per_page).get_page(self.request.GET.get("page"))
         query = self.request.GET.copy()
         query.pop("page", None)

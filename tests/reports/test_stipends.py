@@ -99,6 +99,15 @@ class TestRule:
         assert row == (5, "刘洋", 2, 0, "不合格", 0, "1 条待审核")
         assert selectors.sheet_summary(county=county, month=OCT).pending == 1
 
+    def test_the_pages_pending_count_is_the_approvals(self, county, month_data):
+        # The page sums the lines' waiting reports; approval asks pending_in_month(): the same reports.
+        report(month_data["刘洋"], "pending")
+        report(month_data["王建国"], "pending", status="returned")
+        report(month_data["停用者"], "pending")  # not 在岗: on no line, and no reason to hold the sheet
+        report(month_data["王建国"], "pending", when=at(2026, 11, 2, 9, 0))  # another month
+        summary = selectors.sheet_summary(county=county, month=OCT)
+        assert summary.pending == selectors.pending_in_month(county_id=county.pk, month=OCT) == 2
+
     def test_returned_report_is_pending(self, county, month_data):
         report(month_data["刘洋"], "pending", status="returned")
         assert selectors.sheet_summary(county=county, month=OCT).pending == 1
