@@ -8,12 +8,9 @@ Needs `wrk` (Debian package). Traffic goes to 127.0.0.1 only; every run is bound
 
 import json
 import os
-import signal
-import socket
 import subprocess
 import sys
 import tempfile
-import time
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -98,29 +95,9 @@ def main():
         queries[name] = len(ctx)
     connection.close()
 
-    server = subprocess.Popen(
-        [
-            sys.executable,
-            "-m",
-            "gunicorn",
-            "unionportal.wsgi:application",
-            "--bind",
-            f"127.0.0.1:{PORT}",
-            "--workers",
-            "4",
-            "--log-level",
-            "warning",
-        ],
-        cwd=ROOT,
-        env=env,
-    )
-    try:
-        for _ in range(100):
-            try:
-                socket.create_connection(("127.0.0.1", PORT), timeout=0.2).close()
-                break
-            except OSError:
-                time.sleep(0.2)
+    from benchmarks import serve
+
+    with serve.gunicorn(port=PORT, env=env):
         with tempfile.NamedTemporaryFile("w", suffix=".lua", delete=False) as lua:
             lua.write(LUA)
         # Warm up: every worker imports Django, opens its database connection and fills its template
@@ -139,9 +116,6 @@ def main():
                 [*args, f"http://127.0.0.1:{PORT}{url}"], capture_output=True, text=True, timeout=SECONDS + 60
             ).stdout
             results[name] = json.loads(out.strip().splitlines()[-1])
-    finally:
-        server.send_signal(signal.SIGTERM)
-        server.wait(timeout=30)
     base, floor = results["GET /healthz (baseline)"], results["signed-in floor (bare page)"]
     print(
         f"{'page':28} {'queries':>7} {'p50 ms':>8} {'p95 ms':>8} {'req/s':>8} {'p50 ×':>7} {'p95 ×':>7} "

@@ -16,8 +16,6 @@ headers) and deleted with their alert rows, so the province stays as it was. Nee
 
 import http.client
 import os
-import signal
-import socket
 import statistics
 import subprocess
 import sys
@@ -253,30 +251,9 @@ def main():
         queued_before = broker.llen("alerts")
         connection.close()
 
-        server = subprocess.Popen(
-            [
-                sys.executable,
-                "-m",
-                "gunicorn",
-                "unionportal.wsgi:application",
-                "--bind",
-                f"127.0.0.1:{PORT}",
-                "--workers",
-                "4",
-                "--log-level",
-                "warning",
-            ],
-            cwd=ROOT,
-            env=env,
-        )
-        try:
-            for _ in range(100):
-                try:
-                    socket.create_connection(("127.0.0.1", PORT), timeout=0.2).close()
-                    break
-                except OSError:
-                    time.sleep(0.2)
+        from benchmarks import serve
 
+        with serve.gunicorn(port=PORT, env=env) as server:
             # The baseline posts the very same bodies; it saves nothing.
             drive(BARE, 1, sessions, report_body)  # warm-up: every worker loads the URLconf and connects
             load = os.getloadavg()
@@ -290,9 +267,6 @@ def main():
                 before = cpu_snapshot(server.pid, database)
                 runs[name] = drive(path, SECONDS, sessions, report_body), ok
                 cpu[name] = cpu_shares(before, cpu_snapshot(server.pid, database), runs[name][0][1])
-        finally:
-            server.send_signal(signal.SIGTERM)
-            server.wait(timeout=30)
 
         results = {name: summary(records, elapsed, ok) for name, ((records, elapsed), ok) in runs.items()}
         submitted = runs["report submission"][0][0]
