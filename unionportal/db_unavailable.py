@@ -33,10 +33,26 @@ RETRY_AFTER_SECONDS = 30
 MARK = "_database_unavailable"
 
 
+# SQLSTATEs of a connection that is gone: connection exceptions, and the server shutting down, crashing
+# or starting up. A statement timeout (57014), a deadlock (40P01) or a serialization failure (40001)
+# is an OperationalError too, but the database is there: those keep their own error page.
+LOST_SQLSTATES = ("08", "57P01", "57P02", "57P03")
+
+
+def _is_lost_connection(exc: BaseException) -> bool:
+    if isinstance(exc, InterfaceError):
+        return True
+    if not isinstance(exc, OperationalError):
+        return False
+    # psycopg2 gives no SQLSTATE when the server never answered (refused, reset, closed).
+    code = getattr(exc.__cause__, "pgcode", None)
+    return code is None or code.startswith(LOST_SQLSTATES)
+
+
 def _caused_by_lost_database(exc: BaseException | None) -> bool:
     seen = set()
     while exc is not None and id(exc) not in seen:
-        if isinstance(exc, UNAVAILABLE):
+        if _is_lost_connection(exc):
             return True
         seen.add(id(exc))
         exc = exc.__cause__ or exc.__context__
@@ -56,8 +72,9 @@ class _QueryWatch:
     def __call__(self, execute, sql, params, many, context):
         try:
             return execute(sql, params, many, context)
-        except UNAVAILABLE:
-            setattr(self.request, MARK, True)
+        except UNAVAILABLE as exc:
+            if _is_lost_connection(exc):
+                setattr(self.request, MARK, True)
             raise
 
 

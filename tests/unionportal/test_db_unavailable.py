@@ -78,3 +78,36 @@ def test_other_errors_keep_their_pages(officer_client):
         response = officer_client.get("/")
     assert response.status_code == 500 and "系统暂时出现问题" in response.content.decode()
     assert officer_client.get("/no-such-page/").status_code == 404
+
+
+class FakePostgresError(Exception):
+    """What psycopg2 raises, with the SQLSTATE the server sent."""
+
+    def __init__(self, pgcode):
+        super().__init__(pgcode)
+        self.pgcode = pgcode
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize("sqlstate", ["57014", "40P01", "40001", "55P03"])
+def test_a_timeout_or_deadlock_keeps_the_error_page(officer_client, sqlstate):
+    # A statement timeout, a deadlock, a serialization failure, a lock not available: OperationalErrors,
+    # but the database is there all along, so nobody is told it cannot be reached.
+    from django.db import OperationalError
+
+    error = OperationalError("canceling statement")
+    error.__cause__ = FakePostgresError(sqlstate)
+    with mock.patch("officers.views.selectors.officer_of_user", side_effect=error):
+        response = officer_client.get("/")
+    assert response.status_code == 500 and "系统暂时出现问题" in response.content.decode()
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize("sqlstate", ["08006", "57P01", "57P03"])
+def test_a_connection_the_server_dropped_is_a_503(officer_client, sqlstate):
+    from django.db import OperationalError
+
+    error = OperationalError("terminating connection due to administrator command")
+    error.__cause__ = FakePostgresError(sqlstate)
+    with mock.patch("officers.views.selectors.officer_of_user", side_effect=error):
+        _clean_503(officer_client.get("/"))
