@@ -59,3 +59,32 @@ def test_docker_compose_file_is_valid():
         timeout=120,
     )
     assert result.returncode == 0, result.stdout + result.stderr
+
+
+def test_a_silent_redis_fails_a_cache_read_in_seconds():
+    """A Redis that accepts connections and never answers (a dropped network) must not hold a page
+    for the operating system's timeouts: the cache (and the session store) give up after 2 s."""
+    import socket
+
+    silent = socket.socket()
+    silent.bind(("127.0.0.1", 0))
+    silent.listen(8)
+    url = f"redis://127.0.0.1:{silent.getsockname()[1]}/0"
+    code = (
+        "import django; django.setup()\n"
+        "from django.core.cache import caches\n"
+        "for alias in ('default', 'sessions'):\n"
+        "    try:\n"
+        "        caches[alias].get('x')\n"
+        "    except Exception as exc:\n"
+        "        print(alias, type(exc).__name__)\n"
+    )
+    env = {**os.environ, "DJANGO_SETTINGS_MODULE": "unionportal.settings.test", "REDIS_URL": url}
+    env["SESSION_STORE"] = "redis"
+    try:
+        result = subprocess.run(
+            [sys.executable, "-c", code], cwd=ROOT, env=env, capture_output=True, text=True, timeout=60
+        )
+    finally:
+        silent.close()
+    assert result.stdout.split("\n")[:2] == ["default TimeoutError", "sessions TimeoutError"], result.stderr[-2000:]

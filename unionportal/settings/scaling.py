@@ -17,6 +17,9 @@ MEDIA_PREFIX = "media"
 SHARED_IMPORT_TMP_STORAGE = "import_export.tmp_storages.MediaStorage"
 
 SESSION_STORES = ("database", "redis")
+# A Redis that does not answer (a dropped network, not a refused connection) fails a page's cache or
+# session read within seconds, not after the operating system's connect timeout or gunicorn's 60 s.
+REDIS_CACHE_OPTIONS = {"socket_connect_timeout": 2, "socket_timeout": 2}
 SESSION_CACHE_ALIAS = "sessions"
 
 
@@ -80,6 +83,7 @@ def session_settings(store: str, *, redis_url: str) -> tuple[str, dict]:
             "BACKEND": "django.core.cache.backends.redis.RedisCache",
             "LOCATION": redis_url,
             "KEY_PREFIX": "session",
+            "OPTIONS": REDIS_CACHE_OPTIONS,
         }
         return "django.contrib.sessions.backends.cache", {SESSION_CACHE_ALIAS: cache}
     raise ImproperlyConfigured(
