@@ -165,9 +165,9 @@ logger = logging.getLogger(__name__)
 
 
 def dashboard_cached(*, user, year: int, refresh: bool = False) -> tuple[dict, list[dict], object]:
-    """(figures, per-county rows, when they were computed), shared through the cache by everyone who
-    sees the same counties, for ``DASHBOARD_CACHE_SECONDS``. ``refresh`` recomputes them at once.
-    A cache that cannot be reached only costs the recomputation, never the page."""
+    """(figures, per-county rows, when they were computed) as ``user`` may see them: shared through the
+    cache by everyone who sees the same counties, for ``DASHBOARD_CACHE_SECONDS``; money only for admins.
+    ``refresh`` recomputes them at once. A cache that cannot be reached only costs the recomputation."""
     counties = list(County.objects.visible_to(user).order_by("code"))
     ids = ",".join(str(c.pk) for c in counties)
     key = f"dashboard:v1:{year}:{hashlib.sha256(ids.encode()).hexdigest()[:32]}"
@@ -191,8 +191,12 @@ def dashboard_cached(*, user, year: int, refresh: bool = False) -> tuple[dict, l
             except Exception:
                 logger.warning("dashboard cache unavailable", exc_info=True)
     figures, rows, computed_at = cached
+    figures = {**figures, "counties": counties}
+    if not user.is_portal_admin:
+        # Money is the admins' (as on the stipend and budget pages), whoever filled the cache.
+        figures["budget"] = {"amount": None, "spent": None, "stipends_per_month": [Decimal("0")] * 12}
     by_pk = {c.pk: c for c in counties}
-    return {**figures, "counties": counties}, [{**row, "county": by_pk[row["county"]]} for row in rows], computed_at
+    return figures, [{**row, "county": by_pk[row["county"]]} for row in rows], computed_at
 
 
 def per_county(*, user, year: int) -> list[dict]:
