@@ -48,9 +48,16 @@ def failed_checks(instance, checks: list[CheckConstraint], *, exclude=None, usin
     try:
         with atomic:
             row = query.get_compiler(using=using).execute_sql(SINGLE)
-    except DatabaseError as exc:  # as Django does: the database will have the last word on save
-        logger.warning("Could not check the constraints of %r: %s", instance, exc)
-        return []
+    except DatabaseError as exc:
+        # Ask them one by one as Django does, so one that the database cannot evaluate skips only itself.
+        logger.warning("Could not check the constraints of %r together: %s", instance, exc)
+        failed = []
+        for constraint in asked:
+            try:
+                constraint.validate(type(instance), instance, exclude=exclude, using=using)
+            except ValidationError:
+                failed.append(constraint)
+        return failed
     return [constraint for constraint, passed in zip(asked, row, strict=True) if not passed]
 
 

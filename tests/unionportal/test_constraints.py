@@ -74,3 +74,23 @@ def test_one_query_in_one_savepoint_inside_a_transaction():
         report.validate_constraints()
     sql = [q["sql"] for q in ctx.captured_queries]
     assert len(sql) == 3 and sql[0].startswith("SAVEPOINT") and sql[2].startswith("RELEASE SAVEPOINT"), sql
+
+
+def test_a_query_the_database_refuses_falls_back_to_one_constraint_at_a_time(monkeypatch):
+    from django.db import DatabaseError
+    from django.db.models.sql.compiler import SQLCompiler
+
+    report = ReportFactory(officer=OfficerFactory())
+    report.status = "lost"
+    real = SQLCompiler.execute_sql
+    calls = []
+
+    def refuse_the_combined_query(self, *args, **kwargs):
+        calls.append(len(self.query.annotation_select))
+        if len(calls) == 1:
+            raise DatabaseError("could not evaluate")
+        return real(self, *args, **kwargs)
+
+    monkeypatch.setattr(SQLCompiler, "execute_sql", refuse_the_combined_query)
+    assert portal_errors(report) == ["约束 “report_status_valid” 是无效的"]
+    assert len(calls) == 1 + 8  # the combined query, then Django's one per constraint
