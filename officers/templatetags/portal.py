@@ -17,8 +17,9 @@ def filter_control(field, prefix_label=False):
     """A list page's filter as a <select> of its choices, or a date input, built here rather than by a
     template loop over every option (which cost more than the rest of a list page's rendering).
     ``prefix_label`` shows the filter's name in its empty option ("状态：全部")."""
-    current = field.value()
-    current = "" if current is None else str(current)
+    value = field.value()
+    chosen = {str(v) for v in value} if isinstance(value, list | tuple) else {"" if value is None else str(value)}
+    current = next(iter(chosen)) if len(chosen) == 1 else ""
     if not hasattr(field.field, "choices"):
         return format_html(
             '<input class="form-control" type="date" name="{}" id="{}" value="{}" aria-label="{}" title="{}">',
@@ -32,7 +33,7 @@ def filter_control(field, prefix_label=False):
     for value, label in field.field.choices:
         value = "" if value is None else str(value)
         text = format_html("{}：{}", field.label, label) if prefix_label and not value else label
-        options.append((value, " selected" if value == current else "", text))
+        options.append((value, " selected" if value in chosen else "", text))
     return format_html(
         '<select class="form-select" name="{}" id="{}" aria-label="{}">{}</select>',
         field.html_name,

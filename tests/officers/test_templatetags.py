@@ -54,3 +54,16 @@ def test_filter_select_marks_the_current_value_and_escapes_labels():
 def test_filter_select_names_itself_in_the_empty_option_when_asked():
     html = filter_control(Filters(data={})["status"], prefix_label=True)
     assert '<option value="" selected>状态：全部</option>' in html
+
+
+def test_filter_select_marks_every_chosen_value_of_a_multiple_choice():
+    class Several(forms.Form):
+        status = forms.MultipleChoiceField(
+            label="状态", choices=[("a", "甲"), ("b", "乙"), ("c", "丙")], required=False
+        )
+
+    html = filter_control(Several(data={"status": ["a", "c"]})["status"])
+    assert (
+        '<option value="a" selected>甲</option><option value="b">乙</option><option value="c" selected>丙</option>'
+        in html
+    )
