@@ -5,7 +5,7 @@ that model to its county and to its owner's account. Views and admin classes onl
 ``Model.objects.visible_to(request.user)``; none of them filters by county on its own.
 """
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 from django.db.models import Q, QuerySet
 
@@ -15,7 +15,14 @@ class Scope:
     all_counties: bool = False
     county_id: int | None = None
     user_id: int | None = None  # an officer: only what they own
-    own_county_id: int | None = None  # an officer's county: for the shared lists it may pick from
+    user: object = field(default=None, repr=False, compare=False)
+
+    @property
+    def own_county_id(self) -> int | None:
+        """An officer's county, for the shared lists they pick from: looked up only when one is asked
+        for, so scoping what an officer owns costs no query for their officer record."""
+        officer = getattr(self.user, "officer", None) if self.user_id is not None else None
+        return officer.county_id if officer is not None else None
 
     @property
     def is_empty(self) -> bool:
@@ -30,8 +37,7 @@ def scope_for(user) -> Scope:
         return Scope(county_id=user.county_id) if user.county_id else Scope(all_counties=True)
     if user.role in ("reviewer", "admin"):
         return Scope(county_id=user.county_id) if user.county_id else Scope()
-    officer = getattr(user, "officer", None)
-    return Scope(user_id=user.pk, own_county_id=officer.county_id if officer is not None else None)
+    return Scope(user_id=user.pk, user=user)
 
 
 def apply_scope(
@@ -59,8 +65,8 @@ def apply_scope(
         return qs
     if scope.county_id is not None:
         return qs.filter(**{county: scope.county_id})
-    if scope.user_id is not None and shared_with_officers and scope.own_county_id is not None:
-        return qs.filter(**{county: scope.own_county_id})
+    if scope.user_id is not None and shared_with_officers and (own_county_id := scope.own_county_id) is not None:
+        return qs.filter(**{county: own_county_id})
     if scope.user_id is not None and owner is not None:
         if isinstance(owner, str):
             return qs.filter(**{owner: scope.user_id})

@@ -45,6 +45,7 @@ class HomeView(LoginRequiredMixin, TemplateView):
 
         context = super().get_context_data(**kwargs)
         user = self.request.user
+        officer = None if user.is_portal_staff else selectors.officer_of_user(user=user)
         context["open_actions"] = (
             SummaryAction.objects.visible_to(user).filter(owner=user, done_at__isnull=True).select_related("summary")
         )
@@ -54,7 +55,6 @@ class HomeView(LoginRequiredMixin, TemplateView):
             context["overview"] = selectors.county_overview(user=user)
             context["pending_reviews"] = pending_review_count(user=user)
         else:
-            officer = selectors.officer_of_user(user=user)
             context["officer"] = officer
             if officer is not None:
                 from reports.selectors import month_progress
