@@ -246,21 +246,6 @@ def snapshot_lines(*, sheet) -> Iterator[SheetLine]:
         )
 
 
-def pending_in_month(*, county_id, month: date) -> int:
-    start, end = rules.month_bounds(month.year, month.month)
-    return (
-        # The same reports the sheet counts: those of the county's 在岗 officers.
-        Report.objects.filter(
-            officer__county_id=county_id,
-            officer__status=Officer.Status.ACTIVE,
-            status__in=COUNTED_STATUSES,
-            grade=Grade.PENDING,
-        )
-        .submitted_between(start, end)
-        .count()
-    )
-
-
 @dataclass
 class SheetSummary:
     county: object
@@ -301,7 +286,7 @@ def sheet_summary(*, county, month: date) -> SheetSummary:
         )
     else:
         terms = stipend_terms(county_id=county.pk, month=month)
-    # The waiting reports are those the lines count (pending_in_month's, without another query).
+    # The waiting reports are those the lines count (as sheet_approve counts them).
     summary = SheetSummary(county=county, month=month, sheet=sheet, terms=terms, pending=0)
     for line in sheet_lines(county=county, month=month, sheet=sheet, terms=terms):
         summary.pending += line.pending
