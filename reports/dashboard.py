@@ -23,6 +23,7 @@ from officers.models import Activity, Attendance, County, Officer, Suggestion
 from . import rules, selectors
 from .models import Budget, BudgetLine, Category, Grade, Report, StipendSetting, Urgency
 
+logger = logging.getLogger(__name__)
 RISK_CATEGORIES = [c for c in Category.values if c not in (Category.WORKER_SENTIMENT, Category.OTHER)]
 MONTHS = list(range(1, 13))
 
@@ -159,9 +160,6 @@ def dashboard(*, user, year: int) -> dict:
             "suggestions": suggestions,
         },
     }
-
-
-logger = logging.getLogger(__name__)
 
 
 def dashboard_cached(*, user, year: int, refresh: bool = False) -> tuple[dict, list[dict], object]:
