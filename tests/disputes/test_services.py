@@ -1,13 +1,16 @@
+import io
 import threading
 from datetime import date, timedelta
 from decimal import Decimal
 
 import pytest
 from django.core.exceptions import ValidationError
+from django.core.management import call_command
 from django.db import connection
 from django.utils import timezone
 
 from disputes import selectors, services
+from disputes import services as dispute_services
 from disputes.models import CaseCounter, DisputeCase, FollowUp, Outcome
 from tests.factories import EnterpriseFactory, OfficerFactory, ReportFactory
 
@@ -185,3 +188,15 @@ class TestFromReport:
         with pytest.raises(ValidationError) as exc:
             services.case_link_report(case=case, report=foreign, actor=reviewer)
         assert exc.value.messages == ["该信息不属于本县区，不能关联"]
+
+
+def test_portal_numbers_skip_numbers_a_ledger_already_holds(county, tmp_path):
+    year = timezone.localdate().year
+    header = "案件编号,县区代码,登记日期,用人单位,争议类型,涉及人数,状态"
+    path = tmp_path / "c.csv"
+    path.write_text(f"{header}\n320922-{year}-0001,320922,{year}-01-05,某厂,欠薪,2,登记\n", encoding="utf-8")
+    call_command("import_disputes", str(path), stdout=io.StringIO())
+    case = dispute_services.case_register(
+        county=county, actor=None, dispute_type="other", workers_involved=1, enterprise=EnterpriseFactory(county=county)
+    )
+    assert case.number == f"320922-{year}-0002"

@@ -256,3 +256,19 @@ class TestScopingAndExport:
         path.write_bytes(response.content)
         out, err, _ = run_import(path)
         assert out == "导入完成：新增 0 条，更新 0 条，未变化 4 条（共 4 行）。", err
+
+
+def test_reimport_as_closed_keeps_the_mediation_result(county, tmp_path):
+    header = "案件编号,县区代码,登记日期,用人单位,争议类型,涉及人数,状态,调解结果,结果日期"
+    path = tmp_path / "c.csv"
+    path.write_text(f"{header}\nL-1,320922,2026-01-05,某厂,欠薪,2,调解成功,成功,2026-02-01\n", encoding="utf-8")
+    call_command("import_disputes", str(path), stdout=io.StringIO())
+    path.write_text(f"{header}\nL-1,320922,2026-01-05,某厂,欠薪,2,结案,,\n", encoding="utf-8")
+    call_command("import_disputes", str(path), stdout=io.StringIO())
+    case = DisputeCase.objects.get()
+    assert (case.status, case.mediation_result, case.result_on, case.closed_on) == (
+        "closed",
+        "success",
+        date(2026, 2, 1),
+        date(2026, 2, 1),
+    )

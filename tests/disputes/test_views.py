@@ -9,6 +9,7 @@ from django.urls import reverse
 from django.utils import timezone
 
 from disputes import services
+from disputes import services as dispute_services
 from disputes.models import CaseAttachment, DisputeCase
 from reports.models import AuditEntry
 from tests.factories import EnterpriseFactory, OfficerFactory, ReportFactory, ReviewerFactory, image_bytes
@@ -140,3 +141,22 @@ def test_fixed_query_counts(client, county, reviewer):
         count(reverse("disputes:detail", args=[case.pk])),
         count(reverse("disputes:stats")),
     ) == small
+
+
+def test_a_reporting_officer_sees_progress_not_the_case_file(client, county):
+    reviewer = ReviewerFactory(county=county)
+    first, second = OfficerFactory(county=county, name="甲"), OfficerFactory(county=county, name="乙")
+    case = dispute_services.case_from_report(
+        report=ReportFactory(officer=first, title="甲的信息", content="甲写的内容"), actor=reviewer
+    )
+    dispute_services.case_link_report(case=case, report=ReportFactory(officer=second, title="乙的信息"), actor=reviewer)
+    attachment = dispute_services.case_attach(
+        case=case, actor=reviewer, files=[SimpleUploadedFile("协议.png", image_bytes(), content_type="image/png")]
+    )[0]
+    client.force_login(second.user)
+    body = client.get(reverse("disputes:detail", args=[case.pk])).content.decode()
+    assert case.number in body and "乙的信息" in body
+    assert "甲的信息" not in body and "甲写的内容" not in body and "协议.png" not in body
+    assert client.get(reverse("disputes:attachment", args=[attachment.pk])).status_code == 404
+    case.handlers.add(second.user)
+    assert client.get(reverse("disputes:attachment", args=[attachment.pk])).status_code == 200

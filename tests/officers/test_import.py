@@ -10,7 +10,8 @@ from django.core.management import CommandError, call_command
 
 from officers.models import Enterprise, Officer, OfficerStatusChange, User
 from officers.services import county_upsert
-from tests.factories import AdminFactory, OfficerFactory
+from reports.models import AuditEntry
+from tests.factories import AdminFactory, EnterpriseFactory, OfficerFactory, ReviewerFactory
 
 SAMPLES = Path(__file__).resolve().parents[3] / "shared" / "spec" / "samples"
 HEADER = (
@@ -28,6 +29,17 @@ def run(path, *args):
     out, err = io.StringIO(), io.StringIO()
     call_command("import_officers", str(path), *args, stdout=out, stderr=err)
     return out.getvalue().strip(), err.getvalue().strip()
+
+
+def import_rows(tmp_path, *rows):
+    path = tmp_path / "o.csv"
+    path.write_text("\n".join([HEADER, *rows]) + "\n", encoding="utf-8")
+    out, err = io.StringIO(), io.StringIO()
+    try:
+        call_command("import_officers", str(path), stdout=out, stderr=err)
+    except CommandError:
+        return None, err.getvalue().strip().splitlines()
+    return out.getvalue().strip(), []
 
 
 def write(tmp_path, text, name="ledger.csv", encoding="utf-8"):
@@ -257,8 +269,6 @@ class TestAdminImportPage:
         assert Officer.objects.count() == 0
 
     def test_reviewer_has_no_admin_import(self, binhai, client):
-        from tests.factories import ReviewerFactory
-
         client.force_login(ReviewerFactory(county=binhai))
         response = self._upload(client, (SAMPLES / "officers.csv").read_text(encoding="utf-8"))
         assert response.status_code == 302 and "/admin/login/" in response["Location"]
@@ -309,3 +319,39 @@ class TestAdminExport:
         path.write_bytes(response.content)
         out, _ = run(path)
         assert out == "导入完成：新增 0 条，更新 0 条，未变化 6 条（共 6 行）。"
+
+
+def test_imports_are_audited(binhai):
+    call_command("import_officers", str(SAMPLES / "officers.csv"), "--dry-run", stdout=io.StringIO())
+    assert AuditEntry.objects.filter(action="import").count() == 0
+    call_command("import_officers", str(SAMPLES / "officers.csv"), stdout=io.StringIO())
+    entry = AuditEntry.objects.get(action="import")
+    assert entry.target == "信息员台账：新增 6，更新 0，未变化 0"
+
+
+def test_another_countys_credit_code_is_refused(tmp_path, county, other_county):
+    EnterpriseFactory(county=other_county, name="阜宁某厂", credit_code="91320922MA1MX0001D")
+    out, err = import_rows(tmp_path, "王建国,13815110001,男,320922,,某厂,91320922MA1MX0001D,一线职工,,,,在岗,")
+    assert err == ["第2行：统一社会信用代码：统一社会信用代码 91320922MA1MX0001D 已登记为阜宁县的企业“阜宁某厂”"]
+    assert Officer.objects.count() == 0
+
+
+def test_reimport_respects_status_rules_and_blank_keeps_status(tmp_path, county):
+    row = "王建国,13815110001,男,320922,,,,一线职工,,,,{},"
+    import_rows(tmp_path, row.format("解聘"))
+    out, err = import_rows(tmp_path, row.format("在岗"))
+    assert err == ["第2行：状态：不能从“解聘”改为“在岗”（解聘后不能恢复，候选须先聘任）"]
+    out, err = import_rows(tmp_path, row.format(""))
+    assert out == "导入完成：新增 0 条，更新 0 条，未变化 1 条（共 1 行）。"
+    officer = Officer.objects.get()
+    assert (officer.status, officer.user.is_active) == ("dismissed", False)
+
+
+def test_admin_import_says_why_a_file_cannot_be_read(client, county):
+    client.force_login(AdminFactory(county=county))
+    upload = io.BytesIO(HEADER.encode("gbk") + "\n王建国,13815110001\n".encode("gbk"))
+    upload.name = "ledger.csv"
+    response = client.post("/admin/officers/officer/import/", {"import_file": upload, "format": "0", "resource": "0"})
+    assert response.context["form"].errors["import_file"] == [
+        "文件不是 UTF-8 编码。请在 Excel 中“另存为”选择“CSV UTF-8（逗号分隔）”后再导入。"
+    ]

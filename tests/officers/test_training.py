@@ -6,6 +6,7 @@ from django.urls import reverse
 from django.utils import timezone
 
 from officers import services
+from officers import services as officer_services
 from officers.models import Attendance, SignInCode, Suggestion
 from tests.factories import OfficerFactory, ReviewerFactory
 
@@ -150,3 +151,13 @@ def test_codes_are_six_digits_and_unique_among_live_codes(county):
     codes = [services.sign_in_code_issue(activity=a, actor=None).code for a in activities]
     assert len(set(codes)) == 20
     assert SignInCode.objects.filter(expires_at__gt=timezone.now()).count() == 20
+
+
+def test_suspended_officer_cannot_sign_in(county):
+    activity = officer_services.activity_create(
+        county=county, actor=None, kind="exchange", held_on=timezone.localdate(), topic="交流会"
+    )
+    code = officer_services.sign_in_code_issue(activity=activity, actor=None)
+    with pytest.raises(ValidationError) as exc:
+        officer_services.sign_in(officer=OfficerFactory(county=county, status="suspended"), code=code.code)
+    assert exc.value.message_dict == {"code": ["只有在岗信息员可以签到"]}

@@ -326,3 +326,45 @@ class TestReferenceListsForOfficers:
         assert list(Enterprise.objects.visible_to(officer.user).values_list("name", flat=True)) == ["本县企业"]
         # ... but still no officer records, not even of their county
         assert list(Officer.objects.visible_to(officer.user)) == [officer]
+
+
+def test_reviewer_cannot_unmask_phones_by_partial_search(client, county):
+    OfficerFactory(county=county, name="王建国", phone="13815110001")
+    client.force_login(ReviewerFactory(county=county))
+    names = lambda q: [o.name for o in client.get(reverse("officers:list"), {"q": q}).context["officers"]]  # noqa: E731
+    assert names("1381511") == []
+    assert names("0001") == []
+    assert names("13815110001") == ["王建国"]  # a full number the reviewer already has
+    client.force_login(AdminFactory(county=county))
+    assert names("0001") == ["王建国"]
+
+
+def test_form_refuses_another_countys_credit_code(client, county, other_county):
+    EnterpriseFactory(county=other_county, name="阜宁某厂", credit_code="91320922MA1MX0001D")
+    client.force_login(AdminFactory(county=county))
+    response = client.post(
+        reverse("officers:create"),
+        {
+            "name": "甲",
+            "phone": "13815110009",
+            "county": county.pk,
+            "category": "frontline",
+            "status": "active",
+            "new_employer_name": "某厂",
+            "new_employer_credit_code": "91320922MA1MX0001D",
+        },
+    )
+    assert response.context["form"].errors["new_employer_credit_code"] == [
+        "统一社会信用代码 91320922MA1MX0001D 已登记为阜宁县的企业“阜宁某厂”"
+    ]
+    assert Officer.objects.count() == 0 and Enterprise.objects.count() == 1
+
+
+def test_login_next_pointing_at_login_goes_home(client, county):
+    officer = OfficerFactory(county=county)
+    client.force_login(officer.user)
+    response = client.get("/accounts/login/?next=/accounts/login/")
+    assert response.status_code == 302 and response["Location"] == "/"
+    client.logout()
+    response = client.post("/accounts/login/?next=/accounts/login/", {"username": officer.phone, "password": PASSWORD})
+    assert response["Location"] == "/"

@@ -1,3 +1,5 @@
+import io
+
 import pytest
 
 from reports.models import AuditEntry
@@ -9,7 +11,6 @@ pytestmark = pytest.mark.django_db
 
 def test_admin_export_is_audited_and_scoped(client, county, other_county, officer):
     import csv
-    import io
 
     ReportFactory(officer=officer, title="本县信息", content="=cmd|' /C calc'!A0")
     ReportFactory(officer__county=other_county, title="外县信息")
@@ -57,3 +58,12 @@ def test_timeliness_rules_are_each_countys_own_on_the_admin_site(client, county,
     assert list(listing.context["cl"].result_list) == [own]
     assert client.get(f"/admin/reports/timelinessrule/{own.pk}/change/").status_code == 200
     assert client.get(f"/admin/reports/timelinessrule/{foreign.pk}/change/").status_code == 302  # "not found"
+
+
+def test_admin_site_report_view_is_audited(client, county):
+    report = ReportFactory(officer__county=county, title="机密信息")
+    admin = AdminFactory(county=county)
+    client.force_login(admin)
+    assert client.get(f"/admin/reports/report/{report.pk}/change/").status_code == 200
+    entry = AuditEntry.objects.get(action="view_report")
+    assert (entry.actor, entry.report, entry.target) == (admin, report, "机密信息（管理后台）")

@@ -245,3 +245,17 @@ def test_multi_county_rows_come_back_from_the_cache_with_their_counties(
     client.get(reverse("dashboard"), {"year": "2026"})
     rows = client.get(reverse("dashboard"), {"year": "2026"}).context["rows"]
     assert [(r["county"].name, r["reports"]) for r in rows] == [("滨海县", 4), ("阜宁县", 1)]
+
+
+@pytest.mark.parametrize("url", ["/dashboard/", "/reports/budget/"])
+def test_unicode_digits_in_year_are_explained(client, county, url):
+    client.force_login(AdminFactory(county=county))
+    response = client.get(url, {"year": "²"})
+    assert response.status_code == 200
+    assert "年度应为2000–2100之间的四位数字，已显示今年" in response.content.decode()
+
+
+def test_reviewer_sees_no_money(client, county):
+    client.force_login(ReviewerFactory(county=county))
+    body = client.get("/dashboard/").content.decode()
+    assert "补助发放与预算" not in body

@@ -11,7 +11,7 @@ from django.core.management import CommandError, call_command
 
 from officers.services import county_upsert
 from reports.models import Report, ReviewEvent
-from tests.factories import AdminFactory
+from tests.factories import AdminFactory, OfficerFactory, ReportFactory
 
 SAMPLES = Path(__file__).resolve().parents[3] / "shared" / "spec" / "samples"
 BJ = ZoneInfo("Asia/Shanghai")
@@ -165,3 +165,39 @@ def test_admin_of_another_county_cannot_import(ledger, other_county, client):
     errors = [row.error_dict for row in response.context["result"].invalid_rows]
     assert errors[0] == {"报送人手机号": ["无权导入其他县区信息员的报送记录"]}
     assert Report.objects.count() == 0
+
+
+def test_exported_reports_import_back_without_duplicates(client, county, tmp_path):
+    officer = OfficerFactory(county=county, phone="13815110004")
+    moment = datetime(2026, 10, 20, 19, 45, 37, tzinfo=ZoneInfo("Asia/Shanghai"))
+    ReportFactory(
+        officer=officer,
+        title="派件费下调",
+        submitted_at=moment,
+        occurred_at=moment,
+        grade="qualified",
+        status="reviewed",
+    )
+    withdrawn = ReportFactory(
+        officer=officer, title="已撤回的", submitted_at=moment, occurred_at=moment, status="withdrawn"
+    )
+    client.force_login(AdminFactory(county=county))
+    from reports.resources import ReportLedgerResource
+
+    fields = {f"reportledgerresource_{name}": "on" for name in ReportLedgerResource().get_export_order()}
+    exported = client.post("/admin/reports/report/export/", {"format": "0", "resource": "0", **fields}).content
+    text = exported.decode("utf-8-sig")
+    target = tmp_path / "reexport.csv"
+    target.write_text(text.replace("已撤回的,某企业职工反映情况", "已撤回的,改过的内容"), encoding="utf-8")
+    err = io.StringIO()
+    with pytest.raises(CommandError):
+        call_command("import_reports", str(target), stdout=io.StringIO(), stderr=err)
+    assert "第2行：审核结果：该信息在平台中为“已撤回”，不能通过台账修改" in err.getvalue()
+    target.write_text("\n".join(line for line in text.splitlines() if "已撤回的" not in line), encoding="utf-8")
+    out = io.StringIO()
+    call_command("import_reports", str(target), stdout=out)
+    assert out.getvalue().strip() == "导入完成：新增 0 条，更新 0 条，未变化 1 条（共 1 行）。"
+    assert Report.objects.count() == 2
+    assert Report.objects.get(title="派件费下调").submitted_at == moment  # seconds kept
+    withdrawn.refresh_from_db()
+    assert withdrawn.status == "withdrawn"

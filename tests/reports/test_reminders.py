@@ -204,3 +204,12 @@ def test_real_worker_run_survives_a_redis_restart(real_celery, private_redis, co
     assert Reminder.objects.count() == 12
     assert Notification.objects.filter(kind="reminder").count() == 12
     assert set(Reminder.objects.values_list("sms_state", flat=True)) == {"sent"}
+
+
+def test_a_retry_finishes_a_pending_channel(county):
+    officer = OfficerFactory(county=county)
+    month = reminders.current_month()
+    reminders.remind_officer(officer_id=officer.pk, month=month, kind="quota_20")
+    Reminder.objects.update(sms_state="pending")  # as if the worker died before the SMS went out
+    assert reminders.remind_officer(officer_id=officer.pk, month=month, kind="quota_20") is False
+    assert Reminder.objects.get().sms_state == "sent"

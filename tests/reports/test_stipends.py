@@ -13,6 +13,8 @@ from django.core.exceptions import ValidationError
 from django.core.management import CommandError, call_command
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
+from django.urls import reverse
+from django.utils import timezone
 
 from reports import selectors, services
 from reports.models import AuditEntry, BudgetLine, Report, SheetEvent, StipendSetting, StipendSheet, StipendSheetRow
@@ -454,3 +456,39 @@ def test_expected_tier_uses_the_settings_of_the_month(county, month_data):
     assert (progress["tier"].label, progress["amount"], progress["submitted"], progress["valid"]) == ("良好", 220, 2, 1)
     late = selectors.month_progress(officer=month_data["李秀英"], now=at(2026, 10, 20, 12, 0) + timedelta(days=30))
     assert (late["submitted"], late["amount"]) == (0, 0)
+
+
+@pytest.mark.parametrize("params", [{"year": "0"}, {"year": "99999"}, {"year": "abc"}])
+def test_budget_year_out_of_range_is_explained(client, county, params):
+    client.force_login(AdminFactory(county=county))
+    response = client.get("/reports/budget/", params)
+    assert response.status_code == 200
+    assert "年度应为2000–2100之间的四位数字，已显示今年" in response.content.decode()
+
+
+def test_stipend_month_out_of_range_is_explained(client, county):
+    client.force_login(AdminFactory(county=county))
+    response = client.get("/reports/stipends/", {"month": "9999-12"})
+    assert response.status_code == 200
+    assert "“9999-12”超出可查询的年份范围（2000–2100）" in response.content.decode()
+
+
+def test_bad_month_never_approves_another(client, county):
+    client.force_login(AdminFactory(county=county))
+    assert client.post(reverse("reports:stipends_approve"), {"month": "2026-13"}).status_code == 404
+    assert StipendSheet.objects.count() == 0
+
+
+def test_a_month_not_yet_over_cannot_be_approved(county):
+    this_month = timezone.localdate().replace(day=1)
+    with pytest.raises(ValidationError) as exc:
+        services.sheet_approve(county=county, month=this_month, actor=None)
+    assert exc.value.messages == [f"滨海县{this_month.year}年{this_month.month}月尚未结束，月末之后才能审批补助表。"]
+
+
+def test_settings_cannot_reach_back(county):
+    past = (timezone.localdate().replace(day=1) - timedelta(days=1)).replace(day=1)
+    with pytest.raises(ValidationError) as exc:
+        StipendSetting(county=county, effective_from=past, quota=5).full_clean()
+    assert exc.value.message_dict["effective_from"] == ["只能设置本月及以后执行的标准，过去的月份保持当时的标准"]
+    StipendSetting(county=county, effective_from=timezone.localdate().replace(day=1), quota=2).full_clean()
