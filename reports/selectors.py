@@ -267,6 +267,20 @@ class SheetSummary:
         return [(t, self.tier_counts.get(t.code, 0)) for t in reversed(rules.TIERS)]
 
 
+def pending_in_month(*, county_id, month: date) -> int:
+    """The county's reports of the month still 待审核, whoever sent them: the contract holds the sheet
+    until every one is graded, an officer suspended since included (their reports are in the queue too).
+    One count off the (county, grade, submitted_at) index; the page and sheet_approve both use it."""
+    start, end = rules.month_bounds(month.year, month.month)
+    return Report.objects.filter(
+        county_id=county_id,
+        grade=Grade.PENDING,
+        status__in=COUNTED_STATUSES,
+        submitted_at__gte=start,
+        submitted_at__lt=end,
+    ).count()
+
+
 def sheet_lines(*, county, month: date, sheet=None, terms: Terms | None = None) -> Iterator[SheetLine]:
     """The approved snapshot, or the live computation for an open month."""
     if sheet is not None and sheet.state == "approved":
@@ -286,10 +300,9 @@ def sheet_summary(*, county, month: date) -> SheetSummary:
         )
     else:
         terms = stipend_terms(county_id=county.pk, month=month)
-    # The waiting reports are those the lines count (as sheet_approve counts them).
-    summary = SheetSummary(county=county, month=month, sheet=sheet, terms=terms, pending=0)
+    pending = 0 if sheet is not None and sheet.state == "approved" else pending_in_month(county_id=county.pk, month=month)
+    summary = SheetSummary(county=county, month=month, sheet=sheet, terms=terms, pending=pending)
     for line in sheet_lines(county=county, month=month, sheet=sheet, terms=terms):
-        summary.pending += line.pending
         summary.lines.append(line)
         summary.tier_counts[line.tier.code] = summary.tier_counts.get(line.tier.code, 0) + 1
         summary.total += line.amount

@@ -102,16 +102,19 @@ class TestRule:
         assert selectors.sheet_summary(county=county, month=OCT).pending == 1
 
     def test_the_pages_pending_count_is_the_approvals(self, county, month_data):
-        # The page and the approval count the same waiting reports: those on the sheet's lines.
+        # The page and the approval count the same waiting reports: every report of the county's
+        # officers sent in the month (contract §3), a suspended officer's included.
         report(month_data["刘洋"], "pending")
         report(month_data["王建国"], "pending", status="returned")
-        report(month_data["停用者"], "pending")  # not 在岗: on no line, and no reason to hold the sheet
+        report(month_data["停用者"], "pending")  # not 在岗: on no line, but still to be graded first
         report(month_data["王建国"], "pending", when=at(2026, 11, 2, 9, 0))  # another month
+        report(month_data["王建国"], "pending", status="withdrawn")  # withdrawn: nothing to grade
         summary = selectors.sheet_summary(county=county, month=OCT)
         with pytest.raises(ValidationError) as refused:
             services.sheet_approve(county=county, month=OCT, actor=AdminFactory(county=county))
-        assert summary.pending == 2
-        assert refused.value.messages == ["滨海县2026年10月还有 2 条报送信息待审核，请全部审核后再审批补助表。"]
+        assert summary.pending == 3
+        assert refused.value.messages == ["滨海县2026年10月还有 3 条报送信息待审核，请全部审核后再审批补助表。"]
+        assert not StipendSheet.objects.filter(state="approved").exists()
 
     def test_returned_report_is_pending(self, county, month_data):
         report(month_data["刘洋"], "pending", status="returned")
