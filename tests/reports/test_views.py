@@ -157,6 +157,16 @@ class TestOfficerPages:
         assert "已填写的内容都保留了；附件需要重新选择。" in body
         assert Report.objects.count() == 0
 
+    def test_errors_are_chinese_whatever_the_browser_asks(self, client, officer):
+        client.force_login(officer.user)
+        response = client.post(
+            reverse("reports:create"), {"title": "", "urgency": "general", "submit": "1"}, HTTP_ACCEPT_LANGUAGE="en-US,en"
+        )
+        assert response.status_code == 200 and response["Content-Language"] == "zh-hans"
+        assert response.context["form"].errors["title"] == ["这个字段是必填项。"]
+        assert "This field is required" not in response.content.decode()
+        assert Report.objects.count() == 0
+
     def test_save_draft_then_finish(self, client, officer):
         client.force_login(officer.user)
         client.post(

@@ -132,6 +132,9 @@ AUTH_PASSWORD_VALIDATORS = [
 ]
 
 LANGUAGE_CODE = "zh-hans"
+# The one language of the portal: without this, LocaleMiddleware honours a browser asking for English
+# and Django's own texts (form errors, password rules, the admin) switch to English.
+LANGUAGES = [("zh-hans", "简体中文")]
 TIME_ZONE = "Asia/Shanghai"
 USE_I18N = True
 USE_TZ = True
