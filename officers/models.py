@@ -264,7 +264,9 @@ class Officer(CheckConstraintsInOneQuery, models.Model):
         ]
 
     def __str__(self):
-        return f"{self.name}（{self.phone}）"
+        # Masked: a name shown wherever an officer is listed (choices, admin titles, history) must not
+        # give reviewers the full number; admins see it in the phone column and on the record.
+        return f"{self.name}（{self.masked_phone}）"
 
     def clean(self):
         errors = {}

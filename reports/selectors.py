@@ -298,9 +298,10 @@ def sheet_summary(*, county, month: date) -> SheetSummary:
             sheet.quota,
             {"qualified": sheet.amount_qualified, "good": sheet.amount_good, "excellent": sheet.amount_excellent},
         )
+        pending = 0  # the sheet is locked: later grading changes nothing on it
     else:
         terms = stipend_terms(county_id=county.pk, month=month)
-    pending = 0 if sheet is not None and sheet.state == "approved" else pending_in_month(county_id=county.pk, month=month)
+        pending = pending_in_month(county_id=county.pk, month=month)
     summary = SheetSummary(county=county, month=month, sheet=sheet, terms=terms, pending=pending)
     for line in sheet_lines(county=county, month=month, sheet=sheet, terms=terms):
         summary.lines.append(line)

@@ -6,7 +6,6 @@ from django.urls import reverse
 from django.utils import timezone
 
 from officers import services
-from officers import services as officer_services
 from officers.models import Attendance, SignInCode, Suggestion
 from tests.factories import OfficerFactory, ReviewerFactory
 
@@ -154,10 +153,17 @@ def test_codes_are_six_digits_and_unique_among_live_codes(county):
 
 
 def test_suspended_officer_cannot_sign_in(county):
-    activity = officer_services.activity_create(
+    activity = services.activity_create(
         county=county, actor=None, kind="exchange", held_on=timezone.localdate(), topic="交流会"
     )
-    code = officer_services.sign_in_code_issue(activity=activity, actor=None)
+    code = services.sign_in_code_issue(activity=activity, actor=None)
     with pytest.raises(ValidationError) as exc:
-        officer_services.sign_in(officer=OfficerFactory(county=county, status="suspended"), code=code.code)
+        services.sign_in(officer=OfficerFactory(county=county, status="suspended"), code=code.code)
     assert exc.value.message_dict == {"code": ["只有在岗信息员可以签到"]}
+
+
+def test_the_attendance_choices_mask_phones_for_reviewers(client, county, activity):
+    OfficerFactory(county=county, name="刘洋", phone="13815110004")
+    client.force_login(ReviewerFactory(county=county))
+    body = client.get(reverse("officers:activity", args=[activity.pk])).content.decode()
+    assert "刘洋（138****0004）" in body and "13815110004" not in body

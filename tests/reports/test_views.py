@@ -159,9 +159,7 @@ class TestOfficerPages:
 
     def test_errors_are_chinese_whatever_the_browser_asks(self, client, officer):
         client.force_login(officer.user)
-        response = client.post(
-            reverse("reports:create"), {"title": "", "urgency": "general", "submit": "1"}, HTTP_ACCEPT_LANGUAGE="en-US,en"
-        )
+        response = client.post(reverse("reports:create"), {"title": "", "submit": "1"}, HTTP_ACCEPT_LANGUAGE="en-US,en")
         assert response.status_code == 200 and response["Content-Language"] == "zh-hans"
         assert response.context["form"].errors["title"] == ["这个字段是必填项。"]
         assert "This field is required" not in response.content.decode()
