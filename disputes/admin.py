@@ -5,6 +5,7 @@ from import_export.formats import base_formats
 from unionportal.admin_mixins import AuditedExportMixin, ReadOnlyAdminMixin, ScopedAdminMixin
 from unionportal.ledger import LEDGER_FORMATS
 
+from . import selectors
 from .models import DisputeCase, FollowUp, Outcome
 from .resources import DisputeLedgerResource
 
@@ -43,7 +44,9 @@ class DisputeCaseAdmin(ScopedAdminMixin, AuditedExportMixin, ImportExportModelAd
     list_select_related = ("enterprise", "county")
 
     def get_export_queryset(self, request):
-        return super().get_export_queryset(request).select_related("county", "enterprise").prefetch_related("handlers")
+        # The list's filters and search, plus the money columns the ledger needs.
+        cases = super().get_export_queryset(request).select_related("county", "enterprise")
+        return selectors.with_money(cases).prefetch_related("handlers")
 
     inlines = [FollowUpInline, OutcomeInline]
 

@@ -282,8 +282,3 @@ class DisputeLedgerResource(LedgerResource):
                     from_ledger=True,
                     defaults={"amount": rest, "received_on": instance.result_on, "note": "台账导入"},
                 )
-
-    def get_export_queryset(self, request):
-        from .selectors import case_list
-
-        return case_list(user=request.user).select_related("county").prefetch_related("handlers")

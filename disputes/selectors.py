@@ -26,20 +26,21 @@ def _outcome_total(kind: str):
     )
 
 
+def with_money(cases):
+    """Each case's compensation and wages recovered, summed in the database (the ledger's two money
+    columns, which an export must carry: a blank there reads as 0 when the file comes back)."""
+    return cases.annotate(compensation=_outcome_total("compensation"), wages=_outcome_total("wages"))
+
+
 def case_list(*, user):
-    return (
-        DisputeCase.objects.visible_to(user)
-        .select_related("county", "enterprise", "township")
-        .annotate(compensation=_outcome_total("compensation"), wages=_outcome_total("wages"))
-    )
+    return with_money(DisputeCase.objects.visible_to(user).select_related("county", "enterprise", "township"))
 
 
 def case_detail(*, user, pk) -> DisputeCase:
     """One case with everything its page shows; DisputeCase.DoesNotExist when ``user`` may not see it."""
     return (
-        DisputeCase.objects.visible_to(user)
+        with_money(DisputeCase.objects.visible_to(user))
         .select_related("county", "enterprise", "township", "created_by")
-        .annotate(compensation=_outcome_total("compensation"), wages=_outcome_total("wages"))
         .prefetch_related(
             Prefetch("follow_ups", queryset=FollowUp.objects.select_related("author")),
             Prefetch("outcomes", queryset=Outcome.objects.select_related("recorded_by")),

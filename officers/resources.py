@@ -113,9 +113,6 @@ class OfficerLedgerResource(LedgerResource):
     def dehydrate_appointed_on(self, officer):
         return officer.appointed_on.isoformat() if officer.appointed_on else ""
 
-    def get_export_queryset(self, request):
-        return Officer.objects.visible_to(request.user).select_related("county", "township", "employer")
-
     # -- import
     def before_import(self, dataset, **kwargs):
         super().before_import(dataset, **kwargs)

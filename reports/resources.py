@@ -228,9 +228,6 @@ class ReportLedgerResource(LedgerResource):
     def dehydrate_submitted_at(self, report):
         return _local(report.submitted_at)
 
-    def get_export_queryset(self, request):
-        return Report.objects.visible_to(request.user).exclude(status=Status.DRAFT).select_related("officer")
-
 
 def _local(moment):
     return timezone.localtime(moment).strftime("%Y-%m-%d %H:%M") if moment else ""

@@ -257,6 +257,27 @@ class TestScopingAndExport:
         out, err, _ = run_import(path)
         assert out == "导入完成：新增 0 条，更新 0 条，未变化 4 条（共 4 行）。", err
 
+    def test_admin_site_export_carries_the_money_and_imports_back_unchanged(self, client, county, ledger, tmp_path):
+        from disputes.resources import DisputeLedgerResource
+
+        client.force_login(AdminFactory(county=county))
+        fields = {f"disputeledgerresource_{name}": "on" for name in DisputeLedgerResource().get_export_order()}
+        response = client.post("/admin/disputes/disputecase/export/", {"format": "1", "resource": "0", **fields})
+        text = response.content.decode("utf-8-sig")
+        rows = {line.split(",")[0]: line.split(",") for line in text.splitlines()[1:]}
+        header = text.splitlines()[0].split(",")
+        money = [header.index("获得经济补偿"), header.index("清理欠薪")]
+        assert [rows["BH-2026-001"][i] for i in money] == ["", "1260000.00"]
+        assert [rows["BH-2026-003"][i] for i in money] == ["48000.50", ""]
+        path = tmp_path / "admin-export.csv"
+        path.write_text(text, encoding="utf-8")
+        out, err, _ = run_import(path)
+        assert out == "导入完成：新增 0 条，更新 0 条，未变化 4 条（共 4 行）。", err
+        assert sorted(Outcome.objects.values_list("kind", "amount")) == [
+            ("compensation", Decimal("48000.50")),
+            ("wages", Decimal("1260000.00")),
+        ]
+
 
 def test_reimport_as_closed_keeps_the_mediation_result(county, tmp_path):
     header = "案件编号,县区代码,登记日期,用人单位,争议类型,涉及人数,状态,调解结果,结果日期"
