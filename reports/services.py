@@ -72,6 +72,7 @@ def report_save(
         report = Report.objects.select_for_update().get(pk=report.pk, officer=officer)
         if not rules.officer_may_edit(status=report.status, grade=report.grade):
             raise ValidationError("该信息已审核或已撤回，不能再修改")
+    timed_as = (report.urgency, report.occurred_at)
     for field in EDITABLE_FIELDS:
         if field in data:
             setattr(report, field, data[field])
@@ -107,12 +108,14 @@ def report_save(
         # What a reviewer opened is no longer what is there: a grade against the old version is refused.
         report.version += 1
     if first_submission:
-        # Timeliness counts from the first time it was reported; a revision after a return keeps it.
         report.submitted_at = now
+    if first_submission or (report.submitted_at and (report.urgency, report.occurred_at) != timed_as):
+        # Timeliness counts from the first time it was reported (a revision keeps that moment), but
+        # against the event time and urgency as they now stand: correcting them corrects the flag.
         report.on_time = rules.is_on_time(
             urgency=report.urgency,
             occurred_at=report.occurred_at,
-            submitted_at=now,
+            submitted_at=report.submitted_at,
             emergency_minutes=emergency_minutes_for(report.county_id),
         )
     report.full_clean()

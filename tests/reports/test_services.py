@@ -111,6 +111,21 @@ class TestSubmit:
         report = services.report_save(officer=officer, report=draft, data=data(occurred_at=NOW), submit=True, now=later)
         assert (report.pk, report.status, report.submitted_at, report.on_time) == (draft.pk, "submitted", later, True)
 
+    def test_correcting_the_event_time_or_urgency_corrects_timeliness(self, officer):
+        report = services.report_save(officer=officer, data=data(occurred_at=NOW), submit=True, now=NOW)
+        later = NOW + timedelta(hours=2)
+        report = services.report_save(
+            officer=officer, report=report, data={"occurred_at": NOW - timedelta(days=3)}, submit=False, now=later
+        )
+        assert (report.submitted_at, report.on_time) == (NOW, False)  # the first report's moment is kept
+        report = services.report_save(officer=officer, report=report, data={"title": "新标题"}, submit=False, now=later)
+        assert report.on_time is False
+        report = services.report_save(
+            officer=officer, report=report, data={"occurred_at": NOW - timedelta(hours=1)}, submit=True, now=later
+        )
+        report.refresh_from_db()
+        assert (report.submitted_at, report.on_time) == (NOW, True)
+
 
 class TestAttachments:
     def test_photo_and_pdf_are_stored_privately(self, officer, settings):
