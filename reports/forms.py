@@ -80,7 +80,9 @@ class GradeForm(forms.Form):
     adopted_by = forms.CharField(
         label="采用单位", max_length=100, required=False, help_text="采用时填写，如“滨海县总工会”"
     )
-    adopted_on = forms.DateField(label="采用日期", required=False, widget=forms.DateInput(attrs={"type": "date"}))
+    adopted_on = forms.DateField(
+        label="采用日期", required=False, widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
+    )
     adoption_doc_no = forms.CharField(label="采用文号", max_length=50, required=False)
     comment = forms.CharField(label="审核意见", required=False, widget=forms.Textarea(attrs={"rows": 3}))
 

@@ -169,12 +169,21 @@ def report_grade(
     adoption_doc_no: str = "",
     request=None,
 ) -> Report:
-    """Grade a report (分析研判). ``version`` is what the reviewer saw: a report changed since is refused."""
+    """Grade a report (分析研判). ``version`` is what the reviewer saw: a report changed since is refused.
+    The returned report's ``officer_notified`` says whether the officer was told (a new grade or comment)."""
     locked = _locked_for_review(report, version)
     if grade not in Grade.values or grade == Grade.PENDING:
         raise ValidationError({"grade": "请选择审核结果"})
     if grade in ADOPTED_GRADES and not adopted_by.strip():
         raise ValidationError({"adopted_by": "采用的信息请填写采用单位"})
+    if grade in ADOPTED_GRADES and adopted_on:
+        if adopted_on > timezone.localdate():
+            raise ValidationError({"adopted_on": "采用日期不能晚于今天"})
+        reported_on = timezone.localdate(locked.submitted_at)
+        if adopted_on < reported_on:
+            raise ValidationError({"adopted_on": f"采用日期不能早于报送日期（{reported_on:%Y-%m-%d}）"})
+    # The officer hears of a new grade or a new comment, not of every save of the same review.
+    tell_officer = (locked.grade, locked.review_comment) != (grade, comment)
     ReviewEvent.objects.create(
         report=locked,
         action=ReviewEvent.Action.GRADE,
@@ -195,13 +204,15 @@ def report_grade(
     locked.version += 1
     locked.full_clean()
     locked.save()
-    Notification.objects.create(
-        recipient=locked.officer.user,
-        kind=Notification.Kind.GRADED,
-        title=f"您报送的“{locked.title}”审核结果：{locked.get_grade_display()}",
-        body=comment,
-        report=locked,
-    )
+    locked.officer_notified = tell_officer
+    if tell_officer:
+        Notification.objects.create(
+            recipient=locked.officer.user,
+            kind=Notification.Kind.GRADED,
+            title=f"您报送的“{locked.title}”审核结果：{locked.get_grade_display()}",
+            body=comment,
+            report=locked,
+        )
     audit_record(
         actor=reviewer,
         action=AuditEntry.Action.GRADE,

@@ -169,14 +169,14 @@ class ReviewActionView(StaffRequiredMixin, ReportScopedMixin, View):
         form = self.form_class(request.POST)
         if form.is_valid():
             try:
-                self.act(report, form.cleaned_data)
+                message = self.act(report, form.cleaned_data) or self.success_message
             except ValidationError as exc:
                 if getattr(exc, "code", None) == "stale":
                     messages.error(request, "；".join(exc.messages))
                     return redirect("reports:detail", pk=pk)
                 add_service_errors(form, exc)
             else:
-                messages.success(request, self.success_message)
+                messages.success(request, message)
                 return redirect("reports:detail", pk=pk)
         view = ReportDetailView()
         view.setup(request, pk=pk)
@@ -191,7 +191,7 @@ class ReportGradeView(ReviewActionView):
     success_message = "审核结果已保存，已通知信息员"
 
     def act(self, report, data):
-        services.report_grade(
+        graded = services.report_grade(
             report=report,
             reviewer=self.request.user,
             grade=data["grade"],
@@ -202,6 +202,7 @@ class ReportGradeView(ReviewActionView):
             adoption_doc_no=data.get("adoption_doc_no", ""),
             request=self.request,
         )
+        return None if graded.officer_notified else "审核结果已保存（结果和意见未变，未再次通知信息员）"
 
 
 class ReportReturnView(ReviewActionView):

@@ -9,6 +9,7 @@ from django.core import mail
 from django.core.exceptions import ValidationError
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.db import connection
+from django.utils import timezone
 from kombu.exceptions import OperationalError as BrokerDown
 
 from reports import services
@@ -220,7 +221,7 @@ class TestGrading:
             version=0,
             comment="情况清楚",
             adopted_by="滨海县总工会",
-            adopted_on=NOW.date(),
+            adopted_on=timezone.localdate(report.submitted_at),
             adoption_doc_no="滨工信〔2026〕12号",
         )
         report.refresh_from_db()
@@ -231,6 +232,7 @@ class TestGrading:
             reviewer,
             1,
         )
+        assert report.adopted_on == timezone.localdate(report.submitted_at)
         event = ReviewEvent.objects.get()
         assert (event.from_grade, event.to_grade, event.actor, event.comment) == (
             "pending",
@@ -252,6 +254,36 @@ class TestGrading:
             ("pending", "qualified", "陈审核"),
             ("qualified", "above_adopted", "周管理"),
         ]
+
+    def test_saving_the_same_review_again_does_not_notify_again(self, officer, reviewer):
+        report = ReportFactory(officer=officer)
+        first = services.report_grade(report=report, reviewer=reviewer, grade="qualified", version=0, comment="好")
+        again = services.report_grade(report=report, reviewer=reviewer, grade="qualified", version=1, comment="好")
+        changed = services.report_grade(report=report, reviewer=reviewer, grade="qualified", version=2, comment="补充")
+        assert (first.officer_notified, again.officer_notified, changed.officer_notified) == (True, False, True)
+        assert Notification.objects.filter(recipient=officer.user).count() == 2
+        assert ReviewEvent.objects.filter(report=report).count() == 3  # every save stays in the history
+
+    @pytest.mark.parametrize(
+        ("days", "error"),
+        [(1, "采用日期不能晚于今天"), (-400, "采用日期不能早于报送日期（{}）")],
+    )
+    def test_adoption_date_lies_between_the_report_and_today(self, officer, reviewer, days, error):
+        report = ReportFactory(officer=officer)
+        today = timezone.localdate()
+        with pytest.raises(ValidationError) as exc:
+            services.report_grade(
+                report=report,
+                reviewer=reviewer,
+                grade="county_adopted",
+                version=0,
+                adopted_by="滨海县总工会",
+                adopted_on=today + timedelta(days=days),
+            )
+        reported_on = timezone.localdate(report.submitted_at)
+        assert exc.value.message_dict == {"adopted_on": [error.format(f"{reported_on:%Y-%m-%d}")]}
+        report.refresh_from_db()
+        assert (report.grade, report.adopted_on) == ("pending", None)
 
     def test_adoption_needs_the_adopting_body(self, officer, reviewer):
         report = ReportFactory(officer=officer)

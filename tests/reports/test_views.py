@@ -271,6 +271,18 @@ class TestReviewPages:
         report.refresh_from_db()
         assert report.grade == "county_adopted"
 
+    def test_the_adoption_date_is_on_the_form_when_the_review_is_opened_again(self, client, report, reviewer):
+        client.force_login(reviewer)
+        day = timezone.localdate(report.submitted_at)
+        fields = {"version": 0, "grade": "county_adopted", "adopted_by": "滨海县总工会", "adopted_on": f"{day}"}
+        client.post(reverse("reports:grade", args=[report.pk]), fields)
+        body = client.get(reverse("reports:detail", args=[report.pk])).content.decode()
+        assert f'name="adopted_on" value="{day:%Y-%m-%d}"' in body
+        response = client.post(reverse("reports:grade", args=[report.pk]), {**fields, "version": 1}, follow=True)
+        assert "审核结果已保存（结果和意见未变，未再次通知信息员）" in response.content.decode()
+        report.refresh_from_db()
+        assert report.adopted_on == day
+
     def test_second_reviewer_gets_a_clear_message(self, client, report, reviewer, county_admin):
         client.force_login(county_admin)
         client.post(reverse("reports:grade", args=[report.pk]), {"version": 0, "grade": "qualified"})
