@@ -67,6 +67,9 @@ def case_register(
     if township is not None and township.county_id != county.pk:
         raise ValidationError({"township": "镇区街道不属于该县区"})
     registered_on = registered_on or timezone.localdate()
+    if registered_on > timezone.localdate():
+        # The year of the date starts the case number: a typo would open next decade's numbering.
+        raise ValidationError({"registered_on": "登记日期不能晚于今天"})
     case = DisputeCase(
         county=county,
         enterprise=_employer(
@@ -102,20 +105,30 @@ def _link(case: DisputeCase, report: Report):
 
 
 @transaction.atomic
-def case_from_report(*, report: Report, actor) -> DisputeCase:
-    """Turn a report into a case in one step, carrying over its facts."""
+def case_facts_from_report(report: Report) -> dict:
+    """What a report says about the dispute: the case form starts from these, for the reviewer to check."""
+    return {
+        "dispute_type": rules.type_for_category(report.category),
+        "workers_involved": report.workers_involved or 1,
+        "enterprise": report.enterprise,
+        "enterprise_name": "" if report.enterprise_id else report.enterprise_name,
+        "amount_claimed": report.amount_involved,
+        "description": f"{report.title}\n\n{report.content}",
+        "township": report.township,
+    }
+
+
+@transaction.atomic
+def case_from_report(*, report: Report, actor, **facts) -> DisputeCase:
+    """Register the case a report describes, with the report's facts as corrected by the reviewer
+    (``facts``: the keyword arguments of case_register). A report becomes a case once: the report row
+    is locked, so a double click or two reviewers at once cannot make two."""
+    report = Report.objects.select_for_update().get(pk=report.pk)
+    numbers = list(report.dispute_cases.order_by("number").values_list("number", flat=True))
+    if numbers:
+        raise ValidationError(f"该信息已登记为争议案件 {'、'.join(numbers)}，不能重复登记", code="exists")
     return case_register(
-        county=report.county,
-        actor=actor,
-        dispute_type=rules.type_for_category(report.category),
-        workers_involved=report.workers_involved or 1,
-        enterprise=report.enterprise,
-        # Without a named employer the case starts with a placeholder for the reviewer to correct.
-        enterprise_name=report.enterprise_name or ("" if report.enterprise_id else f"待核实单位（信息{report.pk}）"),
-        amount_claimed=report.amount_involved,
-        description=f"{report.title}\n\n{report.content}",
-        township=report.township,
-        reports=[report],
+        county=report.county, actor=actor, reports=[report], **(case_facts_from_report(report) | facts)
     )
 
 

@@ -89,39 +89,64 @@ class CaseCreateView(StaffRequiredMixin, FormView):
             form.add_error(None, "您的账号没有所属县区，不能登记案件")
             return self.form_invalid(form)
         data = form.cleaned_data
+        facts = {
+            "dispute_type": data["dispute_type"],
+            "workers_involved": data["workers_involved"],
+            "enterprise": data.get("enterprise"),
+            "enterprise_name": data.get("new_enterprise_name", ""),
+            "credit_code": (data.get("new_enterprise_credit_code") or "").strip().upper(),
+            "amount_claimed": data.get("amount_claimed"),
+            "description": data.get("description", ""),
+            "township": data.get("township"),
+            "registered_on": data.get("registered_on"),
+        }
         try:
-            case = services.case_register(
-                county=county,
-                actor=self.request.user,
-                dispute_type=data["dispute_type"],
-                workers_involved=data["workers_involved"],
-                enterprise=data.get("enterprise"),
-                enterprise_name=data.get("new_enterprise_name", ""),
-                credit_code=(data.get("new_enterprise_credit_code") or "").strip().upper(),
-                amount_claimed=data.get("amount_claimed"),
-                description=data.get("description", ""),
-                township=data.get("township"),
-                registered_on=data.get("registered_on"),
-            )
+            case = self.register(county=county, facts=facts)
         except ValidationError as exc:
             add_service_errors(form, exc)
             return self.form_invalid(form)
         messages.success(self.request, f"案件已登记，编号 {case.number}")
         return redirect("disputes:detail", pk=case.pk)
 
+    def register(self, *, county, facts):
+        return services.case_register(county=county, actor=self.request.user, **facts)
 
-class CaseFromReportView(StaffRequiredMixin, View):
-    def post(self, request, report_pk):
-        report = Report.objects.visible_to(request.user).filter(pk=report_pk).exclude(status="draft").first()
-        if report is None:
+
+class CaseFromReportView(CaseCreateView):
+    """The case form, filled in from a report, for the reviewer to check before registering."""
+
+    def get(self, request, *args, **kwargs):
+        return self.already_a_case() or super().get(request, *args, **kwargs)
+
+    def post(self, request, *args, **kwargs):
+        return self.already_a_case() or super().post(request, *args, **kwargs)
+
+    def already_a_case(self):
+        # Runs after the staff check of dispatch: only staff learn whether a report became a case.
+        self.report = (
+            Report.objects.visible_to(self.request.user)
+            .filter(pk=self.kwargs["report_pk"])
+            .exclude(status__in=[Report.Status.DRAFT, Report.Status.WITHDRAWN])
+            .first()
+        )
+        if self.report is None:
             raise Http404("没有找到该信息")
-        try:
-            case = services.case_from_report(report=report, actor=request.user)
-        except ValidationError as exc:
-            messages.error(request, "；".join(exc.messages))
-            return redirect("reports:detail", pk=report.pk)
-        messages.success(request, f"已根据该信息登记争议案件 {case.number}，请核实用人单位等信息")
-        return redirect("disputes:detail", pk=case.pk)
+        numbers = [case.number for case in self.report.dispute_cases.order_by("number")]
+        if numbers:
+            messages.info(self.request, f"该信息已登记为争议案件 {'、'.join(numbers)}")
+            return redirect("reports:detail", pk=self.report.pk)
+        return None
+
+    def get_initial(self):
+        facts = services.case_facts_from_report(self.report)
+        facts["new_enterprise_name"] = facts.pop("enterprise_name")
+        return facts | {"registered_on": timezone.localdate()}
+
+    def get_context_data(self, **kwargs):
+        return super().get_context_data(report=self.report, **kwargs)
+
+    def register(self, *, county, facts):
+        return services.case_from_report(report=self.report, actor=self.request.user, **facts)
 
 
 class CaseDetailView(LoginRequiredMixin, CaseScopedMixin, TemplateView):

@@ -36,8 +36,11 @@ def test_report_to_case_to_recovered_wages(browser, live_server, county):
     assert page.get_by_test_id("fig-wages").inner_text() == "0.00"
 
     page.goto(f"{base}/reports/{report.pk}/")
-    page.get_by_role("button", name="转为争议案件").click()
-    page.get_by_text("已根据该信息登记争议案件").wait_for()
+    page.get_by_role("link", name="转为争议案件").click()
+    page.get_by_test_id("from-report").wait_for()  # the case form, filled in from the report
+    assert page.get_by_label("涉及人数").input_value() == "126"
+    page.get_by_role("button", name="登记").click()
+    page.get_by_text("案件已登记，编号").wait_for()
     assert page.get_by_test_id("case-status").inner_text() == "登记"
 
     def move(status):

@@ -212,7 +212,7 @@ class TestScopingAndExport:
         bystander = OfficerFactory(county=county, name="无关信息员")
         reviewer = ReviewerFactory(county=county)
         report = ReportFactory(officer=reporter, workers_involved=3)
-        case = services.case_from_report(report=report, actor=reviewer)
+        case = services.case_from_report(report=report, actor=reviewer, enterprise_name="某厂")
         case.handlers.add(handler.user)
         url = reverse("disputes:detail", args=[case.pk])
         expected = {

@@ -9,8 +9,8 @@ from django.urls import reverse
 from django.utils import timezone
 
 from disputes import services
-from disputes import services as dispute_services
 from disputes.models import CaseAttachment, DisputeCase
+from officers.models import Enterprise
 from reports.models import AuditEntry
 from tests.factories import EnterpriseFactory, OfficerFactory, ReportFactory, ReviewerFactory, image_bytes
 
@@ -51,21 +51,67 @@ def test_register_needs_an_employer_and_a_worker(client, county, reviewer):
     assert response.context["form"].errors["enterprise"] == ["请选择用人单位，或填写新单位名称"]
 
 
-def test_report_becomes_a_case_from_its_page(client, county, reviewer, officer, textile):
-    report = ReportFactory(officer=officer, enterprise=textile, workers_involved=126)
+def test_report_becomes_a_case_after_the_reviewer_checks_its_facts(client, county, reviewer, officer, textile):
+    report = ReportFactory(
+        officer=officer, enterprise=textile, workers_involved=126, category="wage_arrears", title="拖欠工资"
+    )
     client.force_login(reviewer)
     page = client.get(reverse("reports:detail", args=[report.pk])).content.decode()
-    assert "转为争议案件" in page
-    response = client.post(reverse("disputes:from_report", args=[report.pk]), follow=True)
+    assert reverse("disputes:from_report", args=[report.pk]) in page
+    url = reverse("disputes:from_report", args=[report.pk])
+    form = client.get(url).context["form"]
+    assert (form.initial["enterprise"], form.initial["workers_involved"], form.initial["dispute_type"]) == (
+        textile,
+        126,
+        "wage_arrears",
+    )
+    assert DisputeCase.objects.count() == 0  # opening the form registers nothing
+    fields = {
+        "registered_on": TODAY.isoformat(),
+        "enterprise": textile.pk,
+        "dispute_type": "wage_arrears",
+        "workers_involved": "120",  # corrected by the reviewer
+        "description": "核实后的情况",
+    }
+    response = client.post(url, fields, follow=True)
     case = DisputeCase.objects.get()
-    assert f"已根据该信息登记争议案件 {case.number}" in response.content.decode()
-    assert case.number in client.get(reverse("reports:detail", args=[report.pk])).content.decode()
+    assert f"案件已登记，编号 {case.number}" in response.content.decode()
+    assert (case.workers_involved, case.description, list(case.reports.all())) == (120, "核实后的情况", [report])
+    page = client.get(reverse("reports:detail", args=[report.pk])).content.decode()
+    assert case.number in page and url not in page
+    # A second click, from a page opened before, registers nothing and says where the case is.
+    response = client.post(url, fields, follow=True)
+    assert f"该信息已登记为争议案件 {case.number}" in response.content.decode()
+    assert DisputeCase.objects.count() == 1
+
+
+def test_a_report_without_an_employer_asks_for_one(client, county, reviewer, officer):
+    report = ReportFactory(officer=officer, enterprise=None, enterprise_name="")
+    client.force_login(reviewer)
+    url = reverse("disputes:from_report", args=[report.pk])
+    fields = {"registered_on": TODAY.isoformat(), "dispute_type": "other", "workers_involved": "1"}
+    response = client.post(url, fields)
+    assert response.context["form"].errors["enterprise"] == ["请选择用人单位，或填写新单位名称"]
+    assert DisputeCase.objects.count() == 0 and not Enterprise.objects.filter(name__startswith="待核实").exists()
 
 
 def test_foreign_reviewer_cannot_turn_a_report_into_a_case(client, county, other_county, officer):
     report = ReportFactory(officer=officer)
     client.force_login(ReviewerFactory(county=other_county))
-    assert client.post(reverse("disputes:from_report", args=[report.pk])).status_code == 404
+    url = reverse("disputes:from_report", args=[report.pk])
+    assert client.get(url).status_code == 404
+    assert client.post(url, {"dispute_type": "other", "workers_involved": "1"}).status_code == 404
+    client.force_login(officer.user)  # the author: a reader, not a registrar
+    assert client.get(url).status_code == 403
+    assert DisputeCase.objects.count() == 0
+
+
+def test_registration_date_cannot_be_in_the_future(client, county, reviewer, textile):
+    client.force_login(reviewer)
+    fields = {"enterprise": textile.pk, "dispute_type": "other", "workers_involved": "1"}
+    tomorrow = TODAY + timedelta(days=1)
+    response = client.post(reverse("disputes:create"), fields | {"registered_on": tomorrow.isoformat()})
+    assert response.context["form"].errors["registered_on"] == ["登记日期不能晚于今天"]
     assert DisputeCase.objects.count() == 0
 
 
@@ -146,11 +192,13 @@ def test_fixed_query_counts(client, county, reviewer):
 def test_a_reporting_officer_sees_progress_not_the_case_file(client, county):
     reviewer = ReviewerFactory(county=county)
     first, second = OfficerFactory(county=county, name="甲"), OfficerFactory(county=county, name="乙")
-    case = dispute_services.case_from_report(
-        report=ReportFactory(officer=first, title="甲的信息", content="甲写的内容"), actor=reviewer
+    case = services.case_from_report(
+        report=ReportFactory(officer=first, title="甲的信息", content="甲写的内容"),
+        actor=reviewer,
+        enterprise_name="某厂",
     )
-    dispute_services.case_link_report(case=case, report=ReportFactory(officer=second, title="乙的信息"), actor=reviewer)
-    attachment = dispute_services.case_attach(
+    services.case_link_report(case=case, report=ReportFactory(officer=second, title="乙的信息"), actor=reviewer)
+    attachment = services.case_attach(
         case=case, actor=reviewer, files=[SimpleUploadedFile("协议.png", image_bytes(), content_type="image/png")]
     )[0]
     client.force_login(second.user)
