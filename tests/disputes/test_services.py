@@ -182,6 +182,14 @@ class TestFromReport:
         case = services.case_from_report(report=report, actor=reviewer)
         assert (case.enterprise.name, case.enterprise.county, case.workers_involved) == ("滨海某快递网点", county, 1)
 
+    def test_a_report_becomes_a_case_once(self, county, reviewer, officer, textile):
+        report = ReportFactory(officer=officer, enterprise=textile)
+        case = services.case_from_report(report=report, actor=reviewer)
+        with pytest.raises(ValidationError) as exc:
+            services.case_from_report(report=report, actor=reviewer)
+        assert exc.value.messages == [f"该信息已登记为争议案件 {case.number}，不能重复登记"]
+        assert DisputeCase.objects.count() == 1
+
     def test_another_countys_report_cannot_be_linked(self, county, other_county, reviewer, textile):
         case = register(county, reviewer, textile)
         foreign = ReportFactory(officer=OfficerFactory(county=other_county))
