@@ -397,6 +397,11 @@ class Activity(models.Model):
     def __str__(self):
         return f"{self.held_on} {self.get_kind_display()}：{self.topic}"
 
+    def clean(self):
+        # Said here, on the field, before the database constraint would answer with its bare name.
+        if self.ends_on and self.held_on and self.ends_on < self.held_on:
+            raise ValidationError({"ends_on": "结束日期不能早于开始日期"})
+
 
 class Attendance(models.Model):
     class Via(models.TextChoices):

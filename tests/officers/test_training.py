@@ -167,3 +167,17 @@ def test_the_attendance_choices_mask_phones_for_reviewers(client, county, activi
     client.force_login(ReviewerFactory(county=county))
     body = client.get(reverse("officers:activity", args=[activity.pk])).content.decode()
     assert "刘洋（138****0004）" in body and "13815110004" not in body
+
+
+def test_an_activity_cannot_end_before_it_starts(county):
+    with pytest.raises(ValidationError) as exc:
+        services.activity_create(
+            county=county,
+            actor=None,
+            kind="shadowing",
+            host="arbitration",
+            held_on=date(2026, 11, 10),
+            ends_on=date(2026, 11, 9),
+            topic="跟班学习",
+        )
+    assert exc.value.message_dict == {"ends_on": ["结束日期不能早于开始日期"]}
