@@ -67,6 +67,7 @@ class AttachForm(forms.Form):
     files = MultipleFileField(
         label="附件（调解协议、收据等，图片或 PDF）",
         widget=MultipleFileInput(attrs={"accept": "image/*,application/pdf"}),
+        error_messages={"required": "请选择要上传的文件"},
     )
 
 

@@ -1,5 +1,3 @@
-from datetime import date
-
 from django.contrib import messages
 from django.contrib.auth.mixins import LoginRequiredMixin
 from django.core.exceptions import ValidationError
@@ -63,7 +61,7 @@ class CaseListView(LoginRequiredMixin, FilteredListMixin, FilterView):
         )
         response = HttpResponse(XLSX().export_data(dataset), content_type=XLSX.CONTENT_TYPE)
         response["Content-Disposition"] = (
-            f"attachment; filename*=UTF-8''{_quote(f'争议案件台账{date.today():%Y%m%d}.xlsx')}"
+            f"attachment; filename*=UTF-8''{_quote(f'争议案件台账{timezone.localdate():%Y%m%d}.xlsx')}"
         )
         return response
 

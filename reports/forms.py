@@ -15,6 +15,8 @@ class MultipleFileField(forms.FileField):
 
     def clean(self, data, initial=None):
         if not data:
+            if self.required:
+                raise forms.ValidationError(self.error_messages["required"], code="required")
             return []
         files = data if isinstance(data, list | tuple) else [data]
         return [super(MultipleFileField, self).clean(f, initial) for f in files]

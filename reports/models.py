@@ -380,7 +380,8 @@ class AuditEntry(models.Model):
         ]
 
     def __str__(self):
-        return f"{self.created_at:%Y-%m-%d %H:%M} {self.actor} {self.get_action_display()} {self.target}"
+        when = timezone.localtime(self.created_at)
+        return f"{when:%Y-%m-%d %H:%M} {self.actor} {self.get_action_display()} {self.target}"
 
 
 # ---- stipends and budget (考核评价, 经费保障) -----------------------------------------------------
@@ -544,7 +545,7 @@ class SheetEvent(models.Model):
         ordering = ["created_at", "id"]
 
     def __str__(self):
-        return f"{self.get_action_display()} {self.created_at:%Y-%m-%d %H:%M}"
+        return f"{self.get_action_display()} {timezone.localtime(self.created_at):%Y-%m-%d %H:%M}"
 
 
 class BudgetQuerySet(models.QuerySet):

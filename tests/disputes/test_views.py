@@ -138,6 +138,8 @@ def test_case_page_actions(client, county, reviewer, textile):
         url("outcome"), {"kind": "wages", "amount": "660000", "received_on": TODAY.isoformat(), "note": "第二期"}
     )
     client.post(url("follow_up"), {"action": "回访职工，工资已全部到账", "next_step": "结案"})
+    empty = client.post(url("attach"), {})
+    assert (empty.status_code, empty.context["attach_form"].errors["files"]) == (400, ["请选择要上传的文件"])
     client.post(url("attach"), {"files": [SimpleUploadedFile("调解协议.png", image_bytes(), content_type="image/png")]})
     page = client.get(url("detail"))
     assert page.context["case"].wages == Decimal("1260000.00")

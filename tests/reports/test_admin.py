@@ -1,6 +1,7 @@
 import io
 
 import pytest
+from django.utils import timezone
 
 from reports.models import AuditEntry
 from reports.resources import ReportLedgerResource
@@ -67,3 +68,5 @@ def test_admin_site_report_view_is_audited(client, county):
     assert client.get(f"/admin/reports/report/{report.pk}/change/").status_code == 200
     entry = AuditEntry.objects.get(action="view_report")
     assert (entry.actor, entry.report, entry.target) == (admin, report, "机密信息（管理后台）")
+    # Its title on the admin site is in Beijing time, as every time shown.
+    assert str(entry).startswith(f"{timezone.localtime(entry.created_at):%Y-%m-%d %H:%M} ")
