@@ -76,8 +76,8 @@ class LinkReportForm(forms.Form):
 
 
 class StatsPeriodForm(forms.Form):
-    start = forms.DateField(label="从", widget=DATE)
-    end = forms.DateField(label="至", widget=DATE)
+    start = forms.DateField(label="开始日期", widget=DATE)
+    end = forms.DateField(label="结束日期", widget=DATE)
 
     def clean(self):
         cleaned = super().clean()

@@ -114,6 +114,12 @@ class TestFigures:
             stats("--from", "2026-05-01", "--to", "2026-04-30")
         assert str(exc.value) == "--to 不能早于 --from"
 
+    def test_a_bad_period_is_explained_and_this_year_shown(self, ledger, client, county):
+        client.force_login(ReviewerFactory(county=county))
+        response = client.get(reverse("disputes:stats"), {"start": "abc", "end": "2026-12-31"})
+        assert "开始日期：输入一个有效的日期。已显示今年以来的数字。" in response.content.decode()
+        assert response.context["start"] == timezone.localdate().replace(month=1, day=1)
+
     def test_page_shows_the_same_figures(self, ledger, client, county):
         client.force_login(ReviewerFactory(county=county))
         response = client.get(reverse("disputes:stats"), {"start": "2026-01-01", "end": "2026-12-31"})
