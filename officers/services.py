@@ -2,6 +2,7 @@
 
 from datetime import timedelta
 
+from axes.utils import reset as axes_reset
 from django.contrib.auth.password_validation import validate_password
 from django.core.exceptions import ValidationError
 from django.db import transaction
@@ -60,6 +61,7 @@ def staff_upsert(*, phone: str, name: str, county_code: str, role: str, password
     user.password_change_required = True  # whoever ran the command knows it: the user replaces it
     user.full_clean()
     user.save()
+    axes_reset(username=user.username)  # a new password lifts a lockout
     return user, created
 
 
@@ -161,6 +163,8 @@ def officer_set_password(*, officer: Officer, password: str, actor: User) -> Use
     user.set_password(password)
     user.password_change_required = True  # a password an admin knows is the officer's to replace
     user.save(update_fields=["password", "password_change_required"])
+    # A locked-out officer calls the admin for a new password: it works at once, lockout lifted.
+    axes_reset(username=user.username)
     return user
 
 
