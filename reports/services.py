@@ -299,6 +299,10 @@ def alerts_enqueue(ids) -> int:
 ALERT_MAX_ATTEMPTS = 8
 # An email claimed this long ago and never marked sent belongs to a worker that died mid-send.
 ALERT_CLAIM_TIMEOUT = timedelta(minutes=10)
+# A failed email is retried by its own task (backoff 5 s … 5 min); the sweep takes it up again only
+# when no attempt has been made for this long, i.e. when that retry chain is gone. Sweeping it sooner
+# spent all attempts within minutes of an SMTP outage.
+ALERT_RETRY_QUIET = timedelta(minutes=10)
 
 
 def _alert_text(report: Report) -> tuple[str, str, str]:
@@ -393,8 +397,9 @@ def alert_failed(*, delivery_id: int, error: str, count_attempt: bool) -> None:
 def alerts_sweep(*, older_than=timedelta(seconds=20), now=None) -> int:
     """Queue again what the broker lost or never got: pending alerts, and claims whose worker died."""
     now = now or timezone.now()
+    untried_or_quiet = Q(claimed_at__isnull=True) | Q(claimed_at__lte=now - ALERT_RETRY_QUIET)
     due = AlertDelivery.objects.filter(
-        Q(state=AlertDelivery.State.PENDING, created_at__lte=now - older_than)
+        Q(untried_or_quiet, state=AlertDelivery.State.PENDING, created_at__lte=now - older_than)
         | Q(state=AlertDelivery.State.SENDING, claimed_at__lte=now - ALERT_CLAIM_TIMEOUT)
     )
     ids = list(due.order_by("created_at").values_list("pk", flat=True)[:500])

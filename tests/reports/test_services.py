@@ -448,6 +448,28 @@ class TestAlertFailures:
         assert services.alerts_sweep(older_than=timedelta(0)) == 1  # only the in-app one, still pending
         assert len(mail.outbox) == 0
 
+    def test_the_sweep_leaves_a_failed_email_to_its_own_retries(self, officer, reviewer, monkeypatch):
+        from django.utils import timezone
+
+        from reports.models import AlertDelivery
+
+        self.emergency(officer)
+        email = AlertDelivery.objects.get(channel="email")
+        monkeypatch.setattr(services, "send_mail", mock.Mock(side_effect=OSError("SMTP down")))
+        with pytest.raises(OSError):
+            services.alert_deliver(delivery_id=email.pk)  # Celery retries it with backoff
+        assert services.alerts_sweep(older_than=timedelta(0)) == 1  # the in-app one, delivered
+        for seconds in (30, 60, 300, 590):  # the sweep runs every 30 s meanwhile
+            later = timezone.now() + timedelta(seconds=seconds)
+            assert services.alerts_sweep(older_than=timedelta(0), now=later) == 0
+        email.refresh_from_db()
+        assert (email.state, email.attempts) == ("pending", 1)
+        monkeypatch.setattr(services, "send_mail", mail.send_mail)
+        # Ten quiet minutes: its retry chain is gone (a lost worker), so the sweep takes it up again.
+        assert services.alerts_sweep(older_than=timedelta(0), now=timezone.now() + timedelta(minutes=11)) == 1
+        email.refresh_from_db()
+        assert (email.state, email.attempts, len(mail.outbox)) == ("sent", 2, 1)
+
     def test_a_claimed_email_is_not_sent_twice_until_its_claim_is_stale(self, officer, reviewer):
         from django.utils import timezone
 
