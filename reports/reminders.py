@@ -3,10 +3,14 @@
 A scheduled job picks the recipients and queues one small task each; the task calls one function
 here. The Reminder row is unique per person, kind and period and is written with the in-app
 notification in one transaction, so a duplicated, concurrent or retried task sends nothing twice.
-Email and SMS are claimed (pending → sending) before they go out: at most once, never twice.
+Email and SMS are claimed (pending → sending) before they go out: a channel handed over is never
+sent again. A channel whose gateway is down or busy (a network error, an SMTP 4xx) goes back to
+pending: the task retries it with backoff, and the job's later runs that day take it up again; any
+other failure (a refused address, a broken setting) is final and logged.
 """
 
 import logging
+import smtplib
 from datetime import date, timedelta
 
 from django.core.mail import send_mail
@@ -44,19 +48,40 @@ def officers_to_remind(*, month: date) -> list[int]:
     return ids
 
 
-def _claim_and_send(reminder: Reminder, field: str, send) -> None:
-    """Send one channel at most once: only the worker that moves it pending → sending sends it."""
+class SendLater(Exception):
+    """A channel could not go out for a passing reason and is pending again: retry the task."""
+
+
+def passing_failure(exc: Exception) -> bool:
+    """A gateway that is down, busy or slow (worth trying again), not one that refused the message."""
+    if isinstance(exc, smtplib.SMTPResponseException):
+        return 400 <= exc.smtp_code < 500  # SMTP's own "try again later"
+    if isinstance(exc, smtplib.SMTPServerDisconnected):
+        return True
+    if isinstance(exc, smtplib.SMTPException):
+        return False  # refused recipients or sender, unsupported command: the same next time
+    return isinstance(exc, OSError)  # connection refused or reset, timeouts, name lookups
+
+
+def _claim_and_send(reminder: Reminder, field: str, send) -> bool:
+    """Send one channel at most once: only the worker that moves it pending → sending sends it.
+    False when it failed for a passing reason and is pending again."""
     if not Reminder.objects.filter(pk=reminder.pk, **{field: Reminder.Channel.PENDING}).update(
         **{field: Reminder.Channel.SENDING}
     ):
-        return
+        return True
     try:
         send()
-    except Exception:
+    except Exception as exc:
+        if passing_failure(exc):
+            logger.warning("reminder %s: %s not sent yet, will retry: %r", reminder.pk, field, exc)
+            Reminder.objects.filter(pk=reminder.pk).update(**{field: Reminder.Channel.PENDING})
+            return False
         logger.exception("reminder %s: %s failed", reminder.pk, field)
         Reminder.objects.filter(pk=reminder.pk).update(**{field: Reminder.Channel.FAILED})
-        return
+        return True
     Reminder.objects.filter(pk=reminder.pk).update(**{field: Reminder.Channel.SENT})
+    return True
 
 
 def _record(*, user, county_id, kind, period, title, text, report=None, sms_phone=None):
@@ -76,10 +101,13 @@ def _record(*, user, county_id, kind, period, title, text, report=None, sms_phon
         if created:
             Notification.objects.create(recipient=user, kind=Notification.Kind.REMINDER, title=title, body=text)
     # A retry after a crash finishes the channels still pending; a claimed one is never sent again.
+    done = True
     if user.email:
-        _claim_and_send(reminder, "email_state", lambda: send_mail(title, reminder.text, None, [user.email]))
+        done &= _claim_and_send(reminder, "email_state", lambda: send_mail(title, reminder.text, None, [user.email]))
     if sms_phone:
-        _claim_and_send(reminder, "sms_state", lambda: send_sms(sms_phone, f"【{title}】{reminder.text}"))
+        done &= _claim_and_send(reminder, "sms_state", lambda: send_sms(sms_phone, f"【{title}】{reminder.text}"))
+    if not done:
+        raise SendLater(f"reminder {reminder.pk}: a channel is pending again")
     return reminder if created else None
 
 
@@ -160,13 +188,16 @@ def notify_summary_ready(*, summary) -> int:
             f"{summary.month.year}年{summary.month.month}月的分析研判材料已生成，"
             "可在“月度分析”中查看、下载并记录分析会。"
         )
-        if _record(
-            user=user,
-            county_id=summary.county_id,
-            kind=Reminder.Kind.SUMMARY_READY,
-            period=summary.month,
-            title="月度分析研判材料已生成",
-            text=text,
-        ):
-            sent += 1
+        try:
+            recorded = _record(
+                user=user,
+                county_id=summary.county_id,
+                kind=Reminder.Kind.SUMMARY_READY,
+                period=summary.month,
+                title="月度分析研判材料已生成",
+                text=text,
+            )
+        except SendLater:
+            recorded = True  # its in-app notice is there; the job's 12:00 run sends the email again
+        sent += bool(recorded)
     return sent

@@ -47,7 +47,17 @@ def remind_officers(kind: str) -> int:
     return len(ids)
 
 
-@shared_task(time_limit=60, soft_time_limit=45, autoretry_for=(OperationalError,), retry_backoff=5, max_retries=5)
+# A reminder's gateway being down (SendLater) is retried over about a quarter of an hour; the job's
+# later runs that day take up whatever is still pending after that.
+REMINDER_RETRY = {
+    "autoretry_for": (OperationalError, reminders.SendLater),
+    "retry_backoff": 30,
+    "retry_backoff_max": 600,
+    "max_retries": 5,
+}
+
+
+@shared_task(time_limit=60, soft_time_limit=45, **REMINDER_RETRY)
 def remind_officer(officer_id: int, month: str, kind: str) -> bool:
     return reminders.remind_officer(officer_id=officer_id, month=date.fromisoformat(month), kind=kind)
 
@@ -62,7 +72,7 @@ def send_review_digests() -> int:
     return len(ids)
 
 
-@shared_task(time_limit=60, soft_time_limit=45, autoretry_for=(OperationalError,), retry_backoff=5, max_retries=5)
+@shared_task(time_limit=60, soft_time_limit=45, **REMINDER_RETRY)
 def review_digest(user_id: int, day: str) -> bool:
     return reminders.review_digest(user_id=user_id, day=date.fromisoformat(day))
 

@@ -1,12 +1,15 @@
 """Reminders: who gets one, exactly once, on the Beijing-time schedule; with a real worker on Redis."""
 
+import smtplib
 import threading
 import time
 from datetime import date, datetime, timedelta
+from unittest import mock
 from zoneinfo import ZoneInfo
 
 import pytest
 from celery.contrib.testing.worker import start_worker
+from celery.exceptions import Retry
 from django.core import mail
 from django.db import connection
 from django.utils import timezone
@@ -213,3 +216,68 @@ def test_a_retry_finishes_a_pending_channel(county):
     Reminder.objects.update(sms_state="pending")  # as if the worker died before the SMS went out
     assert reminders.remind_officer(officer_id=officer.pk, month=month, kind="quota_20") is False
     assert Reminder.objects.get().sms_state == "sent"
+
+
+class FlakySms:
+    """An SMS gateway that is down for the first ``failures`` messages."""
+
+    failures = 0
+    sent: list = []
+
+    def send(self, phone, text):
+        if FlakySms.failures:
+            FlakySms.failures -= 1
+            raise ConnectionError("gateway down")
+        FlakySms.sent.append(phone)
+
+
+@pytest.fixture
+def flaky_sms(settings):
+    settings.SMS_BACKEND = "tests.reports.test_reminders.FlakySms"
+    FlakySms.failures, FlakySms.sent = 0, []
+    return FlakySms
+
+
+def test_a_gateway_outage_leaves_the_sms_pending_for_the_retry(county, flaky_sms):
+    officer = OfficerFactory(county=county, phone="13815110004")
+    month = reminders.current_month()
+    flaky_sms.failures = 1
+    with pytest.raises(reminders.SendLater):
+        reminders.remind_officer(officer_id=officer.pk, month=month, kind="quota_20")
+    assert Reminder.objects.get().sms_state == "pending"
+    assert Notification.objects.filter(kind="reminder").count() == 1  # the in-app notice is there already
+    reminders.remind_officer(officer_id=officer.pk, month=month, kind="quota_20")  # the task's retry
+    assert (Reminder.objects.get().sms_state, flaky_sms.sent) == ("sent", ["13815110004"])
+    assert Notification.objects.filter(kind="reminder").count() == 1
+
+
+def test_the_task_schedules_a_retry_while_the_gateway_is_down(county, flaky_sms):
+    officer = OfficerFactory(county=county, phone="13815110004")
+    args = [officer.pk, reminders.current_month().isoformat(), "quota_20"]
+    flaky_sms.failures = 1
+    with pytest.raises(Retry):  # run eagerly, the retry Celery would queue shows as this exception
+        tasks.remind_officer.apply(args=args, throw=True)
+    assert tasks.remind_officer.apply(args=args, throw=True).get() is False  # the retry: sent, nothing new
+    assert (Reminder.objects.get().sms_state, flaky_sms.sent) == ("sent", ["13815110004"])
+
+
+@pytest.mark.parametrize(
+    ("error", "state"),
+    [
+        (smtplib.SMTPServerDisconnected("closed"), "pending"),
+        (smtplib.SMTPResponseException(451, b"try again later"), "pending"),
+        (smtplib.SMTPRecipientsRefused({"x@example.org": (550, b"no such user")}), "failed"),
+        (smtplib.SMTPAuthenticationError(535, b"bad login"), "failed"),
+    ],
+)
+def test_which_mail_failures_are_tried_again(county, monkeypatch, error, state):
+    reviewer = ReviewerFactory(county=county, email="r@example.org")
+    three_days_ago = timezone.now() - timedelta(days=3)
+    ReportFactory(officer__county=county, status="submitted", occurred_at=three_days_ago, submitted_at=three_days_ago)
+    monkeypatch.setattr(reminders, "send_mail", mock.Mock(side_effect=error))
+    if state == "pending":
+        with pytest.raises(reminders.SendLater):
+            reminders.review_digest(user_id=reviewer.pk, day=timezone.localdate())
+    else:
+        reminders.review_digest(user_id=reviewer.pk, day=timezone.localdate())
+    assert Reminder.objects.get().email_state == state

@@ -3,6 +3,7 @@
 import io
 from datetime import date, datetime, timedelta
 from decimal import Decimal
+from unittest import mock
 from zoneinfo import ZoneInfo
 
 import docx
@@ -182,6 +183,21 @@ def test_monthly_job_builds_and_notifies_reviewers_once(county, october, monkeyp
     assert MonthlySummary.objects.get().month == OCT
     assert Reminder.objects.filter(kind="summary_ready").count() == 1
     assert Notification.objects.filter(recipient=october["reviewer"], title="月度分析研判材料已生成").count() == 1
+
+
+def test_a_mail_outage_leaves_the_summary_email_for_the_next_run(county, october, monkeypatch):
+    from reports import reminders
+
+    october["reviewer"].email = "r@example.org"
+    october["reviewer"].save()
+    summary = summaries.summary_build(county=county, month=OCT)
+    monkeypatch.setattr(reminders, "send_mail", mock.Mock(side_effect=ConnectionRefusedError("SMTP down")))
+    assert reminders.notify_summary_ready(summary=summary) == 1  # told in the portal; the email waits
+    assert Reminder.objects.get(kind="summary_ready").email_state == "pending"
+    monkeypatch.setattr(reminders, "send_mail", mock.Mock())
+    assert reminders.notify_summary_ready(summary=summary) == 0  # the 12:00 run: nobody told twice
+    assert Reminder.objects.get(kind="summary_ready").email_state == "sent"
+    assert Notification.objects.filter(title="月度分析研判材料已生成").count() == 1
 
 
 def test_docx_and_xlsx_open(county, october):
