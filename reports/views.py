@@ -18,7 +18,7 @@ from officers.models import County
 from officers.permissions import AdminRequiredMixin, OfficerRequiredMixin, StaffRequiredMixin
 from officers.views import add_service_errors
 from unionportal.downloads import private_file_response
-from unionportal.list_views import FilteredListMixin
+from unionportal.list_views import FilteredListMixin, ForgivingPaginationMixin
 
 from . import rules, selectors, services, summaries
 from .filters import ReviewQueueFilter
@@ -41,7 +41,7 @@ class ReportScopedMixin:
         return self._report
 
 
-class MyReportsView(OfficerRequiredMixin, ListView):
+class MyReportsView(OfficerRequiredMixin, ForgivingPaginationMixin, ListView):
     template_name = "reports/my_reports.html"
     context_object_name = "reports"
     paginate_by = 20
@@ -256,7 +256,7 @@ class ReviewQueueView(StaffRequiredMixin, FilteredListMixin, FilterView):
         return kwargs
 
 
-class NotificationListView(LoginRequiredMixin, ListView):
+class NotificationListView(LoginRequiredMixin, ForgivingPaginationMixin, ListView):
     template_name = "reports/notifications.html"
     context_object_name = "notifications"
     paginate_by = 30
