@@ -33,3 +33,11 @@ def server_error(request):
     from django.template import loader
 
     return HttpResponseServerError(loader.get_template("500.html").render())
+
+
+def favicon(request):
+    """Browsers and the admin site ask for /favicon.ico: the portal's icon, not a 404 in every console."""
+    from django.contrib.staticfiles.storage import staticfiles_storage
+    from django.http import HttpResponsePermanentRedirect
+
+    return HttpResponsePermanentRedirect(staticfiles_storage.url("img/favicon-32.png"))

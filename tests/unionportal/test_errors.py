@@ -30,3 +30,13 @@ def test_not_found_page_is_chinese(client):
     response = client.get("/no-such-page/")
     assert response.status_code == 404
     assert "页面不存在" in response.content.decode()
+
+
+@pytest.mark.django_db
+def test_the_icon_is_served_locally(client):
+    response = client.get("/favicon.ico")
+    assert (response.status_code, response["Location"]) == (301, "/static/img/favicon-32.png")
+    assert (
+        '<link rel="icon" type="image/png" href="/static/img/favicon-32.png">'
+        in client.get("/accounts/login/").content.decode()
+    )
