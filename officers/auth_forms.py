@@ -1,6 +1,9 @@
 from django.contrib.auth.forms import AuthenticationForm
 from django.contrib.auth.views import LoginView, PasswordChangeView
+from django.core.exceptions import ValidationError
 from django.urls import reverse
+
+from .models import User
 
 
 class PhoneLoginForm(AuthenticationForm):
@@ -16,6 +19,14 @@ class PhoneLoginForm(AuthenticationForm):
         self.fields["username"].label = "手机号"
         self.fields["username"].widget.attrs.update({"inputmode": "numeric", "placeholder": "登录手机号"})
         self.fields["password"].label = "密码"
+
+    def get_invalid_login_error(self):
+        # Django's backend turns a stopped account away like a wrong password. Someone who knows the
+        # password learns the account is stopped (and whom to call); anyone else learns nothing.
+        user = User.objects.filter(username=self.cleaned_data.get("username"), is_active=False).first()
+        if user is not None and user.check_password(self.cleaned_data.get("password")):
+            return ValidationError(self.error_messages["inactive"], code="inactive")
+        return super().get_invalid_login_error()
 
 
 class PortalLoginView(LoginView):

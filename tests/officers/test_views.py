@@ -49,6 +49,10 @@ class TestLogin:
         response = client.post(reverse("login"), {"username": "13815110002", "password": PASSWORD})
         assert response.status_code == 200
         assert "_auth_user_id" not in client.session
+        assert response.context["form"].non_field_errors() == ["该账号已停用，请联系县总工会管理员。"]
+        # Without the right password, a stopped account looks like any wrong login.
+        response = client.post(reverse("login"), {"username": "13815110002", "password": "wrong-one"})
+        assert response.context["form"].non_field_errors() == ["手机号或密码不正确。请注意密码区分大小写。"]
 
     def test_anonymous_is_sent_to_login(self, client):
         response = client.get(reverse("home"))
