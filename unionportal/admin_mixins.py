@@ -2,6 +2,7 @@
 
 from django.contrib.auth import get_user_model
 from django.db.models import Q
+from import_export.forms import SelectableFieldsExportForm
 
 
 def county_people(user):
@@ -93,8 +94,18 @@ class ReadOnlyAdminMixin:
         return False
 
 
+class LedgerColumnsExportForm(SelectableFieldsExportForm):
+    """The export page lists the ledger's Chinese column names, not the fields' English names."""
+
+    def _get_field_label(self, resource, field_name: str) -> str:
+        field = resource.fields.get(field_name)
+        return field.column_name if field and field.column_name else field_name
+
+
 class AuditedExportMixin:
-    """Every admin export is written to the audit log (保密制度)."""
+    """Every admin export is written to the audit log (保密制度), from a page in Chinese."""
+
+    export_form_class = LedgerColumnsExportForm
 
     def get_export_data(self, file_format, request, queryset, **kwargs):
         from reports.models import AuditEntry

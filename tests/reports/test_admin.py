@@ -26,6 +26,14 @@ def test_admin_export_is_audited_and_scoped(client, county, other_county, office
     assert (entry.actor, entry.county, entry.target) == (admin, county, "报送信息：1 条（csv）")
 
 
+def test_the_export_page_is_in_chinese_and_its_select_all_box_works_under_the_csp(client, county):
+    client.force_login(AdminFactory(county=county))
+    body = client.get("/admin/reports/report/export/").content.decode()
+    assert "全选" in body and "报送人手机号" in body
+    assert "Select all" not in body and "Officer Phone" not in body
+    assert '<script src="/static/js/admin_export.js"></script>' in body  # attaches the blocked inline handler
+
+
 def test_audit_log_is_read_only_and_for_admins(client, county, other_county, officer, reviewer):
     report = ReportFactory(officer=officer)
     client.force_login(reviewer)

@@ -135,6 +135,8 @@ LANGUAGE_CODE = "zh-hans"
 # The one language of the portal: without this, LocaleMiddleware honours a browser asking for English
 # and Django's own texts (form errors, password rules, the admin) switch to English.
 LANGUAGES = [("zh-hans", "简体中文")]
+# Chinese for the few texts of the libraries that ship none (django-import-export's export page).
+LOCALE_PATHS = [BASE_DIR / "locale"]
 TIME_ZONE = "Asia/Shanghai"
 USE_I18N = True
 USE_TZ = True
