@@ -38,6 +38,9 @@ def within_clock_skew(*, occurred_at: datetime | None, now: datetime) -> datetim
     return occurred_at
 
 
+OLDEST_EVENT = timedelta(days=366)
+
+
 def time_problems(*, occurred_at: datetime | None, submitted_at: datetime, now: datetime) -> dict[str, str]:
     """Field errors for a report's times, in Chinese."""
     problems = {}
@@ -47,6 +50,9 @@ def time_problems(*, occurred_at: datetime | None, submitted_at: datetime, now: 
         problems["occurred_at"] = "发生时间不能晚于当前时间"
     elif submitted_at < occurred_at:
         problems["occurred_at"] = "报送时间不能早于发生时间"
+    elif submitted_at - occurred_at > OLDEST_EVENT:
+        # Officers report what is happening now; a year or more back is a typo (1900, 2016 for 2026).
+        problems["occurred_at"] = "发生时间早于报送时间一年以上，请核对年份"
     return problems
 
 

@@ -48,6 +48,9 @@ NOW = bj(2026, 11, 23, 12, 0)
         (NOW - timedelta(hours=3), {}),
         (NOW + timedelta(minutes=6), {"occurred_at": "发生时间不能晚于当前时间"}),
         (NOW + timedelta(days=1), {"occurred_at": "发生时间不能晚于当前时间"}),
+        (NOW - timedelta(days=366), {}),
+        (NOW - timedelta(days=367), {"occurred_at": "发生时间早于报送时间一年以上，请核对年份"}),
+        (bj(1900, 1, 1, 0, 0), {"occurred_at": "发生时间早于报送时间一年以上，请核对年份"}),
     ],
 )
 def test_time_problems(occurred, problems):
