@@ -3,6 +3,7 @@ command, stored so that the meeting discusses exactly what was built."""
 
 from datetime import date, timedelta
 
+from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.db.models import Count, Q
 from django.utils import timezone
@@ -134,6 +135,8 @@ def rules_rate(part: int, whole: int) -> float | None:
 @transaction.atomic
 def summary_build(*, county, month: date) -> MonthlySummary:
     """Build (or rebuild) a month's summary. Rebuilding replaces the figures, keeps the meeting."""
+    if month > timezone.localdate().replace(day=1):
+        raise ValidationError(f"{month.year}年{month.month}月还没有开始，不能生成分析研判材料", code="future")
     figures = summary_figures(county=county, month=month)
     summary, created = MonthlySummary.objects.select_for_update().get_or_create(
         county=county, month=month, defaults={"figures": figures}

@@ -432,7 +432,11 @@ class SummaryListView(StaffRequiredMixin, TemplateView):
         except ValueError as exc:
             messages.error(request, str(exc))
             return redirect("reports:summaries")
-        summary = summaries.summary_build(county=county, month=month)
+        try:
+            summary = summaries.summary_build(county=county, month=month)
+        except ValidationError as exc:
+            messages.error(request, "；".join(exc.messages))
+            return redirect("reports:summaries")
         messages.success(request, f"{month.year}年{month.month}月分析研判材料已生成（会议记录保留不变）")
         return redirect("reports:summary", pk=summary.pk)
 

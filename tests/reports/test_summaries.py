@@ -11,6 +11,7 @@ import openpyxl
 import pytest
 from django.core.management import CommandError, call_command
 from django.urls import reverse
+from django.utils import timezone
 
 from disputes import services as dispute_services
 from reports import summaries, tasks
@@ -26,6 +27,7 @@ from tests.factories import (
 
 BJ = ZoneInfo("Asia/Shanghai")
 OCT = date(2026, 10, 1)
+NEXT_WEEK = (timezone.localdate() + timedelta(days=7)).isoformat()
 pytestmark = pytest.mark.django_db
 
 
@@ -242,6 +244,11 @@ def test_command(county, october, tmp_path):
     with pytest.raises(CommandError) as exc:
         call_command("monthly_summary", "--county", "320922", "--month", "2026-10", "--output", "x.pdf")
     assert str(exc.value) == "--output 只支持 .docx 或 .xlsx 文件"
+    month = (timezone.localdate().replace(day=28) + timedelta(days=4)).replace(day=1)
+    with pytest.raises(CommandError) as exc:
+        call_command("monthly_summary", "--county", "320922", "--month", f"{month:%Y-%m}")
+    assert str(exc.value) == f"{month.year}年{month.month}月还没有开始，不能生成分析研判材料"
+    assert MonthlySummary.objects.filter(month=month).count() == 0
 
 
 class TestPages:
@@ -263,9 +270,23 @@ class TestPages:
             {"meeting_on": future, "attendees": "x", "conclusions": "y"},
         )
         assert response.context["meeting_form"].errors["meeting_on"] == ["分析会日期不能晚于今天"]
+        response = client.post(
+            reverse("reports:summary_meeting", args=[summary.pk]),
+            {"meeting_on": "2026-09-30", "attendees": "x", "conclusions": "y"},
+        )
+        assert response.context["meeting_form"].errors["meeting_on"] == ["分析会日期不能早于所分析的月份（2026年10月）"]
+        response = client.post(
+            reverse("reports:summary_action", args=[summary.pk]),
+            {
+                "description": "补一项",
+                "owner": liu.user.pk,
+                "due_on": (timezone.localdate() - timedelta(days=1)).isoformat(),
+            },
+        )
+        assert response.context["action_form"].errors["due_on"] == ["完成期限不能早于今天"]
         client.post(
             reverse("reports:summary_action", args=[summary.pk]),
-            {"description": "回访外卖站点骑手", "owner": liu.user.pk, "due_on": "2026-11-20"},
+            {"description": "回访外卖站点骑手", "owner": liu.user.pk, "due_on": NEXT_WEEK},
         )
         action = SummaryAction.objects.get()
         # The owner sees it on their home page until done, and can mark it done.
@@ -284,7 +305,7 @@ class TestPages:
         foreign = OfficerFactory(county=other_county)
         response = client.post(
             reverse("reports:summary_action", args=[summary.pk]),
-            {"description": "x", "owner": foreign.user.pk, "due_on": "2026-11-20"},
+            {"description": "x", "owner": foreign.user.pk, "due_on": NEXT_WEEK},
         )
         assert "owner" in response.context["action_form"].errors
         assert SummaryAction.objects.count() == 0

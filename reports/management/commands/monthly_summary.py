@@ -1,5 +1,6 @@
 from pathlib import Path
 
+from django.core.exceptions import ValidationError
 from django.core.management.base import BaseCommand, CommandError
 
 from officers.models import County
@@ -26,7 +27,10 @@ class Command(BaseCommand):
             raise CommandError(str(exc)) from None
         if output and Path(output).suffix.lower() not in (".docx", ".xlsx"):
             raise CommandError("--output 只支持 .docx 或 .xlsx 文件")
-        summary = summary_build(county=place, month=first_day)
+        try:
+            summary = summary_build(county=place, month=first_day)
+        except ValidationError as exc:
+            raise CommandError("；".join(exc.messages)) from None
         f = summary.figures
         self.stdout.write(
             f"{f['county']}{f['month']}分析研判材料已生成：报送信息 {f['total']} 条，"
