@@ -1,6 +1,9 @@
+from datetime import timedelta
+
 import pytest
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
+from django.utils import timezone
 
 from officers import services
 from officers.models import County, Enterprise, Officer, OfficerStatusChange, Township, User
@@ -108,6 +111,23 @@ class TestOfficerSave:
             "登记",
         )
         assert officer.sort_key == "wang2 jian4 guo2"
+
+    def test_an_appointment_after_today_is_refused(self, county):
+        tomorrow = timezone.localdate() + timedelta(days=1)
+        with pytest.raises(ValidationError) as exc:
+            services.officer_save(
+                officer=Officer(
+                    name="王建国",
+                    phone="13815110001",
+                    county=county,
+                    category="frontline",
+                    status="active",
+                    appointed_on=tomorrow,
+                ),
+                actor=None,
+            )
+        assert exc.value.message_dict == {"appointed_on": ["聘任日期不能晚于今天"]}
+        assert Officer.objects.count() == 0
 
     def test_status_change_records_history_and_opens_login(self, county):
         admin = AdminFactory(county=county)
