@@ -72,3 +72,24 @@ def test_emergency_report_from_phone_to_grade_and_back(browser, phone_page, live
     result = page.get_by_test_id("grade-result").inner_text()
     assert "审核结果：县总工会采用" in result and "已转县人社局劳动监察大队处置" in result
     assert page.external_requests == []
+
+
+def test_withdrawing_asks_first(phone_page, live_server, county):
+    from tests.factories import ReportFactory
+
+    officer = OfficerFactory(county=county, phone="13815110004")
+    report = ReportFactory(officer=officer, title="工地欠薪苗头")
+    page = phone_page
+    log_in(page, live_server.url, "13815110004")
+    page.goto(f"{live_server.url}/reports/{report.pk}/")
+    asked = []
+    page.once("dialog", lambda dialog: (asked.append(dialog.message), dialog.dismiss()))
+    page.get_by_role("button", name="撤回").click()
+    page.wait_for_timeout(300)
+    report.refresh_from_db()
+    assert (asked, report.status) == (["撤回后这条信息不再报送，也不能再修改。确定撤回吗？"], "submitted")
+    page.once("dialog", lambda dialog: dialog.accept())
+    page.get_by_role("button", name="撤回").click()
+    page.get_by_text("信息已撤回").wait_for()
+    report.refresh_from_db()
+    assert report.status == "withdrawn"

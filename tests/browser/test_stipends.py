@@ -37,8 +37,11 @@ def test_admin_approves_a_month_and_downloads_the_sheet(browser, live_server, co
     page.get_by_role("button", name="查看").click()
     assert page.get_by_test_id("sheet-total").inner_text() == "600 元"
     assert page.get_by_test_id("sheet-state").inner_text() == "未审批"
+    asked = []
+    page.once("dialog", lambda dialog: (asked.append(dialog.message), dialog.accept()))
     page.get_by_role("button", name="审批并锁定").click()
     page.get_by_text("滨海县2026年10月补助表已审批并锁定，已计入经费支出").wait_for()
+    assert asked == ["审批后2026年10月补助表锁定，合计 600 元计入经费支出。确定审批吗？"]
     assert page.get_by_test_id("sheet-state").inner_text() == "已审批"
 
     with page.expect_download() as download:

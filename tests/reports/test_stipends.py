@@ -495,3 +495,12 @@ def test_settings_cannot_reach_back(county):
         StipendSetting(county=county, effective_from=past, quota=5).full_clean()
     assert exc.value.message_dict["effective_from"] == ["只能设置本月及以后执行的标准，过去的月份保持当时的标准"]
     StipendSetting(county=county, effective_from=timezone.localdate().replace(day=1), quota=2).full_clean()
+
+
+def test_the_current_month_cannot_be_approved_from_its_page(client, county):
+    client.force_login(AdminFactory(county=county))
+    this_month = timezone.localdate().strftime("%Y-%m")
+    body = client.get("/reports/stipends/", {"month": this_month}).content.decode()
+    assert 'type="submit" disabled>审批并锁定</button>' in body and "月份结束后才能审批" in body
+    body = client.get("/reports/stipends/", {"month": "2026-10"}).content.decode()
+    assert 'type="submit" >审批并锁定</button>' in body and "月份结束后才能审批" not in body
