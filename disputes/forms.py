@@ -43,6 +43,13 @@ class MoveForm(forms.Form):
     )
     note = forms.CharField(label="说明", max_length=200, required=False)
 
+    def __init__(self, *args, moves=None, **kwargs):
+        """``moves``: the statuses the case may go to, the only ones offered on its page. (A posted
+        form keeps every status, so a move made stale by someone else is explained by the service.)"""
+        super().__init__(*args, **kwargs)
+        if moves is not None:
+            self.fields["to_status"].choices = [(v, label) for v, label in CaseStatus.choices if v in moves]
+
 
 class FollowUpForm(forms.Form):
     happened_on = forms.DateField(label="日期", widget=DATE, required=False, help_text="默认今天")

@@ -15,7 +15,7 @@ from reports.services import audit_record
 from unionportal.downloads import private_file_response
 from unionportal.list_views import FilteredListMixin
 
-from . import selectors, services
+from . import rules, selectors, services
 from .filters import CaseFilter
 from .forms import AttachForm, CaseForm, FollowUpForm, LinkReportForm, MoveForm, OutcomeForm, StatsPeriodForm
 from .models import CaseAttachment, DisputeCase
@@ -171,7 +171,8 @@ class CaseDetailView(LoginRequiredMixin, CaseScopedMixin, TemplateView):
         if self.request.user.is_portal_staff:
             today = timezone.localdate()
             context.update(
-                move_form=kwargs.get("move_form") or MoveForm(initial={"on": today}),
+                move_form=kwargs.get("move_form")
+                or MoveForm(initial={"on": today}, moves=rules.STATUS_MOVES.get(case.status, set())),
                 follow_up_form=kwargs.get("follow_up_form") or FollowUpForm(initial={"happened_on": today}),
                 outcome_form=kwargs.get("outcome_form") or OutcomeForm(initial={"received_on": today}),
                 attach_form=kwargs.get("attach_form") or AttachForm(),

@@ -126,7 +126,10 @@ def test_case_page_actions(client, county, reviewer, textile):
     )
     client.force_login(reviewer)
     url = lambda name: reverse(f"disputes:{name}", args=[case.pk])  # noqa: E731
+    offered = lambda: [v for v, _ in client.get(url("detail")).context["move_form"].fields["to_status"].choices]  # noqa: E731
+    assert offered() == ["mediating"]
     assert client.post(url("move"), {"to_status": "mediating", "on": TODAY.isoformat()}).status_code == 302
+    assert offered() == ["succeeded", "failed", "transferred"]
     bad = client.post(url("move"), {"to_status": "closed"})
     assert bad.status_code == 400
     assert bad.context["move_form"].errors["to_status"] == [
