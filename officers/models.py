@@ -73,6 +73,15 @@ class User(AbstractUser):
         REVIEWER = "reviewer", "县总工会工作人员"
         ADMIN = "admin", "系统管理员"
 
+    # The login is the phone number: named so wherever Django speaks of the field (the password
+    # rule "too similar to the 手机号", the admin's forms).
+    username = models.CharField(
+        "手机号",
+        max_length=150,
+        unique=True,
+        validators=[AbstractUser.username_validator],
+        error_messages={"unique": "该手机号已有登录账号"},
+    )
     full_name = models.CharField("姓名", max_length=50, blank=True)
     role = models.CharField("角色", max_length=16, choices=Role.choices, default=Role.OFFICER)
     county = models.ForeignKey(

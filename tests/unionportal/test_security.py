@@ -178,6 +178,15 @@ class TestPasswordSetByAdmin:
         assert officer.user.password_change_required is False
         assert client.get("/").status_code == 200
 
+    def test_a_password_like_the_phone_is_refused_in_the_portals_words(self, county):
+        from django.contrib.auth.password_validation import validate_password
+        from django.core.exceptions import ValidationError
+
+        officer = OfficerFactory(county=county, phone="13815110004")
+        with pytest.raises(ValidationError) as exc:
+            validate_password("x13815110004", officer.user)
+        assert exc.value.messages == ["密码跟 手机号 太相似了。"]
+
     def test_staff_created_by_command_must_change_too(self, county):
         user, _ = officer_services.staff_upsert(
             phone="13900000005", name="新管理员", county_code="320922", role="admin", password="Binhai@2026"
