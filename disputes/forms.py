@@ -2,6 +2,7 @@ from django import forms
 
 from officers.models import Enterprise, Township
 from reports.forms import MultipleFileField, MultipleFileInput
+from unionportal.validators import money_messages
 
 from .models import CaseStatus, DisputeCase, Outcome, TransferTarget
 
@@ -26,6 +27,7 @@ class CaseForm(forms.ModelForm):
             "description",
         ]
         widgets = {"registered_on": DATE, "description": forms.Textarea(attrs={"rows": 4})}
+        error_messages = {"amount_claimed": money_messages()}
 
     def __init__(self, *args, user, **kwargs):
         super().__init__(*args, **kwargs)
@@ -65,6 +67,7 @@ class OutcomeForm(forms.Form):
         decimal_places=2,
         min_value=0,
         widget=forms.NumberInput(attrs={"inputmode": "decimal", "step": "0.01"}),
+        error_messages=money_messages(),
     )
     received_on = forms.DateField(label="日期", widget=DATE)
     note = forms.CharField(label="说明", max_length=200, required=False, help_text="如：第二期")

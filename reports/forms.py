@@ -2,6 +2,7 @@ from django import forms
 from django.utils import timezone
 
 from officers.models import Enterprise, Township
+from unionportal.validators import money_messages
 
 from .models import ADOPTED_GRADES, Grade, Report
 
@@ -57,6 +58,7 @@ class ReportForm(forms.ModelForm):
             "amount_involved": forms.NumberInput(attrs={"inputmode": "decimal", "min": 0, "step": "0.01"}),
         }
         labels = {"enterprise": "涉及企业（已登记）", "enterprise_name": "涉及企业（未登记时填写名称）"}
+        error_messages = {"amount_involved": money_messages()}
 
     def __init__(self, *args, officer, **kwargs):
         super().__init__(*args, **kwargs)

@@ -165,6 +165,19 @@ class TestOfficerPages:
         assert "This field is required" not in response.content.decode()
         assert Report.objects.count() == 0
 
+    @pytest.mark.parametrize(
+        ("amount", "message"),
+        [
+            ("1000000000000000", "金额过大，不能超过 999999999999.99 元"),
+            ("12.345", "金额最多保留 2 位小数（到分）"),
+        ],
+    )
+    def test_amounts_are_explained_in_yuan(self, client, officer, amount, message):
+        client.force_login(officer.user)
+        response = client.post(reverse("reports:create"), {"title": "欠薪", "amount_involved": amount})
+        assert response.context["form"].errors["amount_involved"] == [message]
+        assert Report.objects.count() == 0
+
     def test_save_draft_then_finish(self, client, officer):
         client.force_login(officer.user)
         client.post(
