@@ -37,6 +37,13 @@ class CaseForm(forms.ModelForm):
         self.order_fields(["registered_on", "enterprise", "new_enterprise_name", "new_enterprise_credit_code"])
 
 
+class CaseCorrectForm(CaseForm):
+    """The registered facts of a case, to correct; its number, date and status stay."""
+
+    class Meta(CaseForm.Meta):
+        fields = [f for f in CaseForm.Meta.fields if f != "registered_on"]
+
+
 class MoveForm(forms.Form):
     to_status = forms.ChoiceField(label="变更为", choices=CaseStatus.choices)
     on = forms.DateField(label="日期", widget=DATE, required=False, help_text="默认今天")

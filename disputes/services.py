@@ -104,7 +104,62 @@ def _link(case: DisputeCase, report: Report):
     case.reports.add(report)
 
 
+CORRECTABLE = {
+    "enterprise": "用人单位",
+    "dispute_type": "争议类型",
+    "workers_involved": "涉及人数",
+    "amount_claimed": "诉求金额",
+    "township": "镇区街道",
+    "description": "案情",
+}
+
+
 @transaction.atomic
+def case_correct(
+    *,
+    case: DisputeCase,
+    actor,
+    dispute_type: str,
+    workers_involved: int,
+    enterprise: Enterprise | None = None,
+    enterprise_name: str = "",
+    credit_code: str = "",
+    amount_claimed=None,
+    description: str = "",
+    township=None,
+) -> DisputeCase:
+    """Correct a case's registered facts (the employer, type, headcount, claim, place, narrative).
+    Its number, date and status are not facts to correct: the number is the ledger's key and the
+    status moves by case_move. What changed is written to the case's timeline."""
+    case = DisputeCase.objects.select_for_update().get(pk=case.pk)
+    if township is not None and township.county_id != case.county_id:
+        raise ValidationError({"township": "镇区街道不属于该县区"})
+    new = {
+        "enterprise": _employer(
+            county=case.county,
+            enterprise=enterprise,
+            enterprise_name=enterprise_name,
+            credit_code=credit_code,
+            township=township,
+        ),
+        "dispute_type": dispute_type,
+        "workers_involved": workers_involved,
+        "amount_claimed": amount_claimed,
+        "township": township,
+        "description": description,
+    }
+    changed = [CORRECTABLE[name] for name, value in new.items() if getattr(case, name) != value]
+    if not changed:
+        return case
+    for name, value in new.items():
+        setattr(case, name, value)
+    case.full_clean()
+    case.last_activity_at = timezone.now()
+    case.save()
+    FollowUp.objects.create(case=case, action=f"更正案件信息：{'、'.join(changed)}", author=actor)
+    return case
+
+
 def case_facts_from_report(report: Report) -> dict:
     """What a report says about the dispute: the case form starts from these, for the reviewer to check."""
     return {

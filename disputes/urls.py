@@ -10,6 +10,7 @@ urlpatterns = [
     path("stats/", views.DisputeStatsView.as_view(), name="stats"),
     path("from-report/<int:report_pk>/", views.CaseFromReportView.as_view(), name="from_report"),
     path("<int:pk>/", views.CaseDetailView.as_view(), name="detail"),
+    path("<int:pk>/correct/", views.CaseCorrectView.as_view(), name="correct"),
     path("<int:pk>/move/", views.CaseMoveView.as_view(), name="move"),
     path("<int:pk>/follow-up/", views.FollowUpView.as_view(), name="follow_up"),
     path("<int:pk>/outcome/", views.OutcomeView.as_view(), name="outcome"),

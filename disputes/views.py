@@ -17,7 +17,16 @@ from unionportal.list_views import FilteredListMixin
 
 from . import rules, selectors, services
 from .filters import CaseFilter
-from .forms import AttachForm, CaseForm, FollowUpForm, LinkReportForm, MoveForm, OutcomeForm, StatsPeriodForm
+from .forms import (
+    AttachForm,
+    CaseCorrectForm,
+    CaseForm,
+    FollowUpForm,
+    LinkReportForm,
+    MoveForm,
+    OutcomeForm,
+    StatsPeriodForm,
+)
 from .models import CaseAttachment, DisputeCase
 from .resources import DisputeLedgerResource
 
@@ -145,6 +154,41 @@ class CaseFromReportView(CaseCreateView):
 
     def register(self, *, county, facts):
         return services.case_from_report(report=self.report, actor=self.request.user, **facts)
+
+
+class CaseCorrectView(StaffRequiredMixin, CaseScopedMixin, FormView):
+    template_name = "disputes/case_form.html"
+    form_class = CaseCorrectForm
+
+    def get_form_kwargs(self):
+        kwargs = super().get_form_kwargs()
+        kwargs.update(user=self.request.user, instance=self.get_case())
+        return kwargs
+
+    def get_context_data(self, **kwargs):
+        return super().get_context_data(case=self.get_case(), **kwargs)
+
+    def form_valid(self, form):
+        data = form.cleaned_data
+        # The ModelForm filled the instance in while validating: the service starts from the stored row.
+        try:
+            services.case_correct(
+                case=self.get_case(),
+                actor=self.request.user,
+                dispute_type=data["dispute_type"],
+                workers_involved=data["workers_involved"],
+                enterprise=data.get("enterprise"),
+                enterprise_name=data.get("new_enterprise_name", ""),
+                credit_code=(data.get("new_enterprise_credit_code") or "").strip().upper(),
+                amount_claimed=data.get("amount_claimed"),
+                description=data.get("description", ""),
+                township=data.get("township"),
+            )
+        except ValidationError as exc:
+            add_service_errors(form, exc)
+            return self.form_invalid(form)
+        messages.success(self.request, "案件信息已更正，已记入跟进记录")
+        return redirect("disputes:detail", pk=self.get_case().pk)
 
 
 class CaseDetailView(LoginRequiredMixin, CaseScopedMixin, TemplateView):

@@ -213,3 +213,41 @@ def test_a_reporting_officer_sees_progress_not_the_case_file(client, county):
     assert client.get(reverse("disputes:attachment", args=[attachment.pk])).status_code == 404
     case.handlers.add(second.user)
     assert client.get(reverse("disputes:attachment", args=[attachment.pk])).status_code == 200
+
+
+def test_staff_correct_a_cases_facts_and_the_timeline_says_what(client, county, reviewer, textile, other_county):
+    case = services.case_register(
+        county=county, actor=reviewer, dispute_type="other", workers_involved=1, enterprise=textile
+    )
+    url = reverse("disputes:correct", args=[case.pk])
+    client.force_login(reviewer)
+    form = client.get(url).context["form"]
+    assert (form.initial["enterprise"], form.initial["workers_involved"]) == (textile.pk, 1)
+    fields = {
+        "enterprise": textile.pk,
+        "dispute_type": "wage_arrears",
+        "workers_involved": "126",
+        "amount_claimed": "1260000",
+        "description": "核实后：126名职工被拖欠三个月工资",
+    }
+    response = client.post(url, fields, follow=True)
+    assert "案件信息已更正，已记入跟进记录" in response.content.decode()
+    case.refresh_from_db()
+    assert (case.dispute_type, case.workers_involved, case.amount_claimed, case.number) == (
+        "wage_arrears",
+        126,
+        Decimal("1260000.00"),
+        f"320922-{TODAY.year}-0001",
+    )
+    assert case.follow_ups.get().action == "更正案件信息：争议类型、涉及人数、诉求金额、案情"
+    client.post(url, fields)  # the same again: nothing changed, nothing written
+    assert case.follow_ups.count() == 1
+    response = client.post(url, fields | {"workers_involved": "0"})
+    assert response.context["form"].errors["workers_involved"] == ["确保该值大于或等于1。"]
+    # Officers and other counties' staff cannot.
+    client.force_login(OfficerFactory(county=county).user)
+    assert client.post(url, fields).status_code == 403
+    client.force_login(ReviewerFactory(county=other_county))
+    assert client.get(url).status_code == 404
+    case.refresh_from_db()
+    assert case.workers_involved == 126
