@@ -118,6 +118,7 @@ class StipendSettingAdmin(ScopedAdminMixin, admin.ModelAdmin):
         "created_at",
     )
     list_filter = ("county",)
+    list_select_related = ("county", "created_by")
     exclude = ("created_by", "created_at")
 
     def save_model(self, request, obj, form, change):
@@ -141,6 +142,7 @@ class StipendSheetAdmin(ReadOnlyAdminMixin, ScopedAdminMixin, admin.ModelAdmin):
 
     list_display = ("county", "month", "state", "total", "approved_by", "approved_at")
     list_filter = ("state", "county")
+    list_select_related = ("county", "approved_by")  # True would skip the nullable approver
     inlines = [SheetEventInline]
 
 

@@ -5,7 +5,7 @@ from django.utils import timezone
 
 from reports.models import AuditEntry
 from reports.resources import ReportLedgerResource
-from tests.factories import AdminFactory, ReportFactory
+from tests.factories import AdminFactory, CountyFactory, ReportFactory, TownshipFactory
 
 pytestmark = pytest.mark.django_db
 
@@ -78,3 +78,35 @@ def test_admin_site_report_view_is_audited(client, county):
     assert (entry.actor, entry.report, entry.target) == (admin, report, "机密信息（管理后台）")
     # Its title on the admin site is in Beijing time, as every time shown.
     assert str(entry).startswith(f"{timezone.localtime(entry.created_at):%Y-%m-%d %H:%M} ")
+
+
+def test_admin_lists_of_sheets_settings_and_counties_take_the_same_queries_for_more_rows(client, county):
+    from datetime import date
+
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    from officers.models import User
+    from reports.models import StipendSetting, StipendSheet
+
+    superuser = User.objects.create_superuser(username="13900000009", password="x", is_staff=True)
+    client.force_login(superuser)
+    approver = AdminFactory(county=county)
+
+    def queries(url):
+        with CaptureQueriesContext(connection) as ctx:
+            assert client.get(url).status_code == 200
+        return len(ctx)
+
+    def add_rows(n):
+        for _ in range(n):
+            place = CountyFactory()
+            TownshipFactory(county=place)
+            StipendSheet.objects.create(county=place, month=date(2026, 9, 1), approved_by=approver)
+            StipendSetting.objects.create(county=place, effective_from=date(2026, 12, 1), created_by=approver)
+
+    add_rows(1)
+    urls = ["/admin/reports/stipendsheet/", "/admin/reports/stipendsetting/", "/admin/officers/county/"]
+    before = [queries(url) for url in urls]
+    add_rows(3)
+    assert [queries(url) for url in urls] == before
