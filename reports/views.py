@@ -87,9 +87,8 @@ class ReportFormView(OfficerRequiredMixin, FormView):
                 messages.warning(self.request, "已填写的内容都保留了；附件需要重新选择。")
             return self.form_invalid(form)
         if submit:
-            messages.success(
-                self.request, "信息已报送" + ("，已通知县总工会工作人员" if report.urgency == "emergency" else "")
-            )
+            alerting = "，正在提醒县总工会工作人员尽快处置" if report.urgency == "emergency" else ""
+            messages.success(self.request, "信息已报送" + alerting)
         else:
             messages.success(self.request, "草稿已保存，可以稍后继续填写")
         return redirect("reports:detail", pk=report.pk)

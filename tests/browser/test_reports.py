@@ -40,7 +40,7 @@ def test_emergency_report_from_phone_to_grade_and_back(browser, phone_page, live
         "input[name=attachments]", files=[{"name": "现场.png", "mimeType": "image/png", "buffer": image_bytes()}]
     )
     page.get_by_role("button", name="报送", exact=True).click()
-    page.get_by_text("信息已报送，已通知县总工会工作人员").wait_for()
+    page.get_by_text("信息已报送，正在提醒县总工会工作人员尽快处置").wait_for()
     assert page.get_by_text("已报送，等待县总工会审核。").is_visible()
     assert page.evaluate("document.documentElement.scrollWidth <= window.innerWidth")
     report = Report.objects.get()

@@ -125,7 +125,7 @@ class TestOfficerPages:
             response = client.post(reverse("reports:create"), form, follow=True)
         report = Report.objects.get()
         assert response.redirect_chain[-1][0] == reverse("reports:detail", args=[report.pk])
-        assert "信息已报送，已通知县总工会工作人员" in response.content.decode()
+        assert "信息已报送，正在提醒县总工会工作人员尽快处置" in response.content.decode()
         assert (report.status, report.urgency, report.on_time, report.workers_involved) == (
             "submitted",
             "emergency",
