@@ -36,6 +36,23 @@ class CaseForm(forms.ModelForm):
         self.fields["township"].queryset = Township.objects.visible_to(user)
         self.order_fields(["registered_on", "enterprise", "new_enterprise_name", "new_enterprise_credit_code"])
 
+    def case_facts(self) -> dict:
+        """The cleaned form as the keyword arguments of case_register / case_correct."""
+        data = self.cleaned_data
+        facts = {
+            "dispute_type": data["dispute_type"],
+            "workers_involved": data["workers_involved"],
+            "enterprise": data.get("enterprise"),
+            "enterprise_name": data.get("new_enterprise_name", ""),
+            "credit_code": (data.get("new_enterprise_credit_code") or "").strip().upper(),
+            "amount_claimed": data.get("amount_claimed"),
+            "description": data.get("description", ""),
+            "township": data.get("township"),
+        }
+        if "registered_on" in self.fields:
+            facts["registered_on"] = data.get("registered_on")
+        return facts
+
 
 class CaseCorrectForm(CaseForm):
     """The registered facts of a case, to correct; its number, date and status stay."""

@@ -95,20 +95,8 @@ class CaseCreateView(StaffRequiredMixin, FormView):
         if county is None:
             form.add_error(None, "您的账号没有所属县区，不能登记案件")
             return self.form_invalid(form)
-        data = form.cleaned_data
-        facts = {
-            "dispute_type": data["dispute_type"],
-            "workers_involved": data["workers_involved"],
-            "enterprise": data.get("enterprise"),
-            "enterprise_name": data.get("new_enterprise_name", ""),
-            "credit_code": (data.get("new_enterprise_credit_code") or "").strip().upper(),
-            "amount_claimed": data.get("amount_claimed"),
-            "description": data.get("description", ""),
-            "township": data.get("township"),
-            "registered_on": data.get("registered_on"),
-        }
         try:
-            case = self.register(county=county, facts=facts)
+            case = self.register(county=county, facts=form.case_facts())
         except ValidationError as exc:
             add_service_errors(form, exc)
             return self.form_invalid(form)
@@ -169,21 +157,9 @@ class CaseCorrectView(StaffRequiredMixin, CaseScopedMixin, FormView):
         return super().get_context_data(case=self.get_case(), **kwargs)
 
     def form_valid(self, form):
-        data = form.cleaned_data
         # The ModelForm filled the instance in while validating: the service starts from the stored row.
         try:
-            services.case_correct(
-                case=self.get_case(),
-                actor=self.request.user,
-                dispute_type=data["dispute_type"],
-                workers_involved=data["workers_involved"],
-                enterprise=data.get("enterprise"),
-                enterprise_name=data.get("new_enterprise_name", ""),
-                credit_code=(data.get("new_enterprise_credit_code") or "").strip().upper(),
-                amount_claimed=data.get("amount_claimed"),
-                description=data.get("description", ""),
-                township=data.get("township"),
-            )
+            services.case_correct(case=self.get_case(), actor=self.request.user, **form.case_facts())
         except ValidationError as exc:
             add_service_errors(form, exc)
             return self.form_invalid(form)
