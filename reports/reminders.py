@@ -198,6 +198,6 @@ def notify_summary_ready(*, summary) -> int:
                 text=text,
             )
         except SendLater:
-            recorded = True  # its in-app notice is there; the job's 12:00 run sends the email again
+            recorded = True  # its in-app notice is there; the job's 12:00 run sends the email
         sent += bool(recorded)
     return sent
