@@ -1,7 +1,6 @@
 """Celery tasks: each takes ids, calls one function, is safe to run twice and has a time limit.
 A scheduled job picks its recipients and queues one small task each."""
 
-import smtplib
 from datetime import date
 
 from celery import shared_task
@@ -12,7 +11,9 @@ from officers.models import County
 
 from . import reminders, services, summaries
 
-TRANSIENT = (smtplib.SMTPException, ConnectionError, TimeoutError, OperationalError)
+# Network and mail-server errors (smtplib's are OSErrors: DNS, TLS, refused, reset, timeouts) and a
+# broker hiccup. The alert sweep counts on this: it leaves a failed email to these retries.
+TRANSIENT = (OSError, OperationalError)
 
 
 @shared_task(

@@ -202,7 +202,7 @@ def test_portal_numbers_skip_numbers_a_ledger_already_holds(county, tmp_path):
     year = timezone.localdate().year
     header = "案件编号,县区代码,登记日期,用人单位,争议类型,涉及人数,状态"
     path = tmp_path / "c.csv"
-    path.write_text(f"{header}\n320922-{year}-0001,320922,{year}-01-05,某厂,欠薪,2,登记\n", encoding="utf-8")
+    path.write_text(f"{header}\n320922-{year}-0001,320922,{year}-01-01,某厂,欠薪,2,登记\n", encoding="utf-8")
     call_command("import_disputes", str(path), stdout=io.StringIO())
     case = dispute_services.case_register(
         county=county, actor=None, dispute_type="other", workers_involved=1, enterprise=EnterpriseFactory(county=county)

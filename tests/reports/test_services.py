@@ -1,3 +1,5 @@
+import socket
+import ssl
 import threading
 from datetime import datetime, timedelta
 from decimal import Decimal
@@ -457,7 +459,7 @@ class TestAlertFailures:
         email = AlertDelivery.objects.get(channel="email")
         monkeypatch.setattr(services, "send_mail", mock.Mock(side_effect=OSError("SMTP down")))
         with pytest.raises(OSError):
-            services.alert_deliver(delivery_id=email.pk)  # Celery retries it with backoff
+            services.alert_deliver(delivery_id=email.pk)  # the task's autoretry takes it from here
         assert services.alerts_sweep(older_than=timedelta(0)) == 1  # the in-app one, delivered
         for seconds in (30, 60, 300, 590):  # the sweep runs every 30 s meanwhile
             later = timezone.now() + timedelta(seconds=seconds)
@@ -469,6 +471,21 @@ class TestAlertFailures:
         assert services.alerts_sweep(older_than=timedelta(0), now=timezone.now() + timedelta(minutes=11)) == 1
         email.refresh_from_db()
         assert (email.state, email.attempts, len(mail.outbox)) == ("sent", 2, 1)
+
+    @pytest.mark.parametrize("error", [socket.gaierror("name lookup failed"), ssl.SSLError("handshake")])
+    def test_the_alert_task_retries_every_network_error(self, officer, reviewer, monkeypatch, error):
+        from celery.exceptions import Retry
+
+        from reports import tasks
+        from reports.models import AlertDelivery
+
+        self.emergency(officer)
+        email = AlertDelivery.objects.get(channel="email")
+        monkeypatch.setattr(services, "send_mail", mock.Mock(side_effect=error))
+        with pytest.raises(Retry):  # run eagerly, the retry Celery would queue shows as this exception
+            tasks.deliver_alert.apply(args=[email.pk], throw=True)
+        email.refresh_from_db()
+        assert (email.state, email.attempts) == ("pending", 1)
 
     def test_a_claimed_email_is_not_sent_twice_until_its_claim_is_stale(self, officer, reviewer):
         from django.utils import timezone
