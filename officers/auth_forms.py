@@ -23,8 +23,11 @@ class PhoneLoginForm(AuthenticationForm):
     def get_invalid_login_error(self):
         # Django's backend turns a stopped account away like a wrong password. Someone who knows the
         # password learns the account is stopped (and whom to call); anyone else learns nothing.
+        password = self.cleaned_data.get("password")
         user = User.objects.filter(username=self.cleaned_data.get("username"), is_active=False).first()
-        if user is not None and user.check_password(self.cleaned_data.get("password")):
+        if user is None:
+            User().set_password(password)  # the same hashing time either way: no telling stopped accounts apart
+        elif user.check_password(password):
             return ValidationError(self.error_messages["inactive"], code="inactive")
         return super().get_invalid_login_error()
 

@@ -56,6 +56,8 @@ def passing_failure(exc: Exception) -> bool:
     """A gateway that is down, busy or slow (worth trying again), not one that refused the message."""
     if isinstance(exc, smtplib.SMTPResponseException):
         return 400 <= exc.smtp_code < 500  # SMTP's own "try again later"
+    if isinstance(exc, smtplib.SMTPRecipientsRefused):  # per recipient: greylisting, mailbox busy (4xx)
+        return bool(exc.recipients) and all(400 <= code < 500 for code, _ in exc.recipients.values())
     if isinstance(exc, smtplib.SMTPServerDisconnected):
         return True
     if isinstance(exc, smtplib.SMTPException):

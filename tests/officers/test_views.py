@@ -54,6 +54,22 @@ class TestLogin:
         response = client.post(reverse("login"), {"username": "13815110002", "password": "wrong-one"})
         assert response.context["form"].non_field_errors() == ["手机号或密码不正确。请注意密码区分大小写。"]
 
+    def test_a_failed_login_costs_the_same_hashing_whatever_the_account(self, client, county, settings):
+        from unittest import mock
+
+        from django.utils.module_loading import import_string
+
+        OfficerFactory(county=county, phone="13815110002", status="suspended")
+        OfficerFactory(county=county, phone="13815110003")
+        hasher = import_string(settings.PASSWORD_HASHERS[0])
+        hashed = {}
+        for phone, password in [("13815110002", PASSWORD), ("13815110003", "wrong-one"), ("13899999999", "x")]:
+            with mock.patch.object(hasher, "encode", autospec=True, side_effect=hasher.encode) as encode:
+                client.post(reverse("login"), {"username": phone, "password": password})
+            hashed[phone] = encode.call_count
+        # stopped (right password), active (wrong password), unknown: the same work, nothing to time
+        assert len(set(hashed.values())) == 1, hashed
+
     def test_anonymous_is_sent_to_login(self, client):
         response = client.get(reverse("home"))
         assert response.status_code == 302 and response["Location"].startswith(reverse("login"))

@@ -267,6 +267,7 @@ def test_the_task_schedules_a_retry_while_the_gateway_is_down(county, flaky_sms)
         (smtplib.SMTPServerDisconnected("closed"), "pending"),
         (smtplib.SMTPResponseException(451, b"try again later"), "pending"),
         (smtplib.SMTPRecipientsRefused({"x@example.org": (550, b"no such user")}), "failed"),
+        (smtplib.SMTPRecipientsRefused({"x@example.org": (451, b"greylisted, try later")}), "pending"),
         (smtplib.SMTPAuthenticationError(535, b"bad login"), "failed"),
     ],
 )
