@@ -283,8 +283,9 @@ class Officer(CheckConstraintsInOneQuery, models.Model):
             errors["township"] = "镇区街道不属于该县区"
         if self.employer_id and self.county_id and self.employer.county_id != self.county_id:
             errors["employer"] = "工作单位不属于该县区"
-        if self.appointed_on and self.appointed_on > timezone.localdate():
-            errors["appointed_on"] = "聘任日期不能晚于今天"
+        if self.status == self.Status.ACTIVE and self.appointed_on and self.appointed_on > timezone.localdate():
+            # A candidate may carry a planned date (the ledger allows it); serving from a future day may not.
+            errors["appointed_on"] = "在岗信息员的聘任日期不能晚于今天"
         if self.key_group and self.category != self.Category.NEW_FORM:
             # Key groups are the new-form workers' dispute-prone trades.
             errors["key_group"] = "只有人员类别为“新就业形态劳动者”的信息员才能选择重点群体"

@@ -112,7 +112,7 @@ class TestOfficerSave:
         )
         assert officer.sort_key == "wang2 jian4 guo2"
 
-    def test_an_appointment_after_today_is_refused(self, county):
+    def test_an_active_officer_appointed_after_today_is_refused(self, county):
         tomorrow = timezone.localdate() + timedelta(days=1)
         with pytest.raises(ValidationError) as exc:
             services.officer_save(
@@ -126,8 +126,20 @@ class TestOfficerSave:
                 ),
                 actor=None,
             )
-        assert exc.value.message_dict == {"appointed_on": ["聘任日期不能晚于今天"]}
+        assert exc.value.message_dict == {"appointed_on": ["在岗信息员的聘任日期不能晚于今天"]}
         assert Officer.objects.count() == 0
+        candidate = services.officer_save(  # a candidate's planned appointment is fine
+            officer=Officer(
+                name="王建国",
+                phone="13815110001",
+                county=county,
+                category="frontline",
+                status="candidate",
+                appointed_on=tomorrow,
+            ),
+            actor=None,
+        )
+        assert candidate.appointed_on == tomorrow
 
     def test_status_change_records_history_and_opens_login(self, county):
         admin = AdminFactory(county=county)
