@@ -179,6 +179,8 @@ def case_from_report(*, report: Report, actor, **facts) -> DisputeCase:
     (``facts``: the keyword arguments of case_register). A report becomes a case once: the report row
     is locked, so a double click or two reviewers at once cannot make two."""
     report = Report.objects.select_for_update().get(pk=report.pk)
+    if report.status in (Report.Status.DRAFT, Report.Status.WITHDRAWN):
+        raise ValidationError("草稿或已撤回的信息不能登记为争议案件", code="not_reported")
     numbers = list(report.dispute_cases.order_by("number").values_list("number", flat=True))
     if numbers:
         raise ValidationError(f"该信息已登记为争议案件 {'、'.join(numbers)}，不能重复登记", code="exists")

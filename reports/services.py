@@ -488,13 +488,15 @@ def sheet_approve(*, county, month, actor, request=None) -> StipendSheet:
         raise ValidationError(
             f"{_month_label(county, month)}的补助表已由{who}于{when}审批，不能重复审批。", code="approved"
         )
-    pending = selectors.pending_in_month(county_id=county.pk, month=month)
+    terms = selectors.stipend_terms(county_id=county.pk, month=month)
+    lines = list(selectors.stipend_lines(county_id=county.pk, month=month, terms=terms))
+    # Counted after the snapshot, and the lines' own count too: a report returned for revision while
+    # the lines were read must not end on a locked sheet.
+    pending = max(selectors.pending_in_month(county_id=county.pk, month=month), sum(line.pending for line in lines))
     if pending:
         raise ValidationError(
             f"{_month_label(county, month)}还有 {pending} 条报送信息待审核，请全部审核后再审批补助表。", code="pending"
         )
-    terms = selectors.stipend_terms(county_id=county.pk, month=month)
-    lines = list(selectors.stipend_lines(county_id=county.pk, month=month, terms=terms))
     rows, total = [], 0
     for line in lines:
         rows.append(

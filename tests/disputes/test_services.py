@@ -190,6 +190,14 @@ class TestFromReport:
         assert exc.value.messages == [f"该信息已登记为争议案件 {case.number}，不能重复登记"]
         assert DisputeCase.objects.count() == 1
 
+    @pytest.mark.parametrize("status", ["draft", "withdrawn"])
+    def test_a_draft_or_withdrawn_report_is_no_case(self, county, reviewer, officer, textile, status):
+        report = ReportFactory(officer=officer, enterprise=textile, status=status)
+        with pytest.raises(ValidationError) as exc:
+            services.case_from_report(report=report, actor=reviewer)
+        assert exc.value.messages == ["草稿或已撤回的信息不能登记为争议案件"]
+        assert DisputeCase.objects.count() == 0
+
     def test_another_countys_report_cannot_be_linked(self, county, other_county, reviewer, textile):
         case = register(county, reviewer, textile)
         foreign = ReportFactory(officer=OfficerFactory(county=other_county))
