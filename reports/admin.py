@@ -188,7 +188,9 @@ class ReminderAdmin(ReadOnlyAdminMixin, ScopedAdminMixin, admin.ModelAdmin):
     list_select_related = ("recipient",)
 
 
-class SummaryActionInline(admin.TabularInline):
+class SummaryActionInline(ReadOnlyAdminMixin, admin.TabularInline):
+    """Actions are added on the summary's page, where the service checks the owner and tells them."""
+
     model = SummaryAction
     fields = ("description", "owner", "due_on", "done_at", "done_by")
     readonly_fields = ("done_at", "done_by")

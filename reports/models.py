@@ -725,6 +725,15 @@ class MonthlySummary(models.Model):
     def __str__(self):
         return f"{self.county.name}{self.month.year}年{self.month.month}月分析研判"
 
+    def clean(self):
+        # Here rather than in the service alone: the admin site edits the meeting record too.
+        if self.meeting_on and self.meeting_on > timezone.localdate():
+            raise ValidationError({"meeting_on": "分析会日期不能晚于今天"})
+        if self.meeting_on and self.month and self.meeting_on < self.month:
+            raise ValidationError(
+                {"meeting_on": f"分析会日期不能早于所分析的月份（{self.month.year}年{self.month.month}月）"}
+            )
+
 
 class SummaryActionQuerySet(models.QuerySet):
     def visible_to(self, user):
@@ -762,3 +771,8 @@ class SummaryAction(models.Model):
 
     def __str__(self):
         return self.description
+
+    def clean(self):
+        # A new action's deadline (one already set may since have passed: it is simply overdue).
+        if self._state.adding and self.due_on and self.due_on < timezone.localdate():
+            raise ValidationError({"due_on": "完成期限不能早于今天"})

@@ -593,12 +593,6 @@ def action_owner_choices(*, county_id):
 
 @transaction.atomic
 def meeting_record(*, summary, actor, meeting_on, attendees: str, conclusions: str):
-    if meeting_on > timezone.localdate():
-        raise ValidationError({"meeting_on": "分析会日期不能晚于今天"})
-    if meeting_on < summary.month:
-        raise ValidationError(
-            {"meeting_on": f"分析会日期不能早于所分析的月份（{summary.month.year}年{summary.month.month}月）"}
-        )
     summary.meeting_on, summary.attendees, summary.conclusions = meeting_on, attendees.strip(), conclusions.strip()
     summary.full_clean()
     summary.save(update_fields=["meeting_on", "attendees", "conclusions"])
@@ -611,8 +605,6 @@ def action_add(*, summary, actor, description: str, owner, due_on):
 
     if not action_owner_choices(county_id=summary.county_id).filter(pk=owner.pk).exists():
         raise ValidationError({"owner": "责任人须为本县区的工作人员或在岗信息员"})
-    if due_on < timezone.localdate():
-        raise ValidationError({"due_on": "完成期限不能早于今天"})
     action = SummaryAction(summary=summary, description=description.strip(), owner=owner, due_on=due_on)
     action.full_clean()
     action.save()

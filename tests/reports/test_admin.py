@@ -110,3 +110,49 @@ def test_admin_lists_of_sheets_settings_and_counties_take_the_same_queries_for_m
     before = [queries(url) for url in urls]
     add_rows(3)
     assert [queries(url) for url in urls] == before
+
+
+def test_the_admin_site_holds_the_meeting_record_to_the_same_rules(client, county):
+    from datetime import date, timedelta
+
+    from django.utils import timezone
+
+    from officers.models import User
+    from reports import summaries
+    from reports.models import SummaryAction
+
+    summary = summaries.summary_build(county=county, month=date(2026, 10, 1))
+    owner = ReportFactory(officer__county=county).officer.user
+    url = f"/admin/reports/monthlysummary/{summary.pk}/change/"
+
+    def post(meeting_on):
+        return client.post(
+            url,
+            {
+                "meeting_on": meeting_on,
+                "attendees": "陈审核",
+                "conclusions": "加强走访",
+                # an action slipped in beside the record: the inline is read-only, actions are added
+                # on the summary's page (the service checks the owner and tells them)
+                "actions-TOTAL_FORMS": "1",
+                "actions-INITIAL_FORMS": "0",
+                "actions-MIN_NUM_FORMS": "0",
+                "actions-MAX_NUM_FORMS": "1000",
+                "actions-0-description": "回访骑手",
+                "actions-0-owner": owner.pk,
+                "actions-0-due_on": "2020-01-01",
+            },
+        )
+
+    for user in (AdminFactory(county=county), User.objects.create_superuser(username="13900000009", password="x")):
+        client.force_login(user)
+        response = post("2026-09-30")
+        assert response.context["adminform"].form.errors["meeting_on"] == [
+            "分析会日期不能早于所分析的月份（2026年10月）"
+        ]
+        tomorrow = (timezone.localdate() + timedelta(days=1)).isoformat()
+        assert post(tomorrow).context["adminform"].form.errors["meeting_on"] == ["分析会日期不能晚于今天"]
+        assert post("2026-11-03").status_code == 302
+        summary.refresh_from_db()
+        assert summary.meeting_on == date(2026, 11, 3)
+        assert SummaryAction.objects.count() == 0
