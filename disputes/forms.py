@@ -57,6 +57,8 @@ class CaseForm(forms.ModelForm):
 class CaseCorrectForm(CaseForm):
     """The registered facts of a case, to correct; its number, date and status stay."""
 
+    seen = forms.CharField(widget=forms.HiddenInput)  # the facts the page showed (case_facts_token)
+
     class Meta(CaseForm.Meta):
         fields = [f for f in CaseForm.Meta.fields if f != "registered_on"]
 

@@ -1,5 +1,6 @@
 """Pure rules of dispute cases: status moves, numbering, the success rate. No database access."""
 
+import hashlib
 from decimal import ROUND_HALF_UP, Decimal
 
 # 登记 → 调解中 → 调解成功 / 调解失败; a failed or stalled (still mediating) case may be 移交;
@@ -70,3 +71,10 @@ def age_bucket(days: int) -> str:
         if limit is None or days <= limit:
             return label
     return AGE_BUCKETS[-1][1]
+
+
+def facts_token(facts: dict) -> str:
+    """A short fingerprint of a case's correctable facts as a form showed them: a correction made
+    from a page older than someone else's correction is refused instead of silently undoing it."""
+    text = "\x1f".join(f"{name}={'' if value is None else value}" for name, value in sorted(facts.items()))
+    return hashlib.sha256(text.replace("\r\n", "\n").encode()).hexdigest()[:16]

@@ -127,11 +127,15 @@ def case_correct(
     amount_claimed=None,
     description: str = "",
     township=None,
+    seen: str | None = None,
 ) -> DisputeCase:
     """Correct a case's registered facts (the employer, type, headcount, claim, place, narrative).
     Its number, date and status are not facts to correct: the number is the ledger's key and the
-    status moves by case_move. What changed is written to the case's timeline."""
+    status moves by case_move. What changed is written to the case's timeline. ``seen``: the
+    case_facts_token the form was filled from; a case corrected since is refused."""
     case = DisputeCase.objects.select_for_update().get(pk=case.pk)
+    if seen is not None and seen != case_facts_token(case):
+        raise ValidationError("案件信息刚被他人更正过，请查看最新内容后再修改", code="stale")
     if township is not None and township.county_id != case.county_id:
         raise ValidationError({"township": "镇区街道不属于该县区"})
     new = {
@@ -148,6 +152,7 @@ def case_correct(
         "township": township,
         "description": description,
     }
+    new["description"] = description.replace("\r\n", "\n")  # as browsers send a textarea
     changed = [CORRECTABLE[name] for name, value in new.items() if getattr(case, name) != value]
     if not changed:
         return case
@@ -158,6 +163,12 @@ def case_correct(
     case.save()
     FollowUp.objects.create(case=case, action=f"更正案件信息：{'、'.join(changed)}", author=actor)
     return case
+
+
+def case_facts_token(case: DisputeCase) -> str:
+    return rules.facts_token(
+        {name: getattr(case, f"{name}_id" if name in ("enterprise", "township") else name) for name in CORRECTABLE}
+    )
 
 
 def case_facts_from_report(report: Report) -> dict:

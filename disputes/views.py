@@ -153,13 +153,18 @@ class CaseCorrectView(StaffRequiredMixin, CaseScopedMixin, FormView):
         kwargs.update(user=self.request.user, instance=self.get_case())
         return kwargs
 
+    def get_initial(self):
+        return {"seen": services.case_facts_token(self.get_case())}
+
     def get_context_data(self, **kwargs):
         return super().get_context_data(case=self.get_case(), **kwargs)
 
     def form_valid(self, form):
         # The ModelForm filled the instance in while validating: the service starts from the stored row.
         try:
-            services.case_correct(case=self.get_case(), actor=self.request.user, **form.case_facts())
+            services.case_correct(
+                case=self.get_case(), actor=self.request.user, seen=form.cleaned_data["seen"], **form.case_facts()
+            )
         except ValidationError as exc:
             add_service_errors(form, exc)
             return self.form_invalid(form)

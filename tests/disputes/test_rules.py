@@ -66,3 +66,16 @@ def test_age_bucket(days, bucket):
 )
 def test_type_for_category(category, dispute_type):
     assert rules.type_for_category(category) == dispute_type
+
+
+@pytest.mark.parametrize(
+    ("other", "same"),
+    [
+        ({"workers_involved": 126, "description": "甲\r\n乙"}, True),  # a browser's line ends
+        ({"workers_involved": 126, "description": "甲\n乙 "}, False),
+        ({"workers_involved": 125, "description": "甲\n乙"}, False),
+        ({"workers_involved": None, "description": "甲\n乙"}, False),
+    ],
+)
+def test_facts_token(other, same):
+    assert (rules.facts_token({"workers_involved": 126, "description": "甲\n乙"}) == rules.facts_token(other)) is same

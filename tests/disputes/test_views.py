@@ -224,6 +224,7 @@ def test_staff_correct_a_cases_facts_and_the_timeline_says_what(client, county, 
     form = client.get(url).context["form"]
     assert (form.initial["enterprise"], form.initial["workers_involved"]) == (textile.pk, 1)
     fields = {
+        "seen": form.initial["seen"],
         "enterprise": textile.pk,
         "dispute_type": "wage_arrears",
         "workers_involved": "126",
@@ -240,7 +241,11 @@ def test_staff_correct_a_cases_facts_and_the_timeline_says_what(client, county, 
         f"320922-{TODAY.year}-0001",
     )
     assert case.follow_ups.get().action == "更正案件信息：争议类型、涉及人数、诉求金额、案情"
-    client.post(url, fields)  # the same again: nothing changed, nothing written
+    # The same page sent again (a double click, or a second person's older page): refused, not undone.
+    response = client.post(url, fields | {"workers_involved": "1"})
+    assert response.context["form"].non_field_errors() == ["案件信息刚被他人更正过，请查看最新内容后再修改"]
+    fields["seen"] = client.get(url).context["form"].initial["seen"]
+    client.post(url, fields)  # from the current page, the same facts: nothing changed, nothing written
     assert case.follow_ups.count() == 1
     response = client.post(url, fields | {"workers_involved": "0"})
     assert response.context["form"].errors["workers_involved"] == ["确保该值大于或等于1。"]
