@@ -32,6 +32,11 @@ def with_money(cases):
     return cases.annotate(compensation=_outcome_total("compensation"), wages=_outcome_total("wages"))
 
 
+def case_numbers_of(*, report) -> list[str]:
+    """The cases a report already became (a report becomes a case once)."""
+    return list(report.dispute_cases.order_by("number").values_list("number", flat=True))
+
+
 def case_list(*, user):
     return with_money(DisputeCase.objects.visible_to(user).select_related("county", "enterprise", "township"))
 

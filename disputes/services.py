@@ -12,7 +12,7 @@ from reports.models import AuditEntry, Report
 from reports.services import audit_record
 from reports.uploads import check_uploads, clean_name
 
-from . import rules
+from . import rules, selectors
 from .models import CaseAttachment, CaseCounter, CaseStatus, DisputeCase, FollowUp, Outcome
 
 STATUS_LABELS = dict(CaseStatus.choices)
@@ -192,7 +192,7 @@ def case_from_report(*, report: Report, actor, **facts) -> DisputeCase:
     report = Report.objects.select_for_update().get(pk=report.pk)
     if report.status in (Report.Status.DRAFT, Report.Status.WITHDRAWN):
         raise ValidationError("草稿或已撤回的信息不能登记为争议案件", code="not_reported")
-    numbers = list(report.dispute_cases.order_by("number").values_list("number", flat=True))
+    numbers = selectors.case_numbers_of(report=report)
     if numbers:
         raise ValidationError(f"该信息已登记为争议案件 {'、'.join(numbers)}，不能重复登记", code="exists")
     return case_register(

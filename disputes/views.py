@@ -126,7 +126,7 @@ class CaseFromReportView(CaseCreateView):
         )
         if self.report is None:
             raise Http404("没有找到该信息")
-        numbers = [case.number for case in self.report.dispute_cases.order_by("number")]
+        numbers = selectors.case_numbers_of(report=self.report)
         if numbers:
             messages.info(self.request, f"该信息已登记为争议案件 {'、'.join(numbers)}")
             return redirect("reports:detail", pk=self.report.pk)
