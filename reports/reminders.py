@@ -10,7 +10,6 @@ other failure (a refused address, a broken setting) is final and logged.
 """
 
 import logging
-import smtplib
 from datetime import date, timedelta
 
 from django.core.mail import send_mail
@@ -52,19 +51,6 @@ class SendLater(Exception):
     """A channel could not go out for a passing reason and is pending again: retry the task."""
 
 
-def passing_failure(exc: Exception) -> bool:
-    """A gateway that is down, busy or slow (worth trying again), not one that refused the message."""
-    if isinstance(exc, smtplib.SMTPResponseException):
-        return 400 <= exc.smtp_code < 500  # SMTP's own "try again later"
-    if isinstance(exc, smtplib.SMTPRecipientsRefused):  # per recipient: greylisting, mailbox busy (4xx)
-        return bool(exc.recipients) and all(400 <= code < 500 for code, _ in exc.recipients.values())
-    if isinstance(exc, smtplib.SMTPServerDisconnected):
-        return True
-    if isinstance(exc, smtplib.SMTPException):
-        return False  # refused recipients or sender, unsupported command: the same next time
-    return isinstance(exc, OSError)  # connection refused or reset, timeouts, name lookups
-
-
 def _claim_and_send(reminder: Reminder, field: str, send) -> bool:
     """Send one channel at most once: only the worker that moves it pending → sending sends it.
     False when it failed for a passing reason and is pending again."""
@@ -75,7 +61,7 @@ def _claim_and_send(reminder: Reminder, field: str, send) -> bool:
     try:
         send()
     except Exception as exc:
-        if passing_failure(exc):
+        if rules.send_failure_is_passing(exc):
             logger.warning("reminder %s: %s not sent yet, will retry: %r", reminder.pk, field, exc)
             Reminder.objects.filter(pk=reminder.pk).update(**{field: Reminder.Channel.PENDING})
             return False

@@ -341,7 +341,10 @@ def alert_deliver(*, delivery_id: int) -> bool:
             "【信息员工作平台】有一条新的突发信息", _alert_text(delivery.report)[2], None, [delivery.recipient.email]
         )
     except Exception as exc:
-        alert_failed(delivery_id=delivery_id, error=repr(exc), count_attempt=False)
+        # A refused address stops here; a gateway that is down is retried (the task, then the sweep).
+        alert_failed(
+            delivery_id=delivery_id, error=repr(exc), count_attempt=False, final=not rules.send_failure_is_passing(exc)
+        )
         raise
     AlertDelivery.objects.filter(pk=delivery_id).update(state=AlertDelivery.State.SENT, sent_at=timezone.now())
     return True
@@ -379,16 +382,17 @@ def _claim_or_deliver_in_app(delivery_id: int, now):
     return delivery
 
 
-def alert_failed(*, delivery_id: int, error: str, count_attempt: bool) -> None:
-    """A failed attempt goes back to the outbox, or stops as 发送失败 after ALERT_MAX_ATTEMPTS.
-    ``count_attempt``: the attempt was rolled back with its transaction, so count it here."""
+def alert_failed(*, delivery_id: int, error: str, count_attempt: bool, final: bool = False) -> None:
+    """A failed attempt goes back to the outbox, or stops as 发送失败 after ALERT_MAX_ATTEMPTS or
+    when ``final`` (a refusal that would come again). ``count_attempt``: the attempt was rolled back
+    with its transaction, so count it here."""
     delivery = AlertDelivery.objects.filter(pk=delivery_id).first()
     if delivery is None or delivery.state == AlertDelivery.State.SENT:
         return
     if count_attempt:
         delivery.attempts += 1
     delivery.state = (
-        AlertDelivery.State.FAILED if delivery.attempts >= ALERT_MAX_ATTEMPTS else AlertDelivery.State.PENDING
+        AlertDelivery.State.FAILED if final or delivery.attempts >= ALERT_MAX_ATTEMPTS else AlertDelivery.State.PENDING
     )
     delivery.last_error = error[:300]
     delivery.save(update_fields=["state", "attempts", "last_error"])
@@ -477,8 +481,7 @@ def sheet_approve(*, county, month, actor, request=None) -> StipendSheet:
     Refused while any report of the month is 待审核, and when already approved. The sheet row is
     locked, so two admins approving at once end with exactly one approval.
     """
-    _, month_end = rules.month_bounds(month.year, month.month)
-    if month_end > timezone.now():
+    if not rules.month_is_over(month, timezone.now()):
         raise ValidationError(f"{_month_label(county, month)}尚未结束，月末之后才能审批补助表。", code="not_ended")
     sheet, _ = StipendSheet.objects.get_or_create(county=county, month=month)
     sheet = StipendSheet.objects.select_for_update(of=("self",)).select_related("approved_by").get(pk=sheet.pk)

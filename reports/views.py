@@ -320,7 +320,7 @@ class StipendSheetView(CountyMonthMixin, TemplateView):
             summary=summary,
             county=county,
             month=month,
-            month_ended=end <= timezone.now(),
+            month_ended=rules.month_is_over(month, timezone.now()),
             counties=County.objects.visible_to(self.request.user),
             pending_url=f"{reverse('reports:queue')}?status=submitted&date_from={month:%Y-%m-%d}&date_to={last_day:%Y-%m-%d}",
             events=summary.sheet.events.select_related("actor") if summary.sheet else [],

@@ -1,4 +1,6 @@
-from datetime import datetime, timedelta
+import smtplib
+import socket
+from datetime import date, datetime, timedelta
 from zoneinfo import ZoneInfo
 
 import pytest
@@ -177,3 +179,36 @@ def test_parse_year_refuses(text):
     with pytest.raises(ValueError) as exc:
         rules.parse_year(text)
     assert str(exc.value) == "年度应为2000–2100之间的四位数字，已显示今年"
+
+
+@pytest.mark.parametrize(
+    ("error", "passing"),
+    [
+        (ConnectionRefusedError("gateway down"), True),
+        (TimeoutError("slow"), True),
+        (socket.gaierror("name lookup failed"), True),
+        (smtplib.SMTPServerDisconnected("closed"), True),
+        (smtplib.SMTPResponseException(451, b"try again later"), True),
+        (smtplib.SMTPResponseException(554, b"rejected"), False),
+        (smtplib.SMTPAuthenticationError(535, b"bad login"), False),
+        (smtplib.SMTPRecipientsRefused({"a@example.org": (450, b"mailbox busy")}), True),
+        (smtplib.SMTPRecipientsRefused({"a@example.org": (550, b"no such user")}), False),
+        (smtplib.SMTPRecipientsRefused({"a@example.org": (451, b""), "b@example.org": (550, b"")}), False),
+        (smtplib.SMTPNotSupportedError("SMTPUTF8"), False),
+        (ValueError("bad phone number"), False),
+    ],
+)
+def test_send_failure_is_passing(error, passing):
+    assert rules.send_failure_is_passing(error) is passing
+
+
+@pytest.mark.parametrize(
+    ("now", "over"),
+    [
+        (bj(2026, 10, 31, 23, 59), False),
+        (bj(2026, 11, 1, 0, 0), True),
+        (bj(2026, 10, 1, 0, 0), False),
+    ],
+)
+def test_month_is_over(now, over):
+    assert rules.month_is_over(date(2026, 10, 1), now) is over

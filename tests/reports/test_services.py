@@ -1,3 +1,4 @@
+import smtplib
 import socket
 import ssl
 import threading
@@ -486,6 +487,19 @@ class TestAlertFailures:
             tasks.deliver_alert.apply(args=[email.pk], throw=True)
         email.refresh_from_db()
         assert (email.state, email.attempts) == ("pending", 1)
+
+    def test_a_refused_address_stops_at_once(self, officer, reviewer, monkeypatch):
+        from reports.models import AlertDelivery
+
+        self.emergency(officer)
+        email = AlertDelivery.objects.get(channel="email")
+        refused = smtplib.SMTPRecipientsRefused({"r@example.org": (550, b"no such user")})
+        monkeypatch.setattr(services, "send_mail", mock.Mock(side_effect=refused))
+        with pytest.raises(smtplib.SMTPRecipientsRefused):
+            services.alert_deliver(delivery_id=email.pk)
+        email.refresh_from_db()
+        assert (email.state, email.attempts) == ("failed", 1)  # no retries spent on the same refusal
+        assert services.alert_deliver(delivery_id=email.pk) is False  # a retry already queued does nothing
 
     def test_a_claimed_email_is_not_sent_twice_until_its_claim_is_stale(self, officer, reviewer):
         from django.utils import timezone
