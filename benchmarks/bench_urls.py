@@ -31,6 +31,6 @@ urlpatterns = [
     path("", include("unionportal.urls")),
 ]
 
-handler403 = "unionportal.views.permission_denied"
-handler404 = "unionportal.views.page_not_found"
-handler500 = "unionportal.views.server_error"
+handler403 = "unionportal.core.views.permission_denied"
+handler404 = "unionportal.core.views.page_not_found"
+handler500 = "unionportal.core.views.server_error"

@@ -3,7 +3,7 @@
     DATABASE_URL=postgres://postgres@127.0.0.1:5432/unionportal_bench \\
         .venv/bin/python benchmarks/dashboard.py [--officers 50000] [--reports 600000]
 
-Uses the data of stipend_sheet.py (loaded on first use). Measures `reports.dashboard.dashboard` for a
+Uses the data of stipend_sheet.py (loaded on first use). Measures `unionportal.overview.dashboard.dashboard` for a
 province-wide superuser (every figure of the page) against a baseline measured in the same run: one
 SQL aggregate of the reports per month. Reports SQL queries and wall time; no assertion on time.
 """
@@ -39,7 +39,7 @@ def main():
     from django.db import connection, reset_queries
 
     from officers.models import User
-    from reports.dashboard import dashboard
+    from unionportal.overview.dashboard import dashboard
 
     county = stipend_sheet.load(args.officers, args.reports)
     user, _ = User.objects.get_or_create(username="bench-superuser", defaults={"is_superuser": True, "role": "admin"})

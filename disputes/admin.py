@@ -2,8 +2,9 @@ from django.contrib import admin
 from import_export.admin import ImportExportModelAdmin
 from import_export.formats import base_formats
 
-from unionportal.admin_mixins import AuditedExportMixin, ReadOnlyAdminMixin, ScopedAdminMixin
-from unionportal.ledger import LEDGER_FORMATS
+from officers.admin_mixins import ScopedAdminMixin
+from unionportal.core.admin_mixins import AuditedExportMixin, ReadOnlyAdminMixin
+from unionportal.core.ledger import LEDGER_FORMATS
 
 from . import selectors
 from .models import DisputeCase, FollowUp, Outcome

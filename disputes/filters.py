@@ -1,5 +1,6 @@
 import django_filters
 from django import forms
+from django.db.models import Q
 
 from officers.models import Township
 
@@ -32,7 +33,5 @@ class CaseFilter(django_filters.FilterSet):
         self.filters["township"].queryset = Township.objects.visible_to(user)
 
     def search(self, queryset, name, value):
-        from django.db.models import Q
-
         value = value.strip()
         return queryset.filter(Q(number__icontains=value) | Q(enterprise__name__icontains=value)) if value else queryset

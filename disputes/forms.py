@@ -1,8 +1,8 @@
 from django import forms
 
 from officers.models import Enterprise, Township
-from reports.forms import MultipleFileField, MultipleFileInput
-from unionportal.validators import money_messages
+from unionportal.core.forms import MultipleFileField, MultipleFileInput
+from unionportal.core.validators import money_messages
 
 from .models import CaseStatus, DisputeCase, Outcome, TransferTarget
 

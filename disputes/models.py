@@ -8,8 +8,9 @@ from django.utils import timezone
 
 from officers.models import County, Enterprise, Township
 from officers.scoping import apply_scope
-from reports.models import Report, attachment_path, attachment_storage
-from unionportal.constraints import CheckConstraintsInOneQuery
+from reports.models import Report
+from unionportal.core.attachments import attachment_path, attachment_storage
+from unionportal.core.constraints import CheckConstraintsInOneQuery
 
 
 class DisputeType(models.TextChoices):

@@ -11,7 +11,7 @@ from officers import rules as officer_rules
 from officers.models import County, User
 from officers.scoping import scope_for
 from officers.services import enterprise_resolve
-from unionportal.ledger import LedgerResource, cell_date, cell_int, cell_money, cell_text, choice_value
+from unionportal.core.ledger import LedgerResource, cell_date, cell_int, cell_money, cell_text, choice_value
 
 from . import rules
 from .models import CaseStatus, DisputeCase, DisputeType, MediationResult, Outcome

@@ -1,7 +1,8 @@
 """Pure rules of dispute cases: status moves, numbering, the success rate. No database access."""
 
 import hashlib
-from decimal import ROUND_HALF_UP, Decimal
+
+from unionportal.core.figures import rate
 
 # 登记 → 调解中 → 调解成功 / 调解失败; a failed or stalled (still mediating) case may be 移交;
 # every case ends 结案.
@@ -26,9 +27,7 @@ def case_number(county_code: str, year: int, sequence: int) -> str:
 
 def success_rate(*, successful: int, concluded: int) -> float | None:
     """Successful mediations over concluded mediations, 4 places; None when nothing concluded."""
-    if concluded == 0:
-        return None
-    return float((Decimal(successful) / Decimal(concluded)).quantize(Decimal("0.0001"), rounding=ROUND_HALF_UP))
+    return rate(successful, concluded)
 
 
 def result_for_status(status: str) -> str | None:

@@ -8,9 +8,10 @@ from django.utils import timezone
 
 from officers.models import Enterprise
 from officers.services import enterprise_resolve
-from reports.models import AuditEntry, Report
-from reports.services import audit_record
-from reports.uploads import check_uploads, clean_name
+from reports.models import Report
+from unionportal.core.attachments import check_uploads, clean_name
+from unionportal.core.audit import audit_record
+from unionportal.core.models import AuditEntry
 
 from . import rules, selectors
 from .models import CaseAttachment, CaseCounter, CaseStatus, DisputeCase, FollowUp, Outcome

@@ -4,16 +4,19 @@ from django.core.exceptions import ValidationError
 from django.http import Http404, HttpResponse
 from django.shortcuts import redirect
 from django.utils import timezone
+from django.utils.http import content_disposition_header
 from django.views import View
 from django.views.generic import FormView, TemplateView
 from django_filters.views import FilterView
+from import_export.formats.base_formats import XLSX
 
 from officers.permissions import StaffRequiredMixin
-from officers.views import add_service_errors
-from reports.models import AuditEntry, Report
-from reports.services import audit_record
-from unionportal.downloads import private_file_response
-from unionportal.list_views import FilteredListMixin
+from reports.models import Report
+from unionportal.core.attachments import private_file_response
+from unionportal.core.audit import audit_record
+from unionportal.core.forms import add_service_errors
+from unionportal.core.list_views import FilteredListMixin
+from unionportal.core.models import AuditEntry
 
 from . import rules, selectors, services
 from .filters import CaseFilter
@@ -56,8 +59,6 @@ class CaseListView(LoginRequiredMixin, FilteredListMixin, FilterView):
 
     def export(self):
         """The case ledger for the filters on screen, in the contract's columns, formula-escaped."""
-        from import_export.formats.base_formats import XLSX
-
         filterset = self.get_filterset(self.get_filterset_class())
         cases = filterset.qs.prefetch_related("handlers") if filterset.is_valid() else self.get_queryset().none()
         dataset = DisputeLedgerResource().export(queryset=cases)
@@ -69,16 +70,10 @@ class CaseListView(LoginRequiredMixin, FilteredListMixin, FilterView):
             request=self.request,
         )
         response = HttpResponse(XLSX().export_data(dataset), content_type=XLSX.CONTENT_TYPE)
-        response["Content-Disposition"] = (
-            f"attachment; filename*=UTF-8''{_quote(f'争议案件台账{timezone.localdate():%Y%m%d}.xlsx')}"
+        response["Content-Disposition"] = content_disposition_header(
+            True, f"争议案件台账{timezone.localdate():%Y%m%d}.xlsx"
         )
         return response
-
-
-def _quote(name):
-    from urllib.parse import quote
-
-    return quote(name)
 
 
 class CaseCreateView(StaffRequiredMixin, FormView):

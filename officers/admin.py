@@ -5,10 +5,11 @@ from django.db.models import Count
 from import_export.admin import ImportExportModelAdmin
 from import_export.formats import base_formats
 
-from unionportal.admin_mixins import AuditedExportMixin, ReadOnlyAdminMixin, ScopedAdminMixin
-from unionportal.ledger import LEDGER_FORMATS
+from unionportal.core.admin_mixins import AuditedExportMixin, ReadOnlyAdminMixin
+from unionportal.core.ledger import LEDGER_FORMATS
 
 from . import services
+from .admin_mixins import ScopedAdminMixin
 from .models import (
     Activity,
     Attendance,
@@ -24,6 +25,7 @@ from .models import (
     VettingNote,
 )
 from .resources import OfficerLedgerResource
+from .rules import pinyin_key
 
 
 @admin.register(User)
@@ -74,8 +76,6 @@ class CountyAdmin(ScopedAdminMixin, admin.ModelAdmin):
         return request.user.is_superuser
 
     def save_formset(self, request, form, formset, change):
-        from officers.rules import pinyin_key
-
         for township in formset.save(commit=False):
             township.sort_key = pinyin_key(township.name)
             township.save()

@@ -4,6 +4,7 @@ from django.core.exceptions import ValidationError
 from django.urls import reverse
 
 from .models import User
+from .services import password_changed
 
 
 class PhoneLoginForm(AuthenticationForm):
@@ -45,8 +46,6 @@ class PortalLoginView(LoginView):
 
 class PortalPasswordChangeView(PasswordChangeView):
     def form_valid(self, form):
-        from .services import password_changed
-
         response = super().form_valid(form)
         password_changed(user=form.user)
         return response

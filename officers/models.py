@@ -7,7 +7,7 @@ from django.db import models
 from django.db.models import Q
 from django.utils import timezone
 
-from unionportal.constraints import CheckConstraintsInOneQuery
+from unionportal.core.constraints import CheckConstraintsInOneQuery
 
 from . import rules
 from .scoping import apply_scope

@@ -3,7 +3,7 @@
 from django.core.exceptions import ValidationError
 from import_export.fields import Field
 
-from unionportal.ledger import LedgerResource, cell_date, cell_text, choice_value
+from unionportal.core.ledger import LedgerResource, cell_date, cell_text, choice_value
 
 from . import rules
 from .models import County, Officer, Township

@@ -4,6 +4,8 @@ import re
 
 from pypinyin import Style, lazy_pinyin
 
+from unionportal.core.masking import mask_phone  # noqa: F401  (the registry's rules name it too)
+
 PHONE_RE = re.compile(r"^1[3-9]\d{9}$")
 COUNTY_CODE_RE = re.compile(r"^\d{6}$")
 
@@ -37,13 +39,6 @@ def credit_code_problem(value: str) -> str | None:
 
 def is_large_enterprise(staff_count: int | None) -> bool:
     return staff_count is not None and staff_count >= LARGE_ENTERPRISE_STAFF
-
-
-def mask_phone(phone: str) -> str:
-    """138****0001: lists show phones masked to everyone but admins."""
-    if len(phone) != 11:
-        return phone
-    return f"{phone[:3]}****{phone[7:]}"
 
 
 def pinyin_key(name: str) -> str:

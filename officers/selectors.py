@@ -2,7 +2,10 @@
 
 from django.db.models import Count, Prefetch, Q
 
+from unionportal.core.models import AuditEntry
+
 from .models import Officer, OfficerStatusChange, VettingNote
+from .scoping import apply_scope
 
 
 def officer_list(*, user):
@@ -59,50 +62,6 @@ def county_overview(*, user) -> dict:
     )
 
 
-def officer_record(*, officer) -> dict:
-    """The officer's page record: training, guidance, commendations, equipment, and month by month
-    the reports and the stipend: a fixed handful of queries."""
-    from django.db.models.functions import TruncMonth
-
-    from reports.models import BudgetLine, Report, StipendSheetRow
-
-    from .models import Attendance, Guidance
-
-    months = (
-        Report.objects.filter(officer=officer, status__in=["submitted", "returned", "reviewed"])
-        .annotate(month=TruncMonth("submitted_at"))
-        .order_by("-month")
-        .values("month")
-        .annotate(
-            n=Count("pk"),
-            valid=Count("pk", filter=Q(grade__in=["qualified", "county_adopted", "above_adopted"])),
-            adopted=Count("pk", filter=Q(grade__in=["county_adopted", "above_adopted"])),
-        )[:24]
-    )
-    stipends = {
-        row.sheet.month: row
-        for row in StipendSheetRow.objects.filter(officer=officer, sheet__state="approved").select_related("sheet")
-    }
-    history = []
-    for row in months:
-        month = row["month"].date() if hasattr(row["month"], "date") else row["month"]
-        paid = stipends.get(month.replace(day=1))
-        history.append(
-            {
-                **row,
-                "month": month,
-                "tier": paid.get_tier_display() if paid else "",
-                "amount": paid.amount if paid else None,
-            }
-        )
-    return {
-        "attendances": Attendance.objects.filter(officer=officer)
-        .select_related("activity")
-        .order_by("-activity__held_on")[:50],
-        "guidance": Guidance.objects.filter(officer=officer)
-        .select_related("given_by")
-        .prefetch_related("suggestions")[:20],
-        "commendations": officer.commendations.all(),
-        "equipment": BudgetLine.objects.filter(officer=officer, kind=BudgetLine.Kind.EQUIPMENT).order_by("-spent_on"),
-        "history": history,
-    }
+def audit_log(*, user):
+    """The audit log through the scoping rule: admins read their county's, nobody else any of it."""
+    return apply_scope(AuditEntry.objects.all(), user, county="county", admins_only=True)

@@ -1,5 +1,6 @@
 """Writes to the registry: each a function with keyword arguments, one transaction, full_clean()."""
 
+import secrets
 from datetime import timedelta
 
 from axes.utils import reset as axes_reset
@@ -9,7 +10,22 @@ from django.db import transaction
 from django.utils import timezone
 
 from . import rules
-from .models import County, Enterprise, Officer, OfficerStatusChange, Township, User, VettingNote, phone_validator
+from .models import (
+    Activity,
+    Attendance,
+    Commendation,
+    County,
+    Enterprise,
+    Guidance,
+    Officer,
+    OfficerStatusChange,
+    SignInCode,
+    Suggestion,
+    Township,
+    User,
+    VettingNote,
+    phone_validator,
+)
 
 STATUS_LABELS = dict(Officer.Status.choices)
 
@@ -191,7 +207,6 @@ SIGN_IN_MINUTES = 15
 
 @transaction.atomic
 def activity_create(*, county, actor, kind, held_on, topic, place="", organiser="", host="", ends_on=None):
-    from .models import Activity
 
     activity = Activity(
         county=county,
@@ -214,7 +229,6 @@ def activity_create(*, county, actor, kind, held_on, topic, place="", organiser=
 @transaction.atomic
 def attendance_mark(*, activity, officers, actor) -> int:
     """Staff mark who took part; marking someone twice changes nothing. Returns how many were added."""
-    from .models import Attendance
 
     foreign = [o.name for o in officers if o.county_id != activity.county_id]
     if foreign:
@@ -229,9 +243,7 @@ def attendance_mark(*, activity, officers, actor) -> int:
 @transaction.atomic
 def sign_in_code_issue(*, activity, actor, minutes: int = SIGN_IN_MINUTES):
     """A new 6-digit code for the organiser to show; any earlier code of the activity stops working."""
-    import secrets
 
-    from .models import SignInCode
 
     now = timezone.now()
     SignInCode.objects.filter(activity=activity, expires_at__gt=now).update(expires_at=now)
@@ -247,7 +259,6 @@ def sign_in_code_issue(*, activity, actor, minutes: int = SIGN_IN_MINUTES):
 @transaction.atomic
 def sign_in(*, officer, code: str, now=None):
     """An officer signs in at an event with the code on the organiser's screen, once."""
-    from .models import Attendance, SignInCode
 
     now = now or timezone.now()
     if officer.status != Officer.Status.ACTIVE:
@@ -269,7 +280,6 @@ def sign_in(*, officer, code: str, now=None):
 @transaction.atomic
 def guidance_record(*, officer, given_by, problem: str, suggestions: str, given_on=None):
     """One-to-one guidance; each non-empty line of ``suggestions`` is one suggestion (so they count)."""
-    from .models import Guidance, Suggestion
 
     lines = [line.strip(" \t-·•0123456789.、") for line in suggestions.splitlines()]
     lines = [line for line in lines if line]
@@ -284,7 +294,6 @@ def guidance_record(*, officer, given_by, problem: str, suggestions: str, given_
 
 @transaction.atomic
 def commendation_add(*, officer, level, reason, awarded_on):
-    from .models import Commendation
 
     commendation = Commendation(officer=officer, level=level, reason=reason, awarded_on=awarded_on)
     commendation.full_clean()

@@ -7,7 +7,6 @@ app_name = "officers"
 urlpatterns = [
     path("", views.OfficerListView.as_view(), name="list"),
     path("new/", views.OfficerCreateView.as_view(), name="create"),
-    path("<int:pk>/", views.OfficerDetailView.as_view(), name="detail"),
     path("<int:pk>/edit/", views.OfficerUpdateView.as_view(), name="edit"),
     path("<int:pk>/status/", views.OfficerStatusView.as_view(), name="status"),
     path("<int:pk>/password/", views.OfficerPasswordView.as_view(), name="password"),

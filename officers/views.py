@@ -1,6 +1,7 @@
 from django.contrib import messages
 from django.contrib.auth.mixins import LoginRequiredMixin
 from django.core.exceptions import PermissionDenied, ValidationError
+from django.db.models import Count
 from django.http import Http404
 from django.shortcuts import redirect
 from django.urls import reverse
@@ -8,7 +9,8 @@ from django.utils import timezone
 from django.views.generic import CreateView, FormView, TemplateView, UpdateView
 from django_filters.views import FilterView
 
-from unionportal.list_views import FilteredListMixin
+from unionportal.core.forms import add_service_errors
+from unionportal.core.list_views import FilteredListMixin
 
 from . import selectors, services
 from .filters import OfficerFilter
@@ -25,43 +27,6 @@ from .forms import (
 )
 from .models import Activity, Officer
 from .permissions import AdminRequiredMixin, StaffRequiredMixin
-
-
-def add_service_errors(form, error: ValidationError):
-    """Show a service's ValidationError on the form, field by field where it can."""
-    if hasattr(error, "error_dict"):
-        for field, messages_ in error.message_dict.items():
-            form.add_error(field if field in form.fields else None, messages_)
-    else:
-        form.add_error(None, error.messages)
-
-
-class HomeView(LoginRequiredMixin, TemplateView):
-    def get_template_names(self):
-        return ["officers/staff_home.html" if self.request.user.is_portal_staff else "officers/officer_home.html"]
-
-    def get_context_data(self, **kwargs):
-        from reports.models import SummaryAction
-
-        context = super().get_context_data(**kwargs)
-        user = self.request.user
-        officer = None if user.is_portal_staff else selectors.officer_of_user(user=user)
-        context["open_actions"] = (
-            SummaryAction.objects.visible_to(user).filter(owner=user, done_at__isnull=True).select_related("summary")
-        )
-        if user.is_portal_staff:
-            from reports.selectors import pending_review_count
-
-            context["overview"] = selectors.county_overview(user=user)
-            context["pending_reviews"] = pending_review_count(user=user)
-        else:
-            context["officer"] = officer
-            if officer is not None:
-                from reports.selectors import month_progress
-
-                context["progress"] = month_progress(officer=officer)
-                context["upcoming"] = Activity.objects.visible_to(user).filter(held_on__gte=timezone.localdate())[:5]
-        return context
 
 
 class OfficerScopedMixin:
@@ -90,17 +55,6 @@ class OfficerListView(StaffRequiredMixin, FilteredListMixin, FilterView):
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
         context["counts"] = selectors.officer_counts(queryset=self.filterset.qs)
-        return context
-
-
-class OfficerDetailView(StaffRequiredMixin, OfficerScopedMixin, TemplateView):
-    template_name = "officers/officer_detail.html"
-
-    def get_context_data(self, **kwargs):
-        context = super().get_context_data(**kwargs)
-        context["officer"] = self.get_officer()
-        context["note_form"] = VettingNoteForm()
-        context["record"] = selectors.officer_record(officer=context["officer"])
         return context
 
 
@@ -216,8 +170,6 @@ class ActivityListView(StaffRequiredMixin, TemplateView):
     template_name = "officers/activity_list.html"
 
     def get_context_data(self, **kwargs):
-        from django.db.models import Count
-
         context = super().get_context_data(**kwargs)
         context["activities"] = Activity.objects.visible_to(self.request.user).annotate(n=Count("attendances"))[:100]
         context["form"] = kwargs.get("form") or ActivityForm(initial={"held_on": timezone.localdate()})

@@ -2,26 +2,26 @@ from django.contrib import admin
 from import_export.admin import ImportExportModelAdmin
 from import_export.formats import base_formats
 
-from unionportal.admin_mixins import AuditedExportMixin, ReadOnlyAdminMixin, ScopedAdminMixin
-from unionportal.ledger import LEDGER_FORMATS
+from officers.admin_mixins import ScopedAdminMixin
+from officers.selectors import audit_log
+from unionportal.core.admin_mixins import AuditedExportMixin, ReadOnlyAdminMixin
+from unionportal.core.audit import audit_record
+from unionportal.core.ledger import LEDGER_FORMATS
+from unionportal.core.models import AuditEntry
 
 from .models import (
     AlertDelivery,
-    AuditEntry,
     Budget,
     BudgetLine,
-    MonthlySummary,
     Reminder,
     Report,
     ReviewEvent,
     SheetEvent,
     StipendSetting,
     StipendSheet,
-    SummaryAction,
     TimelinessRule,
 )
 from .resources import ReportLedgerResource
-from .services import audit_record
 
 
 class ReviewEventInline(ReadOnlyAdminMixin, admin.TabularInline):
@@ -84,6 +84,9 @@ class AuditEntryAdmin(ReadOnlyAdminMixin, ScopedAdminMixin, admin.ModelAdmin):
     search_fields = ("report__title", "target", "actor__full_name", "actor__username", "=report__id")
     date_hierarchy = "created_at"
     list_select_related = ("actor", "report")
+
+    def scoped_queryset(self, request):
+        return audit_log(user=request.user)
 
 
 @admin.register(AlertDelivery)
@@ -186,31 +189,3 @@ class ReminderAdmin(ReadOnlyAdminMixin, ScopedAdminMixin, admin.ModelAdmin):
     search_fields = ("recipient__full_name", "recipient__username")
     date_hierarchy = "created_at"
     list_select_related = ("recipient",)
-
-
-class SummaryActionInline(ReadOnlyAdminMixin, admin.TabularInline):
-    """Actions are added on the summary's page, where the service checks the owner and tells them."""
-
-    model = SummaryAction
-    fields = ("description", "owner", "due_on", "done_at", "done_by")
-    readonly_fields = ("done_at", "done_by")
-    extra = 0
-
-    def formfield_for_foreignkey(self, db_field, request, **kwargs):
-        if db_field.name == "owner":
-            from unionportal.admin_mixins import county_people
-
-            kwargs["queryset"] = county_people(request.user)
-        return super().formfield_for_foreignkey(db_field, request, **kwargs)
-
-
-@admin.register(MonthlySummary)
-class MonthlySummaryAdmin(ScopedAdminMixin, admin.ModelAdmin):
-    list_display = ("county", "month", "built_at", "meeting_on")
-    list_filter = ("county",)
-    readonly_fields = ("county", "month", "figures", "built_at")
-    fields = ("county", "month", "built_at", "meeting_on", "attendees", "conclusions", "figures")
-    inlines = [SummaryActionInline]
-
-    def has_add_permission(self, request):
-        return False

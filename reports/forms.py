@@ -2,26 +2,10 @@ from django import forms
 from django.utils import timezone
 
 from officers.models import Enterprise, Township
-from unionportal.validators import money_messages
+from unionportal.core.forms import MultipleFileField, MultipleFileInput
+from unionportal.core.validators import money_messages
 
 from .models import ADOPTED_GRADES, Grade, Report
-
-
-class MultipleFileInput(forms.ClearableFileInput):
-    allow_multiple_selected = True
-
-
-class MultipleFileField(forms.FileField):
-    widget = MultipleFileInput
-
-    def clean(self, data, initial=None):
-        if not data:
-            if self.required:
-                raise forms.ValidationError(self.error_messages["required"], code="required")
-            return []
-        files = data if isinstance(data, list | tuple) else [data]
-        return [super(MultipleFileField, self).clean(f, initial) for f in files]
-
 
 DATETIME_INPUT = forms.DateTimeInput(attrs={"type": "datetime-local"}, format="%Y-%m-%dT%H:%M")
 
@@ -104,20 +88,3 @@ class ReturnForm(forms.Form):
 
 class SheetReopenForm(forms.Form):
     reason = forms.CharField(label="撤销审批的原因", max_length=500, widget=forms.Textarea(attrs={"rows": 2}))
-
-
-class MeetingForm(forms.Form):
-    meeting_on = forms.DateField(label="分析会日期", widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"))
-    attendees = forms.CharField(label="参会人员", widget=forms.Textarea(attrs={"rows": 2}))
-    conclusions = forms.CharField(label="研判意见", widget=forms.Textarea(attrs={"rows": 5}))
-
-
-class SummaryActionForm(forms.Form):
-    description = forms.CharField(label="跟进措施", max_length=300)
-    owner = forms.ModelChoiceField(label="责任人", queryset=None)
-    due_on = forms.DateField(label="完成期限", widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"))
-
-    def __init__(self, *args, owners, **kwargs):
-        super().__init__(*args, **kwargs)
-        self.fields["owner"].queryset = owners
-        self.fields["owner"].label_from_instance = lambda u: f"{u.get_full_name()}（{u.get_role_display()}）"

@@ -18,10 +18,11 @@ from django.db.models import Count, Q
 from django.utils import timezone
 
 from officers.models import County, Officer, User
-from unionportal.sms import send_sms
+from unionportal.core.models import Notification
+from unionportal.core.sms import send_sms
 
 from . import rules, selectors
-from .models import Notification, Reminder, Report, Status
+from .models import Reminder, Report, Status
 
 logger = logging.getLogger(__name__)
 DIGEST_AFTER = timedelta(days=2)

@@ -8,7 +8,7 @@ from import_export.fields import Field
 
 from officers.models import Officer
 from officers.scoping import scope_for
-from unionportal.ledger import LedgerResource, cell_datetime, cell_int, cell_money, cell_text, choice_value
+from unionportal.core.ledger import LedgerResource, cell_datetime, cell_int, cell_money, cell_text, choice_value
 
 from .models import ADOPTED_GRADES, Category, Grade, Report, Status, Urgency
 from .services import report_record_imported

@@ -3,20 +3,16 @@ No database access; tested by tables of cases."""
 
 import smtplib
 from collections.abc import Iterable
-from dataclasses import dataclass
 from datetime import datetime, timedelta
-from zoneinfo import ZoneInfo
 
-BEIJING = ZoneInfo("Asia/Shanghai")
+from unionportal.core.clock import BEIJING, beijing_date
+
+from .choices import VALID_GRADES, Grade, Status, Tier
+
 DEFAULT_EMERGENCY_MINUTES = 60
 # A phone's clock may run a little fast: an event "in the future" by less than this is accepted.
 CLOCK_SKEW = timedelta(minutes=5)
 
-VALID_GRADES = frozenset({"qualified", "county_adopted", "above_adopted"})
-
-
-def beijing_date(moment: datetime):
-    return moment.astimezone(BEIJING).date()
 
 
 def is_on_time(*, urgency: str, occurred_at: datetime, submitted_at: datetime, emergency_minutes: int) -> bool:
@@ -59,31 +55,22 @@ def time_problems(*, occurred_at: datetime | None, submitted_at: datetime, now: 
 
 def officer_may_edit(*, status: str, grade: str) -> bool:
     """An officer may change a report until it is reviewed; a returned one until resubmitted."""
-    return status in ("draft", "returned") or (status == "submitted" and grade == "pending")
+    return status in (Status.DRAFT, Status.RETURNED) or (status == Status.SUBMITTED and grade == Grade.PENDING)
 
 
 def officer_may_withdraw(*, status: str, grade: str) -> bool:
-    return status in ("submitted", "returned") and grade == "pending"
+    return status in (Status.SUBMITTED, Status.RETURNED) and grade == Grade.PENDING
 
 
 def staff_may_review(*, status: str) -> bool:
-    return status in ("submitted", "reviewed")
+    return status in (Status.SUBMITTED, Status.REVIEWED)
 
 
 # ---- the stipend rule (contract section 3) -------------------------------------------------------
 
 
-@dataclass(frozen=True)
-class Tier:
-    code: str
-    label: str
-
-
-UNQUALIFIED = Tier("unqualified", "不合格")
-QUALIFIED = Tier("qualified", "合格")
-GOOD = Tier("good", "良好")
-EXCELLENT = Tier("excellent", "优秀")
-TIERS = (UNQUALIFIED, QUALIFIED, GOOD, EXCELLENT)
+UNQUALIFIED, QUALIFIED, GOOD, EXCELLENT = Tier.UNQUALIFIED, Tier.QUALIFIED, Tier.GOOD, Tier.EXCELLENT
+TIERS = tuple(Tier)
 
 
 def stipend_tier(*, valid: int, county_adopted: int, above_adopted: int, quota: int) -> Tier:
@@ -106,17 +93,16 @@ def tier_of_grades(grades: Iterable[str], *, quota: int) -> Tier:
     grades = list(grades)
     return stipend_tier(
         valid=sum(1 for g in grades if g in VALID_GRADES),
-        county_adopted=grades.count("county_adopted"),
-        above_adopted=grades.count("above_adopted"),
+        county_adopted=grades.count(Grade.COUNTY_ADOPTED),
+        above_adopted=grades.count(Grade.ABOVE_ADOPTED),
         quota=quota,
     )
 
 
 def stipend_amount(tier: Tier, amounts: dict[str, int]) -> int:
-    return 0 if tier == UNQUALIFIED else int(amounts[tier.code])
+    return 0 if tier == UNQUALIFIED else int(amounts[tier.value])
 
 
-TIER_BY_CODE = {t.code: t for t in TIERS}
 
 
 def parse_month(text: str):

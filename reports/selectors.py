@@ -7,26 +7,28 @@ from decimal import Decimal
 
 from django.conf import settings
 from django.db.models import Case, Count, F, FilteredRelation, OuterRef, Prefetch, Q, Subquery, Sum, Value, When
-from django.db.models.functions import Coalesce, ExtractMonth
+from django.db.models.functions import Coalesce, ExtractMonth, TruncMonth
 from django.utils import timezone
 
-from officers.models import County, Officer
+from officers.models import Attendance, County, Guidance, Officer
 
 from . import rules
 from .models import (
+    ADOPTED_GRADES,
+    COUNTED_STATUSES,
+    VALID_GRADES,
     Budget,
     BudgetLine,
     Grade,
-    Notification,
     Report,
     ReportAttachment,
     ReviewEvent,
     Status,
     StipendSetting,
     StipendSheet,
+    StipendSheetRow,
+    Tier,
 )
-
-COUNTED_STATUSES = (Status.SUBMITTED, Status.RETURNED, Status.REVIEWED)
 
 
 def attachment_count() -> Coalesce:
@@ -61,12 +63,12 @@ def month_progress(*, officer, now=None) -> dict:
     terms = stipend_terms(county_id=officer.county_id, month=start.date())
     quota = terms.quota
     tier = rules.tier_of_grades(grades, quota=quota)
-    valid = sum(1 for g in grades if g in rules.VALID_GRADES)
+    valid = sum(1 for g in grades if g in VALID_GRADES)
     return {
         "month": f"{now.year}年{now.month}月",
         "submitted": len(grades),
         "valid": valid,
-        "pending": sum(1 for g in grades if g == "pending"),
+        "pending": sum(1 for g in grades if g == Grade.PENDING),
         "quota": quota,
         "tier": tier,
         "amount": rules.stipend_amount(tier, terms.amounts),
@@ -102,14 +104,6 @@ def report_for_view(*, user, pk) -> Report:
     )
 
 
-def unread_notifications(*, user) -> int:
-    return Notification.objects.visible_to(user).unread().count()
-
-
-def notifications(*, user):
-    return Notification.objects.visible_to(user).select_related("report")
-
-
 def pending_review_count(*, user) -> int:
     return Report.objects.visible_to(user).filter(status=Status.SUBMITTED).count()
 
@@ -138,7 +132,11 @@ def stipend_terms(*, county_id, month: date) -> Terms:
         return Terms.default()
     return Terms(
         setting.quota,
-        {"qualified": setting.amount_qualified, "good": setting.amount_good, "excellent": setting.amount_excellent},
+        {
+            Tier.QUALIFIED: setting.amount_qualified,
+            Tier.GOOD: setting.amount_good,
+            Tier.EXCELLENT: setting.amount_excellent,
+        },
     )
 
 
@@ -152,7 +150,7 @@ class SheetLine:
     township: str
     submitted: int
     valid: int
-    tier: rules.Tier
+    tier: Tier
     amount: int
     note: str
     pending: int = 0  # reports still waiting for review (an open month's lines only)
@@ -184,7 +182,7 @@ def stipend_lines(*, county_id, month: date, terms: Terms) -> Iterator[SheetLine
         .annotate(month_reports=reports_in_month(month))
         .annotate(
             n_submitted=Count("month_reports"),
-            n_valid=Count("month_reports", filter=Q(month_reports__grade__in=rules.VALID_GRADES)),
+            n_valid=Count("month_reports", filter=Q(month_reports__grade__in=VALID_GRADES)),
             n_county=Count("month_reports", filter=Q(month_reports__grade=Grade.COUNTY_ADOPTED)),
             n_above=Count("month_reports", filter=Q(month_reports__grade=Grade.ABOVE_ADOPTED)),
             n_pending=Count("month_reports", filter=Q(month_reports__grade=Grade.PENDING)),
@@ -240,7 +238,7 @@ def snapshot_lines(*, sheet) -> Iterator[SheetLine]:
             row.township,
             row.submitted_count,
             row.valid_count,
-            rules.TIER_BY_CODE[row.tier],
+            Tier(row.tier),
             row.amount,
             row.note,
         )
@@ -264,7 +262,7 @@ class SheetSummary:
     @property
     def tiers(self):
         """(tier, officers, yuan) from 优秀 down, for the summary table."""
-        return [(t, self.tier_counts.get(t.code, 0)) for t in reversed(rules.TIERS)]
+        return [(t, self.tier_counts.get(t.value, 0)) for t in reversed(rules.TIERS)]
 
 
 def pending_in_month(*, county_id, month: date) -> int:
@@ -296,7 +294,11 @@ def sheet_summary(*, county, month: date) -> SheetSummary:
     if sheet is not None and sheet.state == "approved":
         terms = Terms(
             sheet.quota,
-            {"qualified": sheet.amount_qualified, "good": sheet.amount_good, "excellent": sheet.amount_excellent},
+            {
+                Tier.QUALIFIED: sheet.amount_qualified,
+                Tier.GOOD: sheet.amount_good,
+                Tier.EXCELLENT: sheet.amount_excellent,
+            },
         )
         pending = 0  # the sheet is locked: later grading changes nothing on it
     else:
@@ -305,7 +307,7 @@ def sheet_summary(*, county, month: date) -> SheetSummary:
     summary = SheetSummary(county=county, month=month, sheet=sheet, terms=terms, pending=pending)
     for line in sheet_lines(county=county, month=month, sheet=sheet, terms=terms):
         summary.lines.append(line)
-        summary.tier_counts[line.tier.code] = summary.tier_counts.get(line.tier.code, 0) + 1
+        summary.tier_counts[line.tier.value] = summary.tier_counts.get(line.tier.value, 0) + 1
         summary.total += line.amount
     return summary
 
@@ -350,4 +352,49 @@ def budget_overview(*, county, year: int, today: date | None = None) -> dict:
         "projected": projected.quantize(Decimal("0.01")) if isinstance(projected, Decimal) else projected,
         "over_budget": amount is not None and projected > amount,
         "months_elapsed": months_elapsed,
+    }
+
+
+def officer_record(*, officer) -> dict:
+    """The officer's page record: training, guidance, commendations, equipment, and month by month
+    the reports and the stipend: a fixed handful of queries."""
+    months = (
+        Report.objects.filter(officer=officer, status__in=COUNTED_STATUSES)
+        .annotate(month=TruncMonth("submitted_at"))
+        .order_by("-month")
+        .values("month")
+        .annotate(
+            n=Count("pk"),
+            valid=Count("pk", filter=Q(grade__in=VALID_GRADES)),
+            adopted=Count("pk", filter=Q(grade__in=ADOPTED_GRADES)),
+        )[:24]
+    )
+    stipends = {
+        row.sheet.month: row
+        for row in StipendSheetRow.objects.filter(
+            officer=officer, sheet__state=StipendSheet.State.APPROVED
+        ).select_related("sheet")
+    }
+    history = []
+    for row in months:
+        month = row["month"].date() if hasattr(row["month"], "date") else row["month"]
+        paid = stipends.get(month.replace(day=1))
+        history.append(
+            {
+                **row,
+                "month": month,
+                "tier": paid.get_tier_display() if paid else "",
+                "amount": paid.amount if paid else None,
+            }
+        )
+    return {
+        "attendances": Attendance.objects.filter(officer=officer)
+        .select_related("activity")
+        .order_by("-activity__held_on")[:50],
+        "guidance": Guidance.objects.filter(officer=officer)
+        .select_related("given_by")
+        .prefetch_related("suggestions")[:20],
+        "commendations": officer.commendations.all(),
+        "equipment": BudgetLine.objects.filter(officer=officer, kind=BudgetLine.Kind.EQUIPMENT).order_by("-spent_on"),
+        "history": history,
     }

@@ -12,7 +12,7 @@ from collections.abc import Iterable, Iterator
 from import_export import resources
 from import_export.fields import Field
 
-from unionportal.exports import escape_formula
+from unionportal.core.exports import escape_formula
 
 COLUMNS = ("序号", "姓名", "手机号", "工作单位", "报送条数", "有效条数", "考核等级", "补助金额", "备注")
 XLSX_EXTRA = ("签字",)

@@ -7,9 +7,7 @@ from celery import shared_task
 from django.db import OperationalError
 from django.utils import timezone
 
-from officers.models import County
-
-from . import reminders, services, summaries
+from . import reminders, services
 
 # Network and mail-server errors (smtplib's are OSErrors: DNS, TLS, refused, reset, timeouts) and a
 # broker hiccup. The alert sweep counts on this: it leaves a failed email to these retries.
@@ -76,19 +74,3 @@ def send_review_digests() -> int:
 @shared_task(time_limit=60, soft_time_limit=45, **REMINDER_RETRY)
 def review_digest(user_id: int, day: str) -> bool:
     return reminders.review_digest(user_id=user_id, day=date.fromisoformat(day))
-
-
-@shared_task(time_limit=300, soft_time_limit=240, autoretry_for=(OperationalError,), retry_backoff=10, max_retries=5)
-def build_monthly_summaries() -> int:
-    """On the 1st: build last month's summary for every county."""
-    month = summaries.previous_month(reminders.current_month()).isoformat()
-    ids = list(County.objects.values_list("pk", flat=True))
-    for county_id in ids:
-        build_summary.delay(county_id, month)
-    return len(ids)
-
-
-@shared_task(time_limit=600, soft_time_limit=540, autoretry_for=(OperationalError,), retry_backoff=10, max_retries=5)
-def build_summary(county_id: int, month: str) -> int:
-    summary = summaries.summary_build(county=County.objects.get(pk=county_id), month=date.fromisoformat(month))
-    return reminders.notify_summary_ready(summary=summary)

@@ -20,11 +20,4 @@ urlpatterns = [
     path("stipends/reopen/", views.SheetReopenView.as_view(), name="stipends_reopen"),
     path("stipends/export/", views.SheetExportView.as_view(), name="stipends_export"),
     path("budget/", views.BudgetView.as_view(), name="budget"),
-    path("summaries/", views.SummaryListView.as_view(), name="summaries"),
-    path("summaries/<int:pk>/", views.SummaryDetailView.as_view(), name="summary"),
-    path("summaries/<int:pk>/meeting/", views.MeetingRecordView.as_view(), name="summary_meeting"),
-    path("summaries/<int:pk>/actions/", views.SummaryActionCreateView.as_view(), name="summary_action"),
-    path("summaries/<int:pk>/chart/<int:index>.png", views.SummaryChartView.as_view(), name="summary_chart"),
-    path("summaries/<int:pk>/download/", views.SummaryDownloadView.as_view(), name="summary_download"),
-    path("actions/<int:pk>/done/", views.SummaryActionDoneView.as_view(), name="action_done"),
 ]

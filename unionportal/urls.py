@@ -1,16 +1,25 @@
+"""The site's addresses. This module stands above every floor, so it may wire a page of one app into
+another app's namespace: an officer's page (reports: it shows their reports and stipends) answers as
+``officers:detail`` beside the registry's pages."""
+
 from django.contrib import admin
 from django.contrib.auth import views as auth_views
 from django.urls import include, path
 
+from officers import urls as officer_urls
 from officers.auth_forms import PortalLoginView, PortalPasswordChangeView
-from officers.views import HomeView
-from reports.views import DashboardView
-
-from . import views
+from reports.views import OfficerDetailView
+from unionportal.core import views
+from unionportal.overview.views import DashboardView, HomeView
 
 admin.site.site_header = "工会劳动领域信息员工作平台 · 管理后台"
 admin.site.site_title = "信息员平台管理"
 admin.site.index_title = "数据管理"
+
+officer_patterns = [
+    *officer_urls.urlpatterns,
+    path("<int:pk>/", OfficerDetailView.as_view(), name="detail"),
+]
 
 urlpatterns = [
     path("", HomeView.as_view(), name="home"),
@@ -20,13 +29,14 @@ urlpatterns = [
     path("accounts/logout/", auth_views.LogoutView.as_view(), name="logout"),
     path("accounts/password/", PortalPasswordChangeView.as_view(), name="password_change"),
     path("accounts/password/done/", auth_views.PasswordChangeDoneView.as_view(), name="password_change_done"),
-    path("officers/", include("officers.urls")),
+    path("officers/", include((officer_patterns, officer_urls.app_name))),
     path("reports/", include("reports.urls")),
     path("disputes/", include("disputes.urls")),
+    path("", include("unionportal.overview.urls")),
     path("dashboard/", DashboardView.as_view(), name="dashboard"),
     path("admin/", admin.site.urls),
 ]
 
-handler403 = "unionportal.views.permission_denied"
-handler404 = "unionportal.views.page_not_found"
-handler500 = "unionportal.views.server_error"
+handler403 = "unionportal.core.views.permission_denied"
+handler404 = "unionportal.core.views.page_not_found"
+handler500 = "unionportal.core.views.server_error"

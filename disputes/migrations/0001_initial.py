@@ -3,7 +3,7 @@
 import django.core.validators
 import django.db.models.deletion
 import django.utils.timezone
-import reports.models
+import unionportal.core.attachments
 from django.conf import settings
 from django.db import migrations, models
 
@@ -55,7 +55,7 @@ class Migration(migrations.Migration):
             name='CaseAttachment',
             fields=[
                 ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('file', models.FileField(max_length=200, storage=reports.models.attachment_storage, upload_to=reports.models.attachment_path, verbose_name='文件')),
+                ('file', models.FileField(max_length=200, storage=unionportal.core.attachments.attachment_storage, upload_to=unionportal.core.attachments.attachment_path, verbose_name='文件')),
                 ('original_name', models.CharField(max_length=200, verbose_name='原文件名')),
                 ('content_type', models.CharField(max_length=50, verbose_name='类型')),
                 ('kind', models.CharField(max_length=10, verbose_name='种类')),

@@ -13,8 +13,8 @@ from django.utils import timezone
 
 from disputes import selectors, services
 from disputes.models import DisputeCase, Outcome
-from reports.models import AuditEntry
 from tests.factories import AdminFactory, OfficerFactory, ReportFactory, ReviewerFactory
+from unionportal.core.models import AuditEntry
 
 pytestmark = pytest.mark.django_db
 HEADER = (

@@ -11,8 +11,8 @@ from django.utils import timezone
 from disputes import services
 from disputes.models import CaseAttachment, DisputeCase
 from officers.models import Enterprise
-from reports.models import AuditEntry
 from tests.factories import EnterpriseFactory, OfficerFactory, ReportFactory, ReviewerFactory, image_bytes
+from unionportal.core.models import AuditEntry
 
 pytestmark = pytest.mark.django_db
 TODAY = timezone.localdate()

@@ -16,9 +16,10 @@ from django.db import connection
 from django.utils import timezone
 
 from reports import services
-from reports.models import AlertDelivery, Notification, Reminder, Report
+from reports.models import AlertDelivery, Reminder, Report
 from tests.celery_support import wait_until
 from tests.factories import AdminFactory, OfficerFactory, ReviewerFactory
+from unionportal.core.models import Notification
 
 ROOT = Path(__file__).resolve().parents[2]
 pytestmark = [pytest.mark.redis, pytest.mark.django_db(transaction=True)]

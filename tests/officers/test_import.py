@@ -10,8 +10,8 @@ from django.core.management import CommandError, call_command
 
 from officers.models import Enterprise, Officer, OfficerStatusChange, User
 from officers.services import county_upsert
-from reports.models import AuditEntry
 from tests.factories import AdminFactory, EnterpriseFactory, OfficerFactory, ReviewerFactory
+from unionportal.core.models import AuditEntry
 
 SAMPLES = Path(__file__).resolve().parents[3] / "shared" / "spec" / "samples"
 HEADER = (

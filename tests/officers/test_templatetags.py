@@ -5,7 +5,7 @@ from types import SimpleNamespace
 import pytest
 from django import forms
 
-from officers.templatetags.portal import filter_control, report_badges
+from unionportal.core.templatetags.portal import filter_control, report_badges
 
 
 def report(status="submitted", urgency="general", on_time=None):

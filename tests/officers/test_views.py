@@ -36,7 +36,7 @@ class TestLogin:
     def test_officer_logs_in_with_phone_and_sees_home(self, client, officer):
         response = client.post(reverse("login"), {"username": "13815110001", "password": PASSWORD}, follow=True)
         assert response.redirect_chain[-1] == (reverse("home"), 302)
-        assert "officers/officer_home.html" in [t.name for t in response.templates]
+        assert "overview/officer_home.html" in [t.name for t in response.templates]
         assert "您好，王建国" in response.content.decode()
 
     def test_wrong_password_message(self, client, officer):

@@ -3,9 +3,9 @@ import io
 import pytest
 from django.utils import timezone
 
-from reports.models import AuditEntry
 from reports.resources import ReportLedgerResource
 from tests.factories import AdminFactory, CountyFactory, ReportFactory, TownshipFactory
+from unionportal.core.models import AuditEntry
 
 pytestmark = pytest.mark.django_db
 
@@ -40,20 +40,20 @@ def test_audit_log_is_read_only_and_for_admins(client, county, other_county, off
     client.get(f"/reports/{report.pk}/")
     foreign_admin = AdminFactory(county=other_county)
     client.force_login(foreign_admin)
-    assert list(client.get("/admin/reports/auditentry/").context["cl"].result_list) == []
+    assert list(client.get("/admin/core/auditentry/").context["cl"].result_list) == []
     admin = AdminFactory(county=county)
     client.force_login(admin)
-    listing = client.get("/admin/reports/auditentry/", {"action__exact": "view_report"})
+    listing = client.get("/admin/core/auditentry/", {"action__exact": "view_report"})
     assert [(e.actor, e.report) for e in listing.context["cl"].result_list] == [(reviewer, report)]
     entry = AuditEntry.objects.get()
-    page = client.get(f"/admin/reports/auditentry/{entry.pk}/change/")
+    page = client.get(f"/admin/core/auditentry/{entry.pk}/change/")
     assert page.status_code == 200 and b'name="_save"' not in page.content
-    assert client.post(f"/admin/reports/auditentry/{entry.pk}/delete/").status_code == 403
-    assert client.post(f"/admin/reports/auditentry/{entry.pk}/change/", {"target": "x"}).status_code == 403
+    assert client.post(f"/admin/core/auditentry/{entry.pk}/delete/").status_code == 403
+    assert client.post(f"/admin/core/auditentry/{entry.pk}/change/", {"target": "x"}).status_code == 403
     assert AuditEntry.objects.get().target == report.title
     # reviewers have no admin site at all
     client.force_login(reviewer)
-    assert client.get("/admin/reports/auditentry/").status_code == 302
+    assert client.get("/admin/core/auditentry/").status_code == 302
 
 
 def test_timeliness_rules_are_each_countys_own_on_the_admin_site(client, county, other_county):
@@ -118,12 +118,12 @@ def test_the_admin_site_holds_the_meeting_record_to_the_same_rules(client, count
     from django.utils import timezone
 
     from officers.models import User
-    from reports import summaries
-    from reports.models import SummaryAction
+    from unionportal.overview import summaries
+    from unionportal.overview.models import SummaryAction
 
     summary = summaries.summary_build(county=county, month=date(2026, 10, 1))
     owner = ReportFactory(officer__county=county).officer.user
-    url = f"/admin/reports/monthlysummary/{summary.pk}/change/"
+    url = f"/admin/overview/monthlysummary/{summary.pk}/change/"
 
     def post(meeting_on):
         return client.post(

@@ -13,8 +13,9 @@ from django.core import mail
 from django.utils import timezone
 
 from reports import services
-from reports.models import AlertDelivery, Notification, Report
+from reports.models import AlertDelivery, Report
 from tests.celery_support import wait_until
+from unionportal.core.models import Notification
 
 pytestmark = [pytest.mark.redis, pytest.mark.django_db(transaction=True)]
 

@@ -12,9 +12,9 @@ from django.urls import reverse
 from disputes import services as dispute_services
 from officers import services as officer_services
 from officers.models import Officer
-from reports.dashboard import dashboard
 from reports.models import Budget, BudgetLine, StipendSetting
 from tests.factories import AdminFactory, EnterpriseFactory, OfficerFactory, ReportFactory, ReviewerFactory, UserFactory
+from unionportal.overview.dashboard import dashboard
 
 BJ = ZoneInfo("Asia/Shanghai")
 pytestmark = pytest.mark.django_db

@@ -16,10 +16,11 @@ from django.utils import timezone
 from django_celery_beat.models import PeriodicTask
 
 from reports import reminders, tasks
-from reports.models import Notification, Reminder, StipendSetting
+from reports.models import Reminder, StipendSetting
 from tests.celery_support import wait_until
 from tests.factories import OfficerFactory, ReportFactory, ReviewerFactory
-from unionportal.sms import LoggingBackend
+from unionportal.core.models import Notification
+from unionportal.core.sms import LoggingBackend
 
 BJ = ZoneInfo("Asia/Shanghai")
 NOV = date(2026, 11, 1)
@@ -175,7 +176,7 @@ class TestSchedule:
             "20",
             "Asia/Shanghai",
         )
-        assert tasks_["reports.tasks.build_monthly_summaries"].crontab.day_of_month == "1"
+        assert tasks_["unionportal.overview.tasks.build_monthly_summaries"].crontab.day_of_month == "1"
         assert tasks_["reports.tasks.sweep_alerts"].interval.every == 30
 
     def test_first_run_is_0900_beijing_on_the_20th(self, db):

@@ -112,7 +112,7 @@ def test_officer_edit_and_withdraw_rules(status, grade, edit, withdraw):
 )
 def test_stipend_tier(grades, quota, tier, amount):
     result = rules.tier_of_grades(grades, quota=quota)
-    assert result.code == tier
+    assert result.value == tier
     assert rules.stipend_amount(result, {"qualified": 100, "good": 200, "excellent": 300}) == amount
 
 
@@ -142,7 +142,7 @@ def test_month_bounds_are_beijing_months(year, month, start, end):
 )
 def test_stipend_tier_from_counts(valid, county_adopted, above_adopted, quota, tier):
     assert (
-        rules.stipend_tier(valid=valid, county_adopted=county_adopted, above_adopted=above_adopted, quota=quota).code
+        rules.stipend_tier(valid=valid, county_adopted=county_adopted, above_adopted=above_adopted, quota=quota).value
         == tier
     )
 

@@ -16,16 +16,9 @@ from django.utils import timezone
 from kombu.exceptions import OperationalError as BrokerDown
 
 from reports import services
-from reports.models import (
-    AlertDelivery,
-    AuditEntry,
-    Notification,
-    Report,
-    ReportAttachment,
-    ReviewEvent,
-    TimelinessRule,
-)
+from reports.models import AlertDelivery, Report, ReportAttachment, ReviewEvent, TimelinessRule
 from tests.factories import ReportFactory, TownshipFactory, image_bytes
+from unionportal.core.models import AuditEntry, Notification
 
 BJ = ZoneInfo("Asia/Shanghai")
 NOW = datetime(2026, 11, 23, 15, 0, tzinfo=BJ)
@@ -440,7 +433,7 @@ class TestAlertFailures:
 
         self.emergency(officer)
         email = AlertDelivery.objects.get(channel="email")
-        monkeypatch.setattr(services, "send_mail", mock.Mock(side_effect=OSError("SMTP down")))
+        monkeypatch.setattr(services.alerts, "send_mail", mock.Mock(side_effect=OSError("SMTP down")))
         for attempt in range(1, services.ALERT_MAX_ATTEMPTS + 1):
             with pytest.raises(OSError):
                 services.alert_deliver(delivery_id=email.pk)
@@ -458,7 +451,7 @@ class TestAlertFailures:
 
         self.emergency(officer)
         email = AlertDelivery.objects.get(channel="email")
-        monkeypatch.setattr(services, "send_mail", mock.Mock(side_effect=OSError("SMTP down")))
+        monkeypatch.setattr(services.alerts, "send_mail", mock.Mock(side_effect=OSError("SMTP down")))
         with pytest.raises(OSError):
             services.alert_deliver(delivery_id=email.pk)  # the task's autoretry takes it from here
         assert services.alerts_sweep(older_than=timedelta(0)) == 1  # the in-app one, delivered
@@ -467,7 +460,7 @@ class TestAlertFailures:
             assert services.alerts_sweep(older_than=timedelta(0), now=later) == 0
         email.refresh_from_db()
         assert (email.state, email.attempts) == ("pending", 1)
-        monkeypatch.setattr(services, "send_mail", mail.send_mail)
+        monkeypatch.setattr(services.alerts, "send_mail", mail.send_mail)
         # Ten quiet minutes: its retry chain is gone (a lost worker), so the sweep takes it up again.
         assert services.alerts_sweep(older_than=timedelta(0), now=timezone.now() + timedelta(minutes=11)) == 1
         email.refresh_from_db()
@@ -482,7 +475,7 @@ class TestAlertFailures:
 
         self.emergency(officer)
         email = AlertDelivery.objects.get(channel="email")
-        monkeypatch.setattr(services, "send_mail", mock.Mock(side_effect=error))
+        monkeypatch.setattr(services.alerts, "send_mail", mock.Mock(side_effect=error))
         with pytest.raises(Retry):  # run eagerly, the retry Celery would queue shows as this exception
             tasks.deliver_alert.apply(args=[email.pk], throw=True)
         email.refresh_from_db()
@@ -494,7 +487,7 @@ class TestAlertFailures:
         self.emergency(officer)
         email = AlertDelivery.objects.get(channel="email")
         refused = smtplib.SMTPRecipientsRefused({"r@example.org": (550, b"no such user")})
-        monkeypatch.setattr(services, "send_mail", mock.Mock(side_effect=refused))
+        monkeypatch.setattr(services.alerts, "send_mail", mock.Mock(side_effect=refused))
         with pytest.raises(smtplib.SMTPRecipientsRefused):
             services.alert_deliver(delivery_id=email.pk)
         email.refresh_from_db()

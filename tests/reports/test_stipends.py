@@ -17,8 +17,9 @@ from django.urls import reverse
 from django.utils import timezone
 
 from reports import selectors, services
-from reports.models import AuditEntry, BudgetLine, Report, SheetEvent, StipendSetting, StipendSheet, StipendSheetRow
+from reports.models import BudgetLine, Report, SheetEvent, StipendSetting, StipendSheet, StipendSheetRow
 from tests.factories import AdminFactory, EnterpriseFactory, OfficerFactory, ReportFactory, TownshipFactory
+from unionportal.core.models import AuditEntry
 
 BJ = ZoneInfo("Asia/Shanghai")
 OCT = date(2026, 10, 1)

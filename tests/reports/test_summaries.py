@@ -14,8 +14,7 @@ from django.urls import reverse
 from django.utils import timezone
 
 from disputes import services as dispute_services
-from reports import summaries, tasks
-from reports.models import MonthlySummary, Notification, Reminder, SummaryAction
+from reports.models import Reminder
 from tests.factories import (
     AdminFactory,
     EnterpriseFactory,
@@ -24,6 +23,9 @@ from tests.factories import (
     ReviewerFactory,
     TownshipFactory,
 )
+from unionportal.core.models import Notification
+from unionportal.overview import summaries, tasks
+from unionportal.overview.models import MonthlySummary, SummaryAction
 
 BJ = ZoneInfo("Asia/Shanghai")
 OCT = date(2026, 10, 1)
@@ -206,7 +208,7 @@ def test_docx_and_xlsx_open(county, october):
     summary = summaries.summary_build(county=county, month=OCT)
     summary.meeting_on, summary.attendees, summary.conclusions = date(2026, 11, 3), "陈审核、周管理", "加强走访"
     summary.save()
-    from reports.summary_export import docx_bytes, xlsx_bytes
+    from unionportal.overview.summary_export import docx_bytes, xlsx_bytes
 
     document = docx.Document(io.BytesIO(docx_bytes(summary)))
     headings = [p.text for p in document.paragraphs if p.style.name.startswith(("Heading", "Title"))]
@@ -256,27 +258,27 @@ class TestPages:
         summary = summaries.summary_build(county=county, month=OCT)
         reviewer, liu = october["reviewer"], october["liu"]
         client.force_login(reviewer)
-        page = client.get(reverse("reports:summary", args=[summary.pk]))
+        page = client.get(reverse("overview:summary", args=[summary.pk]))
         assert page.status_code == 200 and page.context["chart_count"] == 3
-        assert client.get(reverse("reports:summary_chart", args=[summary.pk, 0]))["Content-Type"] == "image/png"
+        assert client.get(reverse("overview:summary_chart", args=[summary.pk, 0]))["Content-Type"] == "image/png"
         response = client.post(
-            reverse("reports:summary_meeting", args=[summary.pk]),
+            reverse("overview:summary_meeting", args=[summary.pk]),
             {"meeting_on": "2026-11-03", "attendees": "陈审核", "conclusions": "加强走访"},
         )
         assert response.status_code == 302
         future = (date.today() + timedelta(days=3)).isoformat()
         response = client.post(
-            reverse("reports:summary_meeting", args=[summary.pk]),
+            reverse("overview:summary_meeting", args=[summary.pk]),
             {"meeting_on": future, "attendees": "x", "conclusions": "y"},
         )
         assert response.context["meeting_form"].errors["meeting_on"] == ["分析会日期不能晚于今天"]
         response = client.post(
-            reverse("reports:summary_meeting", args=[summary.pk]),
+            reverse("overview:summary_meeting", args=[summary.pk]),
             {"meeting_on": "2026-09-30", "attendees": "x", "conclusions": "y"},
         )
         assert response.context["meeting_form"].errors["meeting_on"] == ["分析会日期不能早于所分析的月份（2026年10月）"]
         response = client.post(
-            reverse("reports:summary_action", args=[summary.pk]),
+            reverse("overview:summary_action", args=[summary.pk]),
             {
                 "description": "补一项",
                 "owner": liu.user.pk,
@@ -285,18 +287,18 @@ class TestPages:
         )
         assert response.context["action_form"].errors["due_on"] == ["完成期限不能早于今天"]
         client.post(
-            reverse("reports:summary_action", args=[summary.pk]),
+            reverse("overview:summary_action", args=[summary.pk]),
             {"description": "回访外卖站点骑手", "owner": liu.user.pk, "due_on": NEXT_WEEK},
         )
         action = SummaryAction.objects.get()
         # The owner sees it on their home page until done, and can mark it done.
         client.force_login(liu.user)
         assert [a.description for a in client.get("/").context["open_actions"]] == ["回访外卖站点骑手"]
-        client.post(reverse("reports:action_done", args=[action.pk]), {"next": "home"})
+        client.post(reverse("overview:action_done", args=[action.pk]), {"next": "home"})
         assert list(client.get("/").context["open_actions"]) == []
         action.refresh_from_db()
         assert action.done_by == liu.user
-        download = client.get(reverse("reports:summary_download", args=[summary.pk]))
+        download = client.get(reverse("overview:summary_download", args=[summary.pk]))
         assert download.status_code == 403  # officers do not download the meeting file
 
     def test_owner_must_be_of_the_county(self, client, county, other_county, october):
@@ -304,7 +306,7 @@ class TestPages:
         client.force_login(october["reviewer"])
         foreign = OfficerFactory(county=other_county)
         response = client.post(
-            reverse("reports:summary_action", args=[summary.pk]),
+            reverse("overview:summary_action", args=[summary.pk]),
             {"description": "x", "owner": foreign.user.pk, "due_on": NEXT_WEEK},
         )
         assert "owner" in response.context["action_form"].errors
@@ -313,7 +315,7 @@ class TestPages:
     def test_other_countys_summary_is_404(self, client, county, other_county, october):
         summary = summaries.summary_build(county=county, month=OCT)
         client.force_login(ReviewerFactory(county=other_county))
-        assert client.get(reverse("reports:summary", args=[summary.pk])).status_code == 404
-        assert client.get(reverse("reports:summary_download", args=[summary.pk])).status_code == 404
+        assert client.get(reverse("overview:summary", args=[summary.pk])).status_code == 404
+        assert client.get(reverse("overview:summary_download", args=[summary.pk])).status_code == 404
         client.force_login(AdminFactory(county=county))
-        assert client.get(reverse("reports:summary_download", args=[summary.pk]) + "?format=xlsx").status_code == 200
+        assert client.get(reverse("overview:summary_download", args=[summary.pk]) + "?format=xlsx").status_code == 200

@@ -8,8 +8,9 @@ from django.urls import reverse
 from django.utils import timezone
 
 from reports import services
-from reports.models import AuditEntry, Notification, Report, ReportAttachment
+from reports.models import Report, ReportAttachment
 from tests.factories import ReportFactory, image_bytes
+from unionportal.core.models import AuditEntry, Notification
 
 pytestmark = pytest.mark.django_db
 

@@ -1,5 +1,5 @@
 """The 503 page for a lost database connection, each way the error reaches the response
-(unionportal.db_unavailable). The drill with a real PostgreSQL restart is tests/drills/test_postgres_restart.py."""
+(unionportal.core.db_unavailable). The drill with a real PostgreSQL restart is tests/drills/test_postgres_restart.py."""
 
 from unittest import mock
 

@@ -10,8 +10,8 @@ def boom(request):
 
 
 urlpatterns = [path("boom/", boom), *real_patterns]
-handler500 = "unionportal.views.server_error"
-handler404 = "unionportal.views.page_not_found"
+handler500 = "unionportal.core.views.server_error"
+handler404 = "unionportal.core.views.page_not_found"
 
 
 @pytest.mark.django_db

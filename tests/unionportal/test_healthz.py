@@ -14,7 +14,7 @@ def test_healthz_ok(client):
 
 @pytest.mark.django_db
 def test_healthz_reports_database_down(client):
-    with mock.patch("unionportal.views.connection.cursor", side_effect=OperationalError("down")):
+    with mock.patch("unionportal.core.views.connection.cursor", side_effect=OperationalError("down")):
         response = client.get("/healthz")
     assert response.status_code == 503
     assert response.json() == {"status": "error", "database": "unavailable"}

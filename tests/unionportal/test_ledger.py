@@ -4,7 +4,7 @@ from decimal import Decimal
 
 import pytest
 
-from unionportal.ledger import cell_money
+from unionportal.core.ledger import cell_money
 
 
 @pytest.mark.parametrize(

@@ -12,7 +12,6 @@ from django.utils import timezone
 from disputes import services as dispute_services
 from officers import services as officer_services
 from reports import services as report_services
-from reports import summaries
 from tests.factories import (
     PASSWORD,
     AdminFactory,
@@ -22,6 +21,9 @@ from tests.factories import (
     ReviewerFactory,
     image_bytes,
 )
+from unionportal.core.notifications import notifications_mark_read
+from unionportal.overview import services as overview_services
+from unionportal.overview import summaries
 
 pytestmark = pytest.mark.django_db
 
@@ -63,16 +65,17 @@ def foreign_county_world(other_county) -> list[int]:
         case=case, actor=reviewer, files=[SimpleUploadedFile("b.png", image_bytes(), content_type="image/png")]
     )
     summary = summaries.summary_build(county=other_county, month=date(2026, 10, 1))
-    report_services.action_add(
+    overview_services.action_add(
         summary=summary, actor=reviewer, description="x", owner=reviewer, due_on=timezone.localdate()
     )
     officer_services.activity_create(
         county=other_county, actor=None, kind="exchange", held_on=date(2026, 5, 1), topic="外县活动"
     )
-    report_services.notifications_mark_read(user=reviewer)
+    notifications_mark_read(user=reviewer)
     from disputes.models import CaseAttachment, DisputeCase
     from officers.models import Activity, Officer
-    from reports.models import MonthlySummary, Report, ReportAttachment, SummaryAction
+    from reports.models import Report, ReportAttachment
+    from unionportal.overview.models import MonthlySummary, SummaryAction
 
     ids = set()
     for model in (

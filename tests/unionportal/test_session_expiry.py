@@ -12,7 +12,7 @@ pytestmark = pytest.mark.django_db
 @pytest.fixture
 def clock(monkeypatch):
     """The middleware's clock, moved by hand (Django's own session expiry uses timezone.now())."""
-    import unionportal.middleware as middleware
+    import unionportal.core.middleware as middleware
 
     class Clock:
         now = 1_800_000_000.0
@@ -68,7 +68,7 @@ def test_production_relies_on_the_touch_not_on_a_write_per_request():
     code = (
         "import django; django.setup(); from django.conf import settings as s; "
         "print(s.SESSION_SAVE_EVERY_REQUEST, s.SESSION_COOKIE_AGE, "
-        "'unionportal.middleware.SessionIdleExpiryMiddleware' in s.MIDDLEWARE, s.SESSION_TOUCH_SECONDS)"
+        "'unionportal.core.middleware.SessionIdleExpiryMiddleware' in s.MIDDLEWARE, s.SESSION_TOUCH_SECONDS)"
     )
     env = {
         "PATH": "/usr/bin:/bin",

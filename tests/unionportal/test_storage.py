@@ -35,7 +35,7 @@ from disputes import services as dispute_services
 from disputes.models import CaseAttachment
 from officers.models import Officer
 from officers.services import county_upsert
-from reports.models import ReportAttachment, attachment_storage
+from reports.models import ReportAttachment
 from tests.factories import (
     PASSWORD,
     AdminFactory,
@@ -46,6 +46,7 @@ from tests.factories import (
     TownshipFactory,
     image_bytes,
 )
+from unionportal.core.attachments import attachment_storage
 from unionportal.settings.scaling import (
     SESSION_CACHE_ALIAS,
     SHARED_IMPORT_TMP_STORAGE,

@@ -32,26 +32,29 @@ INSTALLED_APPS = [
     "import_export",
     "django_celery_beat",
     "axes",
+    # The floors, lowest first (docs/architecture.md).
+    "unionportal.core",
     "officers",
     "reports",
     "disputes",
+    "unionportal.overview",
 ]
 
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     # Before everything that queries the database: a lost connection, wherever below, answers 503.
-    "unionportal.db_unavailable.DatabaseUnavailableMiddleware",
+    "unionportal.core.db_unavailable.DatabaseUnavailableMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.locale.LocaleMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
-    "unionportal.middleware.SessionIdleExpiryMiddleware",
+    "unionportal.core.middleware.SessionIdleExpiryMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
-    "unionportal.middleware.SecurityHeadersMiddleware",
-    "unionportal.middleware.PasswordChangeRequiredMiddleware",
+    "unionportal.core.middleware.SecurityHeadersMiddleware",
+    "unionportal.core.middleware.PasswordChangeRequiredMiddleware",
     # Last, as django-axes asks: turns a locked-out login into its lockout page.
     "axes.middleware.AxesMiddleware",
 ]
@@ -82,7 +85,7 @@ TEMPLATES = [
                 "django.template.context_processors.request",
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
-                "unionportal.context_processors.portal",
+                "unionportal.core.context_processors.portal",
             ],
         },
     },
@@ -120,13 +123,13 @@ LOGIN_URL = "login"
 LOGIN_REDIRECT_URL = "home"
 LOGOUT_REDIRECT_URL = "login"
 # Sessions end after this much inactivity; an active one is pushed back at most once a minute
-# (unionportal.middleware.SessionIdleExpiryMiddleware), not written on every request.
+# (unionportal.core.middleware.SessionIdleExpiryMiddleware), not written on every request.
 SESSION_COOKIE_AGE = env.int("SESSION_COOKIE_AGE", default=8 * 3600)
 SESSION_TOUCH_SECONDS = 60
 
 AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},
-    {"NAME": "unionportal.validators.ChineseMinimumLengthValidator", "OPTIONS": {"min_length": 8}},
+    {"NAME": "unionportal.core.validators.ChineseMinimumLengthValidator", "OPTIONS": {"min_length": 8}},
     {"NAME": "django.contrib.auth.password_validation.CommonPasswordValidator"},
     {"NAME": "django.contrib.auth.password_validation.NumericPasswordValidator"},
 ]
@@ -228,7 +231,7 @@ CELERY_TASK_PUBLISH_RETRY_POLICY = {"max_retries": 1, "interval_start": 0, "inte
 
 # SMS reminders go through this backend; the default only logs. A county plugs in its gateway by
 # naming a class with a send(phone, text) method.
-SMS_BACKEND = env("SMS_BACKEND", default="unionportal.sms.LoggingBackend")
+SMS_BACKEND = env("SMS_BACKEND", default="unionportal.core.sms.LoggingBackend")
 CELERY_TASK_ACKS_LATE = True
 CELERY_TASK_REJECT_ON_WORKER_LOST = True
 CELERY_TASK_TIME_LIMIT = 300

@@ -1,5 +1,5 @@
 from disputes.resources import DisputeLedgerResource
-from unionportal.ledger import LedgerImportCommand
+from unionportal.core.ledger import LedgerImportCommand
 
 
 class Command(LedgerImportCommand):

@@ -1,5 +1,5 @@
 from officers.resources import OfficerLedgerResource
-from unionportal.ledger import LedgerImportCommand
+from unionportal.core.ledger import LedgerImportCommand
 
 
 class Command(LedgerImportCommand):

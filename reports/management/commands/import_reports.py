@@ -1,5 +1,5 @@
 from reports.resources import ReportLedgerResource
-from unionportal.ledger import LedgerImportCommand
+from unionportal.core.ledger import LedgerImportCommand
 
 
 class Command(LedgerImportCommand):

@@ -5,8 +5,9 @@ from django.core.management.base import BaseCommand, CommandError
 
 from officers.models import County
 from reports import rules, selectors, services
-from reports.models import AuditEntry
 from reports.sheet_export import csv_stream, sheet_title, xlsx_file
+from unionportal.core.audit import audit_record
+from unionportal.core.models import AuditEntry
 
 
 class Command(BaseCommand):
@@ -61,7 +62,7 @@ class Command(BaseCommand):
                 with xlsx_file(lines, title=title, sheet_name=f"{first_day:%Y-%m}") as temp, path.open("wb") as handle:
                     for chunk in iter(lambda: temp.read(1 << 16), b""):
                         handle.write(chunk)
-            services.audit_record(
+            audit_record(
                 actor=None,
                 action=AuditEntry.Action.EXPORT,
                 county=place.pk,

@@ -1,0 +1,51 @@
+"""The reporting system's fixed lists, defined once: models, rules and forms all use these members."""
+
+from django.db import models
+
+
+class Category(models.TextChoices):
+    WAGE_ARREARS = "wage_arrears", "欠薪讨薪"
+    LABOUR_DISPUTE = "labour_dispute", "劳动争议"
+    MASS_INCIDENT = "mass_incident", "群体性事件苗头"
+    WORKER_SENTIMENT = "worker_sentiment", "职工思想动态"
+    NEW_FORM_RIGHTS = "new_form_rights", "新就业形态劳动者权益"
+    WORK_SAFETY = "work_safety", "安全生产"
+    ONLINE_OPINION = "online_opinion", "网络舆情"
+    OTHER = "other", "其他"
+
+
+class Urgency(models.TextChoices):
+    GENERAL = "general", "一般"
+    EMERGENCY = "emergency", "突发"
+
+
+class Status(models.TextChoices):
+    DRAFT = "draft", "草稿"
+    SUBMITTED = "submitted", "已报送"
+    RETURNED = "returned", "退回修改"
+    REVIEWED = "reviewed", "已审核"
+    WITHDRAWN = "withdrawn", "已撤回"
+
+
+class Grade(models.TextChoices):
+    PENDING = "pending", "待审核"
+    REJECTED = "rejected", "不予采用"
+    QUALIFIED = "qualified", "合格"
+    COUNTY_ADOPTED = "county_adopted", "县总工会采用"
+    ABOVE_ADOPTED = "above_adopted", "县级以上部门采用"
+
+
+ADOPTED_GRADES = (Grade.COUNTY_ADOPTED, Grade.ABOVE_ADOPTED)
+# Grades that count towards the monthly quota (有效条数, contract section 3).
+VALID_GRADES = (Grade.QUALIFIED, *ADOPTED_GRADES)
+
+
+class Tier(models.TextChoices):
+    UNQUALIFIED = "unqualified", "不合格"
+    QUALIFIED = "qualified", "合格"
+    GOOD = "good", "良好"
+    EXCELLENT = "excellent", "优秀"
+
+
+# Statuses whose reports count as submitted in a month (报送条数).
+COUNTED_STATUSES = (Status.SUBMITTED, Status.RETURNED, Status.REVIEWED)

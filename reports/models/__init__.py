@@ -1,0 +1,30 @@
+"""The reporting system's models, one module per concern; importing from ``reports.models`` still works."""
+
+from ..choices import ADOPTED_GRADES, COUNTED_STATUSES, VALID_GRADES, Category, Grade, Status, Tier, Urgency
+from .budget import Budget, BudgetLine
+from .delivery import AlertDelivery, Reminder
+from .report import Report, ReportAttachment, ReviewEvent, TimelinessRule
+from .stipends import SheetEvent, StipendSetting, StipendSheet, StipendSheetRow
+
+__all__ = [
+    "ADOPTED_GRADES",
+    "COUNTED_STATUSES",
+    "VALID_GRADES",
+    "AlertDelivery",
+    "Budget",
+    "BudgetLine",
+    "Category",
+    "Grade",
+    "Reminder",
+    "Report",
+    "ReportAttachment",
+    "ReviewEvent",
+    "SheetEvent",
+    "Status",
+    "StipendSetting",
+    "StipendSheet",
+    "StipendSheetRow",
+    "Tier",
+    "TimelinessRule",
+    "Urgency",
+]

@@ -1,0 +1,207 @@
+"""Reports (信息报送), their attachments, grading history and timeliness rules."""
+
+from django.conf import settings
+from django.core.validators import MaxValueValidator, MinValueValidator
+from django.db import models
+from django.db.models import Q
+from django.utils import timezone
+
+from officers.models import County, Enterprise, Officer, Township
+from officers.scoping import apply_scope
+from unionportal.core.attachments import attachment_path, attachment_storage
+from unionportal.core.constraints import CheckConstraintsInOneQuery
+
+from ..choices import ADOPTED_GRADES, Category, Grade, Status, Urgency
+
+
+class ReportQuerySet(models.QuerySet):
+    def visible_to(self, user):
+        """The one scoping rule for reports: an officer sees their own, staff their county's.
+        A draft is its author's alone until it is submitted."""
+        # The author's officer id in a subquery, not a join to every officer: the planner then keeps
+        # the county's list on its own indexes (a join made the queue's count scan all officers).
+        own = (
+            Q(officer_id__in=Officer.objects.filter(user_id=user.pk).values("pk"))
+            if user is not None and user.is_authenticated
+            else Q(pk__in=[])
+        )
+        return apply_scope(self.filter(~Q(status=Status.DRAFT) | own), user, county="county", owner="officer__user")
+
+    def submitted_between(self, start, end):
+        return self.filter(submitted_at__gte=start, submitted_at__lt=end)
+
+
+class Report(CheckConstraintsInOneQuery, models.Model):
+    Category = Category
+    Urgency = Urgency
+    Status = Status
+    Grade = Grade
+
+    officer = models.ForeignKey(Officer, on_delete=models.PROTECT, related_name="reports", verbose_name="报送人")
+    # The officer's county when the report was made: scoping and every list filter start here.
+    county = models.ForeignKey(County, on_delete=models.PROTECT, related_name="reports", verbose_name="县区")
+    title = models.CharField("标题", max_length=100)
+    content = models.TextField("内容", blank=True)
+    category = models.CharField("信息类别", max_length=20, choices=Category.choices, default=Category.OTHER)
+    urgency = models.CharField("紧急程度", max_length=10, choices=Urgency.choices, default=Urgency.GENERAL)
+    occurred_at = models.DateTimeField("发生时间", null=True, blank=True)
+    township = models.ForeignKey(
+        Township, on_delete=models.SET_NULL, null=True, blank=True, related_name="+", verbose_name="镇区街道"
+    )
+    enterprise = models.ForeignKey(
+        Enterprise, on_delete=models.SET_NULL, null=True, blank=True, related_name="reports", verbose_name="涉及企业"
+    )
+    enterprise_name = models.CharField("涉及企业（登记外）", max_length=100, blank=True)
+    workers_involved = models.PositiveIntegerField("涉及人数", null=True, blank=True)
+    amount_involved = models.DecimalField(
+        "涉及金额（元）", max_digits=14, decimal_places=2, null=True, blank=True, validators=[MinValueValidator(0)]
+    )
+    status = models.CharField("状态", max_length=10, choices=Status.choices, default=Status.DRAFT)
+    submitted_at = models.DateTimeField("报送时间", null=True, blank=True)
+    on_time = models.BooleanField("按时报送", null=True, blank=True)
+    grade = models.CharField("审核结果", max_length=16, choices=Grade.choices, default=Grade.PENDING)
+    adopted_by = models.CharField("采用单位", max_length=100, blank=True)
+    adopted_on = models.DateField("采用日期", null=True, blank=True)
+    adoption_doc_no = models.CharField("采用文号", max_length=50, blank=True)
+    review_comment = models.TextField("审核意见", blank=True)
+    return_reason = models.TextField("退回原因", blank=True)
+    reviewed_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name="审核人",
+    )
+    reviewed_at = models.DateTimeField("审核时间", null=True, blank=True)
+    # Bumped by every review action: a grade posted against an older version is refused.
+    version = models.PositiveIntegerField("版本", default=0)
+    created_at = models.DateTimeField("创建时间", default=timezone.now, editable=False)
+    updated_at = models.DateTimeField("更新时间", auto_now=True)
+
+    objects = ReportQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = verbose_name_plural = "报送信息"
+        ordering = ["-submitted_at", "-id"]
+        constraints = [
+            models.CheckConstraint(condition=Q(status__in=Status.values), name="report_status_valid"),
+            models.CheckConstraint(condition=Q(grade__in=Grade.values), name="report_grade_valid"),
+            models.CheckConstraint(condition=Q(category__in=Category.values), name="report_category_valid"),
+            models.CheckConstraint(condition=Q(urgency__in=Urgency.values), name="report_urgency_valid"),
+            models.CheckConstraint(
+                condition=Q(status=Status.DRAFT) | Q(submitted_at__isnull=False, occurred_at__isnull=False),
+                name="report_submitted_has_times",
+            ),
+            models.CheckConstraint(
+                condition=Q(submitted_at__isnull=True)
+                | Q(occurred_at__isnull=True)
+                | Q(submitted_at__gte=models.F("occurred_at")),
+                name="report_submitted_after_occurred",
+            ),
+            models.CheckConstraint(
+                condition=Q(amount_involved__isnull=True) | Q(amount_involved__gte=0), name="report_amount_not_negative"
+            ),
+            models.CheckConstraint(
+                condition=~Q(grade__in=[Grade.COUNTY_ADOPTED, Grade.ABOVE_ADOPTED]) | ~Q(adopted_by=""),
+                name="report_adoption_names_body",
+            ),
+        ]
+        indexes = [
+            # the review queue: county first, then each filter
+            models.Index(fields=["county", "status", "urgency", "submitted_at"], name="report_queue_idx"),
+            models.Index(fields=["county", "category", "submitted_at"], name="report_category_idx"),
+            models.Index(fields=["county", "township", "submitted_at"], name="report_township_idx"),
+            models.Index(fields=["county", "urgency", "submitted_at"], name="report_urgency_idx"),
+            models.Index(fields=["county", "on_time", "submitted_at"], name="report_on_time_idx"),
+            models.Index(fields=["county", "grade", "submitted_at"], name="report_grade_idx"),
+            models.Index(fields=["county", "submitted_at"], name="report_submitted_idx"),
+            models.Index(fields=["officer", "submitted_at"], name="report_officer_month_idx"),
+        ]
+
+    def __str__(self):
+        return self.title
+
+    @property
+    def is_adopted(self) -> bool:
+        return self.grade in ADOPTED_GRADES
+
+
+class AttachmentQuerySet(models.QuerySet):
+    def visible_to(self, user):
+        """Attachments follow their report's rule."""
+        return self.filter(report__in=Report.objects.visible_to(user))
+
+
+class ReportAttachment(models.Model):
+    class Kind(models.TextChoices):
+        IMAGE = "image", "图片"
+        PDF = "pdf", "PDF"
+
+    report = models.ForeignKey(Report, on_delete=models.CASCADE, related_name="attachments", verbose_name="报送信息")
+    file = models.FileField("文件", storage=attachment_storage, upload_to=attachment_path, max_length=200)
+    original_name = models.CharField("原文件名", max_length=200)
+    content_type = models.CharField("类型", max_length=50)
+    kind = models.CharField("种类", max_length=10, choices=Kind.choices)
+    size = models.PositiveIntegerField("大小（字节）")
+    uploaded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+", verbose_name="上传人"
+    )
+    uploaded_at = models.DateTimeField("上传时间", default=timezone.now)
+
+    objects = AttachmentQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = verbose_name_plural = "附件"
+        ordering = ["uploaded_at", "id"]
+
+    def __str__(self):
+        return self.original_name
+
+
+class ReviewEvent(models.Model):
+    """Every grade change and every return to the officer: who, when, from what to what."""
+
+    class Action(models.TextChoices):
+        GRADE = "grade", "评定"
+        RETURN = "return", "退回修改"
+
+    report = models.ForeignKey(Report, on_delete=models.CASCADE, related_name="review_events", verbose_name="报送信息")
+    action = models.CharField("操作", max_length=10, choices=Action.choices)
+    from_grade = models.CharField("原审核结果", max_length=16, choices=Grade.choices)
+    to_grade = models.CharField("新审核结果", max_length=16, choices=Grade.choices)
+    comment = models.TextField("意见", blank=True)
+    actor = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+", verbose_name="操作人"
+    )
+    created_at = models.DateTimeField("时间", default=timezone.now)
+
+    class Meta:
+        verbose_name = verbose_name_plural = "审核记录"
+        ordering = ["created_at", "id"]
+
+    def __str__(self):
+        return f"{self.get_action_display()}：{self.get_from_grade_display()} → {self.get_to_grade_display()}"
+
+
+class TimelinessRuleQuerySet(models.QuerySet):
+    def visible_to(self, user):
+        """A county's rule is its staff's; officers see none of them here."""
+        return apply_scope(self, user, county="county")
+
+
+class TimelinessRule(models.Model):
+    """How many minutes after the event an emergency report still counts as on time (立即报)."""
+
+    county = models.OneToOneField(County, on_delete=models.CASCADE, related_name="timeliness_rule", verbose_name="县区")
+    emergency_minutes = models.PositiveSmallIntegerField(
+        "突发信息时限（分钟）", default=60, validators=[MinValueValidator(1), MaxValueValidator(24 * 60)]
+    )
+
+    objects = TimelinessRuleQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = verbose_name_plural = "报送时限设置"
+
+    def __str__(self):
+        return f"{self.county.name}：突发信息 {self.emergency_minutes} 分钟内报送"

@@ -1,0 +1,131 @@
+"""Officers writing reports: save (draft or submit), withdraw."""
+
+import logging
+
+from django.core.exceptions import ValidationError
+from django.db import transaction
+from django.utils import timezone
+
+from officers.models import Officer
+from unionportal.core.attachments import check_uploads, clean_name
+
+from .. import rules
+from ..models import (
+    Report,
+    ReportAttachment,
+    Status,
+    TimelinessRule,
+    Urgency,
+)
+from .alerts import alerts_record
+
+logger = logging.getLogger(__name__)
+
+EDITABLE_FIELDS = (
+    "title",
+    "content",
+    "category",
+    "urgency",
+    "occurred_at",
+    "township",
+    "enterprise",
+    "enterprise_name",
+    "workers_involved",
+    "amount_involved",
+)
+
+
+def emergency_minutes_for(county_id) -> int:
+    minutes = TimelinessRule.objects.filter(county_id=county_id).values_list("emergency_minutes", flat=True).first()
+    return minutes or rules.DEFAULT_EMERGENCY_MINUTES
+
+
+@transaction.atomic
+def report_save(
+    *, officer: Officer, data: dict, files=(), report: Report | None = None, submit: bool, now=None
+) -> Report:
+    """Create or change an officer's report; ``submit`` reports it (报送), otherwise it stays a draft.
+
+    An emergency report records its alerts in the same transaction (the outbox), so the officer's
+    report is stored even when the broker is down.
+    """
+    now = now or timezone.now()
+    if report is None:
+        report = Report(officer=officer, county=officer.county)
+    else:
+        report = Report.objects.select_for_update().get(pk=report.pk, officer=officer)
+        if not rules.officer_may_edit(status=report.status, grade=report.grade):
+            raise ValidationError("该信息已审核或已撤回，不能再修改")
+    timed_as = (report.urgency, report.occurred_at)
+    for field in EDITABLE_FIELDS:
+        if field in data:
+            setattr(report, field, data[field])
+
+    report.occurred_at = rules.within_clock_skew(occurred_at=report.occurred_at, now=now)
+    errors = {}
+    if report.township_id and report.township.county_id != officer.county_id:
+        errors["township"] = "镇区街道不属于您所在县区"
+    if report.enterprise_id and report.enterprise.county_id != officer.county_id:
+        errors["enterprise"] = "所选企业不属于您所在县区"
+    # A report once submitted stays complete: editing it is held to the same checks as submitting.
+    if submit or report.status != Status.DRAFT:
+        if not (report.content or "").strip():
+            errors["content"] = "请填写信息内容"
+        errors.update(
+            rules.time_problems(occurred_at=report.occurred_at, submitted_at=report.submitted_at or now, now=now)
+        )
+    elif report.occurred_at and report.occurred_at > now:
+        errors["occurred_at"] = "发生时间不能晚于当前时间"
+    if errors:
+        raise ValidationError(errors)
+    existing = report.attachments.count() if report.pk else 0
+    try:
+        checked = check_uploads(list(files), existing=existing)
+    except ValidationError as exc:
+        raise ValidationError({"attachments": exc.messages}) from None
+
+    first_submission = submit and report.submitted_at is None
+    if submit:
+        report.status = Status.SUBMITTED
+        report.return_reason = ""
+    if report.pk and report.status != Status.DRAFT:
+        # What a reviewer opened is no longer what is there: a grade against the old version is refused.
+        report.version += 1
+    if first_submission:
+        report.submitted_at = now
+    if first_submission or (report.submitted_at and (report.urgency, report.occurred_at) != timed_as):
+        # Timeliness counts from the first time it was reported (a revision keeps that moment), but
+        # against the event time and urgency as they now stand: correcting them corrects the flag.
+        report.on_time = rules.is_on_time(
+            urgency=report.urgency,
+            occurred_at=report.occurred_at,
+            submitted_at=report.submitted_at,
+            emergency_minutes=emergency_minutes_for(report.county_id),
+        )
+    report.full_clean()
+    report.save()
+    for upload, found in checked:
+        attachment = ReportAttachment(
+            report=report,
+            original_name=clean_name(upload.name),
+            content_type=found.content_type,
+            kind=found.kind,
+            size=upload.size,
+            uploaded_by=officer.user,
+        )
+        attachment.file.save(f"upload{found.extension}", upload, save=False)
+        attachment.save()
+    if submit and report.urgency == Urgency.EMERGENCY:
+        alerts_record(report=report)
+    return report
+
+
+@transaction.atomic
+def report_withdraw(*, report: Report, officer: Officer) -> Report:
+    report = Report.objects.select_for_update().get(pk=report.pk, officer=officer)
+    if not rules.officer_may_withdraw(status=report.status, grade=report.grade):
+        raise ValidationError("只有尚未审核的信息才能撤回")
+    report.status = Status.WITHDRAWN
+    report.version += 1
+    report.save(update_fields=["status", "version", "updated_at"])
+    return report

@@ -1,0 +1,35 @@
+"""The reporting system's pages, one module per concern."""
+
+from .notifications import NotificationListView
+from .officer_record import OfficerDetailView
+from .reports import (
+    XLSX_TYPE,
+    AttachmentDownloadView,
+    MyReportsView,
+    ReportCreateView,
+    ReportDetailView,
+    ReportEditView,
+    ReportWithdrawView,
+)
+from .review import ReportGradeView, ReportReturnView, ReviewQueueView
+from .stipends import BudgetView, SheetApproveView, SheetExportView, SheetReopenView, StipendSheetView
+
+__all__ = [
+    "XLSX_TYPE",
+    "AttachmentDownloadView",
+    "BudgetView",
+    "MyReportsView",
+    "NotificationListView",
+    "OfficerDetailView",
+    "ReportCreateView",
+    "ReportDetailView",
+    "ReportEditView",
+    "ReportGradeView",
+    "ReportReturnView",
+    "ReportWithdrawView",
+    "ReviewQueueView",
+    "SheetApproveView",
+    "SheetExportView",
+    "SheetReopenView",
+    "StipendSheetView",
+]

@@ -1,0 +1,178 @@
+"""An officer's reports: list, form, detail, withdraw, attachments."""
+
+
+from django.contrib import messages
+from django.contrib.auth.mixins import LoginRequiredMixin
+from django.core.exceptions import ValidationError
+from django.http import Http404
+from django.shortcuts import redirect
+from django.views import View
+from django.views.generic import FormView, ListView, TemplateView
+
+from officers.permissions import OfficerRequiredMixin
+from unionportal.core.attachments import private_file_response
+from unionportal.core.audit import audit_record
+from unionportal.core.forms import add_service_errors
+from unionportal.core.list_views import ForgivingPaginationMixin
+from unionportal.core.models import AuditEntry
+from unionportal.core.notifications import notifications_mark_read
+
+from .. import rules, selectors, services
+from ..forms import GradeForm, ReportForm, ReturnForm
+from ..models import Grade, Report, ReportAttachment
+
+XLSX_TYPE = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+
+
+class ReportScopedMixin:
+    """The report in the URL, through the scoping rule: anything else is a 404."""
+
+    def get_report(self) -> Report:
+        if not hasattr(self, "_report"):
+            try:
+                self._report = selectors.report_for_view(user=self.request.user, pk=self.kwargs["pk"])
+            except Report.DoesNotExist:
+                raise Http404("没有找到该信息") from None
+        return self._report
+
+
+class MyReportsView(OfficerRequiredMixin, ForgivingPaginationMixin, ListView):
+    template_name = "reports/my_reports.html"
+    context_object_name = "reports"
+    paginate_by = 20
+
+    def get_queryset(self):
+        return selectors.my_reports(user=self.request.user)
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        context["progress"] = selectors.month_progress(officer=self.request.user.officer)
+        return context
+
+
+class ReportFormView(OfficerRequiredMixin, FormView):
+    form_class = ReportForm
+    template_name = "reports/report_form.html"
+    report = None
+
+    def get_form_kwargs(self):
+        kwargs = super().get_form_kwargs()
+        kwargs["officer"] = self.request.user.officer
+        kwargs["instance"] = self.report
+        return kwargs
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        context["report"] = self.report
+        return context
+
+    def form_valid(self, form):
+        submit = "submit" in self.request.POST
+        try:
+            report = services.report_save(
+                officer=self.request.user.officer,
+                report=self.report,
+                data=form.report_data(),
+                files=form.cleaned_data.get("attachments") or [],
+                submit=submit,
+            )
+        except ValidationError as exc:
+            add_service_errors(form, exc)
+            if form.files:
+                messages.warning(self.request, "已填写的内容都保留了；附件需要重新选择。")
+            return self.form_invalid(form)
+        if submit:
+            alerting = "，正在提醒县总工会工作人员尽快处置" if report.urgency == "emergency" else ""
+            messages.success(self.request, "信息已报送" + alerting)
+        else:
+            messages.success(self.request, "草稿已保存，可以稍后继续填写")
+        return redirect("reports:detail", pk=report.pk)
+
+
+class ReportCreateView(ReportFormView):
+    pass
+
+
+class ReportEditView(ReportScopedMixin, ReportFormView):
+    def dispatch(self, request, *args, **kwargs):
+        if request.user.is_authenticated and getattr(request.user, "is_officer", False):
+            self.report = self.get_report()
+            if self.report.officer.user_id != request.user.pk:
+                raise Http404("没有找到该信息")
+            if not rules.officer_may_edit(status=self.report.status, grade=self.report.grade):
+                messages.error(request, "该信息已审核或已撤回，不能再修改")
+                return redirect("reports:detail", pk=self.report.pk)
+        return super().dispatch(request, *args, **kwargs)
+
+
+class ReportDetailView(LoginRequiredMixin, ReportScopedMixin, TemplateView):
+    """The officer sees their report read-only; staff see it with the grading forms."""
+
+    def get_template_names(self):
+        return ["reports/report_review.html" if self.request.user.is_portal_staff else "reports/report_detail.html"]
+
+    def get(self, request, *args, **kwargs):
+        # A read writes its audit row here, in get(): a form re-rendered after a failed POST is no view.
+        report = self.get_report()
+        audit_record(actor=request.user, action=AuditEntry.Action.VIEW_REPORT, report=report, request=request)
+        notifications_mark_read(user=request.user, report=report)
+        return super().get(request, *args, **kwargs)
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        report = self.get_report()
+        user = self.request.user
+        context["report"] = report
+        context["may_edit"] = report.officer.user_id == user.pk and rules.officer_may_edit(
+            status=report.status, grade=report.grade
+        )
+        context["may_withdraw"] = report.officer.user_id == user.pk and rules.officer_may_withdraw(
+            status=report.status, grade=report.grade
+        )
+        if user.is_portal_staff:
+            context["may_review"] = rules.staff_may_review(status=report.status)
+            context["grade_form"] = kwargs.get("grade_form") or GradeForm(
+                initial={
+                    "version": report.version,
+                    "grade": report.grade if report.grade != Grade.PENDING else None,
+                    "adopted_by": report.adopted_by,
+                    "adopted_on": report.adopted_on,
+                    "adoption_doc_no": report.adoption_doc_no,
+                    "comment": report.review_comment,
+                }
+            )
+            context["return_form"] = kwargs.get("return_form") or ReturnForm(initial={"version": report.version})
+        return context
+
+
+class ReportWithdrawView(OfficerRequiredMixin, ReportScopedMixin, View):
+    def post(self, request, pk):
+        report = self.get_report()
+        if report.officer.user_id != request.user.pk:
+            raise Http404("没有找到该信息")
+        try:
+            services.report_withdraw(report=report, officer=request.user.officer)
+        except ValidationError as exc:
+            messages.error(request, "；".join(exc.messages))
+            return redirect("reports:detail", pk=pk)
+        messages.success(request, "信息已撤回")
+        return redirect("reports:mine")
+
+
+
+class AttachmentDownloadView(LoginRequiredMixin, View):
+    def get(self, request, pk):
+        attachment = ReportAttachment.objects.visible_to(request.user).select_related("report").filter(pk=pk).first()
+        if attachment is None:
+            raise Http404("没有找到该附件")
+        audit_record(
+            actor=request.user,
+            action=AuditEntry.Action.VIEW_ATTACHMENT,
+            report=attachment.report,
+            target=attachment.original_name,
+            request=request,
+        )
+        inline = request.GET.get("inline") == "1" and attachment.kind == ReportAttachment.Kind.IMAGE
+        return private_file_response(
+            attachment.file, filename=attachment.original_name, content_type=attachment.content_type, inline=inline
+        )

@@ -1,0 +1,315 @@
+"""Reading county ledgers (台账) as the interchange contract defines them, for every import.
+
+Shared by the admin import pages (django-import-export) and the ``import_*`` commands, so both
+accept the same files, number bad rows the same way (the header is spreadsheet row 1) and roll
+back the whole file when any row is bad.
+"""
+
+import csv
+import io
+from datetime import date, datetime, time
+from decimal import Decimal, InvalidOperation
+from pathlib import Path
+
+import tablib
+from django.core.exceptions import ValidationError
+from django.core.management.base import BaseCommand, CommandError
+from import_export import resources
+from import_export.formats import base_formats
+from import_export.results import Error, Result
+
+from .audit import audit_record
+from .clock import BEIJING
+from .exports import escape_formula
+from .models import AuditEntry
+
+
+class LedgerFileError(Exception):
+    """The file as a whole cannot be read (wrong encoding, not a spreadsheet, missing columns)."""
+
+
+# ---- cells -------------------------------------------------------------------------------------
+# Excel stores a phone or code typed into a number cell as a number and a date as a date; these
+# turn whatever came in into the value the contract means.
+
+
+def cell_text(value) -> str:
+    if value is None:
+        return ""
+    if isinstance(value, float) and value.is_integer():
+        return str(int(value))
+    if isinstance(value, datetime):
+        return value.strftime("%Y-%m-%d %H:%M")
+    if isinstance(value, date):
+        return value.isoformat()
+    return str(value).strip()
+
+
+def cell_date(value) -> date | None:
+    """A date cell or text ``YYYY-MM-DD``; None when empty. Raises ValueError in Chinese."""
+    if isinstance(value, datetime):
+        return value.date()
+    if isinstance(value, date):
+        return value
+    text = cell_text(value)
+    if not text:
+        return None
+    try:
+        return datetime.strptime(text, "%Y-%m-%d").date()
+    except ValueError:
+        raise ValueError(f"“{text}”不是有效日期，格式应为 YYYY-MM-DD") from None
+
+
+def cell_datetime(value) -> datetime | None:
+    """A date-time cell or text ``YYYY-MM-DD HH:MM``, read as Beijing time; None when empty."""
+    if isinstance(value, datetime):
+        return value.replace(tzinfo=BEIJING) if value.tzinfo is None else value.astimezone(BEIJING)
+    if isinstance(value, date):
+        return datetime.combine(value, time(0, 0), tzinfo=BEIJING)
+    text = cell_text(value)
+    if not text:
+        return None
+    try:
+        return datetime.strptime(text, "%Y-%m-%d %H:%M").replace(tzinfo=BEIJING)
+    except ValueError:
+        raise ValueError(f"“{text}”不是有效时间，格式应为 YYYY-MM-DD HH:MM") from None
+
+
+def cell_int(value, *, minimum: int = 0) -> int | None:
+    text = cell_text(value)
+    if not text:
+        return None
+    try:
+        number = int(text)
+    except ValueError:
+        raise ValueError(f"“{text}”不是整数") from None
+    if number < minimum:
+        raise ValueError(f"不能小于 {minimum}")
+    return number
+
+
+def cell_money(value) -> Decimal | None:
+    """Yuan, at most 2 decimals, not negative."""
+    if isinstance(value, float):
+        # Excel keeps 15 significant digits: a formula's 110.00000000000001 is the 110 it shows.
+        value = format(value, ".15g")
+    text = cell_text(value).replace(",", "")
+    if not text:
+        return None
+    try:
+        amount = Decimal(text)
+    except InvalidOperation:
+        raise ValueError(f"“{text}”不是有效金额") from None
+    if not amount.is_finite() or amount < 0:
+        raise ValueError("金额不能为负数")
+    if amount.as_tuple().exponent < -2:
+        raise ValueError("金额最多保留两位小数")
+    return amount.quantize(Decimal("0.01"))
+
+
+def choice_value(value, choices, column: str) -> str:
+    """Map a Chinese label from the ledger to the stored choice value."""
+    text = cell_text(value)
+    for stored, label in choices:
+        if text == label:
+            return stored
+    allowed = "、".join(label for _, label in choices)
+    raise ValueError(f"“{text}”不是有效的{column}，应为：{allowed}")
+
+
+# ---- files -------------------------------------------------------------------------------------
+
+
+def _drop_trailing_blank_rows(dataset: tablib.Dataset) -> tablib.Dataset:
+    while len(dataset) and all(cell_text(v) == "" for v in dataset[-1]):
+        del dataset[-1]
+    return dataset
+
+
+def _clean_headers(headers):
+    return [cell_text(h) for h in headers]
+
+
+class LedgerCSV(base_formats.CSV):
+    """UTF-8 CSV, with or without a BOM."""
+
+    def create_dataset(self, in_stream):
+        if isinstance(in_stream, bytes):
+            try:
+                in_stream = in_stream.decode("utf-8-sig")
+            except UnicodeDecodeError:
+                raise LedgerFileError(
+                    "文件不是 UTF-8 编码。请在 Excel 中“另存为”选择“CSV UTF-8（逗号分隔）”后再导入。"
+                ) from None
+        in_stream = in_stream.lstrip("\ufeff")
+        rows = list(csv.reader(io.StringIO(in_stream)))
+        if not rows:
+            raise LedgerFileError("文件是空的：第1行应为表头")
+        dataset = tablib.Dataset(headers=_clean_headers(rows[0]))
+        width = len(rows[0])
+        for row in rows[1:]:
+            dataset.append((row + [""] * width)[:width])
+        return _drop_trailing_blank_rows(dataset)
+
+
+class LedgerXLSX(base_formats.XLSX):
+    """The first sheet of an .xlsx workbook, whatever sheet Excel left active."""
+
+    def create_dataset(self, in_stream):
+        import openpyxl
+
+        try:
+            book = openpyxl.load_workbook(io.BytesIO(in_stream), read_only=True, data_only=True)
+        except Exception:
+            raise LedgerFileError("无法读取该 Excel 文件：请确认是 .xlsx 格式且未损坏") from None
+        sheet = book.worksheets[0]
+        rows = sheet.iter_rows(values_only=True)
+        header = next(rows, None)
+        if not header:
+            raise LedgerFileError("第一个工作表是空的：第1行应为表头")
+        dataset = tablib.Dataset(headers=_clean_headers(header))
+        width = len(header)
+        for row in rows:
+            row = list(row)
+            dataset.append((row + [None] * width)[:width])
+        book.close()
+        return _drop_trailing_blank_rows(dataset)
+
+
+LEDGER_FORMATS = [LedgerCSV, LedgerXLSX]
+
+
+def load_ledger_file(path: str) -> tablib.Dataset:
+    file_path = Path(path)
+    if not file_path.is_file():
+        raise LedgerFileError(f"找不到文件：{path}")
+    suffix = file_path.suffix.lower()
+    if suffix == ".csv":
+        return LedgerCSV().create_dataset(file_path.read_bytes())
+    if suffix == ".xlsx":
+        return LedgerXLSX().create_dataset(file_path.read_bytes())
+    raise LedgerFileError("只支持 .csv（UTF-8）和 .xlsx 文件")
+
+
+# ---- resources ---------------------------------------------------------------------------------
+
+
+class LedgerResult(Result):
+    """Numbers rows as the spreadsheet does: the header is row 1, the first data row is row 2."""
+
+    def append_invalid_row(self, number, row, validation_error):
+        super().append_invalid_row(number + 1, row, validation_error)
+
+    def append_error_row(self, number, row, errors):
+        super().append_error_row(number + 1, row, errors)
+
+
+class LedgerResource(resources.ModelResource):
+    """Base for the contract's ledgers: all or nothing, Chinese messages, escaped exports."""
+
+    required_headers: tuple[str, ...] = ()
+    # model field name -> ledger column, to name columns in errors raised by full_clean()
+    column_for_field: dict[str, str] = {}
+
+    def __init__(self, **kwargs):
+        super().__init__(**kwargs)
+        self.actor = kwargs.get("user")
+
+    def get_result_class(self):
+        return LedgerResult
+
+    def import_data(self, dataset, dry_run=False, raise_errors=False, use_transactions=None, **kwargs):
+        self.actor = kwargs.get("user", self.actor)
+        missing = [h for h in self.required_headers if h not in (dataset.headers or [])]
+        if missing:
+            result = LedgerResult()
+            result.total_rows = len(dataset)
+            result.append_base_error(
+                Error(LedgerFileError(f"缺少必需的列：{'、'.join(missing)}（第1行表头须与模板一致）"))
+            )
+            return result
+        # Every import is all or nothing: a bad row rolls back the rows before it too.
+        kwargs["rollback_on_validation_errors"] = True
+        result = super().import_data(
+            dataset, dry_run=dry_run, raise_errors=raise_errors, use_transactions=True, **kwargs
+        )
+        if not dry_run and not result.has_errors() and not result.has_validation_errors():
+            self.audit_import(result)
+        return result
+
+    def audit_import(self, result):
+        totals = result.totals
+        audit_record(
+            actor=self.actor,
+            action=AuditEntry.Action.IMPORT,
+            county=getattr(self.actor, "county_id", None),
+            target=f"{self._meta.name}：新增 {totals['new']}，更新 {totals['update']}，未变化 {totals['skip']}",
+        )
+
+    def before_import(self, dataset, **kwargs):
+        self.seen_keys = {}
+
+    def seen_before(self, key, row_number) -> int | None:
+        """The spreadsheet row where ``key`` already appeared in this file, if any."""
+        earlier = self.seen_keys.get(key)
+        if earlier is None:
+            self.seen_keys[key] = row_number + 1
+        return earlier
+
+    def column_errors(self, error: ValidationError) -> ValidationError:
+        if not hasattr(error, "error_dict"):
+            return error
+        return ValidationError(
+            {self.column_for_field.get(field, field): msgs for field, msgs in error.message_dict.items()}
+        )
+
+    def export_field(self, field, instance, **kwargs):
+        return escape_formula(super().export_field(field, instance, **kwargs))
+
+
+def row_messages(result) -> list[str]:
+    """Every problem of an import, one line each, in Chinese with spreadsheet row numbers."""
+    lines = [str(e.error) for e in result.base_errors]
+    for invalid in result.invalid_rows:
+        for column, messages in invalid.error_dict.items():
+            for message in messages:
+                prefix = "" if column == "__all__" else f"{column}："
+                lines.append(f"第{invalid.number}行：{prefix}{message}")
+    for error_row in result.error_rows:
+        for error in error_row.errors:
+            lines.append(f"第{error_row.number}行：处理出错：{error.error}")
+    return lines
+
+
+def run_import_command(command, resource, path: str, *, dry_run: bool) -> None:
+    """What every ``import_*`` command does: read, import all or nothing, report in Chinese."""
+    try:
+        dataset = load_ledger_file(path)
+    except LedgerFileError as exc:
+        raise CommandError(str(exc)) from None
+    result = resource.import_data(dataset, dry_run=dry_run)
+    problems = row_messages(result)
+    if problems or result.has_errors() or result.has_validation_errors():
+        for line in problems:
+            command.stderr.write(line)
+        bad_rows = len(result.invalid_rows) + len(result.error_rows)
+        raise CommandError(f"导入失败：{bad_rows} 行有错误，未写入任何数据。请改正后重新导入。")
+    totals = result.totals
+    summary = f"新增 {totals['new']} 条，更新 {totals['update']} 条，未变化 {totals['skip']} 条（共 {len(dataset)} 行）"
+    if dry_run:
+        command.stdout.write(f"试运行，未写入任何数据：将{summary}。")
+    else:
+        command.stdout.write(command.style.SUCCESS(f"导入完成：{summary}。"))
+
+
+class LedgerImportCommand(BaseCommand):
+    """``import_* FILE [--dry-run]``: every ledger command has this shape."""
+
+    resource_class: type[LedgerResource]
+
+    def add_arguments(self, parser):
+        parser.add_argument("file", help="台账文件路径（.csv UTF-8 或 .xlsx）")
+        parser.add_argument("--dry-run", action="store_true", help="只检查，不写入")
+
+    def handle(self, *args, file, dry_run, **options):
+        run_import_command(self, self.resource_class(), file, dry_run=dry_run)

@@ -1,0 +1,4 @@
+from .audit import AuditEntry
+from .notifications import Notification
+
+__all__ = ["AuditEntry", "Notification"]

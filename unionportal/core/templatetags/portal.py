@@ -1,0 +1,71 @@
+from django import template
+from django.utils.html import format_html, format_html_join
+
+from unionportal.core import figures
+from unionportal.core.masking import mask_phone
+
+register = template.Library()
+
+
+@register.filter
+def percent(value, places=1):
+    """A rate (0 to 1) as a percentage: 0.951 → 95.1% (``|percent:0`` → 95%); none → —."""
+    return figures.percent(value, int(places))
+
+
+@register.filter
+def phone_for(phone, user):
+    """Lists show phones masked (138****0001) to everyone but admins."""
+    return phone if getattr(user, "is_portal_admin", False) else mask_phone(phone or "")
+
+
+@register.simple_tag
+def filter_control(field, prefix_label=False):
+    """A list page's filter as a <select> of its choices, or a date input, built here rather than by a
+    template loop over every option (which cost more than the rest of a list page's rendering).
+    ``prefix_label`` shows the filter's name in its empty option ("状态：全部")."""
+    value = field.value()
+    chosen = {str(v) for v in value} if isinstance(value, list | tuple) else {"" if value is None else str(value)}
+    current = next(iter(chosen)) if len(chosen) == 1 else ""
+    if not hasattr(field.field, "choices"):
+        return format_html(
+            '<input class="form-control" type="date" name="{}" id="{}" value="{}" aria-label="{}" title="{}">',
+            field.html_name,
+            field.id_for_label,
+            current,
+            field.label,
+            field.label,
+        )
+    options = []
+    for value, label in field.field.choices:
+        value = "" if value is None else str(value)
+        text = format_html("{}：{}", field.label, label) if prefix_label and not value else label
+        options.append((value, " selected" if value in chosen else "", text))
+    return format_html(
+        '<select class="form-select" name="{}" id="{}" aria-label="{}">{}</select>',
+        field.html_name,
+        field.id_for_label,
+        field.label,
+        format_html_join("", '<option value="{}"{}>{}</option>', options),
+    )
+
+
+STATUS_BADGE = {
+    "draft": "text-bg-secondary",
+    "returned": "text-bg-warning",
+    "reviewed": "text-bg-success",
+    "withdrawn": "text-bg-light",
+}
+
+
+@register.simple_tag
+def report_badges(report):
+    """A report's status, urgency and timeliness badges (a tag, not an include: lists show twenty)."""
+    badges = [("badge " + STATUS_BADGE.get(report.status, "text-bg-primary"), report.get_status_display())]
+    if report.urgency == "emergency":
+        badges.append(("badge text-bg-danger", "突发"))
+    if report.on_time is False:
+        badges.append(("badge text-bg-dark", "超时"))
+    elif report.on_time:
+        badges.append(("badge text-bg-light border", "按时"))
+    return format_html_join("\n", '<span class="{}">{}</span>', badges)

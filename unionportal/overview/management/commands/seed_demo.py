@@ -1,0 +1,19 @@
+from django.core.management.base import BaseCommand
+
+from officers import demo
+from reports.demo import seed_demo_reports
+
+
+class Command(BaseCommand):
+    help = "载入演示数据（滨海县、约150名信息员、审核人员和管理员）。可重复运行，不会重复创建。"
+
+    def handle(self, *args, **options):
+        result = demo.seed_demo()
+        reports = seed_demo_reports(result["county"])
+        self.stdout.write(
+            f"演示数据就绪：{result['county']}，本次新增信息员 {result['officers_created']} 名、报送信息 {reports} 条。"
+        )
+        self.stdout.write("演示账号（登录名 / 密码）：")
+        self.stdout.write(f"  系统管理员   {demo.ADMIN_PHONE} / {demo.DEMO_PASSWORD}")
+        self.stdout.write(f"  县总工会审核 {demo.REVIEWER_PHONE} / {demo.DEMO_PASSWORD}")
+        self.stdout.write(f"  信息员       {demo.OFFICER_PHONE} / {demo.DEMO_PASSWORD}")

@@ -1,0 +1,112 @@
+"""The monthly analysis meeting (月度分析研判): the material and its follow-up actions."""
+
+from django.conf import settings
+from django.core.exceptions import ValidationError
+from django.db import models
+from django.db.models import Q
+from django.utils import timezone
+
+from officers.models import County
+from officers.scoping import apply_scope
+
+
+class MonthlySummaryQuerySet(models.QuerySet):
+    def visible_to(self, user):
+        return apply_scope(self, user, county="county")
+
+
+class MonthlySummary(models.Model):
+    """The month's analysis material, and the record of the meeting that discussed it.
+
+    Rebuilding replaces ``figures`` and ``built_at`` only: the meeting record is kept."""
+
+    county = models.ForeignKey(County, on_delete=models.PROTECT, related_name="monthly_summaries", verbose_name="县区")
+    month = models.DateField("月份")
+    figures = models.JSONField("数据", default=dict)
+    built_at = models.DateTimeField("生成时间", default=timezone.now)
+    meeting_on = models.DateField("分析会日期", null=True, blank=True)
+    attendees = models.TextField("参会人员", blank=True)
+    conclusions = models.TextField("研判意见", blank=True)
+    meeting_recorded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name="会议记录人",
+    )
+
+    objects = MonthlySummaryQuerySet.as_manager()
+
+    class Meta:
+        db_table = "reports_monthlysummary"  # kept from before the overview floor existed
+        verbose_name = verbose_name_plural = "月度分析研判"
+        ordering = ["county", "-month"]
+        constraints = [
+            models.UniqueConstraint(fields=["county", "month"], name="summary_one_per_month"),
+            models.CheckConstraint(condition=Q(month__day=1), name="summary_month_first_day"),
+        ]
+
+    def __str__(self):
+        return f"{self.county.name}{self.month.year}年{self.month.month}月分析研判"
+
+    def clean(self):
+        # Here rather than in the service alone: the admin site edits the meeting record too.
+        if self.meeting_on and self.meeting_on > timezone.localdate():
+            raise ValidationError({"meeting_on": "分析会日期不能晚于今天"})
+        if self.meeting_on and self.month and self.meeting_on < self.month:
+            raise ValidationError(
+                {"meeting_on": f"分析会日期不能早于所分析的月份（{self.month.year}年{self.month.month}月）"}
+            )
+
+
+class SummaryActionQuerySet(models.QuerySet):
+    def visible_to(self, user):
+        return apply_scope(self, user, county="summary__county", owner="owner")
+
+
+class SummaryAction(models.Model):
+    """A follow-up action decided at the meeting; it shows on its owner's page until done."""
+
+    summary = models.ForeignKey(
+        MonthlySummary, on_delete=models.CASCADE, related_name="actions", verbose_name="分析研判"
+    )
+    description = models.CharField("措施", max_length=300)
+    owner = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="summary_actions", verbose_name="责任人"
+    )
+    due_on = models.DateField("完成期限")
+    done_at = models.DateTimeField("完成时间", null=True, blank=True)
+    done_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name="确认人",
+    )
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name="交办人",
+    )
+    created_at = models.DateTimeField("创建时间", default=timezone.now)
+
+    objects = SummaryActionQuerySet.as_manager()
+
+    class Meta:
+        db_table = "reports_summaryaction"
+        verbose_name = verbose_name_plural = "跟进措施"
+        ordering = ["due_on", "id"]
+        indexes = [models.Index(fields=["owner", "done_at", "due_on"], name="action_owner_idx")]
+
+    def __str__(self):
+        return self.description
+
+    def clean(self):
+        # A new action's deadline (one already set may since have passed: it is simply overdue).
+        if self._state.adding and self.due_on and self.due_on < timezone.localdate():
+            raise ValidationError({"due_on": "完成期限不能早于今天"})

@@ -1,0 +1,145 @@
+"""The monthly analysis summary (月度分析研判): its figures, built the same way by the job and the
+command, stored so that the meeting discusses exactly what was built."""
+
+from datetime import date, timedelta
+
+from django.core.exceptions import ValidationError
+from django.db import transaction
+from django.db.models import Count, Q
+from django.utils import timezone
+
+from disputes.models import DisputeCase
+from disputes.selectors import dispute_figures
+from officers.models import Officer
+from reports import rules, selectors
+from reports.models import Category, Grade, Report, Urgency
+from unionportal.core.figures import rate
+
+from .models import MonthlySummary
+
+COUNTED = selectors.COUNTED_STATUSES
+
+
+def previous_month(month: date) -> date:
+    return (month - timedelta(days=1)).replace(day=1)
+
+
+def _by(reports, field, choices, prev):
+    """[label, this month, previous month, change] for every choice, in the choices' order."""
+    now = dict(reports.order_by().values_list(field).annotate(n=Count("pk")).values_list(field, "n"))
+    before = dict(prev.order_by().values_list(field).annotate(n=Count("pk")).values_list(field, "n"))
+    return [
+        [label, now.get(value, 0), before.get(value, 0), now.get(value, 0) - before.get(value, 0)]
+        for value, label in choices
+    ]
+
+
+def summary_figures(*, county, month: date) -> dict:
+    """Every number of the summary for ``county`` and ``month``, JSON-ready; a fixed set of queries."""
+    start, end = rules.month_bounds(month.year, month.month)
+    prev_start, _ = rules.month_bounds(previous_month(month).year, previous_month(month).month)
+    base = Report.objects.filter(county=county, status__in=COUNTED)
+    reports = base.submitted_between(start, end)
+    prev = base.submitted_between(prev_start, start)
+    totals = reports.aggregate(
+        total=Count("pk"),
+        on_time=Count("pk", filter=Q(on_time=True)),
+        county_adopted=Count("pk", filter=Q(grade=Grade.COUNTY_ADOPTED)),
+        above_adopted=Count("pk", filter=Q(grade=Grade.ABOVE_ADOPTED)),
+        emergencies=Count("pk", filter=Q(urgency=Urgency.EMERGENCY)),
+        pending=Count("pk", filter=Q(grade=Grade.PENDING)),
+    )
+    previous_total = prev.count()
+    townships = list(county.townships.order_by("sort_key").values_list("pk", "name"))
+    key_groups = [*Officer.KeyGroup.choices, ("", "其他信息员")]
+    emergencies = [
+        [
+            timezone.localtime(r.submitted_at).strftime("%m-%d %H:%M"),
+            r.title,
+            r.officer.name,
+            r.township.name if r.township_id else "",
+            r.get_grade_display(),
+        ]
+        for r in reports.filter(urgency=Urgency.EMERGENCY)
+        .select_related("officer", "township")
+        .order_by("submitted_at")
+    ]
+    # Enterprises named in risk reports of this and the two months before: repeated ones stand out.
+    window_start, _ = rules.month_bounds(
+        previous_month(previous_month(month)).year, previous_month(previous_month(month)).month
+    )
+    risky = (
+        base.submitted_between(window_start, end)
+        .exclude(category__in=[Category.WORKER_SENTIMENT, Category.OTHER])
+        .exclude(enterprise__isnull=True, enterprise_name="")
+        .values("enterprise__name", "enterprise_name")
+        .annotate(n=Count("pk"))
+        .filter(n__gte=2)
+        .order_by("-n", "enterprise__name", "enterprise_name")
+    )
+    repeated = [[row["enterprise__name"] or row["enterprise_name"], row["n"]] for row in risky]
+    terms = selectors.stipend_terms(county_id=county.pk, month=month)
+    missed = list(
+        Officer.objects.filter(county=county, status=Officer.Status.ACTIVE)
+        .annotate(
+            n=Count(
+                "reports",
+                filter=Q(
+                    reports__submitted_at__gte=start,
+                    reports__submitted_at__lt=end,
+                    reports__status__in=COUNTED,
+                    reports__grade__in=rules.VALID_GRADES,
+                ),
+            )
+        )
+        .filter(n__lt=terms.quota)
+        .order_by("township__sort_key", "sort_key")
+        .values_list("name", "township__name")
+    )
+    disputes = dispute_figures(
+        cases=DisputeCase.objects.filter(county=county), start=start.date(), end=(end - timedelta(days=1)).date()
+    )
+    total = totals["total"]
+    adopted = totals["county_adopted"] + totals["above_adopted"]
+    return {
+        "county": county.name,
+        "month": f"{month.year}年{month.month}月",
+        "total": total,
+        "previous_total": previous_total,
+        "change": total - previous_total,
+        "by_category": _by(reports, "category", Category.choices, prev),
+        "by_urgency": _by(reports, "urgency", Urgency.choices, prev),
+        "by_township": _by(reports, "township_id", townships, prev),
+        "by_key_group": _by(reports, "officer__key_group", key_groups, prev),
+        "on_time": totals["on_time"],
+        "timeliness_rate": rate(totals["on_time"], total),
+        "county_adopted": totals["county_adopted"],
+        "above_adopted": totals["above_adopted"],
+        "adoption_rate": rate(adopted, total),
+        "pending": totals["pending"],
+        "emergencies": emergencies,
+        "repeated_enterprises": repeated,
+        "disputes": {
+            **disputes,
+            "compensation": f"{disputes['compensation']:.2f}",
+            "wages_recovered": f"{disputes['wages_recovered']:.2f}",
+        },
+        "quota": terms.quota,
+        "missed_quota": [[name, township or ""] for name, township in missed],
+    }
+
+
+@transaction.atomic
+def summary_build(*, county, month: date) -> MonthlySummary:
+    """Build (or rebuild) a month's summary. Rebuilding replaces the figures, keeps the meeting."""
+    if month > timezone.localdate().replace(day=1):
+        raise ValidationError(f"{month.year}年{month.month}月还没有开始，不能生成分析研判材料", code="future")
+    figures = summary_figures(county=county, month=month)
+    summary, created = MonthlySummary.objects.select_for_update().get_or_create(
+        county=county, month=month, defaults={"figures": figures}
+    )
+    if not created:
+        summary.figures = figures
+        summary.built_at = timezone.now()
+        summary.save(update_fields=["figures", "built_at"])
+    return summary

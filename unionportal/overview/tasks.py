@@ -1,0 +1,27 @@
+"""Scheduled jobs of the overview floor: the monthly analysis material."""
+
+from datetime import date
+
+from celery import shared_task
+from django.db import OperationalError
+
+from officers.models import County
+from reports import reminders
+
+from . import summaries
+
+
+@shared_task(time_limit=300, soft_time_limit=240, autoretry_for=(OperationalError,), retry_backoff=10, max_retries=5)
+def build_monthly_summaries() -> int:
+    """On the 1st: build last month's summary for every county."""
+    month = summaries.previous_month(reminders.current_month()).isoformat()
+    ids = list(County.objects.values_list("pk", flat=True))
+    for county_id in ids:
+        build_summary.delay(county_id, month)
+    return len(ids)
+
+
+@shared_task(time_limit=600, soft_time_limit=540, autoretry_for=(OperationalError,), retry_backoff=10, max_retries=5)
+def build_summary(county_id: int, month: str) -> int:
+    summary = summaries.summary_build(county=County.objects.get(pk=county_id), month=date.fromisoformat(month))
+    return reminders.notify_summary_ready(summary=summary)

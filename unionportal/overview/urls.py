@@ -1,0 +1,16 @@
+from django.urls import path
+
+from . import views
+
+app_name = "overview"
+
+# The monthly analysis pages keep the addresses they had under reports/, so bookmarks still work.
+urlpatterns = [
+    path("reports/summaries/", views.SummaryListView.as_view(), name="summaries"),
+    path("reports/summaries/<int:pk>/", views.SummaryDetailView.as_view(), name="summary"),
+    path("reports/summaries/<int:pk>/meeting/", views.MeetingRecordView.as_view(), name="summary_meeting"),
+    path("reports/summaries/<int:pk>/actions/", views.SummaryActionCreateView.as_view(), name="summary_action"),
+    path("reports/summaries/<int:pk>/chart/<int:index>.png", views.SummaryChartView.as_view(), name="summary_chart"),
+    path("reports/summaries/<int:pk>/download/", views.SummaryDownloadView.as_view(), name="summary_download"),
+    path("reports/actions/<int:pk>/done/", views.SummaryActionDoneView.as_view(), name="action_done"),
+]
