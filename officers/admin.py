@@ -7,9 +7,10 @@ from import_export.formats import base_formats
 
 from unionportal.core.admin_mixins import AuditedExportMixin, ReadOnlyAdminMixin
 from unionportal.core.ledger import LEDGER_FORMATS
+from unionportal.core.models import OutboxMessage
 
 from . import services
-from .admin_mixins import ScopedAdminMixin
+from .admin_mixins import ScopedAdminMixin, county_people
 from .models import (
     Activity,
     Attendance,
@@ -227,3 +228,28 @@ class CommendationAdmin(ScopedAdminMixin, admin.ModelAdmin):
     list_display = ("awarded_on", "officer", "level", "reason")
     list_filter = ("level",)
     search_fields = ("officer__name", "reason")
+
+
+@admin.register(OutboxMessage)
+class OutboxMessageAdmin(ReadOnlyAdminMixin, admin.ModelAdmin):
+    """What was sent, to whom, on which channel, and why a message failed: messages to the admin's
+    county's people (every message for a superuser without a county). Written by the outbox only."""
+
+    list_display = ("created_at", "kind", "channel", "recipient", "state", "attempts", "sent_at", "last_error")
+    list_filter = ("state", "channel", "kind")
+    search_fields = ("recipient__full_name", "recipient__username", "title")
+    date_hierarchy = "created_at"
+    list_select_related = ("recipient",)
+    exclude = ("body",)  # an alert's text stays on its report's page
+
+    def get_queryset(self, request):
+        return super().get_queryset(request).filter(recipient__in=county_people(request.user))
+
+    def has_module_permission(self, request):
+        return request.user.is_active and request.user.is_staff and request.user.is_portal_admin
+
+    def has_view_permission(self, request, obj=None):
+        return self.has_module_permission(request)
+
+    def has_delete_permission(self, request, obj=None):
+        return False

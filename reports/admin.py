@@ -10,7 +10,6 @@ from unionportal.core.ledger import LEDGER_FORMATS
 from unionportal.core.models import AuditEntry
 
 from .models import (
-    AlertDelivery,
     Budget,
     BudgetLine,
     Reminder,
@@ -89,25 +88,6 @@ class AuditEntryAdmin(ReadOnlyAdminMixin, ScopedAdminMixin, admin.ModelAdmin):
         return audit_log(user=request.user)
 
 
-@admin.register(AlertDelivery)
-class AlertDeliveryAdmin(ReadOnlyAdminMixin, admin.ModelAdmin):
-    list_display = ("report", "recipient", "channel", "state", "attempts", "created_at", "sent_at", "last_error")
-    list_filter = ("state", "channel")
-    list_select_related = ("report", "recipient")
-
-    def get_queryset(self, request):
-        return super().get_queryset(request).filter(report__in=Report.objects.visible_to(request.user))
-
-    def has_module_permission(self, request):
-        return request.user.is_staff and request.user.is_portal_admin
-
-    def has_view_permission(self, request, obj=None):
-        return request.user.is_staff and request.user.is_portal_admin
-
-    def has_delete_permission(self, request, obj=None):
-        return False
-
-
 @admin.register(StipendSetting)
 class StipendSettingAdmin(ScopedAdminMixin, admin.ModelAdmin):
     list_display = (
@@ -184,8 +164,8 @@ class BudgetLineAdmin(ScopedAdminMixin, admin.ModelAdmin):
 class ReminderAdmin(ReadOnlyAdminMixin, ScopedAdminMixin, admin.ModelAdmin):
     """What was sent and to whom: reminders are written by the jobs only."""
 
-    list_display = ("created_at", "kind", "recipient", "period", "email_state", "sms_state", "text")
-    list_filter = ("kind", "period", "email_state", "sms_state")
+    list_display = ("created_at", "kind", "recipient", "period", "text")
+    list_filter = ("kind", "period")
     search_fields = ("recipient__full_name", "recipient__username")
     date_hierarchy = "created_at"
     list_select_related = ("recipient",)

@@ -1,25 +1,23 @@
-"""Reminders (提醒): who gets one, and sending each exactly once.
+"""Reminders (提醒): who gets one, and what it says.
 
 A scheduled job picks the recipients and queues one small task each; the task calls one function
-here. The Reminder row is unique per person, kind and period and is written with the in-app
-notification in one transaction, so a duplicated, concurrent or retried task sends nothing twice.
-Email and SMS are claimed (pending → sending) before they go out: a channel handed over is never
-sent again. A channel whose gateway is down or busy (a network error, an SMTP 4xx) goes back to
-pending: the task retries it with backoff, and the job's later runs that day take it up again; any
-other failure (a refused address, a broken setting) is final and logged.
+here. The Reminder row is unique per person, kind and period and is written with its outbox
+messages (in-app, email, SMS) in one transaction, so a duplicated, concurrent or retried task writes
+nothing twice; the one outbox (``unionportal.core.outbox``) sends each message at most once. A
+channel whose gateway is down or busy goes back to 待发送: the task retries it with backoff, the job's
+later runs that day and the outbox sweep take it up again; a refusal is final and recorded.
 """
 
 import logging
 from datetime import date, timedelta
 
-from django.core.mail import send_mail
 from django.db import transaction
 from django.db.models import Count, Q
 from django.utils import timezone
 
 from officers.models import County, Officer, User
-from unionportal.core.models import Notification
-from unionportal.core.sms import send_sms
+from unionportal.core import outbox
+from unionportal.core.models import Notification, OutboxMessage
 
 from . import rules, selectors
 from .models import Reminder, Report, Status
@@ -52,50 +50,56 @@ class SendLater(Exception):
     """A channel could not go out for a passing reason and is pending again: retry the task."""
 
 
-def _claim_and_send(reminder: Reminder, field: str, send) -> bool:
-    """Send one channel at most once: only the worker that moves it pending → sending sends it.
-    False when it failed for a passing reason and is pending again."""
-    if not Reminder.objects.filter(pk=reminder.pk, **{field: Reminder.Channel.PENDING}).update(
-        **{field: Reminder.Channel.SENDING}
-    ):
-        return True
-    try:
-        send()
-    except Exception as exc:
-        if rules.send_failure_is_passing(exc):
-            logger.warning("reminder %s: %s not sent yet, will retry: %r", reminder.pk, field, exc)
-            Reminder.objects.filter(pk=reminder.pk).update(**{field: Reminder.Channel.PENDING})
-            return False
-        logger.exception("reminder %s: %s failed", reminder.pk, field)
-        Reminder.objects.filter(pk=reminder.pk).update(**{field: Reminder.Channel.FAILED})
-        return True
-    Reminder.objects.filter(pk=reminder.pk).update(**{field: Reminder.Channel.SENT})
-    return True
+REMINDER_KIND = "reminder"
 
 
-def _record(*, user, county_id, kind, period, title, text, report=None, sms_phone=None):
-    """Write the reminder and its in-app notice once; None if this person already has it."""
+def _record(*, user, county_id, kind, period, title, text, sms_phone=None):
+    """Write the reminder and its messages once, then deliver what is still pending; None if this
+    person already had it. Raises SendLater when a channel must be tried again."""
     with transaction.atomic():
         reminder, created = Reminder.objects.get_or_create(
-            recipient=user,
-            kind=kind,
-            period=period,
-            defaults={
-                "county_id": county_id,
-                "text": text[:300],
-                "email_state": Reminder.Channel.PENDING if user.email else Reminder.Channel.NONE,
-                "sms_state": Reminder.Channel.PENDING if sms_phone else Reminder.Channel.NONE,
-            },
+            recipient=user, kind=kind, period=period, defaults={"county_id": county_id, "text": text[:300]}
         )
-        if created:
-            Notification.objects.create(recipient=user, kind=Notification.Kind.REMINDER, title=title, body=text)
-    # A retry after a crash finishes the channels still pending; a claimed one is never sent again.
-    done = True
-    if user.email:
-        done &= _claim_and_send(reminder, "email_state", lambda: send_mail(title, reminder.text, None, [user.email]))
-    if sms_phone:
-        done &= _claim_and_send(reminder, "sms_state", lambda: send_sms(sms_phone, f"【{title}】{reminder.text}"))
-    if not done:
+        key = f"{REMINDER_KIND}:{reminder.pk}"
+        notices = [
+            outbox.Notice(
+                key=f"{key}:in_app",
+                kind=REMINDER_KIND,
+                channel=OutboxMessage.Channel.IN_APP,
+                recipient=user,
+                title=title,
+                body=text,
+                notification_kind=Notification.Kind.REMINDER,
+            )
+        ]
+        if user.email:
+            notices.append(
+                outbox.Notice(
+                    key=f"{key}:email",
+                    kind=REMINDER_KIND,
+                    channel=OutboxMessage.Channel.EMAIL,
+                    recipient=user,
+                    address=user.email,
+                    title=title,
+                    body=reminder.text,
+                )
+            )
+        if sms_phone:
+            notices.append(
+                outbox.Notice(
+                    key=f"{key}:sms",
+                    kind=REMINDER_KIND,
+                    channel=OutboxMessage.Channel.SMS,
+                    recipient=user,
+                    address=sms_phone,
+                    title=title,
+                    body=reminder.text,
+                )
+            )
+        pending = outbox.messages_write(notices)
+    # A retry after a crash finishes the messages still pending; a claimed one is not sent again
+    # until its claim is stale (then the sweep takes it up).
+    if not outbox.deliver_all(pending):
         raise SendLater(f"reminder {reminder.pk}: a channel is pending again")
     return reminder if created else None
 

@@ -1,7 +1,6 @@
 """Pure rules of reporting: timeliness, what an officer may still change, the stipend tier.
 No database access; tested by tables of cases."""
 
-import smtplib
 from collections.abc import Iterable
 from datetime import datetime, timedelta
 
@@ -141,17 +140,3 @@ def month_bounds(year: int, month: int) -> tuple[datetime, datetime]:
 def month_is_over(month, now: datetime) -> bool:
     """A month's sheet may be approved once its last Beijing day has ended."""
     return month_bounds(month.year, month.month)[1] <= now
-
-
-def send_failure_is_passing(exc: Exception) -> bool:
-    """A mail or SMS gateway that is down, busy or slow (worth trying again), not one that refused
-    the message (the same refusal next time). Reminders and emergency alerts both go by this."""
-    if isinstance(exc, smtplib.SMTPResponseException):
-        return 400 <= exc.smtp_code < 500  # SMTP's own "try again later"
-    if isinstance(exc, smtplib.SMTPRecipientsRefused):  # per recipient: greylisting, mailbox busy (4xx)
-        return bool(exc.recipients) and all(400 <= code < 500 for code, _ in exc.recipients.values())
-    if isinstance(exc, smtplib.SMTPServerDisconnected):
-        return True
-    if isinstance(exc, smtplib.SMTPException):
-        return False  # unsupported command, bad data: the same next time
-    return isinstance(exc, OSError)  # connection refused or reset, timeouts, name lookups, TLS

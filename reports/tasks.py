@@ -1,5 +1,6 @@
-"""Celery tasks: each takes ids, calls one function, is safe to run twice and has a time limit.
-A scheduled job picks its recipients and queues one small task each."""
+"""Celery tasks of reminders: each takes ids, calls one function, is safe to run twice and has a
+time limit. A scheduled job picks its recipients and queues one small task each. Delivery itself is
+the outbox's (unionportal.core.tasks)."""
 
 from datetime import date
 
@@ -7,33 +8,7 @@ from celery import shared_task
 from django.db import OperationalError
 from django.utils import timezone
 
-from . import reminders, services
-
-# Network and mail-server errors (smtplib's are OSErrors: DNS, TLS, refused, reset, timeouts) and a
-# broker hiccup. The alert sweep counts on this: it leaves a failed email to these retries.
-TRANSIENT = (OSError, OperationalError)
-
-
-@shared_task(
-    bind=True,
-    autoretry_for=TRANSIENT,
-    retry_backoff=5,
-    retry_backoff_max=300,
-    max_retries=services.ALERT_MAX_ATTEMPTS,
-    acks_late=True,
-    time_limit=60,
-    soft_time_limit=45,
-)
-def deliver_alert(self, delivery_id: int) -> bool:
-    """One emergency alert to one person on one channel (queue ``alerts``); safe to run twice.
-    A failure is recorded on the outbox row before the exception reaches Celery."""
-    return services.alert_deliver(delivery_id=delivery_id)
-
-
-@shared_task(time_limit=60, soft_time_limit=45)
-def sweep_alerts() -> int:
-    """Every half minute: queue again the alerts still undelivered (broker down, worker lost)."""
-    return services.alerts_sweep()
+from . import reminders
 
 
 @shared_task(time_limit=300, soft_time_limit=240, autoretry_for=(OperationalError,), retry_backoff=10, max_retries=5)

@@ -2,7 +2,7 @@
 
 from ..choices import ADOPTED_GRADES, COUNTED_STATUSES, VALID_GRADES, Category, Grade, Status, Tier, Urgency
 from .budget import Budget, BudgetLine
-from .delivery import AlertDelivery, Reminder
+from .reminders import Reminder
 from .report import Report, ReportAttachment, ReviewEvent, TimelinessRule
 from .stipends import SheetEvent, StipendSetting, StipendSheet, StipendSheetRow
 
@@ -10,7 +10,6 @@ __all__ = [
     "ADOPTED_GRADES",
     "COUNTED_STATUSES",
     "VALID_GRADES",
-    "AlertDelivery",
     "Budget",
     "BudgetLine",
     "Category",

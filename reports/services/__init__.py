@@ -1,34 +1,18 @@
 """Writes of the reporting system, one module per concern: each with keyword arguments, one
 transaction and full_clean(). ``from reports import services`` still reaches every one."""
 
-from .alerts import (
-    ALERT_CLAIM_TIMEOUT,
-    ALERT_MAX_ATTEMPTS,
-    ALERT_RETRY_QUIET,
-    alert_deliver,
-    alert_failed,
-    alert_recipients,
-    alerts_enqueue,
-    alerts_record,
-    alerts_sweep,
-)
+from .alerts import alert_recipients, alert_texts, alerts_record
 from .imports import report_record_imported
 from .review import STALE_MESSAGE, report_grade, report_return
 from .stipends import sheet_approve, sheet_reopen
 from .submission import EDITABLE_FIELDS, emergency_minutes_for, report_save, report_withdraw
 
 __all__ = [
-    "ALERT_CLAIM_TIMEOUT",
-    "ALERT_MAX_ATTEMPTS",
-    "ALERT_RETRY_QUIET",
     "EDITABLE_FIELDS",
     "STALE_MESSAGE",
-    "alert_deliver",
-    "alert_failed",
     "alert_recipients",
-    "alerts_enqueue",
+    "alert_texts",
     "alerts_record",
-    "alerts_sweep",
     "emergency_minutes_for",
     "report_grade",
     "report_record_imported",

@@ -16,10 +16,11 @@ from django.db import connection
 from django.utils import timezone
 
 from reports import services
-from reports.models import AlertDelivery, Reminder, Report
+from reports.models import Reminder, Report
 from tests.celery_support import wait_until
 from tests.factories import AdminFactory, OfficerFactory, ReviewerFactory
-from unionportal.core.models import Notification
+from unionportal.core import outbox
+from unionportal.core.models import Notification, OutboxMessage
 
 ROOT = Path(__file__).resolve().parents[2]
 pytestmark = [pytest.mark.redis, pytest.mark.django_db(transaction=True)]
@@ -46,12 +47,12 @@ def test_redis_down_while_100_reports_come_in(real_celery, private_redis, county
         )
     assert Report.objects.filter(status="submitted").count() == 100
     # 25 emergencies × (3 in-app + 2 emails), all waiting in the outbox
-    assert AlertDelivery.objects.filter(state="pending").count() == 125
+    assert OutboxMessage.objects.filter(state="pending").count() == 125
     private_redis.start()
     with start_worker(real_celery, pool="solo", perform_ping_check=False, queues=["alerts", "default"]):
-        services.alerts_sweep(older_than=timedelta(0))
-        assert wait_until(lambda: not AlertDelivery.objects.exclude(state="sent").exists(), seconds=60)
-        services.alerts_sweep(older_than=timedelta(0))  # a second sweep finds nothing to do
+        outbox.sweep(older_than=timedelta(0))
+        assert wait_until(lambda: not OutboxMessage.objects.exclude(state="sent").exists(), seconds=60)
+        outbox.sweep(older_than=timedelta(0))  # a second sweep finds nothing to do
         time.sleep(1)
     assert Notification.objects.filter(kind="emergency").count() == 75
     from django.core import mail
@@ -121,7 +122,7 @@ def test_worker_killed_in_the_middle_of_a_reminder_run(private_redis, county, tm
         worker = _worker(env)
         app.send_task("reports.tasks.remind_officers", args=["quota_20"])
         assert wait_until(lambda: Reminder.objects.count() == 24, seconds=90)
-        assert wait_until(lambda: not Reminder.objects.filter(sms_state="pending").exists(), seconds=30)
+        assert wait_until(lambda: not OutboxMessage.objects.filter(channel="sms", state="pending").exists(), seconds=30)
         worker.terminate()
         worker.wait(timeout=20)
     finally:

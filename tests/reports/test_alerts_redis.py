@@ -13,9 +13,10 @@ from django.core import mail
 from django.utils import timezone
 
 from reports import services
-from reports.models import AlertDelivery, Report
+from reports.models import Report
 from tests.celery_support import wait_until
-from unionportal.core.models import Notification
+from unionportal.core import outbox
+from unionportal.core.models import Notification, OutboxMessage
 
 pytestmark = [pytest.mark.redis, pytest.mark.django_db(transaction=True)]
 
@@ -39,7 +40,7 @@ def test_redis_down_reports_stored_alerts_delivered_once_after_it_returns(
     # The officer's request did not hang on the missing broker, and the report is stored.
     assert time.monotonic() - started < 10
     assert Report.objects.get(pk=report.pk).status == "submitted"
-    assert sorted(AlertDelivery.objects.values_list("channel", "state")) == [
+    assert sorted(OutboxMessage.objects.values_list("channel", "state")) == [
         ("email", "pending"),
         ("in_app", "pending"),
         ("in_app", "pending"),
@@ -48,16 +49,16 @@ def test_redis_down_reports_stored_alerts_delivered_once_after_it_returns(
 
     private_redis.start()
     with start_worker(real_celery, pool="solo", perform_ping_check=False, queues=["alerts", "default"]):
-        assert services.alerts_sweep(older_than=timedelta(0)) == 3
-        assert wait_until(lambda: not AlertDelivery.objects.filter(state="pending").exists())
+        assert outbox.sweep(older_than=timedelta(0)) == 3
+        assert wait_until(lambda: not OutboxMessage.objects.filter(state="pending").exists())
         # A second sweep and a duplicated delivery change nothing.
-        assert services.alerts_sweep(older_than=timedelta(0)) == 0
-        for delivery in AlertDelivery.objects.all():
+        assert outbox.sweep(older_than=timedelta(0)) == 0
+        for delivery in OutboxMessage.objects.all():
             real_celery.send_task("reports.tasks.deliver_alert", args=[delivery.pk])
         time.sleep(1.0)
     assert sorted(Notification.objects.values_list("recipient__full_name", flat=True)) == ["周管理", "陈审核"]
     assert [m.to for m in mail.outbox] == [["chen@example.org"]]
-    assert set(AlertDelivery.objects.values_list("attempts", flat=True)) == {1}
+    assert set(OutboxMessage.objects.values_list("attempts", flat=True)) == {1}
 
 
 def test_alert_and_reminder_end_to_end_on_redis_url(celery_on_redis_url, officer, reviewer):
@@ -78,7 +79,7 @@ def test_alert_and_reminder_end_to_end_on_redis_url(celery_on_redis_url, officer
             },
             submit=True,
         )
-        assert wait_until(lambda: not AlertDelivery.objects.exclude(state="sent").exists())
+        assert wait_until(lambda: not OutboxMessage.objects.exclude(state="sent").exists())
         celery_on_redis_url.send_task("reports.tasks.remind_officers", args=["quota_20"])
         # the officer has reported this month: no reminder; the worker ran the job all the same
         time.sleep(1.5)

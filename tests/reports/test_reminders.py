@@ -19,8 +19,9 @@ from reports import reminders, tasks
 from reports.models import Reminder, StipendSetting
 from tests.celery_support import wait_until
 from tests.factories import OfficerFactory, ReportFactory, ReviewerFactory
-from unionportal.core.models import Notification
-from unionportal.core.sms import LoggingBackend
+from tests.sms import CapturingBackend
+from unionportal.core import outbox
+from unionportal.core.models import Notification, OutboxMessage
 
 BJ = ZoneInfo("Asia/Shanghai")
 NOV = date(2026, 11, 1)
@@ -59,6 +60,12 @@ def names(ids):
     return sorted(Officer.objects.filter(pk__in=ids).values_list("name", flat=True))
 
 
+
+def channel_state(reminder, channel: str) -> str:
+    """A reminder's channel, as the outbox has it ("none" when the channel was never written)."""
+    message = OutboxMessage.objects.filter(key=f"reminder:{reminder.pk}:{channel}").first()
+    return message.state if message else "none"
+
 class TestSelection:
     def test_who_is_reminded(self, people):
         assert names(reminders.officers_to_remind(month=NOV)) == ["只有撤回", "只有草稿", "外县未报送", "未报送"]
@@ -70,14 +77,15 @@ class TestSelection:
 
 class TestExactlyOnce:
     def test_twice_sends_once_on_every_channel(self, people):
-        LoggingBackend.sent.clear()
+        CapturingBackend.sent.clear()
         officer = people["none"]
         officer.user.email = "wjg@example.org"
         officer.user.save()
         assert reminders.remind_officer(officer_id=officer.pk, month=NOV, kind="quota_20") is True
         assert reminders.remind_officer(officer_id=officer.pk, month=NOV, kind="quota_20") is False
         reminder = Reminder.objects.get()
-        assert (reminder.recipient, reminder.kind, reminder.period, reminder.email_state, reminder.sms_state) == (
+        channels = (channel_state(reminder, "email"), channel_state(reminder, "sms"))
+        assert (reminder.recipient, reminder.kind, reminder.period, *channels) == (
             officer.user,
             "quota_20",
             NOV,
@@ -87,7 +95,7 @@ class TestExactlyOnce:
         assert reminder.text.startswith("2026年11月您已报送 0 条信息，本月任务为 1 条。")
         assert Notification.objects.filter(recipient=officer.user, kind="reminder").count() == 1
         assert [m.to for m in mail.outbox] == [["wjg@example.org"]]
-        assert [phone for phone, _ in LoggingBackend.sent] == [officer.phone]
+        assert [phone for phone, _ in CapturingBackend.sent] == [officer.phone]
         # The 27th is another kind: one more reminder, once.
         assert reminders.remind_officer(officer_id=officer.pk, month=NOV, kind="quota_27") is True
         assert Reminder.objects.count() == 2
@@ -177,7 +185,7 @@ class TestSchedule:
             "Asia/Shanghai",
         )
         assert tasks_["unionportal.overview.tasks.build_monthly_summaries"].crontab.day_of_month == "1"
-        assert tasks_["reports.tasks.sweep_alerts"].interval.every == 30
+        assert tasks_["unionportal.core.tasks.sweep_outbox"].interval.every == 30
 
     def test_first_run_is_0900_beijing_on_the_20th(self, db):
         cron = PeriodicTask.objects.get(name="提醒未完成报送任务的信息员（20日）").crontab.schedule
@@ -207,16 +215,18 @@ def test_real_worker_run_survives_a_redis_restart(real_celery, private_redis, co
         time.sleep(2)
     assert Reminder.objects.count() == 12
     assert Notification.objects.filter(kind="reminder").count() == 12
-    assert set(Reminder.objects.values_list("sms_state", flat=True)) == {"sent"}
+    assert set(OutboxMessage.objects.filter(channel="sms").values_list("state", flat=True)) == {"sent"}
+    assert OutboxMessage.objects.filter(channel="sms").count() == 12
 
 
 def test_a_retry_finishes_a_pending_channel(county):
     officer = OfficerFactory(county=county)
     month = reminders.current_month()
     reminders.remind_officer(officer_id=officer.pk, month=month, kind="quota_20")
-    Reminder.objects.update(sms_state="pending")  # as if the worker died before the SMS went out
+    # as if the worker died before the SMS went out
+    OutboxMessage.objects.filter(channel="sms").update(state="pending", sent_at=None)
     assert reminders.remind_officer(officer_id=officer.pk, month=month, kind="quota_20") is False
-    assert Reminder.objects.get().sms_state == "sent"
+    assert channel_state(Reminder.objects.get(), "sms") == "sent"
 
 
 class FlakySms:
@@ -245,10 +255,10 @@ def test_a_gateway_outage_leaves_the_sms_pending_for_the_retry(county, flaky_sms
     flaky_sms.failures = 1
     with pytest.raises(reminders.SendLater):
         reminders.remind_officer(officer_id=officer.pk, month=month, kind="quota_20")
-    assert Reminder.objects.get().sms_state == "pending"
+    assert channel_state(Reminder.objects.get(), "sms") == "pending"
     assert Notification.objects.filter(kind="reminder").count() == 1  # the in-app notice is there already
     reminders.remind_officer(officer_id=officer.pk, month=month, kind="quota_20")  # the task's retry
-    assert (Reminder.objects.get().sms_state, flaky_sms.sent) == ("sent", ["13815110004"])
+    assert (channel_state(Reminder.objects.get(), "sms"), flaky_sms.sent) == ("sent", ["13815110004"])
     assert Notification.objects.filter(kind="reminder").count() == 1
 
 
@@ -259,7 +269,7 @@ def test_the_task_schedules_a_retry_while_the_gateway_is_down(county, flaky_sms)
     with pytest.raises(Retry):  # run eagerly, the retry Celery would queue shows as this exception
         tasks.remind_officer.apply(args=args, throw=True)
     assert tasks.remind_officer.apply(args=args, throw=True).get() is False  # the retry: sent, nothing new
-    assert (Reminder.objects.get().sms_state, flaky_sms.sent) == ("sent", ["13815110004"])
+    assert (channel_state(Reminder.objects.get(), "sms"), flaky_sms.sent) == ("sent", ["13815110004"])
 
 
 @pytest.mark.parametrize(
@@ -276,10 +286,10 @@ def test_which_mail_failures_are_tried_again(county, monkeypatch, error, state):
     reviewer = ReviewerFactory(county=county, email="r@example.org")
     three_days_ago = timezone.now() - timedelta(days=3)
     ReportFactory(officer__county=county, status="submitted", occurred_at=three_days_ago, submitted_at=three_days_ago)
-    monkeypatch.setattr(reminders, "send_mail", mock.Mock(side_effect=error))
+    monkeypatch.setattr(outbox, "send_mail", mock.Mock(side_effect=error))
     if state == "pending":
         with pytest.raises(reminders.SendLater):
             reminders.review_digest(user_id=reviewer.pk, day=timezone.localdate())
     else:
         reminders.review_digest(user_id=reviewer.pk, day=timezone.localdate())
-    assert Reminder.objects.get().email_state == state
+    assert channel_state(Reminder.objects.get(), "email") == state

@@ -16,9 +16,10 @@ from django.utils import timezone
 from kombu.exceptions import OperationalError as BrokerDown
 
 from reports import services
-from reports.models import AlertDelivery, Report, ReportAttachment, ReviewEvent, TimelinessRule
+from reports.models import Report, ReportAttachment, ReviewEvent, TimelinessRule
 from tests.factories import ReportFactory, TownshipFactory, image_bytes
-from unionportal.core.models import AuditEntry, Notification
+from unionportal.core import outbox
+from unionportal.core.models import AuditEntry, Notification, OutboxMessage
 
 BJ = ZoneInfo("Asia/Shanghai")
 NOW = datetime(2026, 11, 23, 15, 0, tzinfo=BJ)
@@ -54,7 +55,7 @@ class TestSubmit:
             officer.county_id,
         )
         assert report.amount_involved == Decimal("1200.50")
-        assert AlertDelivery.objects.count() == 0
+        assert OutboxMessage.objects.count() == 0
 
     def test_late_general_report(self, officer):
         report = services.report_save(
@@ -341,7 +342,7 @@ class TestEmergencyAlerts:
                 now=NOW,
             )
         # reviewer: in-app + email; admin without an email: in-app only; the other county: nothing
-        assert sorted(AlertDelivery.objects.values_list("recipient__full_name", "channel", "state")) == [
+        assert sorted(OutboxMessage.objects.values_list("recipient__full_name", "channel", "state")) == [
             ("周管理", "in_app", "sent"),
             ("陈审核", "email", "sent"),
             ("陈审核", "in_app", "sent"),
@@ -359,14 +360,14 @@ class TestEmergencyAlerts:
         for secret in ("集体停工", "外卖骑手反映站点罚款过重", "刘洋", "13815110004"):
             assert secret not in message.body and secret not in message.subject
         # Delivering again (a retry, a second worker) sends nothing more.
-        for delivery in AlertDelivery.objects.all():
-            assert services.alert_deliver(delivery_id=delivery.pk) is False
+        for delivery in OutboxMessage.objects.all():
+            assert outbox.deliver(message_id=delivery.pk) is False
         assert (Notification.objects.count(), len(mail.outbox)) == (2, 1)
 
     def test_broker_down_report_stored_alerts_delivered_once_later(
         self, officer, reviewer, django_capture_on_commit_callbacks
     ):
-        with mock.patch("reports.tasks.deliver_alert.apply_async", side_effect=BrokerDown("Redis down")):
+        with mock.patch("unionportal.core.tasks.deliver_message.apply_async", side_effect=BrokerDown("Redis down")):
             with django_capture_on_commit_callbacks(execute=True):
                 report = services.report_save(
                     officer=officer,
@@ -375,18 +376,18 @@ class TestEmergencyAlerts:
                     now=NOW,
                 )
         assert Report.objects.get(pk=report.pk).status == "submitted"
-        assert set(AlertDelivery.objects.values_list("state", flat=True)) == {"pending"}
+        assert set(OutboxMessage.objects.values_list("state", flat=True)) == {"pending"}
         assert Notification.objects.count() == 0 and len(mail.outbox) == 0
         # The broker is back: the periodic sweep queues what is still pending, once.
-        assert services.alerts_sweep(older_than=timedelta(0)) == 2
-        assert services.alerts_sweep(older_than=timedelta(0)) == 0
-        assert set(AlertDelivery.objects.values_list("state", flat=True)) == {"sent"}
+        assert outbox.sweep(older_than=timedelta(0)) == 2
+        assert outbox.sweep(older_than=timedelta(0)) == 0
+        assert set(OutboxMessage.objects.values_list("state", flat=True)) == {"sent"}
         assert (Notification.objects.count(), len(mail.outbox)) == (1, 1)
 
     def test_general_report_alerts_nobody(self, officer, reviewer, django_capture_on_commit_callbacks):
         with django_capture_on_commit_callbacks(execute=True):
             services.report_save(officer=officer, data=data(), submit=True, now=NOW)
-        assert (AlertDelivery.objects.count(), Notification.objects.count(), len(mail.outbox)) == (0, 0, 0)
+        assert (OutboxMessage.objects.count(), Notification.objects.count(), len(mail.outbox)) == (0, 0, 0)
 
 
 class TestEditsAfterSubmission:
@@ -429,40 +430,37 @@ class TestAlertFailures:
         )
 
     def test_mail_failure_goes_back_to_the_outbox_then_stops(self, officer, reviewer, monkeypatch):
-        from reports.models import AlertDelivery
 
         self.emergency(officer)
-        email = AlertDelivery.objects.get(channel="email")
-        monkeypatch.setattr(services.alerts, "send_mail", mock.Mock(side_effect=OSError("SMTP down")))
-        for attempt in range(1, services.ALERT_MAX_ATTEMPTS + 1):
+        email = OutboxMessage.objects.get(channel="email")
+        monkeypatch.setattr(outbox, "send_mail", mock.Mock(side_effect=OSError("SMTP down")))
+        for attempt in range(1, outbox.MAX_ATTEMPTS + 1):
             with pytest.raises(OSError):
-                services.alert_deliver(delivery_id=email.pk)
+                outbox.deliver(message_id=email.pk)
             email.refresh_from_db()
             assert email.attempts == attempt
         assert (email.state, email.last_error) == ("failed", "OSError('SMTP down')")
         # A failed alert no longer comes back in the sweep, so it cannot crowd out newer ones.
-        assert services.alerts_sweep(older_than=timedelta(0)) == 1  # only the in-app one, still pending
+        assert outbox.sweep(older_than=timedelta(0)) == 1  # only the in-app one, still pending
         assert len(mail.outbox) == 0
 
     def test_the_sweep_leaves_a_failed_email_to_its_own_retries(self, officer, reviewer, monkeypatch):
         from django.utils import timezone
 
-        from reports.models import AlertDelivery
-
         self.emergency(officer)
-        email = AlertDelivery.objects.get(channel="email")
-        monkeypatch.setattr(services.alerts, "send_mail", mock.Mock(side_effect=OSError("SMTP down")))
+        email = OutboxMessage.objects.get(channel="email")
+        monkeypatch.setattr(outbox, "send_mail", mock.Mock(side_effect=OSError("SMTP down")))
         with pytest.raises(OSError):
-            services.alert_deliver(delivery_id=email.pk)  # the task's autoretry takes it from here
-        assert services.alerts_sweep(older_than=timedelta(0)) == 1  # the in-app one, delivered
+            outbox.deliver(message_id=email.pk)  # the task's autoretry takes it from here
+        assert outbox.sweep(older_than=timedelta(0)) == 1  # the in-app one, delivered
         for seconds in (30, 60, 300, 590):  # the sweep runs every 30 s meanwhile
             later = timezone.now() + timedelta(seconds=seconds)
-            assert services.alerts_sweep(older_than=timedelta(0), now=later) == 0
+            assert outbox.sweep(older_than=timedelta(0), now=later) == 0
         email.refresh_from_db()
         assert (email.state, email.attempts) == ("pending", 1)
-        monkeypatch.setattr(services.alerts, "send_mail", mail.send_mail)
+        monkeypatch.setattr(outbox, "send_mail", mail.send_mail)
         # Ten quiet minutes: its retry chain is gone (a lost worker), so the sweep takes it up again.
-        assert services.alerts_sweep(older_than=timedelta(0), now=timezone.now() + timedelta(minutes=11)) == 1
+        assert outbox.sweep(older_than=timedelta(0), now=timezone.now() + timedelta(minutes=11)) == 1
         email.refresh_from_db()
         assert (email.state, email.attempts, len(mail.outbox)) == ("sent", 2, 1)
 
@@ -470,40 +468,36 @@ class TestAlertFailures:
     def test_the_alert_task_retries_every_network_error(self, officer, reviewer, monkeypatch, error):
         from celery.exceptions import Retry
 
-        from reports import tasks
-        from reports.models import AlertDelivery
+        from unionportal.core import tasks as core_tasks
 
         self.emergency(officer)
-        email = AlertDelivery.objects.get(channel="email")
-        monkeypatch.setattr(services.alerts, "send_mail", mock.Mock(side_effect=error))
+        email = OutboxMessage.objects.get(channel="email")
+        monkeypatch.setattr(outbox, "send_mail", mock.Mock(side_effect=error))
         with pytest.raises(Retry):  # run eagerly, the retry Celery would queue shows as this exception
-            tasks.deliver_alert.apply(args=[email.pk], throw=True)
+            core_tasks.deliver_message.apply(args=[email.pk], throw=True)
         email.refresh_from_db()
         assert (email.state, email.attempts) == ("pending", 1)
 
     def test_a_refused_address_stops_at_once(self, officer, reviewer, monkeypatch):
-        from reports.models import AlertDelivery
 
         self.emergency(officer)
-        email = AlertDelivery.objects.get(channel="email")
+        email = OutboxMessage.objects.get(channel="email")
         refused = smtplib.SMTPRecipientsRefused({"r@example.org": (550, b"no such user")})
-        monkeypatch.setattr(services.alerts, "send_mail", mock.Mock(side_effect=refused))
+        monkeypatch.setattr(outbox, "send_mail", mock.Mock(side_effect=refused))
         with pytest.raises(smtplib.SMTPRecipientsRefused):
-            services.alert_deliver(delivery_id=email.pk)
+            outbox.deliver(message_id=email.pk)
         email.refresh_from_db()
         assert (email.state, email.attempts) == ("failed", 1)  # no retries spent on the same refusal
-        assert services.alert_deliver(delivery_id=email.pk) is False  # a retry already queued does nothing
+        assert outbox.deliver(message_id=email.pk) is False  # a retry already queued does nothing
 
     def test_a_claimed_email_is_not_sent_twice_until_its_claim_is_stale(self, officer, reviewer):
         from django.utils import timezone
 
-        from reports.models import AlertDelivery
-
         self.emergency(officer)
-        email = AlertDelivery.objects.get(channel="email")
-        AlertDelivery.objects.filter(pk=email.pk).update(state="sending", claimed_at=timezone.now())
-        assert services.alert_deliver(delivery_id=email.pk) is False
-        assert services.alerts_sweep(older_than=timedelta(0)) == 1  # the in-app one only
-        AlertDelivery.objects.filter(pk=email.pk).update(claimed_at=timezone.now() - timedelta(minutes=11))
-        assert services.alert_deliver(delivery_id=email.pk) is True  # its worker died: send it
+        email = OutboxMessage.objects.get(channel="email")
+        OutboxMessage.objects.filter(pk=email.pk).update(state="sending", claimed_at=timezone.now())
+        assert outbox.deliver(message_id=email.pk) is False
+        assert outbox.sweep(older_than=timedelta(0)) == 1  # the in-app one only
+        OutboxMessage.objects.filter(pk=email.pk).update(claimed_at=timezone.now() - timedelta(minutes=11))
+        assert outbox.deliver(message_id=email.pk) is True  # its worker died: send it
         assert len(mail.outbox) == 1

@@ -23,7 +23,8 @@ from tests.factories import (
     ReviewerFactory,
     TownshipFactory,
 )
-from unionportal.core.models import Notification
+from unionportal.core import outbox
+from unionportal.core.models import Notification, OutboxMessage
 from unionportal.overview import summaries, tasks
 from unionportal.overview.models import MonthlySummary, SummaryAction
 
@@ -195,12 +196,12 @@ def test_a_mail_outage_leaves_the_summary_email_for_the_next_run(county, october
     october["reviewer"].email = "r@example.org"
     october["reviewer"].save()
     summary = summaries.summary_build(county=county, month=OCT)
-    monkeypatch.setattr(reminders, "send_mail", mock.Mock(side_effect=ConnectionRefusedError("SMTP down")))
+    monkeypatch.setattr(outbox, "send_mail", mock.Mock(side_effect=ConnectionRefusedError("SMTP down")))
     assert reminders.notify_summary_ready(summary=summary) == 1  # told in the portal; the email waits
-    assert Reminder.objects.get(kind="summary_ready").email_state == "pending"
-    monkeypatch.setattr(reminders, "send_mail", mock.Mock())
+    assert OutboxMessage.objects.get(kind="reminder", channel="email").state == "pending"
+    monkeypatch.setattr(outbox, "send_mail", mock.Mock())
     assert reminders.notify_summary_ready(summary=summary) == 0  # the 12:00 run: nobody told twice
-    assert Reminder.objects.get(kind="summary_ready").email_state == "sent"
+    assert OutboxMessage.objects.get(kind="reminder", channel="email").state == "sent"
     assert Notification.objects.filter(title="月度分析研判材料已生成").count() == 1
 
 

@@ -39,7 +39,9 @@ from tests.factories import (
     image_bytes,
 )
 from tests.unionportal.test_security import project_patterns
+from unionportal.core import outbox
 from unionportal.core.audit import audit_record
+from unionportal.core.models import OutboxMessage
 from unionportal.overview import services as overview_services
 from unionportal.overview import summaries
 
@@ -104,7 +106,7 @@ MUST_REACH_A_PAGE = {
     ("reports.Budget", "note"),
     ("reports.BudgetLine", "description"),
     ("reports.Reminder", "text"),
-    ("reports.AlertDelivery", "last_error"),
+    ("core.OutboxMessage", "last_error"),
     ("overview.MonthlySummary", "attendees"),
     ("overview.MonthlySummary", "conclusions"),
     ("overview.SummaryAction", "description"),
@@ -267,10 +269,10 @@ def payload_world(county, other_county) -> World:
     returned = report("乙")
     report_services.report_return(report=returned, reviewer=reviewer, reason="退回原因", version=returned.version)
     emergency = report("丙", urgency="emergency")
-    from reports.models import AlertDelivery, Budget, BudgetLine, Reminder, StipendSetting, TimelinessRule
+    from reports.models import Budget, BudgetLine, Reminder, StipendSetting, TimelinessRule
 
-    for delivery in AlertDelivery.objects.filter(report=emergency):
-        report_services.alert_deliver(delivery_id=delivery.pk)
+    for delivery in OutboxMessage.objects.filter(report=emergency):
+        outbox.deliver(message_id=delivery.pk)
     report("丁", submit=False)
     audit_record(actor=reviewer, action="view_report", report=adopted, target="目标")
 

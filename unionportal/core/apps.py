@@ -9,3 +9,8 @@ class CoreConfig(AppConfig):
     name = "unionportal.core"
     label = "core"
     verbose_name = "公共服务"
+
+    def ready(self):
+        # Register the outbox's Celery tasks in every process (web included): the outbox looks its
+        # delivery task up by name, so that the task module and the outbox need not import each other.
+        from . import tasks  # noqa: F401

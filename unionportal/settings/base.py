@@ -216,7 +216,7 @@ CELERY_BROKER_TRANSPORT_OPTIONS = (
     }
 )
 CELERY_TIMEZONE = TIME_ZONE
-CELERY_TASK_ROUTES = {"reports.tasks.deliver_alert": {"queue": "alerts"}}
+# Urgent outbox messages (emergency alerts) are queued on "alerts" by unionportal.core.outbox.enqueue.
 CELERY_TASK_DEFAULT_QUEUE = "default"
 CELERY_WORKER_PREFETCH_MULTIPLIER = 1
 CELERY_BROKER_CONNECTION_RETRY_ON_STARTUP = True

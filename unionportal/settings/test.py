@@ -32,3 +32,5 @@ DASHBOARD_CACHE_SECONDS = 0
 # Every signed-in request writes its session, so a page's query count does not depend on whether it
 # came within a minute of the last one (tests/unionportal/test_session_expiry.py uses the real minute).
 SESSION_TOUCH_SECONDS = 0
+# What would have gone out by SMS, kept in memory for the test to read.
+SMS_BACKEND = "tests.sms.CapturingBackend"

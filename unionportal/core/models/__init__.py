@@ -1,4 +1,5 @@
 from .audit import AuditEntry
 from .notifications import Notification
+from .outbox import OutboxMessage
 
-__all__ = ["AuditEntry", "Notification"]
+__all__ = ["AuditEntry", "Notification", "OutboxMessage"]
