@@ -15,7 +15,7 @@ handler404 = "unionportal.core.views.page_not_found"
 
 
 @pytest.mark.django_db
-@override_settings(ROOT_URLCONF="tests.unionportal.test_errors", DEBUG=False)
+@override_settings(ROOT_URLCONF="tests.core.test_errors", DEBUG=False)
 def test_server_error_page_is_chinese_and_has_no_traceback():
     client = Client(raise_request_exception=False)
     response = client.get("/boom/")

@@ -1,0 +1,2 @@
+# The overview's pages read reports: the same people as the reports tests.
+from tests.reports.conftest import county_admin, foreign_reviewer, officer, other_officer, reviewer, township  # noqa: F401
