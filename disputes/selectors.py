@@ -8,7 +8,7 @@ from django.db.models.functions import Coalesce, ExtractMonth, ExtractYear
 from django.utils import timezone
 
 from . import rules
-from .models import DisputeCase, DisputeType, FollowUp, MediationResult, Outcome
+from .models import CaseStatus, DisputeCase, DisputeType, FollowUp, MediationResult, Outcome
 
 ZERO = Value(Decimal("0"), output_field=DecimalField(max_digits=14, decimal_places=2))
 
@@ -134,7 +134,7 @@ def dispute_breakdown(*, cases, start: date, end: date) -> dict:
 def open_cases_by_age(*, cases, today: date | None = None) -> dict:
     """Open cases by how long ago they were registered; those untouched for 14 days flagged."""
     today = today or timezone.localdate()
-    open_cases = cases.exclude(status="closed")
+    open_cases = cases.exclude(status=CaseStatus.CLOSED)
     buckets = {label: 0 for _, label in rules.AGE_BUCKETS}
     for registered_on, n in open_cases.order_by().values_list("registered_on").annotate(n=Count("pk")):
         buckets[rules.age_bucket((today - registered_on).days)] += n

@@ -35,7 +35,7 @@ def scope_for(user) -> Scope:
     if user.is_superuser:
         # A superuser tied to a county acts for that county; one without a county sees every county.
         return Scope(county_id=user.county_id) if user.county_id else Scope(all_counties=True)
-    if user.role in ("reviewer", "admin"):
+    if user.role in (user.Role.REVIEWER, user.Role.ADMIN):
         return Scope(county_id=user.county_id) if user.county_id else Scope()
     return Scope(user_id=user.pk, user=user)
 

@@ -49,3 +49,7 @@ class Tier(models.TextChoices):
 
 # Statuses whose reports count as submitted in a month (报送条数).
 COUNTED_STATUSES = (Status.SUBMITTED, Status.RETURNED, Status.REVIEWED)
+
+# Categories that signal a labour-relations risk (everything but 职工思想动态 and 其他): the dashboard's
+# risk count and the summary's "enterprises reported repeatedly" both read this.
+RISK_CATEGORIES = tuple(c for c in Category if c not in (Category.WORKER_SENTIMENT, Category.OTHER))

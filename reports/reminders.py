@@ -20,7 +20,7 @@ from unionportal.core import outbox
 from unionportal.core.models import Notification, OutboxMessage
 
 from . import rules, selectors
-from .models import Reminder, Report, Status
+from .models import Reminder, Report, Status, Urgency
 
 logger = logging.getLogger(__name__)
 DIGEST_AFTER = timedelta(days=2)
@@ -152,7 +152,7 @@ def review_digest(*, user_id: int, day: date, now=None) -> bool:
         return False
     cutoff = (now or timezone.now()) - DIGEST_AFTER
     waiting = Report.objects.filter(county_id=user.county_id, status=Status.SUBMITTED, submitted_at__lt=cutoff)
-    counts = waiting.aggregate(total=Count("pk"), emergencies=Count("pk", filter=Q(urgency="emergency")))
+    counts = waiting.aggregate(total=Count("pk"), emergencies=Count("pk", filter=Q(urgency=Urgency.EMERGENCY)))
     if not counts["total"]:
         return False
     text = (

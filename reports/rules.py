@@ -6,7 +6,7 @@ from datetime import datetime, timedelta
 
 from unionportal.core.clock import BEIJING, beijing_date
 
-from .choices import VALID_GRADES, Grade, Status, Tier
+from .choices import VALID_GRADES, Grade, Status, Tier, Urgency
 
 DEFAULT_EMERGENCY_MINUTES = 60
 # A phone's clock may run a little fast: an event "in the future" by less than this is accepted.
@@ -22,7 +22,7 @@ def is_on_time(*, urgency: str, occurred_at: datetime, submitted_at: datetime, e
     """
     if submitted_at < occurred_at:
         return False
-    if urgency == "emergency":
+    if urgency == Urgency.EMERGENCY:
         return submitted_at - occurred_at <= timedelta(minutes=emergency_minutes)
     return beijing_date(submitted_at) == beijing_date(occurred_at)
 

@@ -16,6 +16,7 @@ from . import rules
 from .models import (
     ADOPTED_GRADES,
     COUNTED_STATUSES,
+    RISK_CATEGORIES,
     VALID_GRADES,
     Budget,
     BudgetLine,
@@ -28,6 +29,7 @@ from .models import (
     StipendSheet,
     StipendSheetRow,
     Tier,
+    Urgency,
 )
 
 
@@ -101,6 +103,20 @@ def report_for_view(*, user, pk) -> Report:
             Prefetch("review_events", queryset=ReviewEvent.objects.select_related("actor")),
         )
         .get(pk=pk)
+    )
+
+
+def report_totals(reports) -> dict:
+    """The headline counts of a set of reports, in one aggregate query: the dashboard's year and the
+    monthly summary's month are both read through this."""
+    return reports.aggregate(
+        total=Count("pk"),
+        on_time=Count("pk", filter=Q(on_time=True)),
+        county_adopted=Count("pk", filter=Q(grade=Grade.COUNTY_ADOPTED)),
+        above_adopted=Count("pk", filter=Q(grade=Grade.ABOVE_ADOPTED)),
+        risks=Count("pk", filter=Q(category__in=RISK_CATEGORIES)),
+        emergencies=Count("pk", filter=Q(urgency=Urgency.EMERGENCY)),
+        pending=Count("pk", filter=Q(grade=Grade.PENDING)),
     )
 
 
@@ -257,7 +273,7 @@ class SheetSummary:
 
     @property
     def approved(self) -> bool:
-        return self.sheet is not None and self.sheet.state == "approved"
+        return self.sheet is not None and self.sheet.state == StipendSheet.State.APPROVED
 
     @property
     def tiers(self):
@@ -281,7 +297,7 @@ def pending_in_month(*, county_id, month: date) -> int:
 
 def sheet_lines(*, county, month: date, sheet=None, terms: Terms | None = None) -> Iterator[SheetLine]:
     """The approved snapshot, or the live computation for an open month."""
-    if sheet is not None and sheet.state == "approved":
+    if sheet is not None and sheet.state == StipendSheet.State.APPROVED:
         return snapshot_lines(sheet=sheet)
     return stipend_lines(
         county_id=county.pk, month=month, terms=terms or stipend_terms(county_id=county.pk, month=month)
@@ -291,7 +307,7 @@ def sheet_lines(*, county, month: date, sheet=None, terms: Terms | None = None) 
 def sheet_summary(*, county, month: date) -> SheetSummary:
     """Everything the sheet page and the command show, in a fixed number of queries."""
     sheet = StipendSheet.objects.filter(county=county, month=month).select_related("approved_by").first()
-    if sheet is not None and sheet.state == "approved":
+    if sheet is not None and sheet.state == StipendSheet.State.APPROVED:
         terms = Terms(
             sheet.quota,
             {

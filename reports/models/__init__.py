@@ -1,6 +1,16 @@
 """The reporting system's models, one module per concern; importing from ``reports.models`` still works."""
 
-from ..choices import ADOPTED_GRADES, COUNTED_STATUSES, VALID_GRADES, Category, Grade, Status, Tier, Urgency
+from ..choices import (
+    ADOPTED_GRADES,
+    COUNTED_STATUSES,
+    RISK_CATEGORIES,
+    VALID_GRADES,
+    Category,
+    Grade,
+    Status,
+    Tier,
+    Urgency,
+)
 from .budget import Budget, BudgetLine
 from .reminders import Reminder
 from .report import Report, ReportAttachment, ReviewEvent, TimelinessRule
@@ -9,6 +19,7 @@ from .stipends import SheetEvent, StipendSetting, StipendSheet, StipendSheetRow
 __all__ = [
     "ADOPTED_GRADES",
     "COUNTED_STATUSES",
+    "RISK_CATEGORIES",
     "VALID_GRADES",
     "Budget",
     "BudgetLine",

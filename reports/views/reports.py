@@ -19,7 +19,7 @@ from unionportal.core.notifications import notifications_mark_read
 
 from .. import rules, selectors, services
 from ..forms import GradeForm, ReportForm, ReturnForm
-from ..models import Grade, Report, ReportAttachment
+from ..models import Grade, Report, ReportAttachment, Urgency
 
 XLSX_TYPE = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 
@@ -82,7 +82,7 @@ class ReportFormView(OfficerRequiredMixin, FormView):
                 messages.warning(self.request, "已填写的内容都保留了；附件需要重新选择。")
             return self.form_invalid(form)
         if submit:
-            alerting = "，正在提醒县总工会工作人员尽快处置" if report.urgency == "emergency" else ""
+            alerting = "，正在提醒县总工会工作人员尽快处置" if report.urgency == Urgency.EMERGENCY else ""
             messages.success(self.request, "信息已报送" + alerting)
         else:
             messages.success(self.request, "草稿已保存，可以稍后继续填写")

@@ -5,7 +5,8 @@ from types import SimpleNamespace
 import pytest
 from django import forms
 
-from unionportal.core.templatetags.portal import filter_control, report_badges
+from reports.templatetags.report_tags import report_badges
+from unionportal.core.templatetags.portal import filter_control
 
 
 def report(status="submitted", urgency="general", on_time=None):

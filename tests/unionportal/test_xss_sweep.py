@@ -597,9 +597,12 @@ REVIEWED_UNESCAPING = {
         "field labels) passes through format_html's escaping; swept on the review queue, officer and case lists",
     ),
     ("unionportal/core/templatetags/portal.py", "format_html_join"): (
-        2,
-        "filter_control's options and report_badges: values escaped by format_html_join; swept on every list "
-        "and report page",
+        1,
+        "filter_control's options: values escaped by format_html_join; swept on every list page",
+    ),
+    ("reports/templatetags/report_tags.py", "format_html_join"): (
+        1,
+        "report_badges: status and urgency labels escaped by format_html_join; swept on every list and report page",
     ),
     ("templates/overview/dashboard.html", "json_script"): (
         1,

@@ -18,15 +18,14 @@ from django.db.models import Case, Count, IntegerField, Q, Sum, Value, When
 from django.db.models.functions import Coalesce, ExtractMonth
 from django.utils import timezone
 
-from disputes.models import DisputeCase
+from disputes.models import DisputeCase, MediationResult
 from disputes.selectors import dispute_figures
 from officers.models import Activity, Attendance, County, Officer, Suggestion
 from reports import rules, selectors
-from reports.models import Budget, BudgetLine, Category, Grade, Report, StipendSetting, Urgency
+from reports.models import Budget, BudgetLine, Category, Grade, Report, StipendSetting
 from unionportal.core.figures import rate
 
 logger = logging.getLogger(__name__)
-RISK_CATEGORIES = [c for c in Category.values if c not in (Category.WORKER_SENTIMENT, Category.OTHER)]
 MONTHS = list(range(1, 13))
 
 
@@ -89,14 +88,8 @@ def dashboard(*, user, year: int) -> dict:
     reports = Report.objects.filter(
         county_id__in=county_ids, status__in=selectors.COUNTED_STATUSES, submitted_at__gte=start, submitted_at__lt=end
     )
-    totals = reports.aggregate(
-        total=Count("pk"),
-        on_time=Count("pk", filter=Q(on_time=True)),
-        county_adopted=Count("pk", filter=Q(grade=Grade.COUNTY_ADOPTED)),
-        above_adopted=Count("pk", filter=Q(grade=Grade.ABOVE_ADOPTED)),
-        risks=Count("pk", filter=Q(category__in=RISK_CATEGORIES)),
-        emergencies=Count("pk", filter=Q(urgency=Urgency.EMERGENCY)),
-    )
+    totals = selectors.report_totals(reports)
+    del totals["pending"]  # the year's card shows no queue
     per_month = dict(
         reports.annotate(m=ExtractMonth("submitted_at"))
         .order_by()
@@ -222,7 +215,7 @@ def per_county(*, user, year: int) -> list[dict]:
         )
     }
     resolved = dict(
-        DisputeCase.objects.filter(county_id__in=ids, mediation_result="success", result_on__year=year)
+        DisputeCase.objects.filter(county_id__in=ids, mediation_result=MediationResult.SUCCESS, result_on__year=year)
         .order_by()
         .values_list("county_id")
         .annotate(n=Count("pk"))

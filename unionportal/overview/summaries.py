@@ -12,12 +12,10 @@ from disputes.models import DisputeCase
 from disputes.selectors import dispute_figures
 from officers.models import Officer
 from reports import rules, selectors
-from reports.models import Category, Grade, Report, Urgency
+from reports.models import COUNTED_STATUSES, RISK_CATEGORIES, Category, Report, Urgency
 from unionportal.core.figures import rate
 
 from .models import MonthlySummary
-
-COUNTED = selectors.COUNTED_STATUSES
 
 
 def previous_month(month: date) -> date:
@@ -38,17 +36,10 @@ def summary_figures(*, county, month: date) -> dict:
     """Every number of the summary for ``county`` and ``month``, JSON-ready; a fixed set of queries."""
     start, end = rules.month_bounds(month.year, month.month)
     prev_start, _ = rules.month_bounds(previous_month(month).year, previous_month(month).month)
-    base = Report.objects.filter(county=county, status__in=COUNTED)
+    base = Report.objects.filter(county=county, status__in=COUNTED_STATUSES)
     reports = base.submitted_between(start, end)
     prev = base.submitted_between(prev_start, start)
-    totals = reports.aggregate(
-        total=Count("pk"),
-        on_time=Count("pk", filter=Q(on_time=True)),
-        county_adopted=Count("pk", filter=Q(grade=Grade.COUNTY_ADOPTED)),
-        above_adopted=Count("pk", filter=Q(grade=Grade.ABOVE_ADOPTED)),
-        emergencies=Count("pk", filter=Q(urgency=Urgency.EMERGENCY)),
-        pending=Count("pk", filter=Q(grade=Grade.PENDING)),
-    )
+    totals = selectors.report_totals(reports)
     previous_total = prev.count()
     townships = list(county.townships.order_by("sort_key").values_list("pk", "name"))
     key_groups = [*Officer.KeyGroup.choices, ("", "其他信息员")]
@@ -70,7 +61,7 @@ def summary_figures(*, county, month: date) -> dict:
     )
     risky = (
         base.submitted_between(window_start, end)
-        .exclude(category__in=[Category.WORKER_SENTIMENT, Category.OTHER])
+        .filter(category__in=RISK_CATEGORIES)
         .exclude(enterprise__isnull=True, enterprise_name="")
         .values("enterprise__name", "enterprise_name")
         .annotate(n=Count("pk"))
@@ -87,7 +78,7 @@ def summary_figures(*, county, month: date) -> dict:
                 filter=Q(
                     reports__submitted_at__gte=start,
                     reports__submitted_at__lt=end,
-                    reports__status__in=COUNTED,
+                    reports__status__in=COUNTED_STATUSES,
                     reports__grade__in=rules.VALID_GRADES,
                 ),
             )

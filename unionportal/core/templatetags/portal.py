@@ -48,24 +48,3 @@ def filter_control(field, prefix_label=False):
         field.label,
         format_html_join("", '<option value="{}"{}>{}</option>', options),
     )
-
-
-STATUS_BADGE = {
-    "draft": "text-bg-secondary",
-    "returned": "text-bg-warning",
-    "reviewed": "text-bg-success",
-    "withdrawn": "text-bg-light",
-}
-
-
-@register.simple_tag
-def report_badges(report):
-    """A report's status, urgency and timeliness badges (a tag, not an include: lists show twenty)."""
-    badges = [("badge " + STATUS_BADGE.get(report.status, "text-bg-primary"), report.get_status_display())]
-    if report.urgency == "emergency":
-        badges.append(("badge text-bg-danger", "突发"))
-    if report.on_time is False:
-        badges.append(("badge text-bg-dark", "超时"))
-    elif report.on_time:
-        badges.append(("badge text-bg-light border", "按时"))
-    return format_html_join("\n", '<span class="{}">{}</span>', badges)
