@@ -3,6 +3,7 @@ from django.contrib.auth.mixins import LoginRequiredMixin
 from django.core.exceptions import ValidationError
 from django.http import Http404, HttpResponse
 from django.shortcuts import redirect
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.http import content_disposition_header
 from django.views import View
@@ -12,6 +13,7 @@ from import_export.formats.base_formats import XLSX
 
 from officers.permissions import StaffRequiredMixin
 from reports.models import Report
+from unionportal.core.actions import ServiceActionView
 from unionportal.core.attachments import private_file_response
 from unionportal.core.audit import audit_record
 from unionportal.core.forms import add_service_errors
@@ -201,26 +203,17 @@ class CaseDetailView(LoginRequiredMixin, CaseScopedMixin, TemplateView):
         return context
 
 
-class CaseActionView(StaffRequiredMixin, CaseScopedMixin, View):
-    form_class = None
-    form_name = ""
-    success_message = ""
+class CaseActionView(StaffRequiredMixin, CaseScopedMixin, ServiceActionView):
+    detail_view = CaseDetailView
 
-    def post(self, request, pk):
-        case = self.get_case()
-        form = self.form_class(request.POST, request.FILES)
-        if form.is_valid():
-            try:
-                self.act(case, form.cleaned_data)
-            except ValidationError as exc:
-                add_service_errors(form, exc)
-            else:
-                messages.success(request, self.success_message)
-                return redirect("disputes:detail", pk=pk)
-        view = CaseDetailView()
-        view.setup(request, pk=pk)
+    def get_object(self):
+        return self.get_case()
+
+    def get_success_url(self, case):
+        return reverse("disputes:detail", args=[case.pk])
+
+    def prime_detail_view(self, view, case):
         view._case = case
-        return view.render_to_response(view.get_context_data(**{self.form_name: form}), status=400)
 
 
 class CaseMoveView(CaseActionView):

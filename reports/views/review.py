@@ -1,15 +1,12 @@
 """Staff review: the queue, grading and returning."""
 
 
-from django.contrib import messages
-from django.core.exceptions import ValidationError
 from django.http import QueryDict
-from django.shortcuts import redirect
-from django.views import View
+from django.urls import reverse
 from django_filters.views import FilterView
 
 from officers.permissions import StaffRequiredMixin
-from unionportal.core.forms import add_service_errors
+from unionportal.core.actions import ServiceActionView
 from unionportal.core.list_views import FilteredListMixin
 
 from .. import selectors, services
@@ -19,34 +16,22 @@ from ..forms import GradeForm, ReturnForm
 from .reports import ReportDetailView, ReportScopedMixin
 
 
-class ReviewActionView(StaffRequiredMixin, ReportScopedMixin, View):
-    form_class = None
-    form_context_name = ""
+class ReviewActionView(StaffRequiredMixin, ReportScopedMixin, ServiceActionView):
+    detail_view = ReportDetailView
 
-    def post(self, request, pk):
-        report = self.get_report()
-        form = self.form_class(request.POST)
-        if form.is_valid():
-            try:
-                message = self.act(report, form.cleaned_data) or self.success_message
-            except ValidationError as exc:
-                if getattr(exc, "code", None) == "stale":
-                    messages.error(request, "；".join(exc.messages))
-                    return redirect("reports:detail", pk=pk)
-                add_service_errors(form, exc)
-            else:
-                messages.success(request, message)
-                return redirect("reports:detail", pk=pk)
-        view = ReportDetailView()
-        view.setup(request, pk=pk)
+    def get_object(self):
+        return self.get_report()
+
+    def get_success_url(self, report):
+        return reverse("reports:detail", args=[report.pk])
+
+    def prime_detail_view(self, view, report):
         view._report = report
-        context = view.get_context_data(**{self.form_context_name: form})
-        return view.render_to_response(context, status=400)
 
 
 class ReportGradeView(ReviewActionView):
     form_class = GradeForm
-    form_context_name = "grade_form"
+    form_name = "grade_form"
     success_message = "审核结果已保存，已通知信息员"
 
     def act(self, report, data):
@@ -66,7 +51,7 @@ class ReportGradeView(ReviewActionView):
 
 class ReportReturnView(ReviewActionView):
     form_class = ReturnForm
-    form_context_name = "return_form"
+    form_name = "return_form"
     success_message = "已退回信息员修改"
 
     def act(self, report, data):

@@ -285,6 +285,18 @@ class TestReviewPages:
         report.refresh_from_db()
         assert report.grade == "county_adopted"
 
+    def test_a_refused_grade_shows_the_page_again_and_counts_as_no_view(self, client, report, reviewer, officer):
+        client.force_login(reviewer)
+        response = client.post(
+            reverse("reports:grade", args=[report.pk]), {"version": 0, "grade": "county_adopted", "adopted_by": ""}
+        )
+        assert response.status_code == 400
+        assert "请填写采用单位" in response.content.decode()
+        assert AuditEntry.objects.filter(action="view_report").count() == 0  # only a GET is a view
+        assert Report.objects.get(pk=report.pk).grade == "pending"
+        client.get(reverse("reports:detail", args=[report.pk]))
+        assert AuditEntry.objects.filter(action="view_report").count() == 1
+
     def test_the_adoption_date_is_on_the_form_when_the_review_is_opened_again(self, client, report, reviewer):
         client.force_login(reviewer)
         day = timezone.localdate(report.submitted_at)

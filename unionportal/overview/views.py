@@ -21,8 +21,8 @@ from officers.permissions import StaffRequiredMixin
 from reports import rules
 from reports import selectors as report_selectors
 from reports.views import XLSX_TYPE
+from unionportal.core.actions import ServiceActionView
 from unionportal.core.audit import audit_record
-from unionportal.core.forms import add_service_errors
 from unionportal.core.models import AuditEntry
 
 from . import services, summaries
@@ -128,42 +128,34 @@ class SummaryDetailView(StaffRequiredMixin, SummaryScopedMixin, TemplateView):
         return context
 
 
-class SummaryActionMixin(StaffRequiredMixin, SummaryScopedMixin, View):
-    def rerender(self, **forms_):
-        view = SummaryDetailView()
-        view.setup(self.request, pk=self.kwargs["pk"])
-        view._summary = self.get_summary()
-        return view.render_to_response(view.get_context_data(**forms_), status=400)
+class SummaryActionMixin(StaffRequiredMixin, SummaryScopedMixin, ServiceActionView):
+    detail_view = SummaryDetailView
+
+    def get_object(self):
+        return self.get_summary()
+
+    def get_success_url(self, summary):
+        return reverse("overview:summary", args=[summary.pk])
+
+    def prime_detail_view(self, view, summary):
+        view._summary = summary
 
 
 class MeetingRecordView(SummaryActionMixin):
-    def post(self, request, pk):
-        summary = self.get_summary()
-        form = MeetingForm(request.POST)
-        if form.is_valid():
-            try:
-                services.meeting_record(summary=summary, actor=request.user, request=request, **form.cleaned_data)
-            except ValidationError as exc:
-                add_service_errors(form, exc)
-            else:
-                messages.success(request, "分析会记录已保存")
-                return redirect("overview:summary", pk=pk)
-        return self.rerender(meeting_form=form)
+    form_class, form_name, success_message = MeetingForm, "meeting_form", "分析会记录已保存"
+
+    def act(self, summary, data):
+        services.meeting_record(summary=summary, actor=self.request.user, request=self.request, **data)
 
 
 class SummaryActionCreateView(SummaryActionMixin):
-    def post(self, request, pk):
-        summary = self.get_summary()
-        form = SummaryActionForm(request.POST, owners=services.action_owner_choices(county_id=summary.county_id))
-        if form.is_valid():
-            try:
-                services.action_add(summary=summary, actor=request.user, request=request, **form.cleaned_data)
-            except ValidationError as exc:
-                add_service_errors(form, exc)
-            else:
-                messages.success(request, "跟进措施已交办，责任人会在首页看到")
-                return redirect("overview:summary", pk=pk)
-        return self.rerender(action_form=form)
+    form_name, success_message = "action_form", "跟进措施已交办，责任人会在首页看到"
+
+    def get_form(self, summary):
+        return SummaryActionForm(self.request.POST, owners=services.action_owner_choices(county_id=summary.county_id))
+
+    def act(self, summary, data):
+        services.action_add(summary=summary, actor=self.request.user, request=self.request, **data)
 
 
 class SummaryActionDoneView(LoginRequiredMixin, View):

@@ -1,0 +1,55 @@
+"""The one shape of a page's action: a form about one object, posted to one service.
+
+Success: a message and a redirect to the object's page. A form or service error: the object's page
+again, with the posted form and its errors (400), rendered without its ``get()`` so it writes no
+"viewed" audit row. A stale-version error (code ``stale``) goes back to a fresh page with the message.
+"""
+
+from django.contrib import messages
+from django.core.exceptions import ValidationError
+from django.shortcuts import redirect
+from django.views import View
+
+from .forms import add_service_errors
+
+
+class ServiceActionView(View):
+    form_class = None
+    form_name = ""  # the detail page's context name for this form
+    success_message = ""
+    detail_view = None  # the object's page, rendered again when the form or the service refuses
+
+    def get_object(self):
+        raise NotImplementedError
+
+    def act(self, obj, data):
+        """Call the service; may return a message that replaces ``success_message``."""
+        raise NotImplementedError
+
+    def get_form(self, obj):
+        return self.form_class(self.request.POST, self.request.FILES)
+
+    def get_success_url(self, obj) -> str:
+        raise NotImplementedError
+
+    def prime_detail_view(self, view, obj) -> None:
+        """Hand the loaded object to the detail view, so it is not loaded (or audited) again."""
+
+    def post(self, request, *args, **kwargs):
+        obj = self.get_object()
+        form = self.get_form(obj)
+        if form.is_valid():
+            try:
+                message = self.act(obj, form.cleaned_data) or self.success_message
+            except ValidationError as exc:
+                if getattr(exc, "code", None) == "stale":
+                    messages.error(request, "；".join(exc.messages))
+                    return redirect(self.get_success_url(obj))
+                add_service_errors(form, exc)
+            else:
+                messages.success(request, message)
+                return redirect(self.get_success_url(obj))
+        view = self.detail_view()
+        view.setup(request, *args, **kwargs)
+        self.prime_detail_view(view, obj)
+        return view.render_to_response(view.get_context_data(**{self.form_name: form}), status=400)
