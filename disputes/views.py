@@ -172,16 +172,21 @@ class CaseCorrectView(StaffRequiredMixin, CaseScopedMixin, FormView):
 class CaseDetailView(LoginRequiredMixin, CaseScopedMixin, TemplateView):
     template_name = "disputes/case_detail.html"
 
-    def get_context_data(self, **kwargs):
-        context = super().get_context_data(**kwargs)
+    def get(self, request, *args, **kwargs):
+        # A read writes its audit row here, in get(): a form re-rendered after a refused POST is no view.
         case = self.get_case()
         audit_record(
-            actor=self.request.user,
+            actor=request.user,
             action=AuditEntry.Action.VIEW_CASE,
             county=case.county_id,
             target=case.number,
-            request=self.request,
+            request=request,
         )
+        return super().get(request, *args, **kwargs)
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        case = self.get_case()
         context["case"] = case
         user = self.request.user
         # An officer who only reported (not a handler) sees the case's progress and their own reports,

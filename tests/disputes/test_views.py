@@ -153,6 +153,8 @@ def test_case_page_actions(client, county, reviewer, textile):
     assert download["Content-Disposition"].startswith("attachment;")
     assert AuditEntry.objects.filter(action="view_case_file").count() == 1
     assert AuditEntry.objects.filter(action="change_case").count() == 2
+    # Pages were opened three times by GET; the two refused forms (move, attach) shown again are no views.
+    assert AuditEntry.objects.filter(action="view_case").count() == 3
     client.force_login(OfficerFactory(county=county).user)
     assert client.get(reverse("disputes:attachment", args=[attachment.pk])).status_code == 404
 

@@ -5,6 +5,11 @@ service runs in one), a savepoint of its own: three round trips per constraint. 
 so submitting one cost 24 of its 40 queries. The mixin below asks the database about all of them in
 one SELECT (in one savepoint) and raises the same errors; other constraints (unique ones) are
 validated exactly as Django does.
+
+It leans on two private pieces of Django (``Model._get_field_expression_map`` and ``Query(None)``, as
+``CheckConstraint.validate`` itself does). It is kept because tests/core/test_constraints.py pins its
+behaviour to Django's own ``validate()`` for every kind of constraint the models use: a Django upgrade
+that changes either piece fails those tests rather than the portal.
 """
 
 import logging
