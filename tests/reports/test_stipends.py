@@ -461,7 +461,7 @@ class TestBudget:
         client.force_login(AdminFactory(county=county))
         response = client.get("/reports/budget/", {"year": "2026"})
         body = response.content.decode()
-        assert "285000.00 元" in body
+        assert "285,000.00 元" in body
         assert "over-budget" not in body
 
 
