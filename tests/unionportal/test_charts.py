@@ -11,6 +11,7 @@ def test_a_font_installed_later_is_picked_up_at_the_next_rescan(monkeypatch):
     monkeypatch.setattr(manager, "ttflist", without_cjk)
     monkeypatch.setattr(charts, "_state", {"found": None, "scanned_at": 0.0})
     on_disk = []  # what the system's font folders hold
+    new_font = "/usr/share/fonts/truetype/installed-later/NotoSansCJKsc-Regular.otf"  # a path matplotlib never saw
     monkeypatch.setattr(font_manager, "findSystemFonts", lambda *a, **k: list(on_disk))
     added = []
 
@@ -22,15 +23,15 @@ def test_a_font_installed_later_is_picked_up_at_the_next_rescan(monkeypatch):
 
     start = 10_000.0
     assert charts.font_family(now=start) == ["DejaVu Sans"]  # no Chinese font yet: scanned, none found
-    on_disk.append("/usr/share/fonts/opentype/noto/NotoSansCJK-Regular.ttc")  # apt-get install fonts-noto-cjk
+    on_disk.append(new_font)  # apt-get install fonts-noto-cjk, while the portal runs
     assert charts.font_family(now=start + charts.RESCAN_SECONDS - 1) == ["DejaVu Sans"]  # not rescanned yet
     assert added == []
     assert charts.font_family(now=start + charts.RESCAN_SECONDS) == ["Noto Sans CJK SC", "DejaVu Sans"]
-    assert added == ["/usr/share/fonts/opentype/noto/NotoSansCJK-Regular.ttc"]
+    assert added == [new_font]
     # Found once, kept: no more scanning.
     on_disk.clear()
     assert charts.font_family(now=start + 10 * charts.RESCAN_SECONDS) == ["Noto Sans CJK SC", "DejaVu Sans"]
-    assert added == ["/usr/share/fonts/opentype/noto/NotoSansCJK-Regular.ttc"]
+    assert added == [new_font]
 
 
 def test_a_font_already_known_needs_no_scan(monkeypatch):
