@@ -3,6 +3,9 @@ PYTHON ?= $(shell command -v python3.11 || command -v python3)
 VENV ?= .venv
 PY := $(VENV)/bin/python
 PIP := $(PY) -m pip --disable-pip-version-check -q
+# `make run PORT=8001` serves on another port; links in mails follow it unless PORTAL_BASE_URL is set.
+PORT ?= 8000
+PORTAL_BASE_URL ?= http://127.0.0.1:$(PORT)
 
 .PHONY: run test lint migrate clean screenshots
 
@@ -19,12 +22,13 @@ run: $(VENV)/.runtime
 	$(PY) manage.py migrate --noinput
 	$(PY) manage.py seed_demo
 	@mkdir -p var/celery
-	@echo "门户地址 Portal: http://127.0.0.1:8000/   (Ctrl+C 停止 / stop)"
+	@echo "门户地址 Portal: http://127.0.0.1:$(PORT)/   (Ctrl+C 停止 / stop)"
+	@echo "邮件（突发信息提醒等）打印在本控制台 / mail is printed on this console"
 	@echo "后台任务 Celery worker + beat: var/celery/worker.log"
-	@$(VENV)/bin/celery -A unionportal worker -B -Q alerts,default -c 1 --loglevel=INFO \
+	@PORTAL_BASE_URL=$(PORTAL_BASE_URL) $(VENV)/bin/celery -A unionportal worker -B -Q alerts,default -c 1 --loglevel=INFO \
 	    --logfile=var/celery/worker.log --schedule=var/celery/beat-schedule & worker=$$!; \
 	  trap 'kill $$worker 2>/dev/null' EXIT INT TERM; \
-	  $(PY) manage.py runserver 127.0.0.1:8000
+	  PORTAL_BASE_URL=$(PORTAL_BASE_URL) $(PY) manage.py runserver 127.0.0.1:$(PORT)
 
 lint: $(VENV)/.dev
 	$(VENV)/bin/ruff check .

@@ -22,6 +22,10 @@ DEMO_PASSWORD = "Binhai@2026"  # nosec B105
 ADMIN_PHONE = "13900000001"
 REVIEWER_PHONE = "13900000002"
 OFFICER_PHONE = "13700000001"
+# Reserved for examples (RFC 2606): under `make run` the console mail backend prints the emergency
+# alert mails sent to these, so a tester sees them.
+ADMIN_EMAIL = "zhou.admin@demo.example"
+REVIEWER_EMAIL = "chen.reviewer@demo.example"
 
 TOWNSHIPS = [
     "东坎街道",
@@ -139,6 +143,10 @@ def seed_demo() -> dict:
     )
     password_changed(user=admin)
     password_changed(user=reviewer)
+    for user, email in ((admin, ADMIN_EMAIL), (reviewer, REVIEWER_EMAIL)):
+        if not user.email:  # an address set by hand since stays
+            user.email = email
+            user.save(update_fields=["email"])
 
     specs = []
     categories = [c for c in Officer.Category.values if c != Officer.Category.NEW_FORM]

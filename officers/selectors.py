@@ -1,7 +1,11 @@
 """Reads of the registry: scoped through ``visible_to``, with their related rows in one query."""
 
-from django.db.models import Count, Prefetch, Q
+from datetime import date
 
+from django.db.models import Count, Exists, F, Min, OuterRef, Prefetch, Q, QuerySet, Subquery, Value
+from django.db.models.functions import Coalesce, NullIf, TruncDate
+
+from unionportal.core.clock import BEIJING, month_bounds, month_last_day
 from unionportal.core.models import AuditEntry
 
 from .models import Officer, OfficerStatusChange, VettingNote
@@ -65,3 +69,45 @@ def county_overview(*, user) -> dict:
 def audit_log(*, user):
     """The audit log through the scoping rule: admins read their county's, nobody else any of it."""
     return apply_scope(AuditEntry.objects.all(), user, county="county", admins_only=True)
+
+
+# ---- who served in a month (contract section 3) -------------------------------------------------
+
+
+def officers_active_in_month(*, county_id, month: date) -> QuerySet:
+    """The county's officers who were 在岗 on at least one day of ``month`` (contract section 3): the
+    stipend sheet's rows, and the officers expected to report in the monthly notice.
+
+    An officer counts when their 聘任日期 is empty or on or before the month's last day, and they were
+    在岗 at the month's start (00:00 of its first Beijing day) or became 在岗 at some change of status
+    within the month. The status at the start is the last change at or before it; before the first change
+    the portal recorded, the status that change shows as held before it (a registration row shows
+    none, so its new status); an officer without any history row, their present status. 候选 never
+    counts, being no 在岗. One query, lazy: two correlated subqueries on the (officer, changed_at)
+    index and an EXISTS on the same index, so its cost follows the county's officers, not the history.
+    """
+    start, end = month_bounds(month.year, month.month)
+    history = OfficerStatusChange.objects.filter(officer=OuterRef("pk")).order_by()
+    before = history.filter(changed_at__lte=start).order_by("-changed_at", "-id")  # a change at 00:00 holds then
+    first = history.order_by("changed_at", "id")
+    status_at_start = Coalesce(
+        Subquery(before.values("to_status")[:1]),
+        Subquery(first.annotate(held=Coalesce(NullIf("from_status", Value("")), "to_status")).values("held")[:1]),
+        F("status"),
+    )
+    became_active = history.filter(changed_at__gte=start, changed_at__lt=end, to_status=Officer.Status.ACTIVE)
+    return (
+        Officer.objects.filter(county_id=county_id)
+        .filter(Q(appointed_on__isnull=True) | Q(appointed_on__lte=month_last_day(month)))
+        .alias(status_at_start=status_at_start)
+        .filter(Q(status_at_start=Officer.Status.ACTIVE) | Exists(became_active))
+    )
+
+
+def county_first_month(*, county_id) -> date | None:
+    """The month of the county's first officer: the earliest of their 聘任日期 (their registration day
+    in the portal when it is empty); None while the county has no officer. One aggregate query."""
+    first = Officer.objects.filter(county_id=county_id).aggregate(
+        first=Min(Coalesce("appointed_on", TruncDate("created_at", tzinfo=BEIJING)))
+    )["first"]
+    return first.replace(day=1) if first else None

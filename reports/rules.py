@@ -4,7 +4,7 @@ No database access; tested by tables of cases."""
 from collections.abc import Iterable
 from datetime import datetime, timedelta
 
-from unionportal.core.clock import BEIJING, beijing_date
+from unionportal.core.clock import BEIJING, beijing_date, month_bounds  # noqa: F401  (month_bounds: one definition)
 
 from .choices import VALID_GRADES, Grade, Status, Tier, Urgency
 
@@ -130,13 +130,35 @@ def projected_spending(*, spent, months_elapsed: int):
     return spent / months_elapsed * 12
 
 
-def month_bounds(year: int, month: int) -> tuple[datetime, datetime]:
-    """The Beijing calendar month as an aware [start, end) pair."""
-    start = datetime(year, month, 1, tzinfo=BEIJING)
-    end = datetime(year + (month == 12), month % 12 + 1, 1, tzinfo=BEIJING)
-    return start, end
-
-
 def month_is_over(month, now: datetime) -> bool:
     """A month's sheet may be approved once its last Beijing day has ended."""
     return month_bounds(month.year, month.month)[1] <= now
+
+
+def sheet_month_problem(*, month, first_month, current_month, county_name: str) -> str | None:
+    """Why ``month`` has no stipend sheet, or None. Months run from the county's first officer's (None:
+    the county has none yet, so no lower bound) to the current one; all three are first days."""
+    if month > current_month:
+        return f"{month.year}年{month.month}月尚未到来，只能查看本月及以前的补助表"
+    if first_month is not None and month < first_month:
+        return (
+            f"{county_name}的信息员从{first_month.year}年{first_month.month}月起聘任，"
+            f"{month.year}年{month.month}月没有补助表"
+        )
+    return None
+
+
+APPROVED_BLOCK = "已审批"
+NOT_OVER_BLOCK = "本月尚未结束，不能审批（月份结束后才能审批）"
+
+
+def approval_block(*, approved: bool, month_over: bool, pending: int) -> str:
+    """Why the 审批并锁定 button is disabled ("" when it is not): shown beside it and as its title."""
+    if approved:
+        return APPROVED_BLOCK
+    if not month_over:
+        return NOT_OVER_BLOCK
+    if pending:
+        return f"还有 {pending} 条待审核"
+    return ""
+

@@ -10,7 +10,8 @@ from django.db.models import Case, Count, F, FilteredRelation, OuterRef, Prefetc
 from django.db.models.functions import Coalesce, ExtractMonth, TruncMonth
 from django.utils import timezone
 
-from officers.models import Attendance, County, Guidance, Officer
+from officers.models import Attendance, County, Guidance
+from officers.selectors import county_first_month, officers_active_in_month
 
 from . import rules
 from .models import (
@@ -191,10 +192,11 @@ def reports_in_month(month: date) -> FilteredRelation:
 
 
 def stipend_lines(*, county_id, month: date, terms: Terms) -> Iterator[SheetLine]:
-    """Every 在岗 officer of the county with the month's counts and tier: ONE aggregate query,
+    """Every officer of the county 在岗 on at least one day of the month (contract section 3, the one
+    rule in ``officers_active_in_month``) with the month's counts and tier: ONE aggregate query,
     streamed, ordered by township then name (pinyin)."""
     rows = (
-        Officer.objects.filter(county_id=county_id, status=Officer.Status.ACTIVE)
+        officers_active_in_month(county_id=county_id, month=month)
         .annotate(month_reports=reports_in_month(month))
         .annotate(
             n_submitted=Count("month_reports"),
@@ -276,6 +278,11 @@ class SheetSummary:
         return self.sheet is not None and self.sheet.state == StipendSheet.State.APPROVED
 
     @property
+    def paid_lines(self) -> list:
+        """The lines with money (the page's 有补助 filter), in the sheet's own order and numbering."""
+        return [line for line in self.lines if line.amount]
+
+    @property
     def tiers(self):
         """(tier, officers, yuan) from 优秀 down, for the summary table."""
         return [(t, self.tier_counts.get(t.value, 0)) for t in reversed(rules.TIERS)]
@@ -326,6 +333,18 @@ def sheet_summary(*, county, month: date) -> SheetSummary:
         summary.tier_counts[line.tier.value] = summary.tier_counts.get(line.tier.value, 0) + 1
         summary.total += line.amount
     return summary
+
+
+def sheet_month_problem(*, county, month: date, now=None) -> str | None:
+    """Why ``month`` has no sheet for ``county`` (before its first officer, or not yet come), or None:
+    the page, the export, approval and ``stipend_sheet`` all ask this. One query."""
+    today = timezone.localdate(now or timezone.now())
+    return rules.sheet_month_problem(
+        month=month.replace(day=1),
+        first_month=county_first_month(county_id=county.pk),
+        current_month=today.replace(day=1),
+        county_name=county.name,
+    )
 
 
 def county_for_admin(*, user, code: str | None):

@@ -72,6 +72,24 @@ def csv_stream(lines: Iterable) -> Iterator[bytes]:
         yield flush()
 
 
+def print_ready(sheet) -> None:
+    """Finance prints the sheet for signatures: A4 landscape, one page wide (as many pages long as it
+    takes), the header row (row 2, under the title) repeated on every page, page numbers below."""
+    from openpyxl.worksheet.page import PageMargins
+    from openpyxl.worksheet.properties import PageSetupProperties
+    from openpyxl.worksheet.worksheet import Worksheet
+
+    sheet.page_setup.paperSize = Worksheet.PAPERSIZE_A4
+    sheet.page_setup.orientation = Worksheet.ORIENTATION_LANDSCAPE
+    sheet.page_setup.fitToWidth = 1
+    sheet.page_setup.fitToHeight = 0  # no limit: the rows run on over as many pages as they need
+    sheet.sheet_properties.pageSetUpPr = PageSetupProperties(fitToPage=True)
+    sheet.page_margins = PageMargins(left=0.5, right=0.5, top=0.6, bottom=0.6, header=0.3, footer=0.3)
+    sheet.print_options.horizontalCentered = True
+    sheet.print_title_rows = "2:2"
+    sheet.oddFooter.center.text = "第 &P 页，共 &N 页"
+
+
 def xlsx_file(lines: Iterable, *, title: str, sheet_name: str):
     """An .xlsx in a temporary file (openpyxl write-only: rows go straight to disk)."""
     from openpyxl import Workbook
@@ -80,6 +98,7 @@ def xlsx_file(lines: Iterable, *, title: str, sheet_name: str):
 
     book = Workbook(write_only=True)
     sheet = book.create_sheet(sheet_name)
+    print_ready(sheet)
     for column, width in zip("ABCDEFGHIJ", (6, 10, 14, 28, 9, 9, 9, 10, 18, 12), strict=True):
         sheet.column_dimensions[column].width = width
     title_cell = WriteOnlyCell(sheet, value=title)

@@ -30,9 +30,13 @@ def _month_label(county, month) -> str:
 def sheet_approve(*, county, month, actor, request=None) -> StipendSheet:
     """Approve a county's month: store the sheet as it stands, post its total to the budget.
 
-    Refused while any report of the month is 待审核, and when already approved. The sheet row is
+    Refused for a month before the county's first officer or not yet come, while any report of the
+    month is 待审核, and when already approved. The sheet row is
     locked, so two admins approving at once end with exactly one approval.
     """
+    problem = selectors.sheet_month_problem(county=county, month=month)
+    if problem:
+        raise ValidationError(f"{problem}，不能审批。", code="month")
     if not rules.month_is_over(month, timezone.now()):
         raise ValidationError(f"{_month_label(county, month)}尚未结束，月末之后才能审批补助表。", code="not_ended")
     sheet, _ = StipendSheet.objects.get_or_create(county=county, month=month)

@@ -44,8 +44,10 @@ class CountyMonthMixin(AdminRequiredMixin):
                     raise Http404(str(exc)) from None
                 messages.error(self.request, str(exc))
         if month is None:
-            today = timezone.localdate()
-            month = (today.replace(day=1) - timedelta(days=1)).replace(day=1)
+            this_month = timezone.localdate().replace(day=1)
+            month = (this_month - timedelta(days=1)).replace(day=1)
+            if selectors.sheet_month_problem(county=county, month=month):
+                month = this_month  # a county whose first officer came this month
         return county, month
 
     def sheet_url(self, county, month):
@@ -59,22 +61,32 @@ class StipendSheetView(CountyMonthMixin, TemplateView):
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
         county, month = self.county_and_month()
+        context.update(county=county, month=month, counties=County.objects.visible_to(self.request.user))
+        problem = selectors.sheet_month_problem(county=county, month=month)
+        if problem:
+            # No sheet at all, rather than every officer of today marked 不合格 with approval enabled.
+            context.update(month_problem=problem, reopen_form=SheetReopenForm())
+            return context
         summary = selectors.sheet_summary(county=county, month=month)
         start, end = rules.month_bounds(month.year, month.month)
         last_day = (end - timedelta(days=1)).date()
+        paid_only = self.request.GET.get("paid") == "1"
         # The totals cover every line; the page shows them fifty at a time (the export has all).
-        page = Paginator(summary.lines, self.lines_per_page).get_page(self.request.GET.get("page"))
+        shown = summary.paid_lines if paid_only else summary.lines
+        page = Paginator(shown, self.lines_per_page).get_page(self.request.GET.get("page"))
         query = self.request.GET.copy()
         query.pop("page", None)
+        month_ended = rules.month_is_over(month, timezone.now())
         context.update(
+            paid_only=paid_only,
+            approve_block=rules.approval_block(
+                approved=summary.approved, month_over=month_ended, pending=summary.pending
+            ),
             page_obj=page,
             is_paginated=page.has_other_pages(),
             query_without_page=query.urlencode(),
             summary=summary,
-            county=county,
-            month=month,
-            month_ended=rules.month_is_over(month, timezone.now()),
-            counties=County.objects.visible_to(self.request.user),
+            month_ended=month_ended,
             pending_url=f"{reverse('reports:queue')}?status=submitted&date_from={month:%Y-%m-%d}&date_to={last_day:%Y-%m-%d}",
             events=summary.sheet.events.select_related("actor") if summary.sheet else [],
             reopen_form=kwargs.get("reopen_form") or SheetReopenForm(),
@@ -119,6 +131,8 @@ class SheetExportView(CountyMonthMixin, View):
         kind = request.GET.get("format", "xlsx")
         if kind not in ("xlsx", "csv"):
             raise Http404("不支持的导出格式")
+        if selectors.sheet_month_problem(county=county, month=month):
+            return redirect(self.sheet_url(county, month))  # the page says why there is no sheet
         sheet = StipendSheet.objects.filter(county=county, month=month).first()
         lines = selectors.sheet_lines(county=county, month=month, sheet=sheet)
         filename = f"{county.name}{month:%Y年%m月}信息员补助表.{kind}"

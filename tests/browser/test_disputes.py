@@ -55,11 +55,11 @@ def test_report_to_case_to_recovered_wages(browser, live_server, county):
     page.get_by_label("金额（元）").fill("1260000")
     page.get_by_role("button", name="登记金额").click()
     page.get_by_text("金额已登记").wait_for()
-    assert page.get_by_test_id("case-wages").inner_text() == "1260000.00 元"
+    assert page.get_by_test_id("case-wages").inner_text() == "1,260,000.00 元"
 
     page.goto(f"{base}/disputes/stats/")
     assert page.get_by_test_id("fig-successful").inner_text() == "1"
     assert page.get_by_test_id("fig-rate").inner_text() == "100%"
     assert page.get_by_test_id("fig-workers").inner_text() == "126"
-    assert page.get_by_test_id("fig-wages").inner_text() == "1260000.00"
+    assert page.get_by_test_id("fig-wages").inner_text() == "1,260,000.00"
     context.close()

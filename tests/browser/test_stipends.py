@@ -1,4 +1,4 @@
-from datetime import datetime
+from datetime import date, datetime
 from zoneinfo import ZoneInfo
 
 import openpyxl
@@ -9,11 +9,12 @@ from tests.factories import PASSWORD, AdminFactory, OfficerFactory, ReportFactor
 
 pytestmark = pytest.mark.django_db(transaction=True)
 OCTOBER = datetime(2026, 10, 15, 10, 0, tzinfo=ZoneInfo("Asia/Shanghai"))
+APPOINTED = date(2024, 3, 1)  # a month before the county's first officer has no sheet
 
 
 def test_admin_approves_a_month_and_downloads_the_sheet(browser, live_server, county, tmp_path):
     for name, grade in (("王建国", "qualified"), ("李秀英", "county_adopted"), ("陈志强", "above_adopted")):
-        officer = OfficerFactory(county=county, name=name, password=None)
+        officer = OfficerFactory(county=county, name=name, password=None, appointed_on=APPOINTED)
         ReportFactory(
             officer=officer,
             grade=grade,
@@ -22,7 +23,7 @@ def test_admin_approves_a_month_and_downloads_the_sheet(browser, live_server, co
             occurred_at=OCTOBER,
             adopted_by="" if grade == "qualified" else "滨海县总工会",
         )
-    OfficerFactory(county=county, name="刘洋", password=None)
+    OfficerFactory(county=county, name="刘洋", password=None, appointed_on=APPOINTED)
     AdminFactory(county=county, username="13900000001", full_name="周管理")
 
     context = browser.new_context(viewport={"width": 1280, "height": 900}, locale="zh-CN", accept_downloads=True)

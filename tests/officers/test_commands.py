@@ -87,3 +87,13 @@ def test_demo_logins_work(client):
     run("seed_demo")
     for phone in (demo.ADMIN_PHONE, demo.REVIEWER_PHONE, demo.OFFICER_PHONE):
         assert client.login(username=phone, password=demo.DEMO_PASSWORD), phone
+
+
+def test_demo_staff_have_email_addresses_for_the_alert_mails():
+    out = run("seed_demo")
+    assert f"突发信息提醒邮件发给 {demo.ADMIN_EMAIL}、{demo.REVIEWER_EMAIL}" in out
+    admin, reviewer = User.objects.get(username=demo.ADMIN_PHONE), User.objects.get(username=demo.REVIEWER_PHONE)
+    assert (admin.email, reviewer.email) == ("zhou.admin@demo.example", "chen.reviewer@demo.example")
+    User.objects.filter(pk=reviewer.pk).update(email="chen@work.example")
+    run("seed_demo")
+    assert User.objects.get(pk=reviewer.pk).email == "chen@work.example"  # set by hand since: kept

@@ -1,12 +1,14 @@
 """The portal's template tags: report badges and list filters, rendered exactly."""
 
+from decimal import Decimal
 from types import SimpleNamespace
 
 import pytest
 from django import forms
+from django.template import Context, Template
 
 from reports.templatetags.report_tags import report_badges
-from unionportal.core.templatetags.portal import filter_control
+from unionportal.core.templatetags.portal import filter_control, money, signed
 
 
 def report(status="submitted", urgency="general", on_time=None):
@@ -68,3 +70,36 @@ def test_filter_select_marks_every_chosen_value_of_a_multiple_choice():
         '<option value="a" selected>甲</option><option value="b">乙</option><option value="c" selected>丙</option>'
         in html
     )
+
+
+@pytest.mark.parametrize(
+    ("value", "places", "shown"),
+    [
+        (Decimal("320000"), 2, "320,000.00"),
+        (Decimal("999999999999.99"), 2, "999,999,999,999.99"),
+        (Decimal("1234.565"), 2, "1,234.57"),  # half up, on the decimal itself
+        (Decimal("-1234.5"), 2, "-1,234.50"),
+        (Decimal("-0.001"), 2, "0.00"),  # never "-0.00"
+        (1200, 0, "1,200"),
+        (0, 0, "0"),
+        ("1260000.00", 2, "1,260,000.00"),  # the summary keeps its money as text
+        (0.1, 2, "0.10"),
+        (None, 2, "—"),
+        ("", 0, "—"),
+        ("未设置", 2, "未设置"),
+    ],
+)
+def test_money(value, places, shown):
+    assert money(value, places) == shown
+
+
+def test_money_in_a_template():
+    rendered = Template("{% load portal %}{{ a|money }} / {{ b|money:0 }} / {{ c|money }}").render(
+        Context({"a": Decimal("320000"), "b": 1200, "c": None})
+    )
+    assert rendered == "320,000.00 / 1,200 / —"
+
+
+@pytest.mark.parametrize(("value", "shown"), [(3, "+3"), (-2, "-2"), (0, "0"), (None, "—")])
+def test_signed(value, shown):
+    assert signed(value) == shown

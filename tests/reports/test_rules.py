@@ -213,3 +213,38 @@ def test_send_failure_is_passing(error, passing):
 )
 def test_month_is_over(now, over):
     assert rules.month_is_over(date(2026, 10, 1), now) is over
+
+
+@pytest.mark.parametrize(
+    ("month", "first", "message"),
+    [
+        (date(2026, 10, 1), date(2024, 3, 1), None),
+        (date(2024, 3, 1), date(2024, 3, 1), None),  # the first officer's month itself
+        (date(2024, 2, 1), date(2024, 3, 1), "滨海县的信息员从2024年3月起聘任，2024年2月没有补助表"),
+        (date(2019, 1, 1), date(2024, 3, 1), "滨海县的信息员从2024年3月起聘任，2019年1月没有补助表"),
+        (date(2019, 1, 1), None, None),  # no officer yet: nothing to compare with
+        (date(2026, 11, 1), date(2024, 3, 1), None),  # the current month
+        (date(2026, 12, 1), date(2024, 3, 1), "2026年12月尚未到来，只能查看本月及以前的补助表"),
+        (date(2026, 12, 1), None, "2026年12月尚未到来，只能查看本月及以前的补助表"),
+    ],
+)
+def test_sheet_month_problem(month, first, message):
+    problem = rules.sheet_month_problem(
+        month=month, first_month=first, current_month=date(2026, 11, 1), county_name="滨海县"
+    )
+    assert problem == message
+
+
+@pytest.mark.parametrize(
+    ("approved", "month_over", "pending", "reason"),
+    [
+        (False, True, 0, ""),
+        (False, True, 3, "还有 3 条待审核"),
+        (False, False, 3, "本月尚未结束，不能审批（月份结束后才能审批）"),
+        (False, False, 0, "本月尚未结束，不能审批（月份结束后才能审批）"),
+        (True, True, 0, "已审批"),
+        (True, True, 2, "已审批"),
+    ],
+)
+def test_approval_block(approved, month_over, pending, reason):
+    assert rules.approval_block(approved=approved, month_over=month_over, pending=pending) == reason

@@ -1,6 +1,7 @@
 """The monthly stipend sheet (contract section 3): rule, approval, snapshot, export, budget."""
 
 import csv
+import functools
 import io
 import threading
 from datetime import date, datetime, timedelta
@@ -32,6 +33,7 @@ def at(*args):
 
 
 MID_OCTOBER = at(2026, 10, 15, 10, 0)
+APPOINTED = date(2024, 3, 1)
 
 
 def report(officer, grade, when=MID_OCTOBER, **kw):
@@ -44,17 +46,19 @@ def report(officer, grade, when=MID_OCTOBER, **kw):
 
 @pytest.fixture
 def month_data(county):
-    """Six officers of 滨海县 and their October, each number below checked by hand."""
+    """Six officers of 滨海县 and their October, each number below checked by hand. They were appointed
+    in March 2024 (contract section 3: a month before the county's first officer has no sheet)."""
     dongkan = TownshipFactory(county=county, name="东坎街道")
     wuxun = TownshipFactory(county=county, name="五汛镇")
     huaqiang = EnterpriseFactory(county=county, name="滨海华强纺织有限公司")
+    appointed = functools.partial(OfficerFactory, county=county, appointed_on=APPOINTED, password=None)
     people = {
-        "王建国": OfficerFactory(county=county, name="王建国", township=dongkan, employer=huaqiang, password=None),
-        "李秀英": OfficerFactory(county=county, name="李秀英", township=dongkan, employer=huaqiang, password=None),
-        "陈志强": OfficerFactory(county=county, name="陈志强", township=wuxun, password=None),
-        "刘洋": OfficerFactory(county=county, name="刘洋", township=None, password=None),
-        "安然": OfficerFactory(county=county, name="安然", township=dongkan, password=None),
-        "停用者": OfficerFactory(county=county, name="停用者", township=dongkan, status="suspended", password=None),
+        "王建国": appointed(name="王建国", township=dongkan, employer=huaqiang),
+        "李秀英": appointed(name="李秀英", township=dongkan, employer=huaqiang),
+        "陈志强": appointed(name="陈志强", township=wuxun),
+        "刘洋": appointed(name="刘洋", township=None),
+        "安然": appointed(name="安然", township=dongkan),
+        "停用者": appointed(name="停用者", township=dongkan, status="suspended"),
     }
     report(people["王建国"], "qualified")  # 合格
     report(people["李秀英"], "county_adopted")
@@ -457,7 +461,7 @@ class TestBudget:
         client.force_login(AdminFactory(county=county))
         response = client.get("/reports/budget/", {"year": "2026"})
         body = response.content.decode()
-        assert "285000.00 元" in body
+        assert "285,000.00 元" in body
         assert "over-budget" not in body
 
 

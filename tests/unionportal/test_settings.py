@@ -88,3 +88,31 @@ def test_a_silent_redis_fails_a_cache_read_in_seconds():
     finally:
         silent.close()
     assert result.stdout.split("\n")[:2] == ["default TimeoutError", "sessions TimeoutError"], result.stderr[-2000:]
+
+
+def test_local_settings_print_mail_on_the_console():
+    """`make run` (settings.local): mail is printed, and the worker that sends it prints to the terminal."""
+    env = {k: v for k, v in os.environ.items() if k not in ("EMAIL_BACKEND", "DJANGO_SETTINGS_MODULE")}
+    code = (
+        "import django, os; os.environ['DJANGO_SETTINGS_MODULE'] = 'unionportal.settings.local'; django.setup();"
+        "from django.conf import settings as s; print(s.EMAIL_BACKEND, s.CELERY_WORKER_REDIRECT_STDOUTS)"
+    )
+    result = subprocess.run(
+        [sys.executable, "-c", code], cwd=ROOT, env=env, capture_output=True, text=True, timeout=120
+    )
+    assert result.stdout.split() == ["django.core.mail.backends.console.EmailBackend", "False"], result.stderr
+
+
+def test_make_run_takes_the_port_from_a_variable():
+    def dry_run(*args):
+        result = subprocess.run(
+            ["make", "-n", "run", *args], cwd=ROOT, capture_output=True, text=True, timeout=60, check=True
+        )
+        return result.stdout
+
+    custom = dry_run("PORT=8001")
+    assert "门户地址 Portal: http://127.0.0.1:8001/" in custom
+    assert "manage.py runserver 127.0.0.1:8001" in custom
+    assert "PORTAL_BASE_URL=http://127.0.0.1:8001 " in custom
+    default = dry_run()
+    assert "门户地址 Portal: http://127.0.0.1:8000/" in default and "runserver 127.0.0.1:8000" in default

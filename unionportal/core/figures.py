@@ -20,3 +20,34 @@ def percent(value, places: int = 1) -> str:
     if "." in text:
         text = text.rstrip("0").rstrip(".")
     return f"{text}%"
+
+
+def money(value, places: int = 2) -> str:
+    """Yuan for people, with thousands separators, rounded half up, never through a float:
+    Decimal("320000") → "320,000.00", 1200 with ``places=0`` → "1,200", None or "" → "—".
+    A value that is not a number is shown as it is."""
+    if value is None or value == "":
+        return "—"
+    if isinstance(value, float):
+        value = repr(value)  # the shortest text of the float, not its binary expansion
+    try:
+        amount = Decimal(str(value).strip())
+    except ArithmeticError:
+        return str(value)
+    if not amount.is_finite():
+        return str(value)
+    try:
+        amount = amount.quantize(Decimal(1).scaleb(-places), rounding=ROUND_HALF_UP)
+    except ArithmeticError:  # more digits than the context holds
+        return str(value)
+    if amount == 0:
+        amount = abs(amount)  # never "-0.00"
+    return f"{amount:,.{places}f}"
+
+
+def signed(value) -> str:
+    """A change with its sign, as the summary's DOCX shows it: 3 → "+3", -2 → "-2", 0 → "0"."""
+    if value is None or value == "":
+        return "—"
+    number = int(value)
+    return f"{number:+d}" if number else "0"

@@ -32,6 +32,20 @@ def _by(reports, field, choices, prev):
     ]
 
 
+CHANGE_TABLES = (
+    ("by_category", "信息类别"),
+    ("by_urgency", "紧急程度"),
+    ("by_township", "镇区街道"),
+    ("by_key_group", "重点群体"),
+)
+
+
+def change_tables(figures: dict) -> list:
+    """(key, title, rows) of the month-on-month tables, in the DOCX's order; an older summary built
+    before a breakdown existed simply lacks that table."""
+    return [(key, title, figures[key]) for key, title in CHANGE_TABLES if key in figures]
+
+
 def summary_figures(*, county, month: date) -> dict:
     """Every number of the summary for ``county`` and ``month``, JSON-ready; a fixed set of queries."""
     start, end = rules.month_bounds(month.year, month.month)

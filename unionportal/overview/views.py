@@ -107,6 +107,7 @@ class SummaryDetailView(StaffRequiredMixin, SummaryScopedMixin, TemplateView):
         context.update(
             summary=summary,
             f=summary.figures,
+            change_tables=summaries.change_tables(summary.figures),
             chart_count=len(
                 [
                     k

@@ -15,3 +15,10 @@ STORAGES["staticfiles"] = {"BACKEND": "django.contrib.staticfiles.storage.Static
 # `make run` starts a real worker and beat beside the web server: on Redis when REDIS_URL is set,
 # otherwise on kombu's filesystem transport (var/celery/), which needs no server.
 CELERY_TASK_ALWAYS_EAGER = env.bool("CELERY_TASK_ALWAYS_EAGER", default=False)
+
+# Mail is printed on the console (the emergency alerts to the demo staff included), never sent, unless
+# EMAIL_BACKEND names another backend on purpose.
+EMAIL_BACKEND = env("EMAIL_BACKEND", default="django.core.mail.backends.console.EmailBackend")
+# The worker that `make run` starts logs to var/celery/worker.log but keeps its own output on the
+# terminal, so the mails it sends (the emergency alerts) are printed where the tester is looking.
+CELERY_WORKER_REDIRECT_STDOUTS = False

@@ -29,6 +29,9 @@ class Command(BaseCommand):
             raise CommandError(str(exc)) from None
         if output and Path(output).suffix.lower() not in (".xlsx", ".csv"):
             raise CommandError("--output 只支持 .xlsx 或 .csv 文件")
+        problem = selectors.sheet_month_problem(county=place, month=first_day)
+        if problem:
+            raise CommandError(problem)
         if approve:
             try:
                 services.sheet_approve(county=place, month=first_day, actor=None)

@@ -14,6 +14,19 @@ def percent(value, places=1):
 
 
 @register.filter
+def money(value, places=2):
+    """An amount of yuan with thousands separators: 320000 → 320,000.00 (``|money:0`` → 320,000);
+    Decimal-exact, none → —. Files (xlsx, csv) keep plain numbers; this is for the screen only."""
+    return figures.money(value, int(places))
+
+
+@register.filter
+def signed(value):
+    """A change with its sign: +3, -2, 0."""
+    return figures.signed(value)
+
+
+@register.filter
 def phone_for(phone, user):
     """Lists show phones masked (138****0001) to everyone but admins."""
     return phone if getattr(user, "is_portal_admin", False) else mask_phone(phone or "")
