@@ -10,7 +10,7 @@ from django.urls import reverse
 
 from reports.models import StipendSetting
 from tests.factories import PASSWORD, AdminFactory, OfficerFactory, ReportFactory, TownshipFactory
-from tests.reports.test_summaries import OCT, october  # noqa: F401  (the summary's fixed October)
+from tests.overview.test_summaries import OCT, october  # noqa: F401  (the summary's fixed October)
 from unionportal.overview import summaries
 
 pytestmark = pytest.mark.django_db(transaction=True)

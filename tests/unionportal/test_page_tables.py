@@ -11,7 +11,7 @@ from django.urls import reverse
 from disputes import services as dispute_services
 from reports.models import Budget, BudgetLine
 from tests.factories import AdminFactory, EnterpriseFactory, ReviewerFactory
-from tests.reports.test_summaries import OCT, october  # noqa: F401  (the summary's fixed October)
+from tests.overview.test_summaries import OCT, october  # noqa: F401  (the summary's fixed October)
 from unionportal.overview import summaries
 
 pytestmark = pytest.mark.django_db
