@@ -240,7 +240,12 @@ class OutcomeCorrection(models.Model):
     new_amount = models.DecimalField("更正后金额（元）", max_digits=14, decimal_places=2)
     reason = models.CharField("更正原因", max_length=200)
     corrected_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+", verbose_name="更正人"
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name="更正人",
     )
     corrected_at = models.DateTimeField("更正时间", default=timezone.now)
 
