@@ -173,6 +173,10 @@ class ReportSearchForm(forms.Form):
     q = forms.CharField(label="标题或用人单位", max_length=50, required=False)
     on = forms.DateField(label="报送日期", widget=DATE, required=False)
 
+    def __init__(self, *args, **kwargs):
+        kwargs.setdefault("auto_id", "link_%s")  # the case page has other forms with a date field "on"
+        super().__init__(*args, **kwargs)
+
     def clean(self):
         cleaned = super().clean()
         if not self.errors and not (cleaned.get("q") or "").strip() and not cleaned.get("on"):

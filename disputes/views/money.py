@@ -24,7 +24,9 @@ def needs_confirmation(exc: ValidationError) -> bool:
 def asked_to_confirm(form, exc: ValidationError):
     """The same answers, now with 确认金额无误 (and the reason) to fill in."""
     if needs_confirmation(exc) and not form.confirming:
-        form = type(form)(form.data, confirming=True)
+        data = form.data.copy()
+        data["confirming"] = "1"  # the question stays on the form when it is sent again
+        form = type(form)(data, confirming=True)
         form.is_valid()
     add_service_errors(form, exc)
     return form

@@ -190,7 +190,8 @@ class TestPages:
         form = response.context["outcome_form"]
         assert form.errors["confirm"] == [f"金额 999999999999.00 元超过本案诉求金额 320000.00 元。{ASK}"]
         body = response.content.decode()
-        assert "确认金额无误" in body and 'name="confirm_reason"' in body and 'name="confirming"' in body
+        assert "确认金额无误" in body and 'name="confirm_reason"' in body
+        assert 'type="hidden" name="confirming" value="1"' in body  # asked once, kept when sent again
         assert Outcome.objects.count() == 0
         response = client.post(url, fields | {"confirming": "1", "confirm": "on"})
         assert response.context["outcome_form"].errors["confirm_reason"] == ["请写明金额超出的原因"]
