@@ -215,11 +215,9 @@ class Outcome(models.Model):
                 condition=Q(from_ledger=True, voided_at__isnull=True),
                 name="outcome_one_ledger_figure_per_kind",
             ),
-            # A voided payment says why; one that counts has no void reason.
+            # A voided payment says why.
             models.CheckConstraint(
-                condition=(Q(voided_at__isnull=True) & Q(void_reason=""))
-                | (Q(voided_at__isnull=False) & ~Q(void_reason="")),
-                name="outcome_void_has_reason",
+                condition=Q(voided_at__isnull=True) | ~Q(void_reason=""), name="outcome_void_has_reason"
             ),
         ]
         indexes = [models.Index(fields=["kind", "received_on"], name="outcome_period_idx")]
