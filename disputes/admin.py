@@ -22,8 +22,10 @@ class FollowUpInline(ReadOnlyAdminMixin, admin.TabularInline):
 
 
 class OutcomeInline(ReadOnlyAdminMixin, admin.TabularInline):
+    """Payments are corrected or voided on the case's page, with a reason; here they are shown."""
+
     model = Outcome
-    fields = ("received_on", "kind", "amount", "note", "from_ledger")
+    fields = ("received_on", "kind", "amount", "note", "from_ledger", "over_limit_reason", "voided_at", "void_reason")
     readonly_fields = fields
     extra = 0
 
@@ -43,6 +45,10 @@ class DisputeCaseAdmin(ScopedAdminMixin, AuditedExportMixin, ImportExportModelAd
     search_fields = ("number", "enterprise__name")
     date_hierarchy = "registered_on"
     list_select_related = ("enterprise", "county")
+
+    def get_export_resource_kwargs(self, request, **kwargs):
+        # 承办人手机号 whole for admins only, as on every list.
+        return super().get_export_resource_kwargs(request, **kwargs) | {"mask_phones": not request.user.is_portal_admin}
 
     def get_export_queryset(self, request):
         # The list's filters and search, plus the money columns the ledger needs.

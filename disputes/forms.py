@@ -1,4 +1,5 @@
 from django import forms
+from django.utils import timezone
 
 from officers.models import Enterprise, Township
 from unionportal.core.forms import MultipleFileField, MultipleFileInput
@@ -98,6 +99,65 @@ class OutcomeForm(forms.Form):
     received_on = forms.DateField(label="日期", widget=DATE)
     note = forms.CharField(label="说明", max_length=200, required=False, help_text="如：第二期")
 
+    def __init__(self, *args, confirming: bool = False, **kwargs):
+        """``confirming``: the amount was found above the case's claim (or the ceiling), so the form
+        asks 确认金额无误 and why. The question stays on the form once asked (a hidden field)."""
+        super().__init__(*args, **kwargs)
+        if confirming or (self.data.get("confirming") == "1"):
+            add_confirmation(self, reason_field="confirm_reason")
+
+    @property
+    def confirming(self) -> bool:
+        return "confirm" in self.fields
+
+
+def add_confirmation(form, *, reason_field: str | None):
+    """The checkbox (and, unless the form already asks a reason, the reason) for money above the limit."""
+    form.fields["confirming"] = forms.CharField(widget=forms.HiddenInput, initial="1", required=False)
+    form.fields["confirm"] = forms.BooleanField(
+        label="确认金额无误", required=False, help_text="金额超出诉求金额（或上限）时须确认"
+    )
+    if reason_field:
+        form.fields[reason_field] = forms.CharField(
+            label="金额超出的原因", max_length=200, required=False, widget=forms.Textarea(attrs={"rows": 2})
+        )
+
+
+class OutcomeCorrectForm(forms.Form):
+    amount = forms.DecimalField(
+        label="更正后金额（元）",
+        max_digits=14,
+        decimal_places=2,
+        min_value=0,
+        widget=forms.NumberInput(attrs={"inputmode": "decimal", "step": "0.01"}),
+        error_messages=money_messages(),
+    )
+    reason = forms.CharField(
+        label="更正原因",
+        max_length=200,
+        widget=forms.Textarea(attrs={"rows": 2}),
+        error_messages={"required": "请写明更正原因"},
+    )
+    seen_amount = forms.DecimalField(widget=forms.HiddenInput, max_digits=14, decimal_places=2, required=False)
+
+    def __init__(self, *args, confirming: bool = False, **kwargs):
+        super().__init__(*args, **kwargs)
+        if confirming or (self.data.get("confirming") == "1"):
+            add_confirmation(self, reason_field=None)  # the correction's reason says why
+
+    @property
+    def confirming(self) -> bool:
+        return "confirm" in self.fields
+
+
+class OutcomeVoidForm(forms.Form):
+    reason = forms.CharField(
+        label="作废原因",
+        max_length=200,
+        widget=forms.Textarea(attrs={"rows": 2}),
+        error_messages={"required": "请写明作废原因"},
+    )
+
 
 class AttachForm(forms.Form):
     files = MultipleFileField(
@@ -107,8 +167,42 @@ class AttachForm(forms.Form):
     )
 
 
+class ReportSearchForm(forms.Form):
+    """Finding the report to link: by words of its title or enterprise, and/or the day it was sent."""
+
+    q = forms.CharField(label="标题或用人单位", max_length=50, required=False)
+    on = forms.DateField(label="报送日期", widget=DATE, required=False)
+
+    def __init__(self, *args, **kwargs):
+        kwargs.setdefault("auto_id", "link_%s")  # the case page has other forms with a date field "on"
+        super().__init__(*args, **kwargs)
+
+    def clean(self):
+        cleaned = super().clean()
+        if not self.errors and not (cleaned.get("q") or "").strip() and not cleaned.get("on"):
+            raise forms.ValidationError("请输入标题或用人单位中的文字，或选择报送日期")
+        return cleaned
+
+
 class LinkReportForm(forms.Form):
-    report = forms.IntegerField(label="信息编号", min_value=1, help_text="信息详情页地址中的数字")
+    report = forms.ModelChoiceField(
+        label="选择要关联的信息",
+        queryset=None,
+        widget=forms.RadioSelect,
+        error_messages={"required": "请先搜索并选择一条信息", "invalid_choice": "没有找到该信息，或不能关联"},
+    )
+
+    def __init__(self, *args, reports, **kwargs):
+        """``reports``: the reports the user may link (selectors.reports_to_link), searched or not."""
+        super().__init__(*args, **kwargs)
+        self.fields["report"].queryset = reports
+        self.fields["report"].label_from_instance = report_choice_label
+
+
+def report_choice_label(report) -> str:
+    employer = report.enterprise.name if report.enterprise_id else report.enterprise_name
+    sent = timezone.localtime(report.submitted_at).strftime("%Y-%m-%d") if report.submitted_at else "—"
+    return "，".join(part for part in (report.title, employer, report.officer.name, sent) if part)
 
 
 class StatsPeriodForm(forms.Form):

@@ -159,8 +159,15 @@ class FollowUp(models.Model):
         return f"{self.happened_on} {self.action[:20]}"
 
 
+class OutcomeQuerySet(models.QuerySet):
+    def counted(self):
+        """The payments every figure adds up: those not voided (a voided row stays, as history)."""
+        return self.filter(voided_at__isnull=True)
+
+
 class Outcome(models.Model):
-    """Money obtained for the workers, possibly in several instalments."""
+    """Money obtained for the workers, possibly in several instalments. A payment entered wrongly is
+    corrected (OutcomeCorrection keeps each earlier amount) or voided with a reason, never deleted."""
 
     class Kind(models.TextChoices):
         COMPENSATION = "compensation", "获得经济补偿或赔偿"
@@ -181,6 +188,21 @@ class Outcome(models.Model):
         verbose_name="登记人",
     )
     created_at = models.DateTimeField("登记时间", default=timezone.now)
+    over_limit_reason = models.CharField(
+        "超出诉求金额的确认原因", max_length=200, blank=True, help_text="金额超出诉求金额（或上限）时，登记人确认的原因"
+    )
+    voided_at = models.DateTimeField("作废时间", null=True, blank=True)
+    voided_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name="作废人",
+    )
+    void_reason = models.CharField("作废原因", max_length=200, blank=True)
+
+    objects = OutcomeQuerySet.as_manager()
 
     class Meta:
         verbose_name = verbose_name_plural = "追回金额"
@@ -189,13 +211,56 @@ class Outcome(models.Model):
             models.CheckConstraint(condition=Q(amount__gte=0), name="outcome_amount_not_negative"),
             # A ledger row carries one figure per kind: re-importing updates it, never adds another.
             models.UniqueConstraint(
-                fields=["case", "kind"], condition=Q(from_ledger=True), name="outcome_one_ledger_figure_per_kind"
+                fields=["case", "kind"],
+                condition=Q(from_ledger=True, voided_at__isnull=True),
+                name="outcome_one_ledger_figure_per_kind",
+            ),
+            # A voided payment says why.
+            models.CheckConstraint(
+                condition=Q(voided_at__isnull=True) | ~Q(void_reason=""), name="outcome_void_has_reason"
             ),
         ]
         indexes = [models.Index(fields=["kind", "received_on"], name="outcome_period_idx")]
 
     def __str__(self):
         return f"{self.get_kind_display()} {self.amount} 元"
+
+    @property
+    def is_voided(self) -> bool:
+        return self.voided_at is not None
+
+
+class OutcomeCorrection(models.Model):
+    """One correction of a payment's amount: what it was, what it became, who and why."""
+
+    outcome = models.ForeignKey(Outcome, on_delete=models.CASCADE, related_name="corrections", verbose_name="追回金额")
+    old_amount = models.DecimalField("原金额（元）", max_digits=14, decimal_places=2)
+    new_amount = models.DecimalField("更正后金额（元）", max_digits=14, decimal_places=2)
+    reason = models.CharField("更正原因", max_length=200)
+    corrected_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name="更正人",
+    )
+    corrected_at = models.DateTimeField("更正时间", default=timezone.now)
+
+    class Meta:
+        verbose_name = verbose_name_plural = "追回金额更正记录"
+        ordering = ["corrected_at", "id"]
+        constraints = [
+            models.CheckConstraint(condition=Q(new_amount__gt=0), name="outcome_correction_positive"),
+            models.CheckConstraint(condition=Q(old_amount__gte=0), name="outcome_correction_old_not_negative"),
+            models.CheckConstraint(
+                condition=~Q(old_amount=models.F("new_amount")), name="outcome_correction_changes_amount"
+            ),
+            models.CheckConstraint(condition=~Q(reason=""), name="outcome_correction_has_reason"),
+        ]
+
+    def __str__(self):
+        return f"{self.old_amount} → {self.new_amount} 元"
 
 
 class CaseAttachmentQuerySet(models.QuerySet):

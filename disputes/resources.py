@@ -10,11 +10,20 @@ from import_export.fields import Field
 from officers import rules as officer_rules
 from officers.models import County, User
 from officers.scoping import scope_for
-from officers.services import enterprise_resolve
 from unionportal.core.ledger import LedgerResource, cell_date, cell_int, cell_money, cell_text, choice_value
+from unionportal.core.masking import mask_phone
 
 from . import rules
 from .models import CaseStatus, DisputeCase, DisputeType, MediationResult, Outcome
+from .services import employer_resolve
+
+CENT = Decimal("0.01")
+
+
+def money_cell(value) -> Decimal | str:
+    """Yuan as a number with 2 decimals (whatever scale the database gave the sum), blank for none
+    or 0: a blank reads back as 0."""
+    return Decimal(value).quantize(CENT) if value else ""
 
 
 class DisputeLedgerResource(LedgerResource):
@@ -58,6 +67,11 @@ class DisputeLedgerResource(LedgerResource):
         "result_on",
     )
 
+    def __init__(self, *, mask_phones: bool = False, **kwargs):
+        """``mask_phones``: 承办人手机号 masked (138****0001), for everyone but admins."""
+        super().__init__(**kwargs)
+        self.mask_phones = mask_phones
+
     class Meta:
         model = DisputeCase
         name = "争议案件台账"
@@ -99,15 +113,24 @@ class DisputeLedgerResource(LedgerResource):
     def dehydrate_result_on(self, case):
         return case.result_on.isoformat() if case.result_on else ""
 
+    # Counts and amounts are numbers (an xlsx shows them as such; a CSV as 126 and 1260000.00).
+    def dehydrate_workers_involved(self, case):
+        return case.workers_involved
+
+    def dehydrate_amount_claimed(self, case):
+        return "" if case.amount_claimed is None else Decimal(case.amount_claimed).quantize(CENT)
+
     def dehydrate_compensation(self, case):
-        return getattr(case, "compensation", None) or ""
+        return money_cell(getattr(case, "compensation", None))
 
     def dehydrate_wages(self, case):
-        return getattr(case, "wages", None) or ""
+        return money_cell(getattr(case, "wages", None))
 
     def dehydrate_handler(self, case):
         handlers = list(case.handlers.all())
-        return handlers[0].username if handlers else ""
+        if not handlers:
+            return ""
+        return mask_phone(handlers[0].username) if self.mask_phones else handlers[0].username
 
     # -- import
     def before_import(self, dataset, **kwargs):
@@ -203,7 +226,14 @@ class DisputeLedgerResource(LedgerResource):
             errors["结果日期"] = "结果日期不能早于登记日期"
         handler = None
         phone = cell_text(row.get("承办人手机号"))
-        if phone:
+        if phone and "*" in phone:
+            # A reviewer's export masks the phone: it stands for the handler the case already has.
+            handler = (
+                next((h for h in case.handlers.all() if mask_phone(h.username) == phone), None) if case.pk else None
+            )
+            if handler is None:
+                errors["承办人手机号"] = f"手机号 {phone} 已打码，请填写完整手机号"
+        elif phone:
             handler = User.objects.filter(username=phone, is_active=True).first()
             if handler is None:
                 errors["承办人手机号"] = f"手机号 {phone} 不是平台中的信息员或工作人员"
@@ -219,7 +249,7 @@ class DisputeLedgerResource(LedgerResource):
             raise ValidationError(errors)
 
         try:
-            enterprise = enterprise_resolve(county=county, name=employer_name, credit_code=credit_code)
+            enterprise = employer_resolve(county=county, name=employer_name, credit_code=credit_code)
         except ValidationError as exc:
             raise ValidationError({"统一社会信用代码": exc.messages}) from None
         case.county = county
@@ -240,7 +270,9 @@ class DisputeLedgerResource(LedgerResource):
         self.money_changed = case.pk is not None and self._money_differs(case)
 
     def _portal_totals(self, case, kind, ledger: bool) -> Decimal:
-        total = Outcome.objects.filter(case=case, kind=kind, from_ledger=ledger).aggregate(t=Sum("amount"))["t"]
+        total = (
+            Outcome.objects.counted().filter(case=case, kind=kind, from_ledger=ledger).aggregate(t=Sum("amount"))["t"]
+        )
         return total or Decimal("0")
 
     def _money_differs(self, case) -> bool:
@@ -273,10 +305,15 @@ class DisputeLedgerResource(LedgerResource):
             if rest < 0:
                 column = "获得经济补偿" if kind == "compensation" else "清理欠薪"
                 raise ValidationError({column: f"低于平台中已登记的 {portal:.2f} 元"})
+            ledger_line = Outcome.objects.counted().filter(case=instance, kind=kind, from_ledger=True)
             if rest == 0:
-                Outcome.objects.filter(case=instance, kind=kind, from_ledger=True).delete()
+                # A ledger line corrected in the portal keeps its history: voided, not deleted.
+                ledger_line.filter(corrections__isnull=True).delete()
+                ledger_line.update(
+                    voided_at=timezone.now(), voided_by=self.actor, void_reason="台账重新导入：该金额已不在台账中"
+                )
             else:
-                Outcome.objects.update_or_create(
+                Outcome.objects.counted().update_or_create(
                     case=instance,
                     kind=kind,
                     from_ledger=True,

@@ -1,6 +1,7 @@
 """Pure rules of dispute cases: status moves, numbering, the success rate. No database access."""
 
 import hashlib
+from decimal import Decimal
 
 from unionportal.core.figures import rate
 
@@ -77,3 +78,20 @@ def facts_token(facts: dict) -> str:
     from a page older than someone else's correction is refused instead of silently undoing it."""
     text = "\x1f".join(f"{name}={'' if value is None else value}" for name, value in sorted(facts.items()))
     return hashlib.sha256(text.replace("\r\n", "\n").encode()).hexdigest()[:16]
+
+
+# A case with no claim (or a claim of 0) has this ceiling instead: money recovered above it is asked
+# to be confirmed, as a typo of a few zeros would otherwise land on every figure.
+MONEY_CEILING = Decimal("10000000.00")  # 一千万元
+
+
+def money_over_limit(*, amount: Decimal, claimed: Decimal | None) -> str | None:
+    """Why a payment of ``amount`` needs the recorder's confirmation: above the case's claim, or above
+    MONEY_CEILING when nothing (or 0) was claimed; None when it is within."""
+    if claimed:
+        if amount > claimed:
+            return f"金额 {amount:.2f} 元超过本案诉求金额 {claimed:.2f} 元"
+        return None
+    if amount > MONEY_CEILING:
+        return f"金额 {amount:.2f} 元超过 {MONEY_CEILING:.2f} 元（本案未填写诉求金额）"
+    return None

@@ -7,8 +7,10 @@ from django.db.models import Count, DecimalField, OuterRef, Prefetch, Q, Subquer
 from django.db.models.functions import Coalesce, ExtractMonth, ExtractYear
 from django.utils import timezone
 
+from reports.models import Report
+
 from . import rules
-from .models import CaseStatus, DisputeCase, DisputeType, FollowUp, MediationResult, Outcome
+from .models import CaseStatus, DisputeCase, DisputeType, FollowUp, MediationResult, Outcome, OutcomeCorrection
 
 ZERO = Value(Decimal("0"), output_field=DecimalField(max_digits=14, decimal_places=2))
 
@@ -16,7 +18,8 @@ ZERO = Value(Decimal("0"), output_field=DecimalField(max_digits=14, decimal_plac
 def _outcome_total(kind: str):
     return Coalesce(
         Subquery(
-            Outcome.objects.filter(case=OuterRef("pk"), kind=kind)
+            Outcome.objects.counted()
+            .filter(case=OuterRef("pk"), kind=kind)
             .order_by()
             .values("case")
             .annotate(total=Sum("amount"))
@@ -27,14 +30,40 @@ def _outcome_total(kind: str):
 
 
 def with_money(cases):
-    """Each case's compensation and wages recovered, summed in the database (the ledger's two money
-    columns, which an export must carry: a blank there reads as 0 when the file comes back)."""
+    """Each case's compensation and wages recovered (voided payments left out), summed in the database
+    (the ledger's two money columns, which an export must carry: a blank there reads as 0 when the file
+    comes back). The sums' scale depends on the database (SQLite gives 1260000 for 1260000.00): who
+    prints them quantizes."""
     return cases.annotate(compensation=_outcome_total("compensation"), wages=_outcome_total("wages"))
 
 
 def case_numbers_of(*, report) -> list[str]:
     """The cases a report already became (a report becomes a case once)."""
     return list(report.dispute_cases.order_by("number").values_list("number", flat=True))
+
+
+LINK_CHOICES = 20  # reports offered at once when linking one to a case: a search narrows them
+
+
+def reports_to_link(*, user, case: DisputeCase, q: str = "", on: date | None = None):
+    """The reports ``user`` may link to ``case``: their county's, sent (not drafts or withdrawn), not
+    linked already; narrowed by words of the title or employer and by the day sent (Beijing time)."""
+    reports = (
+        Report.objects.visible_to(user)
+        .filter(county_id=case.county_id)
+        .exclude(status__in=[Report.Status.DRAFT, Report.Status.WITHDRAWN])
+        .exclude(dispute_cases=case)
+        .select_related("enterprise", "officer")
+        .order_by("-submitted_at", "-id")
+    )
+    q = q.strip()
+    if q:
+        reports = reports.filter(
+            Q(title__icontains=q) | Q(enterprise__name__icontains=q) | Q(enterprise_name__icontains=q)
+        )
+    if on is not None:
+        reports = reports.filter(submitted_at__date=on)
+    return reports
 
 
 def case_list(*, user):
@@ -48,7 +77,12 @@ def case_detail(*, user, pk) -> DisputeCase:
         .select_related("county", "enterprise", "township", "created_by")
         .prefetch_related(
             Prefetch("follow_ups", queryset=FollowUp.objects.select_related("author")),
-            Prefetch("outcomes", queryset=Outcome.objects.select_related("recorded_by")),
+            Prefetch(
+                "outcomes",
+                queryset=Outcome.objects.select_related("recorded_by", "voided_by").prefetch_related(
+                    Prefetch("corrections", queryset=OutcomeCorrection.objects.select_related("corrected_by"))
+                ),
+            ),
             "attachments",
             "handlers",
             "reports__officer",
@@ -62,7 +96,8 @@ def dispute_figures(*, cases, start: date, end: date) -> dict:
 
     registered: cases registered; concluded: mediation outcomes reached; successful: of them 成功;
     workers: workers in those successful cases; success_rate: successful / concluded (None when
-    nothing concluded); compensation and wages_recovered: yuan recorded in the period.
+    nothing concluded); compensation and wages_recovered: yuan recorded in the period (voided
+    payments left out, corrected ones at their corrected amount).
     """
     in_period = Q(result_on__gte=start, result_on__lte=end)
     counts = cases.aggregate(
@@ -71,9 +106,13 @@ def dispute_figures(*, cases, start: date, end: date) -> dict:
         successful=Count("pk", filter=in_period & Q(mediation_result=MediationResult.SUCCESS)),
         workers=Coalesce(Sum("workers_involved", filter=in_period & Q(mediation_result=MediationResult.SUCCESS)), 0),
     )
-    money = Outcome.objects.filter(case__in=cases.values("pk"), received_on__gte=start, received_on__lte=end).aggregate(
-        compensation=Coalesce(Sum("amount", filter=Q(kind=Outcome.Kind.COMPENSATION)), ZERO),
-        wages=Coalesce(Sum("amount", filter=Q(kind=Outcome.Kind.WAGES)), ZERO),
+    money = (
+        Outcome.objects.counted()
+        .filter(case__in=cases.values("pk"), received_on__gte=start, received_on__lte=end)
+        .aggregate(
+            compensation=Coalesce(Sum("amount", filter=Q(kind=Outcome.Kind.COMPENSATION)), ZERO),
+            wages=Coalesce(Sum("amount", filter=Q(kind=Outcome.Kind.WAGES)), ZERO),
+        )
     )
     return {
         "registered": counts["registered"],

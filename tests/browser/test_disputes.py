@@ -63,3 +63,59 @@ def test_report_to_case_to_recovered_wages(browser, live_server, county):
     assert page.get_by_test_id("fig-workers").inner_text() == "126"
     assert page.get_by_test_id("fig-wages").inner_text() == "1,260,000.00"
     context.close()
+
+
+def test_money_above_the_claim_is_confirmed_and_a_payment_voided_on_a_phone(phone_page, live_server, county):
+    from decimal import Decimal
+
+    from disputes import services
+    from disputes.models import Outcome
+
+    reviewer = ReviewerFactory(county=county, username="13900000003", full_name="陈审核")
+    case = services.case_register(
+        county=county,
+        actor=reviewer,
+        dispute_type="wage_arrears",
+        workers_involved=40,
+        enterprise=EnterpriseFactory(county=county, name="滨海华强纺织有限公司"),
+        amount_claimed=Decimal("320000"),
+    )
+    page, base = phone_page, live_server.url
+    page.goto(f"{base}/accounts/login/")
+    page.get_by_label("手机号").fill("13900000003")
+    page.get_by_label("密码").fill(PASSWORD)
+    page.get_by_role("button", name="登录").click()
+    page.wait_for_url(f"{base}/")
+
+    page.goto(f"{base}/disputes/{case.pk}/")
+    page.get_by_label("类别").select_option(label="清理欠薪")
+    page.get_by_label("金额（元）").fill("330000")
+    page.get_by_role("button", name="登记金额").click()
+    page.get_by_text("金额 330000.00 元超过本案诉求金额 320000.00 元").wait_for()
+    assert Outcome.objects.count() == 0
+    page.get_by_label("确认金额无误").check()
+    page.get_by_label("金额超出的原因").fill("含经济补偿金，职工签字确认")
+    page.get_by_role("button", name="登记金额").click()
+    page.get_by_text("金额已登记").wait_for()
+    assert page.get_by_test_id("case-wages").inner_text() == "330000.00 元"
+
+    page.get_by_label("类别").select_option(label="清理欠薪")
+    page.get_by_label("金额（元）").fill("5000")
+    page.get_by_role("button", name="登记金额").click()
+    page.get_by_text("金额已登记").wait_for()
+    assert page.get_by_test_id("case-wages").inner_text() == "335000.00 元"
+
+    second = Outcome.objects.get(amount=Decimal("5000"))
+    page.get_by_test_id(f"outcome-{second.pk}").get_by_role("link", name="作废").click()
+    page.get_by_role("button", name="确认作废").click()
+    page.get_by_text("请写明作废原因").wait_for()  # a reason is required
+    page.get_by_label("作废原因").fill("重复登记")
+    page.get_by_role("button", name="确认作废").click()
+    page.get_by_text("该笔金额已作废，已记入跟进记录").wait_for()
+    assert page.get_by_test_id("case-wages").inner_text() == "330000.00 元"
+    assert "已作废" in page.get_by_test_id(f"outcome-{second.pk}").inner_text()
+    assert "作废清理欠薪" in page.get_by_test_id("timeline").inner_text()
+
+    page.goto(f"{base}/disputes/stats/")
+    assert page.get_by_test_id("fig-wages").inner_text() == "330000.00"
+    assert page.external_requests == []

@@ -1,3 +1,5 @@
+from decimal import Decimal
+
 import pytest
 
 from disputes import rules
@@ -79,3 +81,20 @@ def test_type_for_category(category, dispute_type):
 )
 def test_facts_token(other, same):
     assert (rules.facts_token({"workers_involved": 126, "description": "甲\n乙"}) == rules.facts_token(other)) is same
+
+
+@pytest.mark.parametrize(
+    ("amount", "claimed", "expected"),
+    [
+        ("320000", "320000", None),
+        ("320000.01", "320000", "金额 320000.01 元超过本案诉求金额 320000.00 元"),
+        ("999999999999", "320000", "金额 999999999999.00 元超过本案诉求金额 320000.00 元"),
+        ("10000000", None, None),
+        ("10000000.01", None, "金额 10000000.01 元超过 10000000.00 元（本案未填写诉求金额）"),
+        ("10000000.01", "0", "金额 10000000.01 元超过 10000000.00 元（本案未填写诉求金额）"),
+        ("20000000", "30000000", None),  # a claim above the ceiling is the limit
+    ],
+)
+def test_money_over_limit(amount, claimed, expected):
+    claim = None if claimed is None else Decimal(claimed)
+    assert rules.money_over_limit(amount=Decimal(amount), claimed=claim) == expected

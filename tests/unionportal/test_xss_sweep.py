@@ -115,6 +115,9 @@ MUST_REACH_A_PAGE = {
     ("disputes.FollowUp", "action"),
     ("disputes.FollowUp", "next_step"),
     ("disputes.Outcome", "note"),
+    ("disputes.Outcome", "over_limit_reason"),
+    ("disputes.Outcome", "void_reason"),
+    ("disputes.OutcomeCorrection", "reason"),
     ("disputes.CaseAttachment", "original_name"),
 }
 
@@ -314,6 +317,26 @@ def payload_world(county, other_county) -> World:
     dispute_services.follow_up_add(case=case, actor=reviewer, action="跟进", next_step="下一步")
     dispute_services.outcome_add(
         case=case, actor=reviewer, kind="wages", amount=Decimal("500"), received_on=today, note="说明"
+    )
+    # A payment confirmed above the claim, corrected, and one voided: their reasons are shown too.
+    paid = dispute_services.outcome_add(
+        case=case,
+        actor=reviewer,
+        kind="compensation",
+        amount=Decimal("6000"),
+        received_on=today,
+        confirmed=True,
+        confirm_reason="原因",
+    )
+    dispute_services.outcome_correct(
+        outcome=paid, actor=reviewer, amount=Decimal("5500"), reason="更正", confirmed=True
+    )
+    dispute_services.outcome_void(
+        outcome=dispute_services.outcome_add(
+            case=case, actor=reviewer, kind="wages", amount=Decimal("100"), received_on=today
+        ),
+        actor=reviewer,
+        reason="作废",
     )
     dispute_services.case_attach(case=case, actor=reviewer, files=[_png("b.png")])
     dispute_services.case_move(case=case, to_status="mediating", actor=reviewer, note="备注")

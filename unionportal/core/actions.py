@@ -32,6 +32,11 @@ class ServiceActionView(View):
     def get_success_url(self, obj) -> str:
         raise NotImplementedError
 
+    def refused(self, form, exc: ValidationError):
+        """The form to show again with the service's reasons (a subclass may add a question to it)."""
+        add_service_errors(form, exc)
+        return form
+
     def prime_detail_view(self, view, obj) -> None:
         """Hand the loaded object to the detail view, so it is not loaded (or audited) again."""
 
@@ -45,7 +50,7 @@ class ServiceActionView(View):
                 if getattr(exc, "code", None) == "stale":
                     messages.error(request, "；".join(exc.messages))
                     return redirect(self.get_success_url(obj))
-                add_service_errors(form, exc)
+                form = self.refused(form, exc)
             else:
                 messages.success(request, message)
                 return redirect(self.get_success_url(obj))

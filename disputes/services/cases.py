@@ -1,4 +1,4 @@
-"""Writes of the dispute module: each with keyword arguments, one transaction and full_clean()."""
+"""Cases: registration, corrections of their facts, status moves, follow-ups, papers, linked reports."""
 
 from datetime import date
 
@@ -13,8 +13,8 @@ from unionportal.core.attachments import check_uploads, clean_name
 from unionportal.core.audit import audit_record
 from unionportal.core.models import AuditEntry
 
-from . import rules, selectors
-from .models import CaseAttachment, CaseCounter, CaseStatus, DisputeCase, FollowUp, Outcome
+from .. import rules, selectors
+from ..models import CaseAttachment, CaseCounter, CaseStatus, DisputeCase, FollowUp
 
 STATUS_LABELS = dict(CaseStatus.choices)
 
@@ -34,6 +34,20 @@ def case_number_next(*, county, year: int) -> str:
     return number
 
 
+def foreign_credit_code_message(credit_code: str) -> str:
+    """What staff are told when a credit code is another county's enterprise: the same as for a code
+    the county does not have, without naming that enterprise or its county."""
+    return f"本县区没有统一社会信用代码为 {credit_code} 的单位，该代码也不能用于新登记单位：请核对代码，或不填代码"
+
+
+def employer_resolve(*, county, name: str, credit_code: str = "", township=None) -> Enterprise:
+    """The employer of a case, matched or created in ``county`` (officers.services.enterprise_resolve);
+    a credit code held by another county's enterprise is refused without saying whose it is."""
+    if credit_code and Enterprise.objects.filter(credit_code=credit_code).exclude(county=county).exists():
+        raise ValidationError({"credit_code": foreign_credit_code_message(credit_code)})
+    return enterprise_resolve(county=county, name=name, credit_code=credit_code, township=township)
+
+
 def _employer(*, county, enterprise: Enterprise | None, enterprise_name: str, credit_code: str, township):
     if enterprise is not None:
         if enterprise.county_id != county.pk:
@@ -42,9 +56,7 @@ def _employer(*, county, enterprise: Enterprise | None, enterprise_name: str, cr
     if not enterprise_name.strip():
         raise ValidationError({"enterprise": "请选择用人单位，或填写新单位名称"})
     try:
-        return enterprise_resolve(
-            county=county, name=enterprise_name.strip(), credit_code=credit_code, township=township
-        )
+        return employer_resolve(county=county, name=enterprise_name.strip(), credit_code=credit_code, township=township)
     except ValidationError as exc:
         raise ValidationError({"new_enterprise_credit_code": exc.messages}) from None
 
@@ -102,6 +114,10 @@ def case_register(
 def _link(case: DisputeCase, report: Report):
     if report.county_id != case.county_id:
         raise ValidationError("该信息不属于本县区，不能关联")
+    if report.status in (Report.Status.DRAFT, Report.Status.WITHDRAWN):
+        raise ValidationError("草稿或已撤回的信息不能关联")
+    if case.pk and case.reports.filter(pk=report.pk).exists():
+        raise ValidationError("该信息已关联本案件")
     case.reports.add(report)
 
 
@@ -278,22 +294,6 @@ def follow_up_add(*, case: DisputeCase, actor, action: str, happened_on: date | 
     follow_up.save()
     _touch(case)
     return follow_up
-
-
-@transaction.atomic
-def outcome_add(*, case: DisputeCase, actor, kind: str, amount, received_on: date, note: str = "") -> Outcome:
-    """Record money obtained for the workers: one instalment."""
-    if amount is None or amount <= 0:
-        raise ValidationError({"amount": "金额应大于 0"})
-    if received_on > timezone.localdate():
-        raise ValidationError({"received_on": "日期不能晚于今天"})
-    outcome = Outcome(case=case, kind=kind, amount=amount, received_on=received_on, note=note, recorded_by=actor)
-    outcome.full_clean()
-    outcome.save()
-    detail = f"登记{outcome.get_kind_display()} {amount} 元" + (f"（{note}）" if note else "")
-    FollowUp.objects.create(case=case, happened_on=received_on, author=actor, action=detail)
-    _touch(case)
-    return outcome
 
 
 @transaction.atomic

@@ -1,0 +1,42 @@
+"""Writes of the dispute module: each with keyword arguments, one transaction and full_clean().
+
+``cases``: registering, correcting, moving and documenting a case; ``money``: the payments
+recovered for its workers, their corrections and voiding."""
+
+from .cases import (
+    CORRECTABLE,
+    STATUS_LABELS,
+    case_attach,
+    case_correct,
+    case_facts_from_report,
+    case_facts_token,
+    case_from_report,
+    case_link_report,
+    case_move,
+    case_number_next,
+    case_register,
+    employer_resolve,
+    follow_up_add,
+    foreign_credit_code_message,
+)
+from .money import outcome_add, outcome_correct, outcome_void
+
+__all__ = [
+    "CORRECTABLE",
+    "STATUS_LABELS",
+    "case_attach",
+    "case_correct",
+    "case_facts_from_report",
+    "case_facts_token",
+    "case_from_report",
+    "case_link_report",
+    "case_move",
+    "case_number_next",
+    "case_register",
+    "employer_resolve",
+    "follow_up_add",
+    "foreign_credit_code_message",
+    "outcome_add",
+    "outcome_correct",
+    "outcome_void",
+]

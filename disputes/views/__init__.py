@@ -1,0 +1,38 @@
+"""Pages of the dispute module: ``cases`` (list, ledger export, registration, the case page and its
+actions, statistics), ``money`` (payments: record, correct, void), ``links`` (link another report)."""
+
+from .cases import (
+    AttachView,
+    CaseActionView,
+    CaseAttachmentView,
+    CaseCorrectView,
+    CaseCreateView,
+    CaseDetailView,
+    CaseFromReportView,
+    CaseListView,
+    CaseMoveView,
+    CaseScopedMixin,
+    DisputeStatsView,
+    FollowUpView,
+)
+from .links import LinkReportView
+from .money import OutcomeCorrectView, OutcomeView, OutcomeVoidView
+
+__all__ = [
+    "AttachView",
+    "CaseActionView",
+    "CaseAttachmentView",
+    "CaseCorrectView",
+    "CaseCreateView",
+    "CaseDetailView",
+    "CaseFromReportView",
+    "CaseListView",
+    "CaseMoveView",
+    "CaseScopedMixin",
+    "DisputeStatsView",
+    "FollowUpView",
+    "LinkReportView",
+    "OutcomeCorrectView",
+    "OutcomeView",
+    "OutcomeVoidView",
+]
