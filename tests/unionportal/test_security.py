@@ -166,6 +166,75 @@ class TestLoginThrottling:
         assert response.status_code == 302 and client.session["_auth_user_id"] == str(officer.user.pk)
 
 
+PROXY, ALICE, MALLORY = "10.0.0.5", "198.51.100.20", "203.0.113.66"
+
+
+def login(client, phone, password, *, via_proxy_for=None, remote=None, forwarded=None):
+    """A login POST from ``remote``; ``via_proxy_for``: through the trusted proxy for that client."""
+    meta = {"REMOTE_ADDR": remote or (PROXY if via_proxy_for else MALLORY)}
+    if via_proxy_for or forwarded:
+        meta["HTTP_X_FORWARDED_FOR"] = forwarded or f"6.6.6.6, {via_proxy_for}"  # the left hop is forged
+    return client.post(reverse("login"), {"username": phone, "password": password}, **meta)
+
+
+class TestClientAddressBehindTheProxy:
+    @pytest.fixture(autouse=True)
+    def behind_the_proxy(self, settings):
+        settings.AXES_ENABLED = True
+        settings.AXES_FAILURE_LIMIT = 5
+        settings.AXES_ADDRESS_FAILURE_LIMIT = 30
+        settings.TRUSTED_PROXIES = [PROXY]
+
+    def test_audit_rows_record_the_client_not_the_proxy(self, client, county):
+        from unionportal.core.models import AuditEntry
+
+        report = ReportFactory(officer=OfficerFactory(county=county))
+        client.force_login(ReviewerFactory(county=county))
+        client.get(reverse("reports:detail", args=[report.pk]), REMOTE_ADDR=PROXY, HTTP_X_FORWARDED_FOR=ALICE)
+        # the same header from a client that is not the proxy is the client's own invention
+        client.get(reverse("reports:detail", args=[report.pk]), REMOTE_ADDR=MALLORY, HTTP_X_FORWARDED_FOR=ALICE)
+        addresses = AuditEntry.objects.filter(action="view_report").order_by("pk").values_list("ip_address", flat=True)
+        assert list(addresses) == [ALICE, MALLORY]
+
+    def test_five_wrong_passwords_elsewhere_do_not_lock_the_admin_out(self, client, county):
+        from axes.models import AccessAttempt
+
+        admin = AdminFactory(county=county, username="13900000077")
+        for _ in range(5):
+            assert login(client, admin.username, "wrong-password", via_proxy_for=MALLORY).status_code in (200, 429)
+        assert login(client, admin.username, PASSWORD, via_proxy_for=MALLORY).status_code == 429
+        assert set(AccessAttempt.objects.values_list("ip_address", flat=True)) == {MALLORY}
+        response = login(client, admin.username, PASSWORD, via_proxy_for=ALICE)
+        assert response.status_code == 302 and client.session["_auth_user_id"] == str(admin.pk)
+
+    def test_a_forged_header_from_outside_does_not_dodge_the_lock(self, client, county):
+        officer = OfficerFactory(county=county, phone="13815110005")
+        for n in range(5):
+            login(client, officer.phone, "wrong-password", remote=MALLORY, forwarded=f"192.0.2.{n}")
+        assert login(client, officer.phone, PASSWORD, remote=MALLORY, forwarded="192.0.2.99").status_code == 429
+        assert login(client, officer.phone, PASSWORD, remote=ALICE).status_code == 302
+
+    def test_one_address_trying_many_phones_is_locked_for_every_phone(self, client, county, settings):
+        settings.AXES_ADDRESS_FAILURE_LIMIT = 8
+        victims = [OfficerFactory(county=county, phone=f"1381511010{i}") for i in range(4)]
+        for victim in victims:
+            for _ in range(2):  # under the pair limit of 5 for each phone
+                login(client, victim.phone, "wrong-password", via_proxy_for=MALLORY)
+        bystander = OfficerFactory(county=county, phone="13815110199")
+        response = login(client, bystander.phone, PASSWORD, via_proxy_for=MALLORY)
+        assert response.status_code == 429 and "登录已暂时锁定" in response.content.decode()
+        assert "_auth_user_id" not in client.session
+        assert login(client, bystander.phone, PASSWORD, via_proxy_for=ALICE).status_code == 302
+
+    def test_under_the_address_limit_other_phones_still_log_in(self, client, county, settings):
+        settings.AXES_ADDRESS_FAILURE_LIMIT = 8
+        victim = OfficerFactory(county=county, phone="13815110101")
+        for _ in range(4):
+            login(client, victim.phone, "wrong-password", via_proxy_for=MALLORY)
+        bystander = OfficerFactory(county=county, phone="13815110199")
+        assert login(client, bystander.phone, PASSWORD, via_proxy_for=MALLORY).status_code == 302
+
+
 class TestPasswordSetByAdmin:
     def test_officer_must_choose_a_new_password(self, client, county):
         officer = OfficerFactory(county=county, password=None)

@@ -4,6 +4,8 @@ from pathlib import Path
 
 import environ
 
+from unionportal.core.client_address import trusted_networks
+
 from . import scaling
 
 BASE_DIR = Path(__file__).resolve().parent.parent.parent
@@ -63,14 +65,25 @@ AUTHENTICATION_BACKENDS = [
     "axes.backends.AxesStandaloneBackend",  # login throttling, before the real check
     "django.contrib.auth.backends.ModelBackend",
 ]
-# Five failed logins for the same phone from the same address lock that pair out for 30 minutes
-# (officers often share one network address, so the address alone is not locked). An admin unlocks
-# on the admin site (Axes → 登录失败记录: delete the attempts) or with `manage.py axes_reset`.
+# Five failed logins for the same phone from the same address lock that pair out for 30 minutes;
+# officers often share one network address, so an address alone is locked only at a higher count
+# across all phones (unionportal.core.login_throttle). The address is the client's, behind a trusted
+# proxy too (TRUSTED_PROXIES below). An admin unlocks in the portal (登录锁定), on the admin site
+# (Axes) or with `manage.py axes_reset_username PHONE` / `axes_reset_ip ADDRESS`.
 AXES_FAILURE_LIMIT = env.int("AXES_FAILURE_LIMIT", default=5)
+AXES_ADDRESS_FAILURE_LIMIT = env.int("AXES_ADDRESS_FAILURE_LIMIT", default=30)
 AXES_COOLOFF_TIME = 0.5  # hours
 AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
+AXES_HANDLER = "unionportal.core.login_throttle.PortalAxesHandler"
+AXES_CLIENT_IP_CALLABLE = "unionportal.core.client_address.client_ip"
 AXES_LOCKOUT_TEMPLATE = "registration/locked_out.html"
 AXES_RESET_ON_SUCCESS = True
+
+# The reverse proxies (nginx) whose X-Forwarded-For is believed: addresses or networks, e.g.
+# "127.0.0.1,10.0.0.0/24". Empty (default): the connecting address is the client's
+# (unionportal.core.client_address). A wrong entry stops the portal at start-up.
+TRUSTED_PROXIES = env.list("TRUSTED_PROXIES", default=[])
+trusted_networks(TRUSTED_PROXIES)
 
 ROOT_URLCONF = "unionportal.urls"
 WSGI_APPLICATION = "unionportal.wsgi.application"
