@@ -174,6 +174,12 @@ STORAGES = {
 # Uploads: images (checked by content) and PDFs, at most this many bytes each and files per report.
 ATTACHMENT_MAX_BYTES = 10 * 1024 * 1024
 ATTACHMENTS_PER_REPORT = 5
+# A photo of more pixels than this is refused from its header, before any pixel is decoded (a 640 KB
+# PNG can declare 13000×13000 pixels, 676 MB once decoded); one within it is stored with its longest
+# side at most ATTACHMENT_MAX_SIDE pixels (a JPEG is decoded already scaled down). Together they bound
+# the memory one upload takes: at most ATTACHMENT_MAX_PIXELS × 4 bytes while decoding (160 MB).
+ATTACHMENT_MAX_PIXELS = env.int("ATTACHMENT_MAX_PIXELS", default=40_000_000)
+ATTACHMENT_MAX_SIDE = env.int("ATTACHMENT_MAX_SIDE", default=4096)
 DATA_UPLOAD_MAX_MEMORY_SIZE = 5 * 1024 * 1024
 FILE_UPLOAD_MAX_MEMORY_SIZE = 2621440
 
