@@ -76,9 +76,7 @@ def pixel_limit_text(pixels: int) -> str:
 def too_large(name: str, size=None) -> ValidationError:
     limit = getattr(settings, "ATTACHMENT_MAX_PIXELS", DEFAULT_MAX_PIXELS)
     dimensions = f"（{size[0]}×{size[1]} 像素）" if size else ""
-    return ValidationError(
-        f"“{name}”的图片尺寸过大{dimensions}，超过 {pixel_limit_text(limit)}的上限，请缩小后再上传"
-    )
+    return ValidationError(f"“{name}”的图片尺寸过大{dimensions}，超过 {pixel_limit_text(limit)}的上限，请缩小后再上传")
 
 
 def re_encode(upload, found: Sniffed) -> tuple[ContentFile, Sniffed]:
