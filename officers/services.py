@@ -7,7 +7,11 @@ from axes.utils import reset as axes_reset
 from django.contrib.auth.password_validation import validate_password
 from django.core.exceptions import ValidationError
 from django.db import transaction
+from django.db.models import F
 from django.utils import timezone
+
+from unionportal.core.audit import audit_record
+from unionportal.core.models import AuditEntry
 
 from . import rules
 from .models import (
@@ -20,6 +24,7 @@ from .models import (
     Officer,
     OfficerStatusChange,
     SignInCode,
+    SignInFailure,
     Suggestion,
     Township,
     User,
@@ -244,7 +249,6 @@ def attendance_mark(*, activity, officers, actor) -> int:
 def sign_in_code_issue(*, activity, actor, minutes: int = SIGN_IN_MINUTES):
     """A new 6-digit code for the organiser to show; any earlier code of the activity stops working."""
 
-
     now = timezone.now()
     SignInCode.objects.filter(activity=activity, expires_at__gt=now).update(expires_at=now)
     while True:
@@ -256,25 +260,74 @@ def sign_in_code_issue(*, activity, actor, minutes: int = SIGN_IN_MINUTES):
     )
 
 
-@transaction.atomic
-def sign_in(*, officer, code: str, now=None):
-    """An officer signs in at an event with the code on the organiser's screen, once."""
+SIGN_IN_INVALID = "签到码无效或已过期，请核对现场显示的6位数字"
+SIGN_IN_OFFICER_FAILURES = 5  # wrong codes an officer may type within SIGN_IN_FAILURE_WINDOW
+SIGN_IN_FAILURE_WINDOW = timedelta(minutes=15)
+SIGN_IN_CODE_FAILURES = 50  # wrong codes typed in the county while a code is live retire it
 
+
+def sign_in(*, officer, code: str, now=None, request=None):
+    """An officer signs in at an event with the code on the organiser's screen, once.
+
+    A code that is wrong, expired, replaced or another county's gets one answer. Wrong codes are
+    counted in the database and audited: SIGN_IN_OFFICER_FAILURES within SIGN_IN_FAILURE_WINDOW and
+    the officer waits; SIGN_IN_CODE_FAILURES in the county while a code is live and that code is
+    retired (the organiser shows a new one). Guessing a 6-digit code is so bounded."""
     now = now or timezone.now()
     if officer.status != Officer.Status.ACTIVE:
         raise ValidationError({"code": "只有在岗信息员可以签到"})
-    code = (code or "").strip()
-    found = SignInCode.objects.select_related("activity").filter(code=code).order_by("-created_at").first()
-    if found is None or found.activity.county_id != officer.county_id:
-        raise ValidationError({"code": "签到码不正确，请核对现场显示的6位数字"})
-    if found.expires_at <= now:
-        raise ValidationError({"code": "签到码已失效，请向组织人员索取新的签到码"})
+    with transaction.atomic():  # committed even when the answer is a refusal: the count must stay
+        outcome = _sign_in_attempt(officer=officer, code=(code or "").strip(), now=now, request=request)
+    if isinstance(outcome, str):
+        raise ValidationError({"code": outcome})
+    return outcome
+
+
+def _sign_in_attempt(*, officer, code, now, request):
+    """The attendance, or why not (a message). Runs under a lock of the officer's row, so their
+    attempts are counted one after another, by any number of web processes."""
+    Officer.objects.select_for_update().filter(pk=officer.pk).first()
+    failures = SignInFailure.objects.filter(officer=officer)
+    failures.filter(at__lte=now - SIGN_IN_FAILURE_WINDOW).delete()
+    wait = rules.sign_in_wait_minutes(
+        failures.values_list("at", flat=True), now=now, limit=SIGN_IN_OFFICER_FAILURES, window=SIGN_IN_FAILURE_WINDOW
+    )
+    if wait:
+        return f"输入错误次数过多，请 {wait} 分钟后再试"
+    live = SignInCode.objects.filter(activity__county_id=officer.county_id, expires_at__gt=now)
+    found = live.select_related("activity").filter(code=code).order_by("-created_at").first() if code else None
+    if found is None:
+        _sign_in_failed(officer=officer, live=live, now=now, request=request)
+        return SIGN_IN_INVALID
     attendance, created = Attendance.objects.get_or_create(
         activity=found.activity, officer=officer, defaults={"via": Attendance.Via.SIGN_IN, "at": now}
     )
     if not created:
-        raise ValidationError({"code": "您已签到，无需重复签到"})
+        return "您已签到，无需重复签到"
     return attendance
+
+
+def _sign_in_failed(*, officer, live, now, request):
+    SignInFailure.objects.create(officer=officer, at=now)
+    audit_record(
+        actor=officer.user,
+        action=AuditEntry.Action.SIGN_IN_FAILED,
+        county=officer.county_id,
+        target=f"{officer.name}：签到码无效或已过期",
+        request=request,
+    )
+    # Every live code of the county could have been the one guessed at: each counts the miss (one
+    # UPDATE, so concurrent misses all count) and a code at the limit stops working.
+    live.update(failed_attempts=F("failed_attempts") + 1)
+    for retired in live.filter(failed_attempts__gte=SIGN_IN_CODE_FAILURES).select_related("activity"):
+        SignInCode.objects.filter(pk=retired.pk).update(expires_at=now)
+        audit_record(
+            actor=None,
+            action=AuditEntry.Action.SIGN_IN_FAILED,
+            county=officer.county_id,
+            target=f"签到码错误尝试达 {SIGN_IN_CODE_FAILURES} 次已作废：{retired.activity.topic}",
+            request=request,
+        )
 
 
 @transaction.atomic

@@ -205,10 +205,13 @@ class ActivityDetailView(StaffRequiredMixin, TemplateView):
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
         activity = self.get_activity()
+        latest = activity.sign_in_codes.order_by("-created_at").first()
+        live = latest is not None and latest.expires_at > timezone.now()
         context.update(
             activity=activity,
             attendances=activity.attendances.select_related("officer").order_by("officer__sort_key"),
-            code=activity.sign_in_codes.filter(expires_at__gt=timezone.now()).order_by("-created_at").first(),
+            code=latest if live else None,
+            code_retired=not live and latest is not None and latest.failed_attempts >= services.SIGN_IN_CODE_FAILURES,
             form=kwargs.get("form") or AttendanceForm(user=self.request.user),
         )
         return context
@@ -246,7 +249,9 @@ class SignInView(LoginRequiredMixin, FormView):
 
     def form_valid(self, form):
         try:
-            attendance = services.sign_in(officer=self.request.user.officer, code=form.cleaned_data["code"])
+            attendance = services.sign_in(
+                officer=self.request.user.officer, code=form.cleaned_data["code"], request=self.request
+            )
         except ValidationError as exc:
             add_service_errors(form, exc)
             return self.form_invalid(form)
