@@ -4,6 +4,7 @@ import secrets
 from datetime import timedelta
 
 from axes.utils import reset as axes_reset
+from django.contrib.auth.hashers import check_password
 from django.contrib.auth.password_validation import validate_password
 from django.core.exceptions import ValidationError
 from django.db import transaction
@@ -23,6 +24,7 @@ from .models import (
     Guidance,
     Officer,
     OfficerStatusChange,
+    PasswordHistory,
     SignInCode,
     SignInFailure,
     Suggestion,
@@ -78,6 +80,7 @@ def staff_upsert(*, phone: str, name: str, county_code: str, role: str, password
     user.is_active = True
     # Admins also manage the registry in Django's admin; reviewers work in the portal only.
     user.is_staff = role == User.Role.ADMIN
+    _remember_own_password(user)
     user.set_password(password)
     user.password_change_required = True  # whoever ran the command knows it: the user replaces it
     user.full_clean()
@@ -181,6 +184,7 @@ def officer_set_password(*, officer: Officer, password: str, actor: User) -> Use
         officer = officer_save(officer=officer, actor=actor)
         user = officer.user
     validate_password(password, user)
+    _remember_own_password(user)
     user.set_password(password)
     user.password_change_required = True  # a password an admin knows is the officer's to replace
     user.save(update_fields=["password", "password_change_required"])
@@ -189,9 +193,48 @@ def officer_set_password(*, officer: Officer, password: str, actor: User) -> Use
     return user
 
 
+# How many of an account's earlier passwords a new one may not repeat (the current one is always
+# compared). Only passwords the user chose are kept; one an admin set is the current hash while the
+# change it forces is pending, and is never kept after.
+PASSWORD_HISTORY_CHECKED = 1
+
+
+def _remember_own_password(user) -> None:
+    """Keep the hash of the password the user chose before it is replaced (not one an admin set)."""
+    if user.pk and user.has_usable_password() and not user.password_change_required:
+        PasswordHistory.objects.create(user=user, password=user.password)
+
+
+def password_reuse_problem(*, user, password: str) -> str | None:
+    """Why ``password`` may not be ``user``'s new password (it is one they have or had), or None."""
+    if user.has_usable_password() and check_password(password, user.password):
+        if user.password_change_required:
+            return "新密码不能与管理员设置的初始密码相同"
+        return "新密码不能与原密码相同"
+    earlier = user.password_history.values_list("password", flat=True)[:PASSWORD_HISTORY_CHECKED]
+    if any(check_password(password, hashed) for hashed in earlier):
+        return "新密码不能与原密码相同"
+    return None
+
+
+@transaction.atomic
+def password_change(*, user, password: str) -> User:
+    """The user replaces their password with one of their own choosing (the portal's password page)."""
+    user = User.objects.select_for_update().get(pk=user.pk)
+    problem = password_reuse_problem(user=user, password=password)
+    if problem:
+        raise ValidationError({"new_password1": problem})
+    validate_password(password, user)
+    _remember_own_password(user)
+    user.set_password(password)
+    user.password_change_required = False
+    user.save(update_fields=["password", "password_change_required"])
+    return user
+
+
 @transaction.atomic
 def password_changed(*, user) -> None:
-    """The user chose their own password."""
+    """The password an admin set stays (the demo accounts): no change is asked for."""
     if user.password_change_required:
         user.password_change_required = False
         user.save(update_fields=["password_change_required"])

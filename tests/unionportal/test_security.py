@@ -5,6 +5,7 @@ from datetime import date, timedelta
 from decimal import Decimal
 
 import pytest
+from django.contrib.auth.hashers import check_password
 from django.test import override_settings
 from django.urls import URLPattern, URLResolver, get_resolver, reverse
 from django.utils import timezone
@@ -249,6 +250,62 @@ class TestPasswordSetByAdmin:
         officer.user.refresh_from_db()
         assert officer.user.password_change_required is False
         assert client.get("/").status_code == 200
+
+    def change(self, client, old, new):
+        return client.post(
+            reverse("password_change"), {"old_password": old, "new_password1": new, "new_password2": new}
+        )
+
+    def test_the_password_the_admin_set_is_refused_as_the_new_one(self, client, county):
+        officer = OfficerFactory(county=county, password=None)
+        officer_services.officer_set_password(officer=officer, password="Kanbei#2026", actor=None)
+        client.post(reverse("login"), {"username": officer.phone, "password": "Kanbei#2026"})
+        response = self.change(client, "Kanbei#2026", "Kanbei#2026")
+        assert response.status_code == 200
+        assert response.context["form"].errors == {"new_password1": ["新密码不能与管理员设置的初始密码相同"]}
+        officer.user.refresh_from_db()
+        assert officer.user.password_change_required is True and officer.user.check_password("Kanbei#2026")
+        assert client.get("/reports/")["Location"] == reverse("password_change")  # still held at the page
+
+    def test_after_a_reset_the_officers_previous_password_is_refused_too(self, client, county):
+        from officers.models import PasswordHistory
+
+        officer = OfficerFactory(county=county)  # has chosen PASSWORD
+        officer_services.officer_set_password(officer=officer, password="Kanbei#2026", actor=None)
+        client.post(reverse("login"), {"username": officer.phone, "password": "Kanbei#2026"})
+        response = self.change(client, "Kanbei#2026", PASSWORD)
+        assert response.context["form"].errors == {"new_password1": ["新密码不能与原密码相同"]}
+        assert self.change(client, "Kanbei#2026", "Wuxun#2027a").status_code == 302
+        officer.user.refresh_from_db()
+        assert officer.user.password_change_required is False and officer.user.check_password("Wuxun#2027a")
+        assert client.get("/").status_code == 200  # still logged in after the change
+        # only the password the officer chose is kept, never the one the admin set
+        kept = list(PasswordHistory.objects.filter(user=officer.user).values_list("password", flat=True))
+        assert len(kept) == 1 and check_password(PASSWORD, kept[0]) and not check_password("Kanbei#2026", kept[0])
+
+    def test_a_chosen_password_cannot_be_chosen_again_nor_the_one_before(self, client, county):
+        officer = OfficerFactory(county=county)
+        client.force_login(officer.user)
+        response = self.change(client, PASSWORD, PASSWORD)
+        assert response.context["form"].errors == {"new_password1": ["新密码不能与原密码相同"]}
+        assert self.change(client, PASSWORD, "Wuxun#2027a").status_code == 302
+        response = self.change(client, "Wuxun#2027a", PASSWORD)
+        assert response.context["form"].errors == {"new_password1": ["新密码不能与原密码相同"]}
+        officer.user.refresh_from_db()
+        assert officer.user.check_password("Wuxun#2027a")
+
+    def test_staff_reset_by_command_cannot_keep_the_commands_password(self, county):
+        from django.core.exceptions import ValidationError
+
+        user, _ = officer_services.staff_upsert(
+            phone="13900000006", name="新管理员", county_code="320922", role="admin", password="Binhai@2026"
+        )
+        with pytest.raises(ValidationError) as exc:
+            officer_services.password_change(user=user, password="Binhai@2026")
+        assert exc.value.message_dict == {"new_password1": ["新密码不能与管理员设置的初始密码相同"]}
+        officer_services.password_change(user=user, password="Sheyang@2027")
+        user.refresh_from_db()
+        assert user.password_change_required is False and user.check_password("Sheyang@2027")
 
     def test_a_password_like_the_phone_is_refused_in_the_portals_words(self, county):
         from django.contrib.auth.password_validation import validate_password
