@@ -12,7 +12,7 @@ from django_filters.views import FilterView
 from unionportal.core.forms import add_service_errors
 from unionportal.core.list_views import FilteredListMixin
 
-from . import selectors, services
+from . import lockouts, selectors, services
 from .filters import OfficerFilter
 from .forms import (
     ActivityForm,
@@ -280,3 +280,29 @@ class CommendationCreateView(StaffRequiredMixin, OfficerActionView):
 
     def act(self, data):
         services.commendation_add(officer=self.get_officer(), **data)
+
+
+class LockoutListView(AdminRequiredMixin, TemplateView):
+    """登录锁定: the lockouts in force for the county's accounts, each with a button that lifts it."""
+
+    template_name = "officers/lockouts.html"
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        context["lockouts"] = lockouts.locked_logins(user=self.request.user)
+        return context
+
+    def post(self, request):
+        try:
+            lockouts.lockout_clear(
+                actor=request.user,
+                kind=request.POST.get("kind", ""),
+                ip_address=request.POST.get("ip_address", ""),
+                username=request.POST.get("username", ""),
+                request=request,
+            )
+        except ValidationError as exc:
+            messages.error(request, "；".join(exc.messages))
+        else:
+            messages.success(request, "已解除锁定，可以立即重新登录")
+        return redirect("officers:lockouts")
