@@ -1,10 +1,14 @@
+from django.contrib.auth import update_session_auth_hash
 from django.contrib.auth.forms import AuthenticationForm
 from django.contrib.auth.views import LoginView, PasswordChangeView
 from django.core.exceptions import ValidationError
+from django.http import HttpResponseRedirect
 from django.urls import reverse
 
+from unionportal.core.forms import add_service_errors
+
 from .models import User
-from .services import password_changed
+from .services import password_change
 
 
 class PhoneLoginForm(AuthenticationForm):
@@ -45,7 +49,14 @@ class PortalLoginView(LoginView):
 
 
 class PortalPasswordChangeView(PasswordChangeView):
+    """Django's page; the new password is set by ``services.password_change``, which refuses the
+    password the admin set and the user's previous one."""
+
     def form_valid(self, form):
-        response = super().form_valid(form)
-        password_changed(user=form.user)
-        return response
+        try:
+            user = password_change(user=form.user, password=form.cleaned_data["new_password1"])
+        except ValidationError as exc:
+            add_service_errors(form, exc)
+            return self.form_invalid(form)
+        update_session_auth_hash(self.request, user)  # stays logged in, as Django's own view does
+        return HttpResponseRedirect(self.get_success_url())

@@ -439,6 +439,8 @@ class SignInCode(models.Model):
     activity = models.ForeignKey(Activity, on_delete=models.CASCADE, related_name="sign_in_codes")
     code = models.CharField("签到码", max_length=6)
     expires_at = models.DateTimeField("有效期至")
+    # Wrong codes typed in the county while this one was live; at the limit it is retired.
+    failed_attempts = models.PositiveIntegerField("错误尝试次数", default=0)
     created_by = models.ForeignKey(User, on_delete=models.SET_NULL, null=True, related_name="+")
     created_at = models.DateTimeField(default=timezone.now)
 
@@ -513,3 +515,7 @@ class Commendation(models.Model):
 
     def __str__(self):
         return f"{self.officer.name} {self.get_level_display()} {self.awarded_on}"
+
+
+# Kept in their own module (this one is long); imported here so that Django registers them.
+from .account_safety import PasswordHistory, SignInFailure  # noqa: E402, F401

@@ -57,3 +57,15 @@ STATUS_MOVES = {
 
 def status_move_allowed(from_status: str, to_status: str) -> bool:
     return to_status in STATUS_MOVES.get(from_status, set())
+
+
+def sign_in_wait_minutes(failures, *, now, limit: int, window) -> int:
+    """Whole minutes an officer waits before trying a sign-in code again (0: may try now).
+
+    ``failures``: the times of their wrong codes, any order. At ``limit`` wrong codes within
+    ``window`` they wait until the oldest of the last ``limit`` leaves the window."""
+    recent = sorted((t for t in failures if t > now - window), reverse=True)
+    if len(recent) < limit:
+        return 0
+    free_at = recent[limit - 1] + window
+    return max(1, -(-int((free_at - now).total_seconds()) // 60))

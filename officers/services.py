@@ -4,10 +4,15 @@ import secrets
 from datetime import timedelta
 
 from axes.utils import reset as axes_reset
+from django.contrib.auth.hashers import check_password
 from django.contrib.auth.password_validation import validate_password
 from django.core.exceptions import ValidationError
 from django.db import transaction
+from django.db.models import F
 from django.utils import timezone
+
+from unionportal.core.audit import audit_record
+from unionportal.core.models import AuditEntry
 
 from . import rules
 from .models import (
@@ -19,7 +24,9 @@ from .models import (
     Guidance,
     Officer,
     OfficerStatusChange,
+    PasswordHistory,
     SignInCode,
+    SignInFailure,
     Suggestion,
     Township,
     User,
@@ -73,6 +80,7 @@ def staff_upsert(*, phone: str, name: str, county_code: str, role: str, password
     user.is_active = True
     # Admins also manage the registry in Django's admin; reviewers work in the portal only.
     user.is_staff = role == User.Role.ADMIN
+    _remember_own_password(user)
     user.set_password(password)
     user.password_change_required = True  # whoever ran the command knows it: the user replaces it
     user.full_clean()
@@ -176,6 +184,7 @@ def officer_set_password(*, officer: Officer, password: str, actor: User) -> Use
         officer = officer_save(officer=officer, actor=actor)
         user = officer.user
     validate_password(password, user)
+    _remember_own_password(user)
     user.set_password(password)
     user.password_change_required = True  # a password an admin knows is the officer's to replace
     user.save(update_fields=["password", "password_change_required"])
@@ -184,9 +193,48 @@ def officer_set_password(*, officer: Officer, password: str, actor: User) -> Use
     return user
 
 
+# How many of an account's earlier passwords a new one may not repeat (the current one is always
+# compared). Only passwords the user chose are kept; one an admin set is the current hash while the
+# change it forces is pending, and is never kept after.
+PASSWORD_HISTORY_CHECKED = 1
+
+
+def _remember_own_password(user) -> None:
+    """Keep the hash of the password the user chose before it is replaced (not one an admin set)."""
+    if user.pk and user.has_usable_password() and not user.password_change_required:
+        PasswordHistory.objects.create(user=user, password=user.password)
+
+
+def password_reuse_problem(*, user, password: str) -> str | None:
+    """Why ``password`` may not be ``user``'s new password (it is one they have or had), or None."""
+    if user.has_usable_password() and check_password(password, user.password):
+        if user.password_change_required:
+            return "新密码不能与管理员设置的初始密码相同"
+        return "新密码不能与原密码相同"
+    earlier = user.password_history.values_list("password", flat=True)[:PASSWORD_HISTORY_CHECKED]
+    if any(check_password(password, hashed) for hashed in earlier):
+        return "新密码不能与原密码相同"
+    return None
+
+
+@transaction.atomic
+def password_change(*, user, password: str) -> User:
+    """The user replaces their password with one of their own choosing (the portal's password page)."""
+    user = User.objects.select_for_update().get(pk=user.pk)
+    problem = password_reuse_problem(user=user, password=password)
+    if problem:
+        raise ValidationError({"new_password1": problem})
+    validate_password(password, user)
+    _remember_own_password(user)
+    user.set_password(password)
+    user.password_change_required = False
+    user.save(update_fields=["password", "password_change_required"])
+    return user
+
+
 @transaction.atomic
 def password_changed(*, user) -> None:
-    """The user chose their own password."""
+    """The password an admin set stays (the demo accounts): no change is asked for."""
     if user.password_change_required:
         user.password_change_required = False
         user.save(update_fields=["password_change_required"])
@@ -244,7 +292,6 @@ def attendance_mark(*, activity, officers, actor) -> int:
 def sign_in_code_issue(*, activity, actor, minutes: int = SIGN_IN_MINUTES):
     """A new 6-digit code for the organiser to show; any earlier code of the activity stops working."""
 
-
     now = timezone.now()
     SignInCode.objects.filter(activity=activity, expires_at__gt=now).update(expires_at=now)
     while True:
@@ -256,25 +303,74 @@ def sign_in_code_issue(*, activity, actor, minutes: int = SIGN_IN_MINUTES):
     )
 
 
-@transaction.atomic
-def sign_in(*, officer, code: str, now=None):
-    """An officer signs in at an event with the code on the organiser's screen, once."""
+SIGN_IN_INVALID = "签到码无效或已过期，请核对现场显示的6位数字"
+SIGN_IN_OFFICER_FAILURES = 5  # wrong codes an officer may type within SIGN_IN_FAILURE_WINDOW
+SIGN_IN_FAILURE_WINDOW = timedelta(minutes=15)
+SIGN_IN_CODE_FAILURES = 50  # wrong codes typed in the county while a code is live retire it
 
+
+def sign_in(*, officer, code: str, now=None, request=None):
+    """An officer signs in at an event with the code on the organiser's screen, once.
+
+    A code that is wrong, expired, replaced or another county's gets one answer. Wrong codes are
+    counted in the database and audited: SIGN_IN_OFFICER_FAILURES within SIGN_IN_FAILURE_WINDOW and
+    the officer waits; SIGN_IN_CODE_FAILURES in the county while a code is live and that code is
+    retired (the organiser shows a new one). Guessing a 6-digit code is so bounded."""
     now = now or timezone.now()
     if officer.status != Officer.Status.ACTIVE:
         raise ValidationError({"code": "只有在岗信息员可以签到"})
-    code = (code or "").strip()
-    found = SignInCode.objects.select_related("activity").filter(code=code).order_by("-created_at").first()
-    if found is None or found.activity.county_id != officer.county_id:
-        raise ValidationError({"code": "签到码不正确，请核对现场显示的6位数字"})
-    if found.expires_at <= now:
-        raise ValidationError({"code": "签到码已失效，请向组织人员索取新的签到码"})
+    with transaction.atomic():  # committed even when the answer is a refusal: the count must stay
+        outcome = _sign_in_attempt(officer=officer, code=(code or "").strip(), now=now, request=request)
+    if isinstance(outcome, str):
+        raise ValidationError({"code": outcome})
+    return outcome
+
+
+def _sign_in_attempt(*, officer, code, now, request):
+    """The attendance, or why not (a message). Runs under a lock of the officer's row, so their
+    attempts are counted one after another, by any number of web processes."""
+    Officer.objects.select_for_update().filter(pk=officer.pk).first()
+    failures = SignInFailure.objects.filter(officer=officer)
+    failures.filter(at__lte=now - SIGN_IN_FAILURE_WINDOW).delete()
+    wait = rules.sign_in_wait_minutes(
+        failures.values_list("at", flat=True), now=now, limit=SIGN_IN_OFFICER_FAILURES, window=SIGN_IN_FAILURE_WINDOW
+    )
+    if wait:
+        return f"输入错误次数过多，请 {wait} 分钟后再试"
+    live = SignInCode.objects.filter(activity__county_id=officer.county_id, expires_at__gt=now)
+    found = live.select_related("activity").filter(code=code).order_by("-created_at").first() if code else None
+    if found is None:
+        _sign_in_failed(officer=officer, live=live, now=now, request=request)
+        return SIGN_IN_INVALID
     attendance, created = Attendance.objects.get_or_create(
         activity=found.activity, officer=officer, defaults={"via": Attendance.Via.SIGN_IN, "at": now}
     )
     if not created:
-        raise ValidationError({"code": "您已签到，无需重复签到"})
+        return "您已签到，无需重复签到"
     return attendance
+
+
+def _sign_in_failed(*, officer, live, now, request):
+    SignInFailure.objects.create(officer=officer, at=now)
+    audit_record(
+        actor=officer.user,
+        action=AuditEntry.Action.SIGN_IN_FAILED,
+        county=officer.county_id,
+        target=f"{officer.name}：签到码无效或已过期",
+        request=request,
+    )
+    # Every live code of the county could have been the one guessed at: each counts the miss (one
+    # UPDATE, so concurrent misses all count) and a code at the limit stops working.
+    live.update(failed_attempts=F("failed_attempts") + 1)
+    for retired in live.filter(failed_attempts__gte=SIGN_IN_CODE_FAILURES).select_related("activity"):
+        SignInCode.objects.filter(pk=retired.pk).update(expires_at=now)
+        audit_record(
+            actor=None,
+            action=AuditEntry.Action.SIGN_IN_FAILED,
+            county=officer.county_id,
+            target=f"签到码错误尝试达 {SIGN_IN_CODE_FAILURES} 次已作废：{retired.activity.topic}",
+            request=request,
+        )
 
 
 @transaction.atomic

@@ -16,4 +16,5 @@ urlpatterns = [
     path("activities/", views.ActivityListView.as_view(), name="activities"),
     path("activities/<int:pk>/", views.ActivityDetailView.as_view(), name="activity"),
     path("sign-in/", views.SignInView.as_view(), name="sign_in"),
+    path("lockouts/", views.LockoutListView.as_view(), name="lockouts"),
 ]

@@ -12,7 +12,7 @@ from django_filters.views import FilterView
 from unionportal.core.forms import add_service_errors
 from unionportal.core.list_views import FilteredListMixin
 
-from . import selectors, services
+from . import lockouts, selectors, services
 from .filters import OfficerFilter
 from .forms import (
     ActivityForm,
@@ -205,10 +205,13 @@ class ActivityDetailView(StaffRequiredMixin, TemplateView):
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
         activity = self.get_activity()
+        latest = activity.sign_in_codes.order_by("-created_at").first()
+        live = latest is not None and latest.expires_at > timezone.now()
         context.update(
             activity=activity,
             attendances=activity.attendances.select_related("officer").order_by("officer__sort_key"),
-            code=activity.sign_in_codes.filter(expires_at__gt=timezone.now()).order_by("-created_at").first(),
+            code=latest if live else None,
+            code_retired=not live and latest is not None and latest.failed_attempts >= services.SIGN_IN_CODE_FAILURES,
             form=kwargs.get("form") or AttendanceForm(user=self.request.user),
         )
         return context
@@ -246,7 +249,9 @@ class SignInView(LoginRequiredMixin, FormView):
 
     def form_valid(self, form):
         try:
-            attendance = services.sign_in(officer=self.request.user.officer, code=form.cleaned_data["code"])
+            attendance = services.sign_in(
+                officer=self.request.user.officer, code=form.cleaned_data["code"], request=self.request
+            )
         except ValidationError as exc:
             add_service_errors(form, exc)
             return self.form_invalid(form)
@@ -275,3 +280,29 @@ class CommendationCreateView(StaffRequiredMixin, OfficerActionView):
 
     def act(self, data):
         services.commendation_add(officer=self.get_officer(), **data)
+
+
+class LockoutListView(AdminRequiredMixin, TemplateView):
+    """登录锁定: the lockouts in force for the county's accounts, each with a button that lifts it."""
+
+    template_name = "officers/lockouts.html"
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        context["lockouts"] = lockouts.locked_logins(user=self.request.user)
+        return context
+
+    def post(self, request):
+        try:
+            lockouts.lockout_clear(
+                actor=request.user,
+                kind=request.POST.get("kind", ""),
+                ip_address=request.POST.get("ip_address", ""),
+                username=request.POST.get("username", ""),
+                request=request,
+            )
+        except ValidationError as exc:
+            messages.error(request, "；".join(exc.messages))
+        else:
+            messages.success(request, "已解除锁定，可以立即重新登录")
+        return redirect("officers:lockouts")

@@ -1,3 +1,5 @@
+from datetime import UTC, datetime, timedelta
+
 import pytest
 
 from officers import rules
@@ -71,3 +73,30 @@ def test_status_moves(from_status, to_status, allowed):
 def test_pinyin_key_orders_names_as_ledgers_do():
     names = ["王建国", "李秀英", "陈志强", "刘洋", "安然"]
     assert sorted(names, key=rules.pinyin_key) == ["安然", "陈志强", "李秀英", "刘洋", "王建国"]
+
+
+T0 = datetime(2026, 5, 6, 9, 0, tzinfo=UTC)
+WINDOW = timedelta(minutes=15)
+
+
+def minutes_ago(*values):
+    return [T0 - timedelta(minutes=m) for m in values]
+
+
+@pytest.mark.parametrize(
+    ("failures", "wait"),
+    [
+        ([], 0),
+        (minutes_ago(1, 2, 3, 4), 0),  # four wrong codes: may try again
+        (minutes_ago(0, 1, 2, 3, 4), 11),  # the fifth: until the one 4 minutes ago is 15 minutes old
+        (minutes_ago(4, 3, 2, 1, 0), 11),  # order does not matter
+        (minutes_ago(0, 0, 0, 0, 0), 15),
+        (minutes_ago(1, 2, 3, 4, 15), 0),  # the oldest has left the window
+        (minutes_ago(1, 2, 3, 4, 16, 20, 30), 0),
+        (minutes_ago(0, 1, 2, 3, 4, 14), 11),  # six in the window: the fifth most recent decides
+        (minutes_ago(0, 1, 2, 3, 14.9), 1),  # a few seconds left: still one whole minute to wait
+        ([T0 - timedelta(minutes=14, seconds=30)] + minutes_ago(0, 1, 2, 3), 1),
+    ],
+)
+def test_sign_in_wait_minutes(failures, wait):
+    assert rules.sign_in_wait_minutes(failures, now=T0, limit=5, window=WINDOW) == wait

@@ -5,6 +5,7 @@ from datetime import date, timedelta
 from decimal import Decimal
 
 import pytest
+from django.contrib.auth.hashers import check_password
 from django.test import override_settings
 from django.urls import URLPattern, URLResolver, get_resolver, reverse
 from django.utils import timezone
@@ -166,6 +167,75 @@ class TestLoginThrottling:
         assert response.status_code == 302 and client.session["_auth_user_id"] == str(officer.user.pk)
 
 
+PROXY, ALICE, MALLORY = "10.0.0.5", "198.51.100.20", "203.0.113.66"
+
+
+def login(client, phone, password, *, via_proxy_for=None, remote=None, forwarded=None):
+    """A login POST from ``remote``; ``via_proxy_for``: through the trusted proxy for that client."""
+    meta = {"REMOTE_ADDR": remote or (PROXY if via_proxy_for else MALLORY)}
+    if via_proxy_for or forwarded:
+        meta["HTTP_X_FORWARDED_FOR"] = forwarded or f"6.6.6.6, {via_proxy_for}"  # the left hop is forged
+    return client.post(reverse("login"), {"username": phone, "password": password}, **meta)
+
+
+class TestClientAddressBehindTheProxy:
+    @pytest.fixture(autouse=True)
+    def behind_the_proxy(self, settings):
+        settings.AXES_ENABLED = True
+        settings.AXES_FAILURE_LIMIT = 5
+        settings.AXES_ADDRESS_FAILURE_LIMIT = 30
+        settings.TRUSTED_PROXIES = [PROXY]
+
+    def test_audit_rows_record_the_client_not_the_proxy(self, client, county):
+        from unionportal.core.models import AuditEntry
+
+        report = ReportFactory(officer=OfficerFactory(county=county))
+        client.force_login(ReviewerFactory(county=county))
+        client.get(reverse("reports:detail", args=[report.pk]), REMOTE_ADDR=PROXY, HTTP_X_FORWARDED_FOR=ALICE)
+        # the same header from a client that is not the proxy is the client's own invention
+        client.get(reverse("reports:detail", args=[report.pk]), REMOTE_ADDR=MALLORY, HTTP_X_FORWARDED_FOR=ALICE)
+        addresses = AuditEntry.objects.filter(action="view_report").order_by("pk").values_list("ip_address", flat=True)
+        assert list(addresses) == [ALICE, MALLORY]
+
+    def test_five_wrong_passwords_elsewhere_do_not_lock_the_admin_out(self, client, county):
+        from axes.models import AccessAttempt
+
+        admin = AdminFactory(county=county, username="13900000077")
+        for _ in range(5):
+            assert login(client, admin.username, "wrong-password", via_proxy_for=MALLORY).status_code in (200, 429)
+        assert login(client, admin.username, PASSWORD, via_proxy_for=MALLORY).status_code == 429
+        assert set(AccessAttempt.objects.values_list("ip_address", flat=True)) == {MALLORY}
+        response = login(client, admin.username, PASSWORD, via_proxy_for=ALICE)
+        assert response.status_code == 302 and client.session["_auth_user_id"] == str(admin.pk)
+
+    def test_a_forged_header_from_outside_does_not_dodge_the_lock(self, client, county):
+        officer = OfficerFactory(county=county, phone="13815110005")
+        for n in range(5):
+            login(client, officer.phone, "wrong-password", remote=MALLORY, forwarded=f"192.0.2.{n}")
+        assert login(client, officer.phone, PASSWORD, remote=MALLORY, forwarded="192.0.2.99").status_code == 429
+        assert login(client, officer.phone, PASSWORD, remote=ALICE).status_code == 302
+
+    def test_one_address_trying_many_phones_is_locked_for_every_phone(self, client, county, settings):
+        settings.AXES_ADDRESS_FAILURE_LIMIT = 8
+        victims = [OfficerFactory(county=county, phone=f"1381511010{i}") for i in range(4)]
+        for victim in victims:
+            for _ in range(2):  # under the pair limit of 5 for each phone
+                login(client, victim.phone, "wrong-password", via_proxy_for=MALLORY)
+        bystander = OfficerFactory(county=county, phone="13815110199")
+        response = login(client, bystander.phone, PASSWORD, via_proxy_for=MALLORY)
+        assert response.status_code == 429 and "登录已暂时锁定" in response.content.decode()
+        assert "_auth_user_id" not in client.session
+        assert login(client, bystander.phone, PASSWORD, via_proxy_for=ALICE).status_code == 302
+
+    def test_under_the_address_limit_other_phones_still_log_in(self, client, county, settings):
+        settings.AXES_ADDRESS_FAILURE_LIMIT = 8
+        victim = OfficerFactory(county=county, phone="13815110101")
+        for _ in range(4):
+            login(client, victim.phone, "wrong-password", via_proxy_for=MALLORY)
+        bystander = OfficerFactory(county=county, phone="13815110199")
+        assert login(client, bystander.phone, PASSWORD, via_proxy_for=MALLORY).status_code == 302
+
+
 class TestPasswordSetByAdmin:
     def test_officer_must_choose_a_new_password(self, client, county):
         officer = OfficerFactory(county=county, password=None)
@@ -180,6 +250,62 @@ class TestPasswordSetByAdmin:
         officer.user.refresh_from_db()
         assert officer.user.password_change_required is False
         assert client.get("/").status_code == 200
+
+    def change(self, client, old, new):
+        return client.post(
+            reverse("password_change"), {"old_password": old, "new_password1": new, "new_password2": new}
+        )
+
+    def test_the_password_the_admin_set_is_refused_as_the_new_one(self, client, county):
+        officer = OfficerFactory(county=county, password=None)
+        officer_services.officer_set_password(officer=officer, password="Kanbei#2026", actor=None)
+        client.post(reverse("login"), {"username": officer.phone, "password": "Kanbei#2026"})
+        response = self.change(client, "Kanbei#2026", "Kanbei#2026")
+        assert response.status_code == 200
+        assert response.context["form"].errors == {"new_password1": ["新密码不能与管理员设置的初始密码相同"]}
+        officer.user.refresh_from_db()
+        assert officer.user.password_change_required is True and officer.user.check_password("Kanbei#2026")
+        assert client.get("/reports/")["Location"] == reverse("password_change")  # still held at the page
+
+    def test_after_a_reset_the_officers_previous_password_is_refused_too(self, client, county):
+        from officers.models import PasswordHistory
+
+        officer = OfficerFactory(county=county)  # has chosen PASSWORD
+        officer_services.officer_set_password(officer=officer, password="Kanbei#2026", actor=None)
+        client.post(reverse("login"), {"username": officer.phone, "password": "Kanbei#2026"})
+        response = self.change(client, "Kanbei#2026", PASSWORD)
+        assert response.context["form"].errors == {"new_password1": ["新密码不能与原密码相同"]}
+        assert self.change(client, "Kanbei#2026", "Wuxun#2027a").status_code == 302
+        officer.user.refresh_from_db()
+        assert officer.user.password_change_required is False and officer.user.check_password("Wuxun#2027a")
+        assert client.get("/").status_code == 200  # still logged in after the change
+        # only the password the officer chose is kept, never the one the admin set
+        kept = list(PasswordHistory.objects.filter(user=officer.user).values_list("password", flat=True))
+        assert len(kept) == 1 and check_password(PASSWORD, kept[0]) and not check_password("Kanbei#2026", kept[0])
+
+    def test_a_chosen_password_cannot_be_chosen_again_nor_the_one_before(self, client, county):
+        officer = OfficerFactory(county=county)
+        client.force_login(officer.user)
+        response = self.change(client, PASSWORD, PASSWORD)
+        assert response.context["form"].errors == {"new_password1": ["新密码不能与原密码相同"]}
+        assert self.change(client, PASSWORD, "Wuxun#2027a").status_code == 302
+        response = self.change(client, "Wuxun#2027a", PASSWORD)
+        assert response.context["form"].errors == {"new_password1": ["新密码不能与原密码相同"]}
+        officer.user.refresh_from_db()
+        assert officer.user.check_password("Wuxun#2027a")
+
+    def test_staff_reset_by_command_cannot_keep_the_commands_password(self, county):
+        from django.core.exceptions import ValidationError
+
+        user, _ = officer_services.staff_upsert(
+            phone="13900000006", name="新管理员", county_code="320922", role="admin", password="Binhai@2026"
+        )
+        with pytest.raises(ValidationError) as exc:
+            officer_services.password_change(user=user, password="Binhai@2026")
+        assert exc.value.message_dict == {"new_password1": ["新密码不能与管理员设置的初始密码相同"]}
+        officer_services.password_change(user=user, password="Sheyang@2027")
+        user.refresh_from_db()
+        assert user.password_change_required is False and user.check_password("Sheyang@2027")
 
     def test_a_password_like_the_phone_is_refused_in_the_portals_words(self, county):
         from django.contrib.auth.password_validation import validate_password

@@ -3,14 +3,21 @@
 
 import re
 import uuid
+import warnings
 from dataclasses import dataclass
+from io import BytesIO
 from pathlib import PurePath, PurePosixPath
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
+from django.core.files.base import ContentFile
 from django.core.files.storage import storages
 from django.http import FileResponse
 from django.utils import timezone
+from PIL import Image, ImageOps, UnidentifiedImageError
+from pillow_heif import register_heif_opener
+
+register_heif_opener()  # HEIC photos (iPhones) open like any other; they are stored as JPEG
 
 
 def attachment_storage():
@@ -56,38 +63,71 @@ def clean_name(name: str) -> str:
 
 
 PILLOW_FORMATS = {"image/jpeg": "JPEG", "image/png": "PNG", "image/webp": "WEBP"}
+JPEG = Sniffed("image", "image/jpeg", ".jpg")
+DEFAULT_MAX_PIXELS = 40_000_000
+DEFAULT_MAX_SIDE = 4096
 
 
-def re_encode(upload, found: Sniffed):
+def pixel_limit_text(pixels: int) -> str:
+    """40_000_000 → "4000 万像素"."""
+    return f"{pixels / 10_000:g} 万像素" if pixels >= 10_000 else f"{pixels} 像素"
+
+
+def too_large(name: str, size=None) -> ValidationError:
+    limit = getattr(settings, "ATTACHMENT_MAX_PIXELS", DEFAULT_MAX_PIXELS)
+    dimensions = f"（{size[0]}×{size[1]} 像素）" if size else ""
+    return ValidationError(f"“{name}”的图片尺寸过大{dimensions}，超过 {pixel_limit_text(limit)}的上限，请缩小后再上传")
+
+
+def re_encode(upload, found: Sniffed) -> tuple[ContentFile, Sniffed]:
     """Decode and encode a photo again, so that neither its metadata (a phone's GPS position) nor
-    anything appended to it survives. HEIC (no decoder here) and PDF are kept as they came."""
-    from io import BytesIO
+    anything appended to it survives; HEIC becomes JPEG. PDF is kept as it came.
 
-    from django.core.files.base import ContentFile
-    from PIL import Image, ImageOps, UnidentifiedImageError
-
-    fmt = PILLOW_FORMATS.get(found.content_type)
-    if fmt is None:
+    Memory stays within a fixed budget: the size is read from the header (Image.open decodes
+    nothing) and a picture of more than ATTACHMENT_MAX_PIXELS is refused before any pixel is
+    decoded; a JPEG is decoded already scaled down towards ATTACHMENT_MAX_SIDE (Image.draft), and
+    every photo is stored with its longest side at most ATTACHMENT_MAX_SIDE pixels."""
+    if found.kind != "image":
         upload.seek(0)
-        return ContentFile(upload.read(), name=upload.name)
+        return ContentFile(upload.read(), name=upload.name), found
+    name = clean_name(upload.name)
+    max_pixels = getattr(settings, "ATTACHMENT_MAX_PIXELS", DEFAULT_MAX_PIXELS)
+    max_side = getattr(settings, "ATTACHMENT_MAX_SIDE", DEFAULT_MAX_SIDE)
     try:
         upload.seek(0)
-        image = Image.open(upload)
+        with warnings.catch_warnings():
+            warnings.simplefilter("ignore", Image.DecompressionBombWarning)  # the portal's own limit is lower
+            image = Image.open(upload)
+        width, height = image.size
+        if width * height > max_pixels:
+            raise too_large(name, image.size)
+        if image.format == "JPEG" and max(width, height) > max_side:
+            # Decoded at 1/2, 1/4 or 1/8 of its size, no smaller than the stored size.
+            ratio = max_side / max(width, height)
+            image.draft(image.mode, (max(1, int(width * ratio)), max(1, int(height * ratio))))
         image.load()
         image = ImageOps.exif_transpose(image)
-    except (UnidentifiedImageError, OSError, ValueError, Image.DecompressionBombError):
-        raise ValidationError(f"“{clean_name(upload.name)}”无法作为图片打开，可能已损坏") from None
+        if max(image.size) > max_side:
+            image.thumbnail((max_side, max_side), Image.Resampling.LANCZOS)
+    except Image.DecompressionBombError:
+        raise too_large(name) from None
+    except (UnidentifiedImageError, OSError, ValueError, SyntaxError):
+        raise ValidationError(f"“{name}”无法作为图片打开，可能已损坏") from None
+    fmt = PILLOW_FORMATS.get(found.content_type)
+    if fmt is None:  # HEIC: stored as JPEG, which every browser shows
+        fmt, found = "JPEG", JPEG
+        name = f"{PurePath(name).stem or '照片'}.jpg"
     if fmt == "JPEG" and image.mode not in ("RGB", "L"):
         image = image.convert("RGB")
     out = BytesIO()
     options = {"quality": 90} if fmt in ("JPEG", "WEBP") else {}
     image.save(out, format=fmt, **options)
-    return ContentFile(out.getvalue(), name=upload.name)
+    return ContentFile(out.getvalue(), name=name), found
 
 
 def check_uploads(files, *, existing: int = 0) -> list[tuple[object, Sniffed]]:
     """Validate uploads; returns (clean file, what it is) pairs or raises ValidationError in Chinese.
-    Photos come back re-encoded (see re_encode)."""
+    Photos come back re-encoded (see re_encode): what they are is then what was stored (HEIC → JPEG)."""
     limit = settings.ATTACHMENTS_PER_REPORT
     max_bytes = settings.ATTACHMENT_MAX_BYTES
     if existing + len(files) > limit:
@@ -106,7 +146,7 @@ def check_uploads(files, *, existing: int = 0) -> list[tuple[object, Sniffed]]:
             problems.append(f"“{name}”不是图片或 PDF 文件（只接受 JPG、PNG、WebP、HEIC 照片和 PDF）")
             continue
         try:
-            checked.append((re_encode(upload, found), found))
+            checked.append(re_encode(upload, found))
         except ValidationError as exc:
             problems.extend(exc.messages)
     if problems:

@@ -1,10 +1,12 @@
 """Writing the audit log: the one way any app records a read, an export or a change."""
 
+from .client_address import client_ip
 from .models import AuditEntry
 
 
 def client_address(request) -> str | None:
-    return request.META.get("REMOTE_ADDR") if request is not None else None
+    """The client's address (behind a trusted proxy, the one it forwarded): see core.client_address."""
+    return client_ip(request)
 
 
 def audit_record(*, actor, action: str, report=None, county=None, target: str = "", request=None) -> AuditEntry:

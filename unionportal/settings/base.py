@@ -4,6 +4,8 @@ from pathlib import Path
 
 import environ
 
+from unionportal.core.client_address import trusted_networks
+
 from . import scaling
 
 BASE_DIR = Path(__file__).resolve().parent.parent.parent
@@ -63,14 +65,25 @@ AUTHENTICATION_BACKENDS = [
     "axes.backends.AxesStandaloneBackend",  # login throttling, before the real check
     "django.contrib.auth.backends.ModelBackend",
 ]
-# Five failed logins for the same phone from the same address lock that pair out for 30 minutes
-# (officers often share one network address, so the address alone is not locked). An admin unlocks
-# on the admin site (Axes → 登录失败记录: delete the attempts) or with `manage.py axes_reset`.
+# Five failed logins for the same phone from the same address lock that pair out for 30 minutes;
+# officers often share one network address, so an address alone is locked only at a higher count
+# across all phones (unionportal.core.login_throttle). The address is the client's, behind a trusted
+# proxy too (TRUSTED_PROXIES below). An admin unlocks in the portal (登录锁定), on the admin site
+# (Axes) or with `manage.py axes_reset_username PHONE` / `axes_reset_ip ADDRESS`.
 AXES_FAILURE_LIMIT = env.int("AXES_FAILURE_LIMIT", default=5)
+AXES_ADDRESS_FAILURE_LIMIT = env.int("AXES_ADDRESS_FAILURE_LIMIT", default=30)
 AXES_COOLOFF_TIME = 0.5  # hours
 AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
+AXES_HANDLER = "unionportal.core.login_throttle.PortalAxesHandler"
+AXES_CLIENT_IP_CALLABLE = "unionportal.core.client_address.client_ip"
 AXES_LOCKOUT_TEMPLATE = "registration/locked_out.html"
 AXES_RESET_ON_SUCCESS = True
+
+# The reverse proxies (nginx) whose X-Forwarded-For is believed: addresses or networks, e.g.
+# "127.0.0.1,10.0.0.0/24". Empty (default): the connecting address is the client's
+# (unionportal.core.client_address). A wrong entry stops the portal at start-up.
+TRUSTED_PROXIES = env.list("TRUSTED_PROXIES", default=[])
+trusted_networks(TRUSTED_PROXIES)
 
 ROOT_URLCONF = "unionportal.urls"
 WSGI_APPLICATION = "unionportal.wsgi.application"
@@ -161,6 +174,12 @@ STORAGES = {
 # Uploads: images (checked by content) and PDFs, at most this many bytes each and files per report.
 ATTACHMENT_MAX_BYTES = 10 * 1024 * 1024
 ATTACHMENTS_PER_REPORT = 5
+# A photo of more pixels than this is refused from its header, before any pixel is decoded (a 640 KB
+# PNG can declare 13000×13000 pixels, 676 MB once decoded); one within it is stored with its longest
+# side at most ATTACHMENT_MAX_SIDE pixels (a JPEG is decoded already scaled down). Together they bound
+# the memory one upload takes: at most ATTACHMENT_MAX_PIXELS × 4 bytes while decoding (160 MB).
+ATTACHMENT_MAX_PIXELS = env.int("ATTACHMENT_MAX_PIXELS", default=40_000_000)
+ATTACHMENT_MAX_SIDE = env.int("ATTACHMENT_MAX_SIDE", default=4096)
 DATA_UPLOAD_MAX_MEMORY_SIZE = 5 * 1024 * 1024
 FILE_UPLOAD_MAX_MEMORY_SIZE = 2621440
 

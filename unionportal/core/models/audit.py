@@ -26,6 +26,8 @@ class AuditEntry(models.Model):
         VIEW_CASE_ATTACHMENT = "view_case_file", "查看案件附件"
         CHANGE_CASE = "change_case", "变更案件状态"
         CHANGE_SUMMARY = "change_summary", "记录研判会议"
+        SIGN_IN_FAILED = "sign_in_failed", "签到码错误"
+        UNLOCK_LOGIN = "unlock_login", "解除登录锁定"
 
     actor = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+", verbose_name="操作人"
