@@ -224,7 +224,7 @@ class TestPages:
         page = client.get(detail)
         assert page.context["case"].wages == Decimal("32000.00")
         body = page.content.decode()
-        assert "已作废" in body and "重复登记" in body and "更正：3200.00 元 → 32000.00 元，少输一个零" in body
+        assert "已作废" in body and "重复登记" in body and "更正：3,200.00 元 → 32,000.00 元，少输一个零" in body
         stats = client.get(
             reverse("disputes:stats"), {"start": (TODAY - timedelta(days=30)).isoformat(), "end": TODAY.isoformat()}
         )
