@@ -355,3 +355,25 @@ def test_admin_import_says_why_a_file_cannot_be_read(client, county):
     assert response.context["form"].errors["import_file"] == [
         "文件不是 UTF-8 编码。请在 Excel 中“另存为”选择“CSV UTF-8（逗号分隔）”后再导入。"
     ]
+
+
+def test_a_county_admin_learns_nothing_of_another_countys_officer_from_an_import(binhai, other_county):
+    """Issue 14 item 14: the import said 无权…其他县区 for a phone held by another county's officer."""
+    import tablib
+
+    from officers.resources import OfficerLedgerResource
+    from unionportal.core.ledger import row_messages
+
+    OfficerFactory(county=other_county, phone="13815119999", name="外县信息员")
+    ReviewerFactory(county=other_county, username="13815118888")
+    headers = HEADER.split(",")
+    rows = [
+        ["王建国", phone, "男", "320922", "", "", "", "一线职工", "", "", "", "在岗", ""]
+        for phone in ("13815119999", "13815118888", "13815117777")
+    ]
+    result = OfficerLedgerResource().import_data(
+        tablib.Dataset(*rows, headers=headers), dry_run=True, user=AdminFactory(county=binhai)
+    )
+    taken = "该手机号已被其他账号使用，不能登记为本县区的信息员"
+    assert row_messages(result) == [f"第2行：手机号：{taken}", f"第3行：手机号：{taken}"]
+    assert not any("县区" in line and "其他县区" in line for line in row_messages(result))
