@@ -379,13 +379,16 @@ def test_a_county_admin_learns_nothing_of_another_countys_officer_from_an_import
     assert not any("县区" in line and "其他县区" in line for line in row_messages(result))
 
 
+ADMIN_IMPORT = "/admin/officers/officer/import/"
+
+
 class TestAdminImportFiles:
     """Issue 14 item 11: the confirm step read and then deleted any file of the posted name in /tmp."""
 
     def _preview(self, client, text):
         upload = io.BytesIO(text.encode("utf-8"))
         upload.name = "ledger.csv"
-        response = client.post("/admin/officers/officer/import/", {"import_file": upload, "format": "0", "resource": "0"})
+        response = client.post(ADMIN_IMPORT, {"import_file": upload, "format": "0", "resource": "0"})
         confirm = response.context["confirm_form"]
         return {name: confirm[name].value() for name in confirm.fields}
 
@@ -429,7 +432,7 @@ class TestAdminImportFiles:
         client.force_login(AdminFactory(county=binhai))
         upload = io.BytesIO((SAMPLES / "officers.csv").read_bytes())
         upload.name = "ledger.csv"
-        response = client.post("/admin/officers/officer/import/", {"import_file": upload, "format": "0", "resource": "0"})
+        response = client.post(ADMIN_IMPORT, {"import_file": upload, "format": "0", "resource": "0"})
         assert response.context["form"].errors["import_file"] == [
             "文件的行数，超过每个文件 3 行的上限。请把台账分成几个文件分别导入。"
             "更大的台账请在平台的“导入台账”页面导入：在后台运行，并显示进度。"
