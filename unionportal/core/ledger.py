@@ -194,6 +194,13 @@ class LedgerResource(resources.ModelResource):
     def __init__(self, **kwargs):
         super().__init__(**kwargs)
         self.actor = kwargs.get("user")
+        self.on_row = None  # told of every row done (a background import's progress)
+
+    def import_row(self, row, instance_loader, **kwargs):
+        row_result = super().import_row(row, instance_loader, **kwargs)
+        if self.on_row is not None:
+            self.on_row()
+        return row_result
 
     def get_result_class(self):
         return LedgerResult
@@ -247,18 +254,32 @@ class LedgerResource(resources.ModelResource):
         return escape_formula(super().export_field(field, instance, **kwargs))
 
 
-def row_messages(result) -> list[str]:
-    """Every problem of an import, one line each, in Chinese with spreadsheet row numbers."""
-    lines = [str(e.error) for e in result.base_errors]
+def row_problems(result) -> list[dict]:
+    """Every problem of an import: {"row": spreadsheet row or None, "column": "" or a ledger column,
+    "message": the reason in Chinese}."""
+    problems = [{"row": None, "column": "", "message": str(e.error)} for e in result.base_errors]
     for invalid in result.invalid_rows:
         for column, messages in invalid.error_dict.items():
             for message in messages:
-                prefix = "" if column == "__all__" else f"{column}："
-                lines.append(f"第{invalid.number}行：{prefix}{message}")
+                problems.append(
+                    {"row": invalid.number, "column": "" if column == "__all__" else column, "message": message}
+                )
     for error_row in result.error_rows:
         for error in error_row.errors:
-            lines.append(f"第{error_row.number}行：处理出错：{error.error}")
-    return lines
+            problems.append({"row": error_row.number, "column": "", "message": f"处理出错：{error.error}"})
+    return problems
+
+
+def problem_line(problem: dict) -> str:
+    if problem["row"] is None:
+        return problem["message"]
+    column = f"{problem['column']}：" if problem["column"] else ""
+    return f"第{problem['row']}行：{column}{problem['message']}"
+
+
+def row_messages(result) -> list[str]:
+    """Every problem of an import, one line each, in Chinese with spreadsheet row numbers."""
+    return [problem_line(p) for p in row_problems(result)]
 
 
 def run_import_command(command, resource, path: str, *, dry_run: bool) -> None:

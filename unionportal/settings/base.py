@@ -216,6 +216,8 @@ CELERY_BROKER_TRANSPORT_OPTIONS = (
     }
 )
 CELERY_TIMEZONE = TIME_ZONE
+# Task modules outside an app's tasks.py (autodiscovery finds only those).
+CELERY_IMPORTS = ("unionportal.core.imports.tasks",)
 CELERY_TASK_ROUTES = {"reports.tasks.deliver_alert": {"queue": "alerts"}}
 CELERY_TASK_DEFAULT_QUEUE = "default"
 CELERY_WORKER_PREFETCH_MULTIPLIER = 1
