@@ -67,7 +67,12 @@ class ImportStartView(PortalAdminMixin, FormView):
 
 class JobMixin(PortalAdminMixin):
     def get_job(self) -> ImportJob:
-        return get_object_or_404(ImportJob, pk=self.kwargs["pk"], user=self.request.user)
+        job = get_object_or_404(ImportJob, pk=self.kwargs["pk"], user=self.request.user)
+        try:
+            ledger_kind(job.kind)
+        except KeyError:
+            raise Http404("没有这种台账") from None
+        return job
 
 
 class ImportJobView(JobMixin, TemplateView):
