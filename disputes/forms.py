@@ -3,7 +3,7 @@ from django.utils import timezone
 
 from officers.models import Enterprise, Township
 from unionportal.core.forms import MultipleFileField, MultipleFileInput
-from unionportal.core.validators import money_messages
+from unionportal.core.validators import money_messages, multiline_text, single_line_text
 
 from .models import CaseStatus, DisputeCase, Outcome, TransferTarget
 
@@ -12,7 +12,11 @@ DATE = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
 
 class CaseForm(forms.ModelForm):
     new_enterprise_name = forms.CharField(
-        label="新用人单位名称", max_length=100, required=False, help_text="用人单位不在列表中时填写"
+        label="新用人单位名称",
+        max_length=100,
+        required=False,
+        help_text="用人单位不在列表中时填写",
+        validators=[single_line_text],
     )
     new_enterprise_credit_code = forms.CharField(label="新单位统一社会信用代码", max_length=18, required=False)
 
@@ -70,7 +74,7 @@ class MoveForm(forms.Form):
     transferred_to = forms.ChoiceField(
         label="移交机构（移交时选择）", choices=[("", "—")] + TransferTarget.choices, required=False
     )
-    note = forms.CharField(label="说明", max_length=200, required=False)
+    note = forms.CharField(label="说明", max_length=200, required=False, validators=[single_line_text])
 
     def __init__(self, *args, moves=None, **kwargs):
         """``moves``: the statuses the case may go to, the only ones offered on its page. (A posted
@@ -82,8 +86,8 @@ class MoveForm(forms.Form):
 
 class FollowUpForm(forms.Form):
     happened_on = forms.DateField(label="日期", widget=DATE, required=False, help_text="默认今天")
-    action = forms.CharField(label="跟进情况", widget=forms.Textarea(attrs={"rows": 3}))
-    next_step = forms.CharField(label="下一步", max_length=200, required=False)
+    action = forms.CharField(label="跟进情况", widget=forms.Textarea(attrs={"rows": 3}), validators=[multiline_text])
+    next_step = forms.CharField(label="下一步", max_length=200, required=False, validators=[single_line_text])
 
 
 class OutcomeForm(forms.Form):
@@ -97,7 +101,9 @@ class OutcomeForm(forms.Form):
         error_messages=money_messages(),
     )
     received_on = forms.DateField(label="日期", widget=DATE)
-    note = forms.CharField(label="说明", max_length=200, required=False, help_text="如：第二期")
+    note = forms.CharField(
+        label="说明", max_length=200, required=False, help_text="如：第二期", validators=[single_line_text]
+    )
 
     def __init__(self, *args, confirming: bool = False, **kwargs):
         """``confirming``: the amount was found above the case's claim (or the ceiling), so the form

@@ -11,6 +11,7 @@ from officers.scoping import apply_scope
 from reports.models import Report
 from unionportal.core.attachments import attachment_path, attachment_storage
 from unionportal.core.constraints import CheckConstraintsInOneQuery
+from unionportal.core.validators import multiline_text, single_line_text
 
 
 class DisputeType(models.TextChoices):
@@ -55,7 +56,7 @@ class DisputeCase(CheckConstraintsInOneQuery, models.Model):
     Type = DisputeType
 
     county = models.ForeignKey(County, on_delete=models.PROTECT, related_name="dispute_cases", verbose_name="县区")
-    number = models.CharField("案件编号", max_length=40)
+    number = models.CharField("案件编号", max_length=40, validators=[single_line_text])
     registered_on = models.DateField("登记日期", default=timezone.localdate)
     enterprise = models.ForeignKey(
         Enterprise, on_delete=models.PROTECT, related_name="dispute_cases", verbose_name="用人单位"
@@ -65,7 +66,7 @@ class DisputeCase(CheckConstraintsInOneQuery, models.Model):
     amount_claimed = models.DecimalField(
         "诉求金额（元）", max_digits=14, decimal_places=2, null=True, blank=True, validators=[MinValueValidator(0)]
     )
-    description = models.TextField("案情", blank=True)
+    description = models.TextField("案情", blank=True, validators=[multiline_text])
     township = models.ForeignKey(
         Township, on_delete=models.SET_NULL, null=True, blank=True, related_name="+", verbose_name="镇区街道"
     )
@@ -144,8 +145,8 @@ class CaseCounter(models.Model):
 class FollowUp(models.Model):
     case = models.ForeignKey(DisputeCase, on_delete=models.CASCADE, related_name="follow_ups", verbose_name="案件")
     happened_on = models.DateField("日期", default=timezone.localdate)
-    action = models.TextField("跟进情况")
-    next_step = models.CharField("下一步", max_length=200, blank=True)
+    action = models.TextField("跟进情况", validators=[multiline_text])
+    next_step = models.CharField("下一步", max_length=200, blank=True, validators=[single_line_text])
     author = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+", verbose_name="记录人"
     )
@@ -177,7 +178,7 @@ class Outcome(models.Model):
     kind = models.CharField("类别", max_length=14, choices=Kind.choices)
     amount = models.DecimalField("金额（元）", max_digits=14, decimal_places=2, validators=[MinValueValidator(0)])
     received_on = models.DateField("日期")
-    note = models.CharField("说明", max_length=200, blank=True)
+    note = models.CharField("说明", max_length=200, blank=True, validators=[single_line_text])
     from_ledger = models.BooleanField("台账导入", default=False)
     recorded_by = models.ForeignKey(
         settings.AUTH_USER_MODEL,

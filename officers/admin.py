@@ -76,6 +76,12 @@ class CountyAdmin(ScopedAdminMixin, admin.ModelAdmin):
     def has_add_permission(self, request):
         return request.user.is_superuser
 
+    def get_readonly_fields(self, request, obj=None):
+        # A county's name and code head every sheet and file it sends out: the superuser's to set.
+        if request.user.is_superuser:
+            return super().get_readonly_fields(request, obj)
+        return ("code", "name", "city", "province")
+
     def save_formset(self, request, form, formset, change):
         for township in formset.save(commit=False):
             township.sort_key = pinyin_key(township.name)

@@ -1,6 +1,8 @@
 from django import forms
 from django.contrib.auth.password_validation import password_validators_help_text_html
 
+from unionportal.core.validators import multiline_text, single_line_text
+
 from .models import Activity, Commendation, County, Enterprise, Officer, Township, VettingNote
 from .rules import credit_code_problem
 from .services import phone_account_problem
@@ -8,7 +10,11 @@ from .services import phone_account_problem
 
 class OfficerForm(forms.ModelForm):
     new_employer_name = forms.CharField(
-        label="新工作单位名称", max_length=100, required=False, help_text="工作单位不在列表中时填写，保存时登记为新企业"
+        label="新工作单位名称",
+        max_length=100,
+        required=False,
+        help_text="工作单位不在列表中时填写，保存时登记为新企业",
+        validators=[single_line_text],
     )
     new_employer_credit_code = forms.CharField(label="新单位统一社会信用代码", max_length=18, required=False)
 
@@ -82,7 +88,9 @@ class OfficerForm(forms.ModelForm):
 
 class OfficerStatusForm(forms.Form):
     to_status = forms.ChoiceField(label="新状态", choices=Officer.Status.choices)
-    reason = forms.CharField(label="原因", max_length=200, widget=forms.Textarea(attrs={"rows": 3}))
+    reason = forms.CharField(
+        label="原因", max_length=200, widget=forms.Textarea(attrs={"rows": 3}), validators=[multiline_text]
+    )
 
 
 class OfficerPasswordForm(forms.Form):
@@ -141,8 +149,10 @@ class SignInForm(forms.Form):
 
 class GuidanceForm(forms.Form):
     given_on = forms.DateField(label="日期", widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"))
-    problem = forms.CharField(label="提出的问题", widget=forms.Textarea(attrs={"rows": 2}))
-    suggestions = forms.CharField(label="指导建议（每行一条）", widget=forms.Textarea(attrs={"rows": 4}))
+    problem = forms.CharField(label="提出的问题", widget=forms.Textarea(attrs={"rows": 2}), validators=[multiline_text])
+    suggestions = forms.CharField(
+        label="指导建议（每行一条）", widget=forms.Textarea(attrs={"rows": 4}), validators=[multiline_text]
+    )
 
 
 class CommendationForm(forms.ModelForm):

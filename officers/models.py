@@ -8,6 +8,7 @@ from django.db.models import Q
 from django.utils import timezone
 
 from unionportal.core.constraints import CheckConstraintsInOneQuery
+from unionportal.core.validators import multiline_text, single_line_text
 
 from . import rules
 from .scoping import apply_scope
@@ -29,9 +30,9 @@ class CountyQuerySet(models.QuerySet):
 
 class County(models.Model):
     code = models.CharField("县区代码", max_length=6, unique=True, validators=[county_code_validator])
-    name = models.CharField("县区名称", max_length=50)
-    city = models.CharField("所属市", max_length=50, blank=True)
-    province = models.CharField("所属省", max_length=50, blank=True)
+    name = models.CharField("县区名称", max_length=50, validators=[single_line_text])
+    city = models.CharField("所属市", max_length=50, blank=True, validators=[single_line_text])
+    province = models.CharField("所属省", max_length=50, blank=True, validators=[single_line_text])
 
     objects = CountyQuerySet.as_manager()
 
@@ -51,7 +52,7 @@ class TownshipQuerySet(models.QuerySet):
 
 class Township(models.Model):
     county = models.ForeignKey(County, on_delete=models.PROTECT, related_name="townships", verbose_name="县区")
-    name = models.CharField("镇区街道", max_length=50)
+    name = models.CharField("镇区街道", max_length=50, validators=[single_line_text])
     sort_key = models.CharField("拼音排序", max_length=200, blank=True, editable=False)
 
     objects = TownshipQuerySet.as_manager()
@@ -82,7 +83,7 @@ class User(AbstractUser):
         validators=[AbstractUser.username_validator],
         error_messages={"unique": "该手机号已有登录账号"},
     )
-    full_name = models.CharField("姓名", max_length=50, blank=True)
+    full_name = models.CharField("姓名", max_length=50, blank=True, validators=[single_line_text])
     role = models.CharField("角色", max_length=16, choices=Role.choices, default=Role.OFFICER)
     county = models.ForeignKey(
         County,
@@ -135,7 +136,7 @@ class EnterpriseQuerySet(models.QuerySet):
 
 
 class Enterprise(models.Model):
-    name = models.CharField("单位名称", max_length=100)
+    name = models.CharField("单位名称", max_length=100, validators=[single_line_text])
     credit_code = models.CharField("统一社会信用代码", max_length=18, blank=True, validators=[validate_credit_code])
     county = models.ForeignKey(County, on_delete=models.PROTECT, related_name="enterprises", verbose_name="县区")
     township = models.ForeignKey(
@@ -143,7 +144,7 @@ class Enterprise(models.Model):
     )
     staff_count = models.PositiveIntegerField("职工人数", null=True, blank=True)
     is_foreign_funded = models.BooleanField("外资企业", default=False)
-    industry = models.CharField("所属行业", max_length=50, blank=True)
+    industry = models.CharField("所属行业", max_length=50, blank=True, validators=[single_line_text])
 
     objects = EnterpriseQuerySet.as_manager()
 
@@ -210,7 +211,7 @@ class Officer(CheckConstraintsInOneQuery, models.Model):
     user = models.OneToOneField(
         User, on_delete=models.PROTECT, null=True, blank=True, related_name="officer", verbose_name="登录账号"
     )
-    name = models.CharField("姓名", max_length=50)
+    name = models.CharField("姓名", max_length=50, validators=[single_line_text])
     sort_key = models.CharField("拼音排序", max_length=200, blank=True, editable=False)
     phone = models.CharField(
         "手机号",
@@ -229,8 +230,8 @@ class Officer(CheckConstraintsInOneQuery, models.Model):
     )
     category = models.CharField("人员类别", max_length=20, choices=Category.choices)
     key_group = models.CharField("重点群体", max_length=20, choices=KeyGroup.choices, blank=True)
-    recommended_by = models.CharField("推荐单位", max_length=100, blank=True)
-    vetted_by = models.CharField("把关单位", max_length=100, blank=True)
+    recommended_by = models.CharField("推荐单位", max_length=100, blank=True, validators=[single_line_text])
+    vetted_by = models.CharField("把关单位", max_length=100, blank=True, validators=[single_line_text])
     status = models.CharField("状态", max_length=12, choices=Status.choices, default=Status.ACTIVE)
     appointed_on = models.DateField("聘任日期", null=True, blank=True)
     created_at = models.DateTimeField("登记时间", default=timezone.now, editable=False)
@@ -310,7 +311,7 @@ class OfficerStatusChange(models.Model):
         User, on_delete=models.SET_NULL, null=True, blank=True, related_name="+", verbose_name="操作人"
     )
     changed_at = models.DateTimeField("时间", default=timezone.now)
-    reason = models.CharField("原因", max_length=200, blank=True)
+    reason = models.CharField("原因", max_length=200, blank=True, validators=[single_line_text])
 
     objects = OfficerStatusChangeQuerySet.as_manager()
 
@@ -341,7 +342,7 @@ class VettingNote(models.Model):
     officer = models.ForeignKey(Officer, on_delete=models.CASCADE, related_name="vetting_notes", verbose_name="信息员")
     kind = models.CharField("方式", max_length=16, choices=Kind.choices, default=Kind.TALK)
     happened_on = models.DateField("日期", default=timezone.localdate)
-    content = models.TextField("考察情况")
+    content = models.TextField("考察情况", validators=[multiline_text])
     author = models.ForeignKey(User, on_delete=models.SET_NULL, null=True, related_name="+", verbose_name="记录人")
     created_at = models.DateTimeField("记录时间", default=timezone.now, editable=False)
 
@@ -385,9 +386,9 @@ class Activity(models.Model):
     kind = models.CharField("类型", max_length=20, choices=Kind.choices)
     held_on = models.DateField("日期")
     ends_on = models.DateField("结束日期", null=True, blank=True, help_text="跟班学习等持续多日的活动填写")
-    place = models.CharField("地点", max_length=100, blank=True)
-    organiser = models.CharField("组织单位", max_length=100, blank=True)
-    topic = models.CharField("主题", max_length=200)
+    place = models.CharField("地点", max_length=100, blank=True, validators=[single_line_text])
+    organiser = models.CharField("组织单位", max_length=100, blank=True, validators=[single_line_text])
+    topic = models.CharField("主题", max_length=200, validators=[single_line_text])
     host = models.CharField("跟班单位", max_length=20, choices=Host.choices, blank=True)
     created_by = models.ForeignKey(
         User, on_delete=models.SET_NULL, null=True, blank=True, related_name="+", verbose_name="登记人"
@@ -465,7 +466,7 @@ class Guidance(models.Model):
     given_by = models.ForeignKey(
         User, on_delete=models.SET_NULL, null=True, blank=True, related_name="+", verbose_name="指导人"
     )
-    problem = models.TextField("提出的问题")
+    problem = models.TextField("提出的问题", validators=[multiline_text])
     created_at = models.DateTimeField(default=timezone.now)
 
     objects = GuidanceQuerySet.as_manager()
@@ -481,7 +482,7 @@ class Guidance(models.Model):
 
 class Suggestion(models.Model):
     guidance = models.ForeignKey(Guidance, on_delete=models.CASCADE, related_name="suggestions", verbose_name="指导")
-    text = models.CharField("建议", max_length=300)
+    text = models.CharField("建议", max_length=300, validators=[single_line_text])
 
     class Meta:
         verbose_name = verbose_name_plural = "指导建议"
@@ -504,7 +505,7 @@ class Commendation(models.Model):
 
     officer = models.ForeignKey(Officer, on_delete=models.CASCADE, related_name="commendations", verbose_name="信息员")
     level = models.CharField("表彰层级", max_length=10, choices=Level.choices)
-    reason = models.CharField("表彰事由", max_length=200)
+    reason = models.CharField("表彰事由", max_length=200, validators=[single_line_text])
     awarded_on = models.DateField("日期")
 
     objects = CommendationQuerySet.as_manager()

@@ -27,6 +27,9 @@ COLUMNS = (
 )
 
 
+PHONE_TAKEN = "该手机号已被其他账号使用，不能登记为本县区的信息员"
+
+
 class OfficerLedgerResource(LedgerResource):
     name = Field(attribute="name", column_name="姓名")
     phone = Field(attribute="phone", column_name="手机号")
@@ -170,9 +173,13 @@ class OfficerLedgerResource(LedgerResource):
             county = self._county(code)
             if county is None:
                 errors["县区代码"] = f"县区代码 {code} 不存在，请先创建该县区"
-            elif not self._may_act_for(county.pk) or (officer.pk and not self._may_act_for(officer.county_id)):
+            elif not self._may_act_for(county.pk):
                 errors["县区代码"] = "无权导入或修改其他县区的信息员"
                 county = None
+        if officer.pk and not self._may_act_for(officer.county_id) and "手机号" not in errors:
+            # Another county's officer has this phone: say what is said of any number already taken,
+            # without confirming that an officer of another county holds it.
+            errors["手机号"] = PHONE_TAKEN
 
         township = None
         township_name = cell_text(row.get("镇区街道"))
@@ -244,4 +251,8 @@ class OfficerLedgerResource(LedgerResource):
         try:
             officer_save(officer=instance, actor=self.actor, reason="台账导入")
         except ValidationError as exc:
+            if self.scope is not None and not self.scope.all_counties and "phone" in exc.message_dict:
+                # Whose account holds the number (a staff member, an officer elsewhere) is not a
+                # county admin's to learn from an import.
+                raise ValidationError({"手机号": PHONE_TAKEN}) from None
             raise self.column_errors(exc) from None

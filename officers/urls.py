@@ -1,5 +1,7 @@
 from django.urls import path
 
+from unionportal.core.imports.views import ImportStartView
+
 from . import views
 
 app_name = "officers"
@@ -7,6 +9,7 @@ app_name = "officers"
 urlpatterns = [
     path("", views.OfficerListView.as_view(), name="list"),
     path("new/", views.OfficerCreateView.as_view(), name="create"),
+    path("import/", ImportStartView.as_view(kind="officers"), name="import"),
     path("<int:pk>/edit/", views.OfficerUpdateView.as_view(), name="edit"),
     path("<int:pk>/status/", views.OfficerStatusView.as_view(), name="status"),
     path("<int:pk>/password/", views.OfficerPasswordView.as_view(), name="password"),

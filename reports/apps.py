@@ -5,3 +5,20 @@ class ReportsConfig(AppConfig):
     default_auto_field = "django.db.models.BigAutoField"
     name = "reports"
     verbose_name = "信息报送"
+
+    def ready(self):
+        # The registry needs the resource, which needs the models: importable only once apps are ready.
+        from unionportal.core.imports.registry import LedgerKind, register
+
+        from .resources import COLUMNS, ReportLedgerResource
+
+        register(
+            LedgerKind(
+                key="reports",
+                title="信息报送记录",
+                resource_class=ReportLedgerResource,
+                columns=COLUMNS,
+                back_url_name="reports:queue",
+                start_url_name="reports:import",
+            )
+        )

@@ -3,7 +3,7 @@ from django.utils import timezone
 
 from officers.models import Enterprise, Township
 from unionportal.core.forms import MultipleFileField, MultipleFileInput
-from unionportal.core.validators import money_messages
+from unionportal.core.validators import money_messages, multiline_text, single_line_text
 
 from .models import ADOPTED_GRADES, Grade, Report
 
@@ -66,13 +66,19 @@ class GradeForm(forms.Form):
         label="审核结果", choices=[(g.value, g.label) for g in Grade if g != Grade.PENDING], widget=forms.RadioSelect
     )
     adopted_by = forms.CharField(
-        label="采用单位", max_length=100, required=False, help_text="采用时填写，如“滨海县总工会”"
+        label="采用单位",
+        max_length=100,
+        required=False,
+        help_text="采用时填写，如“滨海县总工会”",
+        validators=[single_line_text],
     )
     adopted_on = forms.DateField(
         label="采用日期", required=False, widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
     )
-    adoption_doc_no = forms.CharField(label="采用文号", max_length=50, required=False)
-    comment = forms.CharField(label="审核意见", required=False, widget=forms.Textarea(attrs={"rows": 3}))
+    adoption_doc_no = forms.CharField(label="采用文号", max_length=50, required=False, validators=[single_line_text])
+    comment = forms.CharField(
+        label="审核意见", required=False, widget=forms.Textarea(attrs={"rows": 3}), validators=[multiline_text]
+    )
 
     def clean(self):
         cleaned = super().clean()
@@ -83,8 +89,10 @@ class GradeForm(forms.Form):
 
 class ReturnForm(forms.Form):
     version = forms.IntegerField(widget=forms.HiddenInput)
-    reason = forms.CharField(label="退回原因", widget=forms.Textarea(attrs={"rows": 3}))
+    reason = forms.CharField(label="退回原因", widget=forms.Textarea(attrs={"rows": 3}), validators=[multiline_text])
 
 
 class SheetReopenForm(forms.Form):
-    reason = forms.CharField(label="撤销审批的原因", max_length=500, widget=forms.Textarea(attrs={"rows": 2}))
+    reason = forms.CharField(
+        label="撤销审批的原因", max_length=500, widget=forms.Textarea(attrs={"rows": 2}), validators=[multiline_text]
+    )

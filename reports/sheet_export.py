@@ -97,11 +97,12 @@ def xlsx_file(lines: Iterable, *, title: str, sheet_name: str):
     from openpyxl.styles import Alignment, Font
 
     book = Workbook(write_only=True)
-    sheet = book.create_sheet(sheet_name)
+    sheet = book.create_sheet(escape_formula(sheet_name))
     print_ready(sheet)
     for column, width in zip("ABCDEFGHIJ", (6, 10, 14, 28, 9, 9, 9, 10, 18, 12), strict=True):
         sheet.column_dimensions[column].width = width
-    title_cell = WriteOnlyCell(sheet, value=title)
+    # The title holds the county's name: it goes through the same escaping rule as every other cell.
+    title_cell = WriteOnlyCell(sheet, value=escape_formula(title))
     title_cell.font = Font(bold=True, size=14)
     sheet.append([title_cell])
     header = []

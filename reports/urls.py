@@ -1,5 +1,7 @@
 from django.urls import path
 
+from unionportal.core.imports.views import ImportStartView
+
 from . import views
 
 app_name = "reports"
@@ -8,6 +10,7 @@ urlpatterns = [
     path("", views.MyReportsView.as_view(), name="mine"),
     path("new/", views.ReportCreateView.as_view(), name="create"),
     path("review/", views.ReviewQueueView.as_view(), name="queue"),
+    path("import/", ImportStartView.as_view(kind="reports"), name="import"),
     path("notifications/", views.NotificationListView.as_view(), name="notifications"),
     path("<int:pk>/", views.ReportDetailView.as_view(), name="detail"),
     path("<int:pk>/edit/", views.ReportEditView.as_view(), name="edit"),

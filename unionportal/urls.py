@@ -32,6 +32,7 @@ urlpatterns = [
     path("officers/", include((officer_patterns, officer_urls.app_name))),
     path("reports/", include("reports.urls")),
     path("disputes/", include("disputes.urls")),
+    path("imports/", include("unionportal.core.imports.urls")),
     path("", include("unionportal.overview.urls")),
     path("dashboard/", DashboardView.as_view(), name="dashboard"),
     path("admin/", admin.site.urls),

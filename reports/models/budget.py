@@ -10,6 +10,7 @@ from django.utils import timezone
 from officers.models import County, Officer
 from officers.scoping import apply_scope
 from unionportal.core.constraints import CheckConstraintsInOneQuery
+from unionportal.core.validators import single_line_text
 
 from .stipends import StipendSheet
 
@@ -25,7 +26,7 @@ class Budget(models.Model):
     county = models.ForeignKey(County, on_delete=models.PROTECT, related_name="budgets", verbose_name="县区")
     year = models.PositiveSmallIntegerField("年度", validators=[MinValueValidator(2000), MaxValueValidator(2100)])
     amount = models.DecimalField("预算（元）", max_digits=12, decimal_places=2, validators=[MinValueValidator(0)])
-    note = models.CharField("说明", max_length=200, blank=True)
+    note = models.CharField("说明", max_length=200, blank=True, validators=[single_line_text])
 
     objects = BudgetQuerySet.as_manager()
 
@@ -56,7 +57,7 @@ class BudgetLine(CheckConstraintsInOneQuery, models.Model):
     kind = models.CharField("类别", max_length=10, choices=Kind.choices)
     spent_on = models.DateField("日期")
     amount = models.DecimalField("金额（元）", max_digits=12, decimal_places=2, validators=[MinValueValidator(0)])
-    description = models.CharField("内容", max_length=200)
+    description = models.CharField("内容", max_length=200, validators=[single_line_text])
     officer = models.ForeignKey(
         Officer,
         on_delete=models.PROTECT,

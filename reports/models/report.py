@@ -10,6 +10,7 @@ from officers.models import County, Enterprise, Officer, Township
 from officers.scoping import apply_scope
 from unionportal.core.attachments import attachment_path, attachment_storage
 from unionportal.core.constraints import CheckConstraintsInOneQuery
+from unionportal.core.validators import multiline_text, single_line_text
 
 from ..choices import ADOPTED_GRADES, Category, Grade, Status, Urgency
 
@@ -40,8 +41,8 @@ class Report(CheckConstraintsInOneQuery, models.Model):
     officer = models.ForeignKey(Officer, on_delete=models.PROTECT, related_name="reports", verbose_name="报送人")
     # The officer's county when the report was made: scoping and every list filter start here.
     county = models.ForeignKey(County, on_delete=models.PROTECT, related_name="reports", verbose_name="县区")
-    title = models.CharField("标题", max_length=100)
-    content = models.TextField("内容", blank=True)
+    title = models.CharField("标题", max_length=100, validators=[single_line_text])
+    content = models.TextField("内容", blank=True, validators=[multiline_text])
     category = models.CharField("信息类别", max_length=20, choices=Category.choices, default=Category.OTHER)
     urgency = models.CharField("紧急程度", max_length=10, choices=Urgency.choices, default=Urgency.GENERAL)
     occurred_at = models.DateTimeField("发生时间", null=True, blank=True)
@@ -51,7 +52,7 @@ class Report(CheckConstraintsInOneQuery, models.Model):
     enterprise = models.ForeignKey(
         Enterprise, on_delete=models.SET_NULL, null=True, blank=True, related_name="reports", verbose_name="涉及企业"
     )
-    enterprise_name = models.CharField("涉及企业（登记外）", max_length=100, blank=True)
+    enterprise_name = models.CharField("涉及企业（登记外）", max_length=100, blank=True, validators=[single_line_text])
     workers_involved = models.PositiveIntegerField("涉及人数", null=True, blank=True)
     amount_involved = models.DecimalField(
         "涉及金额（元）", max_digits=14, decimal_places=2, null=True, blank=True, validators=[MinValueValidator(0)]
@@ -60,11 +61,11 @@ class Report(CheckConstraintsInOneQuery, models.Model):
     submitted_at = models.DateTimeField("报送时间", null=True, blank=True)
     on_time = models.BooleanField("按时报送", null=True, blank=True)
     grade = models.CharField("审核结果", max_length=16, choices=Grade.choices, default=Grade.PENDING)
-    adopted_by = models.CharField("采用单位", max_length=100, blank=True)
+    adopted_by = models.CharField("采用单位", max_length=100, blank=True, validators=[single_line_text])
     adopted_on = models.DateField("采用日期", null=True, blank=True)
-    adoption_doc_no = models.CharField("采用文号", max_length=50, blank=True)
-    review_comment = models.TextField("审核意见", blank=True)
-    return_reason = models.TextField("退回原因", blank=True)
+    adoption_doc_no = models.CharField("采用文号", max_length=50, blank=True, validators=[single_line_text])
+    review_comment = models.TextField("审核意见", blank=True, validators=[multiline_text])
+    return_reason = models.TextField("退回原因", blank=True, validators=[multiline_text])
     reviewed_by = models.ForeignKey(
         settings.AUTH_USER_MODEL,
         on_delete=models.SET_NULL,
@@ -170,7 +171,7 @@ class ReviewEvent(models.Model):
     action = models.CharField("操作", max_length=10, choices=Action.choices)
     from_grade = models.CharField("原审核结果", max_length=16, choices=Grade.choices)
     to_grade = models.CharField("新审核结果", max_length=16, choices=Grade.choices)
-    comment = models.TextField("意见", blank=True)
+    comment = models.TextField("意见", blank=True, validators=[multiline_text])
     actor = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+", verbose_name="操作人"
     )

@@ -10,6 +10,7 @@ from django.utils import timezone
 from officers.models import County, Officer
 from officers.scoping import apply_scope
 from unionportal.core.constraints import CheckConstraintsInOneQuery
+from unionportal.core.validators import multiline_text
 
 from ..choices import Tier
 
@@ -156,7 +157,7 @@ class SheetEvent(models.Model):
     actor = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+", verbose_name="操作人"
     )
-    reason = models.TextField("原因", blank=True)
+    reason = models.TextField("原因", blank=True, validators=[multiline_text])
     total = models.DecimalField("合计（元）", max_digits=12, decimal_places=2, null=True, blank=True)
     created_at = models.DateTimeField("时间", default=timezone.now)
 

@@ -355,3 +355,96 @@ def test_admin_import_says_why_a_file_cannot_be_read(client, county):
     assert response.context["form"].errors["import_file"] == [
         "文件不是 UTF-8 编码。请在 Excel 中“另存为”选择“CSV UTF-8（逗号分隔）”后再导入。"
     ]
+
+
+def test_a_county_admin_learns_nothing_of_another_countys_officer_from_an_import(binhai, other_county):
+    """Issue 14 item 14: the import said 无权…其他县区 for a phone held by another county's officer."""
+    import tablib
+
+    from officers.resources import OfficerLedgerResource
+    from unionportal.core.ledger import row_messages
+
+    OfficerFactory(county=other_county, phone="13815119999", name="外县信息员")
+    ReviewerFactory(county=other_county, username="13815118888")
+    headers = HEADER.split(",")
+    rows = [
+        ["王建国", phone, "男", "320922", "", "", "", "一线职工", "", "", "", "在岗", ""]
+        for phone in ("13815119999", "13815118888", "13815117777")
+    ]
+    result = OfficerLedgerResource().import_data(
+        tablib.Dataset(*rows, headers=headers), dry_run=True, user=AdminFactory(county=binhai)
+    )
+    taken = "该手机号已被其他账号使用，不能登记为本县区的信息员"
+    assert row_messages(result) == [f"第2行：手机号：{taken}", f"第3行：手机号：{taken}"]
+    assert not any("县区" in line and "其他县区" in line for line in row_messages(result))
+
+
+ADMIN_IMPORT = "/admin/officers/officer/import/"
+
+
+class TestAdminImportFiles:
+    """Issue 14 item 11: the confirm step read and then deleted any file of the posted name in /tmp."""
+
+    def _preview(self, client, text):
+        upload = io.BytesIO(text.encode("utf-8"))
+        upload.name = "ledger.csv"
+        response = client.post(ADMIN_IMPORT, {"import_file": upload, "format": "0", "resource": "0"})
+        confirm = response.context["confirm_form"]
+        return {name: confirm[name].value() for name in confirm.fields}
+
+    def test_a_forged_file_name_is_refused_and_the_file_survives(self, binhai, client, tmp_path):
+        import tempfile
+
+        victim = Path(tempfile.gettempdir()) / f"victim-{tmp_path.name}.csv"
+        victim.write_text((SAMPLES / "officers.csv").read_text(encoding="utf-8"), encoding="utf-8")
+        try:
+            client.force_login(AdminFactory(county=binhai))
+            data = self._preview(client, (SAMPLES / "officers.csv").read_text(encoding="utf-8"))
+            for forged in (victim.name, str(victim), "../" * 8 + str(victim)):
+                response = client.post("/admin/officers/officer/process_import/", {**data, "import_file_name": forged})
+                assert response.status_code == 200
+                assert "导入文件已失效，或不是您上传的文件：请重新上传。" in response.content.decode()
+                assert victim.exists()
+            assert Officer.objects.count() == 0
+        finally:
+            victim.unlink(missing_ok=True)
+
+    def test_a_name_issued_to_another_admin_is_refused(self, binhai, client):
+        client.force_login(AdminFactory(county=binhai))
+        data = self._preview(client, (SAMPLES / "officers.csv").read_text(encoding="utf-8"))
+        client.force_login(AdminFactory(county=binhai))
+        response = client.post("/admin/officers/officer/process_import/", data)
+        assert response.status_code == 200
+        assert Officer.objects.count() == 0
+
+    def test_the_waiting_file_is_in_the_portals_private_folder_and_removed_after(self, binhai, client, settings):
+        client.force_login(AdminFactory(county=binhai))
+        data = self._preview(client, (SAMPLES / "officers.csv").read_text(encoding="utf-8"))
+        waiting = Path(settings.MEDIA_ROOT) / "private" / "imports" / "pending" / data["import_file_name"]
+        assert waiting.is_file()
+        response = client.post("/admin/officers/officer/process_import/", data)
+        assert response.status_code == 302
+        assert Officer.objects.count() == 6
+        assert not waiting.exists()
+
+    def test_a_file_too_large_for_one_request_is_sent_to_the_portals_page(self, binhai, client, settings):
+        settings.IMPORT_BACKGROUND_ROWS = 3
+        client.force_login(AdminFactory(county=binhai))
+        upload = io.BytesIO((SAMPLES / "officers.csv").read_bytes())
+        upload.name = "ledger.csv"
+        response = client.post(ADMIN_IMPORT, {"import_file": upload, "format": "0", "resource": "0"})
+        assert response.context["form"].errors["import_file"] == [
+            "文件的行数，超过每个文件 3 行的上限。请把台账分成几个文件分别导入。"
+            "更大的台账请在平台的“导入台账”页面导入：在后台运行，并显示进度。"
+        ]
+
+    def test_the_bad_rows_heading_and_reasons_read_in_chinese(self, binhai, client):
+        client.force_login(AdminFactory(county=binhai))
+        upload = io.BytesIO((HEADER + "\n王建国,1381511,男,320922,,,,一线职工,,,,在岗,\n").encode("utf-8"))
+        upload.name = "ledger.csv"
+        body = client.post(
+            "/admin/officers/officer/import/", {"import_file": upload, "format": "0", "resource": "0"}
+        ).content.decode()
+        assert "某些行验数据证失败" not in body
+        assert "以下各行有错误，整个文件没有导入" in body
+        assert "<td>第2行</td>" in body and "手机号：“1381511”不是有效的手机号" in body

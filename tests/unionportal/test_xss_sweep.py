@@ -41,6 +41,7 @@ from tests.factories import (
 from tests.unionportal.test_security import project_patterns
 from unionportal.core import outbox
 from unionportal.core.audit import audit_record
+from unionportal.core.imports import services as import_services
 from unionportal.core.models import OutboxMessage
 from unionportal.overview import services as overview_services
 from unionportal.overview import summaries
@@ -344,6 +345,13 @@ def payload_world(county, other_county) -> World:
     dispute_services.case_link_report(case=case, report=emergency, actor=reviewer)
     dispute_services.case_from_report(report=returned, actor=reviewer)
 
+    # A ledger import checked and waiting for confirmation, and one refused with its bad rows.
+    header = "姓名,手机号,县区代码,人员类别\n"
+    for rows in ("王建国,13815119001,{code},一线职工\n", "王建国,1381511,{code},一线职工\n"):
+        text = (header + rows.format(code=county.code)).encode()
+        job = import_services.job_start(kind="officers", user=county_admin, upload=SimpleUploadedFile("台账.csv", text))
+        import_services.job_run(job.pk)
+
     world = World(
         officer=officer,
         people={"officer": officer.user, "reviewer": reviewer, "admin": county_admin, "superuser": superuser},
@@ -369,6 +377,7 @@ PARAMETER_MODELS = (
     (r"^disputes/from-report/", "reports.Report"),
     (r"^disputes/attachments/", "disputes.CaseAttachment"),
     (r"^disputes/", "disputes.DisputeCase"),
+    (r"^imports/", "core.ImportJob"),
 )
 
 # List pages with the filters that show the world's objects (the review queue opens on 待审核 only).

@@ -5,8 +5,6 @@ accept the same files, number bad rows the same way (the header is spreadsheet r
 back the whole file when any row is bad.
 """
 
-import csv
-import io
 from datetime import date, datetime, time
 from decimal import Decimal, InvalidOperation
 from pathlib import Path
@@ -21,12 +19,8 @@ from import_export.results import Error, Result
 from .audit import audit_record
 from .clock import BEIJING
 from .exports import escape_formula
+from .imports.reading import LedgerFileError, Limits, command_limits, read_csv, read_xlsx, web_limits
 from .models import AuditEntry
-
-
-class LedgerFileError(Exception):
-    """The file as a whole cannot be read (wrong encoding, not a spreadsheet, missing columns)."""
-
 
 # ---- cells -------------------------------------------------------------------------------------
 # Excel stores a phone or code typed into a number cell as a number and a date as a date; these
@@ -120,75 +114,61 @@ def choice_value(value, choices, column: str) -> str:
 # ---- files -------------------------------------------------------------------------------------
 
 
-def _drop_trailing_blank_rows(dataset: tablib.Dataset) -> tablib.Dataset:
-    while len(dataset) and all(cell_text(v) == "" for v in dataset[-1]):
-        del dataset[-1]
-    return dataset
-
-
 def _clean_headers(headers):
     return [cell_text(h) for h in headers]
 
 
-class LedgerCSV(base_formats.CSV):
+def _dataset(header, rows) -> tablib.Dataset:
+    dataset = tablib.Dataset(headers=_clean_headers(header))
+    for row in rows:
+        dataset.append(row)
+    return dataset
+
+
+class LedgerFormatMixin:
+    """Files are read within ``limits`` (web uploads by default: size, declared size, row ceiling)."""
+
+    limits: Limits | None = None
+
+    def get_limits(self) -> Limits:
+        return self.limits or web_limits()
+
+
+class LedgerCSV(LedgerFormatMixin, base_formats.CSV):
     """UTF-8 CSV, with or without a BOM."""
 
     def create_dataset(self, in_stream):
-        if isinstance(in_stream, bytes):
-            try:
-                in_stream = in_stream.decode("utf-8-sig")
-            except UnicodeDecodeError:
-                raise LedgerFileError(
-                    "文件不是 UTF-8 编码。请在 Excel 中“另存为”选择“CSV UTF-8（逗号分隔）”后再导入。"
-                ) from None
-        in_stream = in_stream.lstrip("\ufeff")
-        rows = list(csv.reader(io.StringIO(in_stream)))
-        if not rows:
-            raise LedgerFileError("文件是空的：第1行应为表头")
-        dataset = tablib.Dataset(headers=_clean_headers(rows[0]))
-        width = len(rows[0])
-        for row in rows[1:]:
-            dataset.append((row + [""] * width)[:width])
-        return _drop_trailing_blank_rows(dataset)
+        return _dataset(*read_csv(in_stream, self.get_limits()))
 
 
-class LedgerXLSX(base_formats.XLSX):
+class LedgerXLSX(LedgerFormatMixin, base_formats.XLSX):
     """The first sheet of an .xlsx workbook, whatever sheet Excel left active."""
 
     def create_dataset(self, in_stream):
-        import openpyxl
-
-        try:
-            book = openpyxl.load_workbook(io.BytesIO(in_stream), read_only=True, data_only=True)
-        except Exception:
-            raise LedgerFileError("无法读取该 Excel 文件：请确认是 .xlsx 格式且未损坏") from None
-        sheet = book.worksheets[0]
-        rows = sheet.iter_rows(values_only=True)
-        header = next(rows, None)
-        if not header:
-            raise LedgerFileError("第一个工作表是空的：第1行应为表头")
-        dataset = tablib.Dataset(headers=_clean_headers(header))
-        width = len(header)
-        for row in rows:
-            row = list(row)
-            dataset.append((row + [None] * width)[:width])
-        book.close()
-        return _drop_trailing_blank_rows(dataset)
+        return _dataset(*read_xlsx(in_stream, self.get_limits()))
 
 
 LEDGER_FORMATS = [LedgerCSV, LedgerXLSX]
+FORMAT_FOR_SUFFIX = {".csv": LedgerCSV, ".xlsx": LedgerXLSX}
 
 
-def load_ledger_file(path: str) -> tablib.Dataset:
+def read_ledger(data: bytes, suffix: str, limits: Limits) -> tablib.Dataset:
+    fmt = FORMAT_FOR_SUFFIX.get(suffix.lower())
+    if fmt is None:
+        raise LedgerFileError("只支持 .csv（UTF-8）和 .xlsx 文件")
+    reader = fmt()
+    reader.limits = limits
+    return reader.create_dataset(data)
+
+
+def load_ledger_file(path: str, limits: Limits | None = None) -> tablib.Dataset:
+    """A ledger on the server's disk, as the ``import_*`` commands read it (command limits)."""
     file_path = Path(path)
     if not file_path.is_file():
         raise LedgerFileError(f"找不到文件：{path}")
-    suffix = file_path.suffix.lower()
-    if suffix == ".csv":
-        return LedgerCSV().create_dataset(file_path.read_bytes())
-    if suffix == ".xlsx":
-        return LedgerXLSX().create_dataset(file_path.read_bytes())
-    raise LedgerFileError("只支持 .csv（UTF-8）和 .xlsx 文件")
+    if file_path.suffix.lower() not in FORMAT_FOR_SUFFIX:
+        raise LedgerFileError("只支持 .csv（UTF-8）和 .xlsx 文件")
+    return read_ledger(file_path.read_bytes(), file_path.suffix, limits or command_limits())
 
 
 # ---- resources ---------------------------------------------------------------------------------
@@ -214,6 +194,13 @@ class LedgerResource(resources.ModelResource):
     def __init__(self, **kwargs):
         super().__init__(**kwargs)
         self.actor = kwargs.get("user")
+        self.on_row = None  # told of every row done (a background import's progress)
+
+    def import_row(self, row, instance_loader, **kwargs):
+        row_result = super().import_row(row, instance_loader, **kwargs)
+        if self.on_row is not None:
+            self.on_row()
+        return row_result
 
     def get_result_class(self):
         return LedgerResult
@@ -267,18 +254,32 @@ class LedgerResource(resources.ModelResource):
         return escape_formula(super().export_field(field, instance, **kwargs))
 
 
-def row_messages(result) -> list[str]:
-    """Every problem of an import, one line each, in Chinese with spreadsheet row numbers."""
-    lines = [str(e.error) for e in result.base_errors]
+def row_problems(result) -> list[dict]:
+    """Every problem of an import: {"row": spreadsheet row or None, "column": "" or a ledger column,
+    "message": the reason in Chinese}."""
+    problems = [{"row": None, "column": "", "message": str(e.error)} for e in result.base_errors]
     for invalid in result.invalid_rows:
         for column, messages in invalid.error_dict.items():
             for message in messages:
-                prefix = "" if column == "__all__" else f"{column}："
-                lines.append(f"第{invalid.number}行：{prefix}{message}")
+                problems.append(
+                    {"row": invalid.number, "column": "" if column == "__all__" else column, "message": message}
+                )
     for error_row in result.error_rows:
         for error in error_row.errors:
-            lines.append(f"第{error_row.number}行：处理出错：{error.error}")
-    return lines
+            problems.append({"row": error_row.number, "column": "", "message": f"处理出错：{error.error}"})
+    return problems
+
+
+def problem_line(problem: dict) -> str:
+    if problem["row"] is None:
+        return problem["message"]
+    column = f"{problem['column']}：" if problem["column"] else ""
+    return f"第{problem['row']}行：{column}{problem['message']}"
+
+
+def row_messages(result) -> list[str]:
+    """Every problem of an import, one line each, in Chinese with spreadsheet row numbers."""
+    return [problem_line(p) for p in row_problems(result)]
 
 
 def run_import_command(command, resource, path: str, *, dry_run: bool) -> None:

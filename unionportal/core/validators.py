@@ -1,5 +1,8 @@
+import re
+
 from django.contrib.auth.password_validation import MinimumLengthValidator
 from django.core.exceptions import ValidationError
+from django.utils.deconstruct import deconstructible
 
 
 class ChineseMinimumLengthValidator(MinimumLengthValidator):
@@ -27,3 +30,40 @@ def money_messages(*, max_digits: int = 14, decimal_places: int = 2) -> dict[str
         "max_decimal_places": f"金额最多保留 {decimal_places} 位小数（到分）",
         "invalid": "请输入金额数字，如 1200.50",
     }
+
+
+# C0 and C1 control characters and DEL.
+CONTROL_CHARACTERS = "".join(chr(c) for c in (*range(0x00, 0x20), *range(0x7F, 0xA0)))
+
+
+@deconstructible
+class ControlCharacterValidator:
+    """Free text holds no control characters: they cannot be shown, printed or written to Excel or
+    Word. Long text (``multiline``) may keep tabs and line breaks.
+
+    Every free-text model field carries one of the two instances below, so forms, services
+    (``full_clean()``) and imports all refuse the same text with the same message.
+    """
+
+    message = "不能包含控制字符"
+    code = "control_characters"
+
+    def __init__(self, multiline: bool = False):
+        self.multiline = multiline
+        allowed = "\t\n\r" if multiline else ""
+        self.pattern = re.compile("[" + "".join(c for c in CONTROL_CHARACTERS if c not in allowed) + "\ufffe\uffff]")
+
+    def __call__(self, value):
+        if isinstance(value, str) and self.pattern.search(value):
+            raise ValidationError(self.message, code=self.code)
+
+    def __eq__(self, other):
+        return isinstance(other, ControlCharacterValidator) and self.multiline == other.multiline
+
+    def __hash__(self):
+        return hash(("ControlCharacterValidator", self.multiline))
+
+
+# A one-line field (a title, a name, a place) and a long text (report content, notes, minutes).
+single_line_text = ControlCharacterValidator()
+multiline_text = ControlCharacterValidator(multiline=True)

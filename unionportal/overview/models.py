@@ -8,6 +8,7 @@ from django.utils import timezone
 
 from officers.models import County
 from officers.scoping import apply_scope
+from unionportal.core.validators import multiline_text, single_line_text
 
 
 class MonthlySummaryQuerySet(models.QuerySet):
@@ -25,8 +26,8 @@ class MonthlySummary(models.Model):
     figures = models.JSONField("数据", default=dict)
     built_at = models.DateTimeField("生成时间", default=timezone.now)
     meeting_on = models.DateField("分析会日期", null=True, blank=True)
-    attendees = models.TextField("参会人员", blank=True)
-    conclusions = models.TextField("研判意见", blank=True)
+    attendees = models.TextField("参会人员", blank=True, validators=[multiline_text])
+    conclusions = models.TextField("研判意见", blank=True, validators=[multiline_text])
     meeting_recorded_by = models.ForeignKey(
         settings.AUTH_USER_MODEL,
         on_delete=models.SET_NULL,
@@ -71,7 +72,7 @@ class SummaryAction(models.Model):
     summary = models.ForeignKey(
         MonthlySummary, on_delete=models.CASCADE, related_name="actions", verbose_name="分析研判"
     )
-    description = models.CharField("措施", max_length=300)
+    description = models.CharField("措施", max_length=300, validators=[single_line_text])
     owner = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="summary_actions", verbose_name="责任人"
     )

@@ -2,21 +2,35 @@
 
 import io
 
-from unionportal.core.exports import escape_formula
+from unionportal.core.exports import escape_formula, xml_safe
 from unionportal.core.figures import percent
 
 from .charts import summary_charts
+
+
+def _text(value) -> str:
+    """Every piece of text the DOCX holds: stored text may carry characters Word's XML cannot."""
+    return xml_safe("" if value is None else str(value))
+
+
+def _clean(value):
+    """The summary's figures with every string made XML-safe (they quote titles, names, places)."""
+    if isinstance(value, dict):
+        return {key: _clean(item) for key, item in value.items()}
+    if isinstance(value, list | tuple):
+        return [_clean(item) for item in value]
+    return xml_safe(value)
 
 
 def _table(doc, header, rows):
     table = doc.add_table(rows=1, cols=len(header))
     table.style = "Table Grid"
     for cell, text in zip(table.rows[0].cells, header, strict=True):
-        cell.text = str(text)
+        cell.text = _text(text)
     for row in rows:
         cells = table.add_row().cells
         for cell, value in zip(cells, row, strict=True):
-            cell.text = "" if value is None else str(value)
+            cell.text = _text(value)
     return table
 
 
@@ -24,7 +38,7 @@ def docx_bytes(summary) -> bytes:
     from docx import Document
     from docx.shared import Cm
 
-    f = summary.figures
+    f = _clean(summary.figures)
     doc = Document()
     doc.add_heading(f"{f['county']}{f['month']}劳动领域信息分析研判", level=0)
     doc.add_paragraph(
@@ -66,8 +80,8 @@ def docx_bytes(summary) -> bytes:
         doc.add_picture(io.BytesIO(png), width=Cm(15))
     doc.add_heading("分析会记录", level=1)
     doc.add_paragraph(f"日期：{summary.meeting_on.isoformat() if summary.meeting_on else '（未记录）'}")
-    doc.add_paragraph(f"参会人员：{summary.attendees or '（未记录）'}")
-    doc.add_paragraph(f"研判意见：{summary.conclusions or '（未记录）'}")
+    doc.add_paragraph(_text(f"参会人员：{summary.attendees or '（未记录）'}"))
+    doc.add_paragraph(_text(f"研判意见：{summary.conclusions or '（未记录）'}"))
     actions = list(summary.actions.select_related("owner"))
     if actions:
         _table(
@@ -86,7 +100,7 @@ def docx_bytes(summary) -> bytes:
 def xlsx_bytes(summary) -> bytes:
     from openpyxl import Workbook
 
-    f = summary.figures
+    f = _clean(summary.figures)
     book = Workbook()
     sheet = book.active
     sheet.title = "概况"

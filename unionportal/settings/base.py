@@ -202,7 +202,7 @@ if ATTACHMENTS_S3_BUCKET:
         addressing_style=AWS_S3_ADDRESSING_STYLE,
         max_memory_size=FILE_UPLOAD_MAX_MEMORY_SIZE,
     )
-    # The admin import's file between preview and confirm: in the bucket, not in one server's /tmp.
+    # The admin import's file between preview and confirm: in the bucket, not in one server's folder.
     IMPORT_EXPORT_TMP_STORAGE_CLASS = scaling.SHARED_IMPORT_TMP_STORAGE
 
 # The stipend rule's defaults (an admin sets the values per month from the stipends pages).
@@ -236,6 +236,8 @@ CELERY_BROKER_TRANSPORT_OPTIONS = (
 )
 CELERY_TIMEZONE = TIME_ZONE
 # Urgent outbox messages (emergency alerts) are queued on "alerts" by unionportal.core.outbox.enqueue.
+# Task modules outside an app's tasks.py (autodiscovery finds only those).
+CELERY_IMPORTS = ("unionportal.core.imports.tasks",)
 CELERY_TASK_DEFAULT_QUEUE = "default"
 CELERY_WORKER_PREFETCH_MULTIPLIER = 1
 CELERY_BROKER_CONNECTION_RETRY_ON_STARTUP = True
@@ -256,10 +258,25 @@ CELERY_TASK_REJECT_ON_WORKER_LOST = True
 CELERY_TASK_TIME_LIMIT = 300
 CELERY_TASK_SOFT_TIME_LIMIT = 240
 
+# An uploaded ledger waits between the admin's preview and confirm in a private folder of the portal
+# (unionportal/core/imports/storage.py), or in the bucket below, under a random name signed for the
+# admin who uploaded it: never in /tmp, never under a name a request chooses.
 IMPORT_EXPORT_USE_TRANSACTIONS = True
 IMPORT_EXPORT_SKIP_ADMIN_LOG = False
 IMPORT_EXPORT_IMPORT_PERMISSION_CODE = "change"
 IMPORT_EXPORT_EXPORT_PERMISSION_CODE = "view"
+
+# Ledger imports (unionportal/core/imports/): what a file uploaded through a page may be, and from how
+# many rows on it runs as a background job with a progress bar. The commands allow more rows.
+IMPORT_MAX_BYTES = env.int("IMPORT_MAX_BYTES", default=20 * 1024 * 1024)
+IMPORT_MAX_UNPACKED_BYTES = env.int("IMPORT_MAX_UNPACKED_BYTES", default=200 * 1024 * 1024)
+IMPORT_MAX_ROWS = env.int("IMPORT_MAX_ROWS", default=50_000)
+IMPORT_MAX_COLUMNS = 100
+IMPORT_COMMAND_MAX_ROWS = env.int("IMPORT_COMMAND_MAX_ROWS", default=2_000_000)
+IMPORT_BACKGROUND_ROWS = env.int("IMPORT_BACKGROUND_ROWS", default=2_000)
+IMPORT_FILE_MAX_AGE = 24 * 3600  # an uploaded file not confirmed within a day must be uploaded again
+# A job that has not reported progress for this long is taken to have died with its worker.
+IMPORT_JOB_STALE_SECONDS = 15 * 60
 
 # Portal rules that an installation may tune.
 PORTAL_NAME = "工会劳动领域信息员工作平台"

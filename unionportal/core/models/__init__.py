@@ -1,5 +1,6 @@
 from .audit import AuditEntry
+from .imports import ImportJob
 from .notifications import Notification
 from .outbox import OutboxMessage
 
-__all__ = ["AuditEntry", "Notification", "OutboxMessage"]
+__all__ = ["AuditEntry", "ImportJob", "Notification", "OutboxMessage"]

@@ -1,0 +1,154 @@
+"""Reading a ledger file within fixed limits, before anything is materialised.
+
+A 5 KB .xlsx that declares a cell at row 1,048,576 once took 1.2 GB and a worker's minute: the
+sheet's declared size (its ``<dimension>``) is checked before a row is read, rows are streamed from
+openpyxl's read-only reader, blank rows are only counted until a filled row follows them, and the
+file stops being read as soon as it passes the row ceiling.
+"""
+
+import csv
+import io
+import zipfile
+from dataclasses import dataclass
+
+from django.conf import settings
+
+
+class LedgerFileError(Exception):
+    """The file as a whole cannot be read (wrong encoding, not a spreadsheet, missing columns, too big)."""
+
+
+@dataclass(frozen=True)
+class Limits:
+    max_bytes: int | None
+    max_rows: int | None  # data rows, the header not counted
+    hint: str = ""  # added to the too-many-rows message: where a larger file can go
+
+
+def web_limits() -> Limits:
+    """What a file uploaded through a page may be (settings IMPORT_MAX_BYTES, IMPORT_MAX_ROWS)."""
+    return Limits(settings.IMPORT_MAX_BYTES, settings.IMPORT_MAX_ROWS)
+
+
+def command_limits() -> Limits:
+    """The ``import_*`` commands read a file the operator put on the server: no size limit, a higher
+    row ceiling (IMPORT_COMMAND_MAX_ROWS)."""
+    return Limits(None, settings.IMPORT_COMMAND_MAX_ROWS)
+
+
+def megabytes(size: int) -> str:
+    return f"{size / 1024 / 1024:.1f}".rstrip("0").rstrip(".")
+
+
+def check_size(size: int, limits: Limits) -> None:
+    if limits.max_bytes is not None and size > limits.max_bytes:
+        raise LedgerFileError(
+            f"文件过大（{megabytes(size)} MB）：导入文件不能超过 {megabytes(limits.max_bytes)} MB。"
+            "请把台账分成几个文件分别导入。"
+        )
+
+
+def too_many_rows(limits: Limits, found: int | None = None) -> LedgerFileError:
+    what = f"文件有 {found} 行数据" if found else "文件的行数"
+    return LedgerFileError(
+        f"{what}，超过每个文件 {limits.max_rows} 行的上限。请把台账分成几个文件分别导入。{limits.hint}"
+    )
+
+
+def _header(cells) -> list:
+    header = list(cells or ())
+    while header and (header[-1] is None or str(header[-1]).strip() == ""):
+        header.pop()
+    if len(header) > settings.IMPORT_MAX_COLUMNS:
+        raise LedgerFileError(f"表头超过 {settings.IMPORT_MAX_COLUMNS} 列：请确认第1行是台账的表头")
+    return header
+
+
+def _blank(row) -> bool:
+    return all(value is None or (isinstance(value, str) and not value.strip()) for value in row)
+
+
+def _collect(rows, width: int, limits: Limits, fill):
+    """Data rows padded or cut to ``width``; blank rows kept only when a filled row follows."""
+    data, pending_blank = [], 0
+    for count, row in enumerate(rows, start=1):
+        if _blank(row):
+            pending_blank += 1
+            continue
+        if limits.max_rows is not None and count > limits.max_rows:
+            raise too_many_rows(limits)
+        data.extend([fill] * width for _ in range(pending_blank))
+        pending_blank = 0
+        row = list(row)
+        data.append((row + [fill] * width)[:width])
+    return data
+
+
+def read_csv(data: bytes | str, limits: Limits) -> tuple[list, list]:
+    """(header, data rows) of a UTF-8 CSV, with or without a BOM."""
+    check_size(len(data), limits)
+    if isinstance(data, bytes):
+        try:
+            data = data.decode("utf-8-sig")
+        except UnicodeDecodeError:
+            raise LedgerFileError(
+                "文件不是 UTF-8 编码。请在 Excel 中“另存为”选择“CSV UTF-8（逗号分隔）”后再导入。"
+            ) from None
+    rows = csv.reader(io.StringIO(data.lstrip("\ufeff")))
+    header = _header(next(rows, None))
+    if not header:
+        raise LedgerFileError("文件是空的：第1行应为表头")
+    return header, _collect(rows, len(header), limits, "")
+
+
+def _unpacked_size(data: bytes) -> int:
+    with zipfile.ZipFile(io.BytesIO(data)) as archive:
+        return sum(info.file_size for info in archive.infolist())
+
+
+def read_xlsx(data: bytes, limits: Limits) -> tuple[list, list]:
+    """(header, data rows) of the first sheet of an .xlsx, read-only and streamed."""
+    import openpyxl
+
+    check_size(len(data), limits)
+    unreadable = LedgerFileError("无法读取该 Excel 文件：请确认是 .xlsx 格式且未损坏")
+    try:
+        unpacked = _unpacked_size(data)
+    except (zipfile.BadZipFile, ValueError, OSError):
+        raise unreadable from None
+    if limits.max_bytes is not None and unpacked > settings.IMPORT_MAX_UNPACKED_BYTES:
+        raise LedgerFileError(
+            f"该 Excel 文件解压后有 {megabytes(unpacked)} MB，超过 {megabytes(settings.IMPORT_MAX_UNPACKED_BYTES)} MB "
+            "的上限。请删除多余的工作表和格式，或分成几个文件导入。"
+        )
+    try:
+        book = openpyxl.load_workbook(io.BytesIO(data), read_only=True, data_only=True)
+    except Exception:
+        raise unreadable from None
+    try:
+        sheet = book.worksheets[0]
+        # What the sheet declares (<dimension ref="A1:M1048576">), read from the XML without a row.
+        declared_rows = sheet.max_row
+        if limits.max_rows is not None and declared_rows and declared_rows - 1 > limits.max_rows:
+            raise too_many_rows(limits, declared_rows - 1)
+        max_col = min(sheet.max_column or settings.IMPORT_MAX_COLUMNS, settings.IMPORT_MAX_COLUMNS)
+        header = _header(next(sheet.iter_rows(min_row=1, max_row=1, max_col=max_col, values_only=True), None))
+        if not header:
+            raise LedgerFileError("第一个工作表是空的：第1行应为表头")
+        # Past the checks, read every row there is (a declared size may also be too small), up to
+        # the ceiling, only as wide as the header.
+        sheet.reset_dimensions()
+        rows = sheet.iter_rows(min_row=2, max_col=len(header), values_only=True)
+        return header, _collect(rows, len(header), limits, None)
+    except LedgerFileError:
+        raise
+    except Exception:
+        raise unreadable from None
+    finally:
+        book.close()
+
+
+def count_rows(data: bytes, suffix: str, limits: Limits) -> int:
+    """How many data rows a file holds, read as the import will read it (raises LedgerFileError)."""
+    reader = read_xlsx if suffix == ".xlsx" else read_csv
+    return len(reader(data, limits)[1])
