@@ -190,7 +190,11 @@ class Outcome(models.Model):
     )
     created_at = models.DateTimeField("登记时间", default=timezone.now)
     over_limit_reason = models.CharField(
-        "超出诉求金额的确认原因", max_length=200, blank=True, help_text="金额超出诉求金额（或上限）时，登记人确认的原因"
+        "超出诉求金额的确认原因",
+        max_length=200,
+        blank=True,
+        help_text="金额超出诉求金额（或上限）时，登记人确认的原因",
+        validators=[single_line_text],
     )
     voided_at = models.DateTimeField("作废时间", null=True, blank=True)
     voided_by = models.ForeignKey(
@@ -201,7 +205,7 @@ class Outcome(models.Model):
         related_name="+",
         verbose_name="作废人",
     )
-    void_reason = models.CharField("作废原因", max_length=200, blank=True)
+    void_reason = models.CharField("作废原因", max_length=200, blank=True, validators=[single_line_text])
 
     objects = OutcomeQuerySet.as_manager()
 
@@ -237,7 +241,7 @@ class OutcomeCorrection(models.Model):
     outcome = models.ForeignKey(Outcome, on_delete=models.CASCADE, related_name="corrections", verbose_name="追回金额")
     old_amount = models.DecimalField("原金额（元）", max_digits=14, decimal_places=2)
     new_amount = models.DecimalField("更正后金额（元）", max_digits=14, decimal_places=2)
-    reason = models.CharField("更正原因", max_length=200)
+    reason = models.CharField("更正原因", max_length=200, validators=[single_line_text])
     corrected_by = models.ForeignKey(
         settings.AUTH_USER_MODEL,
         on_delete=models.SET_NULL,

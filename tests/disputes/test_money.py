@@ -228,7 +228,7 @@ class TestPages:
         stats = client.get(
             reverse("disputes:stats"), {"start": (TODAY - timedelta(days=30)).isoformat(), "end": TODAY.isoformat()}
         )
-        assert 'data-testid="fig-wages">32000.00<' in stats.content.decode()
+        assert 'data-testid="fig-wages">32,000.00<' in stats.content.decode()
         client.force_login(AdminFactory(county=county))
         dashboard = client.get(reverse("dashboard"), {"year": TODAY.year})
         assert dashboard.context["d"]["disputes"]["wages_recovered"] == Decimal("32000.00")
