@@ -1,6 +1,7 @@
 """The dispute case ledger (争议案件台账), contract section 5: import and export."""
 
 from decimal import Decimal
+from functools import partial
 
 from django.core.exceptions import ValidationError
 from django.db.models import Sum
@@ -8,9 +9,9 @@ from django.utils import timezone
 from import_export.fields import Field
 
 from officers import rules as officer_rules
-from officers.models import County, User
-from officers.scoping import scope_for
-from unionportal.core.ledger import LedgerResource, cell_date, cell_int, cell_money, cell_text, choice_value
+from officers.models import User
+from officers.resources import CountyLedgerResource
+from unionportal.core.ledger import cell_date, cell_int, cell_money, cell_text, choice_value
 from unionportal.core.masking import mask_phone
 
 from . import rules
@@ -26,7 +27,7 @@ def money_cell(value) -> Decimal | str:
     return Decimal(value).quantize(CENT) if value else ""
 
 
-class DisputeLedgerResource(LedgerResource):
+class DisputeLedgerResource(CountyLedgerResource):
     number = Field(attribute="number", column_name="案件编号")
     county = Field(attribute="county__code", column_name="县区代码")
     registered_on = Field(attribute="registered_on", column_name="登记日期")
@@ -133,15 +134,6 @@ class DisputeLedgerResource(LedgerResource):
         return mask_phone(handlers[0].username) if self.mask_phones else handlers[0].username
 
     # -- import
-    def before_import(self, dataset, **kwargs):
-        super().before_import(dataset, **kwargs)
-        self.counties = {}
-        self.scope = scope_for(self.actor) if self.actor is not None else None
-
-    def _county(self, code):
-        if code not in self.counties:
-            self.counties[code] = County.objects.filter(code=code).first()
-        return self.counties[code]
 
     def get_instance(self, instance_loader, row):
         number, code = cell_text(row.get("案件编号")), cell_text(row.get("县区代码"))
@@ -153,12 +145,7 @@ class DisputeLedgerResource(LedgerResource):
         row_number = kwargs.get("row_number", 0)
         errors = {}
 
-        def read(column, parse):
-            try:
-                return parse(row.get(column))
-            except ValueError as exc:
-                errors[column] = str(exc)
-                return None
+        read = partial(self.read_cell, row, errors)
 
         number = cell_text(row.get("案件编号"))
         if not number:
@@ -171,7 +158,7 @@ class DisputeLedgerResource(LedgerResource):
             errors["县区代码"] = "县区代码不能为空"
         elif county is None:
             errors["县区代码"] = f"县区代码 {code} 不存在，请先创建该县区"
-        elif self.scope is not None and not (self.scope.all_counties or self.scope.county_id == county.pk):
+        elif not self._may_act_for(county.pk):
             errors["县区代码"] = "无权导入其他县区的案件"
             county = None
         if number and county is not None:

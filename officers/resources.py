@@ -1,5 +1,7 @@
 """The officer ledger (信息员台账), contract section 1: one resource for admin and command."""
 
+from functools import partial
+
 from django.core.exceptions import ValidationError
 from import_export.fields import Field
 
@@ -30,7 +32,27 @@ COLUMNS = (
 PHONE_TAKEN = "该手机号已被其他账号使用，不能登记为本县区的信息员"
 
 
-class OfficerLedgerResource(LedgerResource):
+class CountyLedgerResource(LedgerResource):
+    """A ledger imported by someone for their county: the scoping rule decides which counties' rows
+    they may write (a command run by the operator may write any); counties are looked up once."""
+
+    def before_import(self, dataset, **kwargs):
+        super().before_import(dataset, **kwargs)
+        self.counties = {}
+        self.scope = scope_for(self.actor) if self.actor is not None else None
+
+    def _county(self, code):
+        if code not in self.counties:
+            self.counties[code] = County.objects.filter(code=code).first()
+        return self.counties[code]
+
+    def _may_act_for(self, county_id) -> bool:
+        if self.scope is None:  # a command run by the operator
+            return True
+        return self.scope.all_counties or self.scope.county_id == county_id
+
+
+class OfficerLedgerResource(CountyLedgerResource):
     name = Field(attribute="name", column_name="姓名")
     phone = Field(attribute="phone", column_name="手机号")
     gender = Field(attribute="gender", column_name="性别")
@@ -117,35 +139,15 @@ class OfficerLedgerResource(LedgerResource):
         return officer.appointed_on.isoformat() if officer.appointed_on else ""
 
     # -- import
-    def before_import(self, dataset, **kwargs):
-        super().before_import(dataset, **kwargs)
-        self.counties = {}
-        self.scope = scope_for(self.actor) if self.actor is not None else None
-
     def get_instance(self, instance_loader, row):
         phone = cell_text(row.get("手机号"))
         return Officer.objects.select_related("county", "township", "employer").filter(phone=phone).first()
-
-    def _county(self, code):
-        if code not in self.counties:
-            self.counties[code] = County.objects.filter(code=code).first()
-        return self.counties[code]
-
-    def _may_act_for(self, county_id) -> bool:
-        if self.scope is None:  # a command run by the operator
-            return True
-        return self.scope.all_counties or self.scope.county_id == county_id
 
     def import_instance(self, officer, row, **kwargs):
         row_number = kwargs.get("row_number", 0)
         errors = {}
 
-        def read(column, parse):
-            try:
-                return parse(row.get(column))
-            except ValueError as exc:
-                errors[column] = str(exc)
-                return None
+        read = partial(self.read_cell, row, errors)
 
         name = cell_text(row.get("姓名"))
         if not name:

@@ -1,14 +1,15 @@
 """The report history ledger (信息报送记录), contract section 2."""
 
 from datetime import timedelta
+from functools import partial
 
 from django.core.exceptions import ValidationError
 from django.utils import timezone
 from import_export.fields import Field
 
 from officers.models import Officer
-from officers.scoping import scope_for
-from unionportal.core.ledger import LedgerResource, cell_datetime, cell_int, cell_money, cell_text, choice_value
+from officers.resources import CountyLedgerResource
+from unionportal.core.ledger import cell_datetime, cell_int, cell_money, cell_text, choice_value
 
 from .models import ADOPTED_GRADES, Category, Grade, Report, Status, Urgency
 from .services import report_record_imported
@@ -28,7 +29,7 @@ COLUMNS = (
 )
 
 
-class ReportLedgerResource(LedgerResource):
+class ReportLedgerResource(CountyLedgerResource):
     phone = Field(attribute="officer__phone", column_name="报送人手机号")
     title = Field(attribute="title", column_name="标题")
     content = Field(attribute="content", column_name="内容")
@@ -91,7 +92,6 @@ class ReportLedgerResource(LedgerResource):
     def before_import(self, dataset, **kwargs):
         super().before_import(dataset, **kwargs)
         self.officers = {}
-        self.scope = scope_for(self.actor) if self.actor is not None else None
 
     def _officer(self, phone):
         if phone not in self.officers:
@@ -101,12 +101,7 @@ class ReportLedgerResource(LedgerResource):
     def _parse(self, row, row_number):
         errors = {}
 
-        def read(column, parse):
-            try:
-                return parse(row.get(column))
-            except ValueError as exc:
-                errors[column] = str(exc)
-                return None
+        read = partial(self.read_cell, row, errors)
 
         phone = cell_text(row.get("报送人手机号"))
         officer = self._officer(phone) if phone else None
@@ -114,7 +109,7 @@ class ReportLedgerResource(LedgerResource):
             errors["报送人手机号"] = "报送人手机号不能为空"
         elif officer is None:
             errors["报送人手机号"] = f"手机号 {phone} 不是已登记的信息员，请先导入信息员台账"
-        elif self.scope is not None and not (self.scope.all_counties or self.scope.county_id == officer.county_id):
+        elif not self._may_act_for(officer.county_id):
             errors["报送人手机号"] = "无权导入其他县区信息员的报送记录"
         title = cell_text(row.get("标题"))
         if not title:
@@ -188,7 +183,7 @@ class ReportLedgerResource(LedgerResource):
     def import_instance(self, report, row, **kwargs):
         values = self._parse(row, kwargs.get("row_number", 0))
         if report.pk:
-            if self.scope is not None and not (self.scope.all_counties or self.scope.county_id == report.county_id):
+            if not self._may_act_for(report.county_id):
                 raise ValidationError({"报送人手机号": "无权修改其他县区的报送记录"})
             if report.status not in (Status.SUBMITTED, Status.REVIEWED):
                 raise ValidationError(

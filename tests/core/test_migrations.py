@@ -39,7 +39,7 @@ def leaves():
 
 
 @pytest.fixture
-def previous_layout(transactional_db):
+def previous_layout(django_db_serialized_rollback, transactional_db):
     """The database as the previous main left it; back to the current layout afterwards, whatever
     the test did, so the next test finds the schema it expects."""
     try:
@@ -65,6 +65,15 @@ def test_a_database_of_the_previous_layout_keeps_every_row(previous_layout):
     OldSummary = old.get_model("reports", "MonthlySummary")
     OldAction = old.get_model("reports", "SummaryAction")
     PeriodicTask = old.get_model("django_celery_beat", "PeriodicTask")
+    IntervalSchedule = old.get_model("django_celery_beat", "IntervalSchedule")
+    # The alert sweep's schedule as reports 0007 installed it (whatever an earlier test left).
+    PeriodicTask.objects.filter(task="reports.tasks.sweep_alerts").delete()
+    PeriodicTask.objects.create(
+        name="补发未送达的突发信息提醒",
+        task="reports.tasks.sweep_alerts",
+        interval=IntervalSchedule.objects.get_or_create(every=30, period="seconds")[0],
+        queue="alerts",
+    )
 
     county = County.objects.create(code="320922", name="滨海县")
     township = Township.objects.create(county=county, name="八巨镇", sort_key="ba ju zhen")

@@ -196,6 +196,16 @@ class LedgerResource(resources.ModelResource):
         self.actor = kwargs.get("user")
         self.on_row = None  # told of every row done (a background import's progress)
 
+    @staticmethod
+    def read_cell(row, errors: dict, column: str, parse):
+        """The cell ``column`` of ``row`` through ``parse``; on a ValueError, None, with the reason kept
+        in ``errors`` under the column's name (the row is then reported bad, with every reason)."""
+        try:
+            return parse(row.get(column))
+        except ValueError as exc:
+            errors[column] = str(exc)
+            return None
+
     def import_row(self, row, instance_loader, **kwargs):
         row_result = super().import_row(row, instance_loader, **kwargs)
         if self.on_row is not None:
