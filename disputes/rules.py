@@ -90,8 +90,8 @@ def money_over_limit(*, amount: Decimal, claimed: Decimal | None) -> str | None:
     MONEY_CEILING when nothing (or 0) was claimed; None when it is within."""
     if claimed:
         if amount > claimed:
-            return f"金额 {amount:.2f} 元超过本案诉求金额 {claimed:.2f} 元"
+            return f"金额 {amount:,.2f} 元超过本案诉求金额 {claimed:,.2f} 元"
         return None
     if amount > MONEY_CEILING:
-        return f"金额 {amount:.2f} 元超过 {MONEY_CEILING:.2f} 元（本案未填写诉求金额）"
+        return f"金额 {amount:,.2f} 元超过 {MONEY_CEILING:,.2f} 元（本案未填写诉求金额）"
     return None

@@ -91,7 +91,7 @@ def test_money_above_the_claim_is_confirmed_and_a_payment_voided_on_a_phone(phon
     page.get_by_label("类别").select_option(label="清理欠薪")
     page.get_by_label("金额（元）").fill("330000")
     page.get_by_role("button", name="登记金额").click()
-    page.get_by_text("金额 330,000.00 元超过本案诉求金额 320000.00 元").wait_for()
+    page.get_by_text("金额 330,000.00 元超过本案诉求金额 320,000.00 元").wait_for()
     assert Outcome.objects.count() == 0
     page.get_by_label("确认金额无误").check()
     page.get_by_label("金额超出的原因").fill("含经济补偿金，职工签字确认")
@@ -103,7 +103,7 @@ def test_money_above_the_claim_is_confirmed_and_a_payment_voided_on_a_phone(phon
     page.get_by_label("金额（元）").fill("5000")
     page.get_by_role("button", name="登记金额").click()
     page.get_by_text("金额已登记").wait_for()
-    assert page.get_by_test_id("case-wages").inner_text() == "335000.00 元"
+    assert page.get_by_test_id("case-wages").inner_text() == "335,000.00 元"
 
     second = Outcome.objects.get(amount=Decimal("5000"))
     page.get_by_test_id(f"outcome-{second.pk}").get_by_role("link", name="作废").click()
@@ -117,5 +117,5 @@ def test_money_above_the_claim_is_confirmed_and_a_payment_voided_on_a_phone(phon
     assert "作废清理欠薪" in page.get_by_test_id("timeline").inner_text()
 
     page.goto(f"{base}/disputes/stats/")
-    assert page.get_by_test_id("fig-wages").inner_text() == "330000.00"
+    assert page.get_by_test_id("fig-wages").inner_text() == "330,000.00"
     assert page.external_requests == []

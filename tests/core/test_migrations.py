@@ -39,7 +39,7 @@ def leaves():
 
 
 @pytest.fixture
-def previous_layout(django_db_serialized_rollback, transactional_db):
+def previous_layout(transactional_db):
     """The database as the previous main left it; back to the current layout afterwards, whatever
     the test did, so the next test finds the schema it expects."""
     try:
@@ -48,6 +48,9 @@ def previous_layout(django_db_serialized_rollback, transactional_db):
         migrate(leaves())
 
 
+# Marked, not only through its fixture, so pytest-django runs it with the other transactional tests,
+# after every test that reads what the migrations installed (the flush at its end empties the tables).
+@pytest.mark.django_db(transaction=True)
 def test_a_database_of_the_previous_layout_keeps_every_row(previous_layout):
     old = previous_layout
     County = old.get_model("officers", "County")

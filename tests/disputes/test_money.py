@@ -59,7 +59,7 @@ class TestConfirmation:
     def test_an_amount_above_the_claim_needs_confirmation_and_a_reason(self, case, reviewer):
         with pytest.raises(ValidationError) as exc:
             pay(case, reviewer, "999999999999")
-        assert exc.value.message_dict == {"confirm": [f"金额 999999999999.00 元超过本案诉求金额 320000.00 元。{ASK}"]}
+        assert exc.value.message_dict == {"confirm": [f"金额 999,999,999,999.00 元超过本案诉求金额 320,000.00 元。{ASK}"]}
         assert exc.value.error_dict["confirm"][0].code == "needs_confirmation"
         with pytest.raises(ValidationError) as exc:
             pay(case, reviewer, "999999999999", confirmed=True, confirm_reason="  ")
@@ -90,7 +90,7 @@ class TestConfirmation:
         pay(case, reviewer, "10000000")
         with pytest.raises(ValidationError) as exc:
             pay(case, reviewer, "10000000.01")
-        assert exc.value.messages == [f"金额 10000000.01 元超过 10000000.00 元（本案未填写诉求金额）。{ASK}"]
+        assert exc.value.messages == [f"金额 10,000,000.01 元超过 10,000,000.00 元（本案未填写诉求金额）。{ASK}"]
         assert rules.MONEY_CEILING == Decimal("10000000.00")
 
 
@@ -135,7 +135,7 @@ class TestCorrectAndVoid:
             (dict(amount=Decimal("3200.00"), reason="错"), {"amount": ["金额与原金额相同，无需更正"]}),
             (
                 dict(amount=Decimal("320000.01"), reason="错"),
-                {"confirm": [f"金额 320000.01 元超过本案诉求金额 320000.00 元。{ASK}"]},
+                {"confirm": [f"金额 320,000.01 元超过本案诉求金额 320,000.00 元。{ASK}"]},
             ),
         ]
         for kwargs, expected in cases:
@@ -186,7 +186,7 @@ class TestPages:
         response = client.post(url, fields)
         assert response.status_code == 400
         form = response.context["outcome_form"]
-        assert form.errors["confirm"] == [f"金额 999999999999.00 元超过本案诉求金额 320000.00 元。{ASK}"]
+        assert form.errors["confirm"] == [f"金额 999,999,999,999.00 元超过本案诉求金额 320,000.00 元。{ASK}"]
         body = response.content.decode()
         assert "确认金额无误" in body and 'name="confirm_reason"' in body
         assert 'type="hidden" name="confirming" value="1"' in body  # asked once, kept when sent again
