@@ -59,7 +59,8 @@ class TestConfirmation:
     def test_an_amount_above_the_claim_needs_confirmation_and_a_reason(self, case, reviewer):
         with pytest.raises(ValidationError) as exc:
             pay(case, reviewer, "999999999999")
-        assert exc.value.message_dict == {"confirm": [f"金额 999,999,999,999.00 元超过本案诉求金额 320,000.00 元。{ASK}"]}
+        question = f"金额 999,999,999,999.00 元超过本案诉求金额 320,000.00 元。{ASK}"
+        assert exc.value.message_dict == {"confirm": [question]}
         assert exc.value.error_dict["confirm"][0].code == "needs_confirmation"
         with pytest.raises(ValidationError) as exc:
             pay(case, reviewer, "999999999999", confirmed=True, confirm_reason="  ")
