@@ -5,3 +5,12 @@ class OfficersConfig(AppConfig):
     default_auto_field = "django.db.models.BigAutoField"
     name = "officers"
     verbose_name = "信息员管理"
+
+    def ready(self):
+        # The outbox (core) delivers through a county's channel by its id; core knows no app, so the
+        # app that keeps the channel settings tells it how to load them.
+        from unionportal.core import channels
+
+        from .channels.selectors import channel_config
+
+        channels.register_config_loader(channel_config)

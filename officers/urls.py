@@ -1,6 +1,7 @@
 from django.urls import path
 
 from . import views
+from .channels import views as channel_views
 
 app_name = "officers"
 
@@ -16,4 +17,9 @@ urlpatterns = [
     path("activities/", views.ActivityListView.as_view(), name="activities"),
     path("activities/<int:pk>/", views.ActivityDetailView.as_view(), name="activity"),
     path("sign-in/", views.SignInView.as_view(), name="sign_in"),
+    path("channels/", channel_views.ChannelListView.as_view(), name="channels"),
+    path("channels/new/", channel_views.ChannelCreateView.as_view(), name="channel_create"),
+    path("channels/<int:pk>/", channel_views.ChannelDetailView.as_view(), name="channel"),
+    path("channels/<int:pk>/edit/", channel_views.ChannelUpdateView.as_view(), name="channel_edit"),
+    path("channels/<int:pk>/test/", channel_views.ChannelTestView.as_view(), name="channel_test"),
 ]

@@ -26,6 +26,8 @@ class AuditEntry(models.Model):
         VIEW_CASE_ATTACHMENT = "view_case_file", "查看案件附件"
         CHANGE_CASE = "change_case", "变更案件状态"
         CHANGE_SUMMARY = "change_summary", "记录研判会议"
+        CHANGE_CHANNEL = "change_channel", "修改通知渠道"
+        TEST_CHANNEL = "test_channel", "发送测试消息"
 
     actor = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+", verbose_name="操作人"
