@@ -30,11 +30,11 @@ class ChannelError(Exception):
 
 
 class Transient(ChannelError):
-    label = "暂时失败，将重试"
+    label = "暂时失败"
 
 
 class Refused(ChannelError):
-    label = "发送被拒绝"
+    label = "被拒绝"
 
 
 @dataclass(frozen=True)

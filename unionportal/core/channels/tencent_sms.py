@@ -32,7 +32,7 @@ def phone_e164(phone: str) -> str:
 
 def client(config: ChannelConfig) -> sms_client.SmsClient:
     scheme, host = split_endpoint(config.endpoint, DEFAULT_HOST)
-    http = HttpProfile(endpoint=host, protocol=scheme, reqTimeout=max(1, round(timeout())))
+    http = HttpProfile(endpoint=host, protocol=scheme, reqTimeout=timeout())
     cred = credential.Credential(config.key_id, config.secret)
     return sms_client.SmsClient(cred, config.region or "ap-guangzhou", ClientProfile(httpProfile=http))
 
