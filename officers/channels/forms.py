@@ -1,6 +1,7 @@
 """The county channel form: secrets are never shown back (left blank, they stay as stored)."""
 
 from django import forms
+from django.utils.html import format_html
 
 from unionportal.core.masking import mask_secret, mask_url
 
@@ -45,7 +46,8 @@ class ChannelForm(forms.ModelForm):
                 value = getattr(stored, name)
                 if value:
                     shown = mask_url(value) if name == "webhook_url" else mask_secret(value)
-                    field.help_text = f"已设置：{shown}。留空则不修改。"
+                    # Help texts are printed unescaped: the stored value is escaped here.
+                    field.help_text = format_html("已设置：{}。留空则不修改。", shown)
 
     def _post_clean(self):
         """The model's checks run in the service, on the stored secrets merged with what was typed."""

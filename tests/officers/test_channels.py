@@ -258,3 +258,12 @@ def test_the_delivery_status_of_a_channel(client, admin_user, wecom):
     assert "暂时失败：企业微信暂时不可用（HTTP 500）" in page and "突发信息提醒" in page
     listing = client.get(reverse("officers:channels")).content.decode()
     assert '<span class="text-danger">1</span>' in listing
+
+
+def test_the_stored_address_is_escaped_in_the_form(client, admin_user, county):
+    channel = ChannelSetting.objects.create(
+        county=county, kind="wecom", name="群", webhook_url="https://x/send?key=<script>alert(1)</script>"
+    )
+    client.force_login(admin_user)
+    page = client.get(reverse("officers:channel_edit", args=[channel.pk])).content.decode()
+    assert "<script>alert(1)" not in page and "key=••••ipt&gt;" in page
