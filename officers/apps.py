@@ -22,3 +22,11 @@ class OfficersConfig(AppConfig):
                 start_url_name="officers:import",
             )
         )
+
+        # The outbox (core) delivers through a county's channel by its id; core knows no app, so the
+        # app that keeps the channel settings tells it how to load them.
+        from unionportal.core import channels
+
+        from .channels.selectors import channel_config
+
+        channels.register_config_loader(channel_config)

@@ -11,6 +11,7 @@ from unionportal.core.constraints import CheckConstraintsInOneQuery
 from unionportal.core.validators import multiline_text, single_line_text
 
 from . import rules
+from .channels.models import ChannelSetting  # noqa: F401  (the county's notice channels, in this app)
 from .scoping import apply_scope
 
 phone_validator = RegexValidator(rules.PHONE_RE, "手机号格式不正确：应为以1开头的11位大陆手机号（第二位3–9）")

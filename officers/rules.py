@@ -69,3 +69,42 @@ def sign_in_wait_minutes(failures, *, now, limit: int, window) -> int:
         return 0
     free_at = recent[limit - 1] + window
     return max(1, -(-int((free_at - now).total_seconds()) // 60))
+
+
+# ---- a county's notice channels: what each kind needs before it can send ------------------------
+
+CHANNEL_NEEDS = {
+    "wecom": ("webhook_url",),
+    "dingtalk": ("webhook_url",),
+    "aliyun_sms": ("key_id", "secret", "sign_name"),
+    "tencent_sms": ("key_id", "secret", "app_id", "sign_name"),
+    "http_sms": ("webhook_url", "secret"),
+}
+CHANNEL_FIELD_LABELS = {
+    "webhook_url": "Webhook / 网关地址",
+    "key_id": "AccessKey ID / SecretId / 账号",
+    "secret": "密钥",
+    "app_id": "SmsSdkAppId",
+    "sign_name": "短信签名",
+    "reminder_template": "报送提醒模板编号",
+}
+
+
+def channel_problems(kind: str, values: dict) -> dict[str, str]:
+    """Field → message for what a channel of this kind lacks (empty when it can send). An address
+    must be http(s); a gateway that sends reminders needs the reminder template's id."""
+    problems = {}
+    for name in CHANNEL_NEEDS.get(kind, ()):
+        if not str(values.get(name, "")).strip():
+            problems[name] = f"请填写{CHANNEL_FIELD_LABELS[name]}"
+    url = str(values.get("webhook_url", "")).strip()
+    if url and not url.startswith(("https://", "http://")):
+        problems["webhook_url"] = "地址应以 https:// 开头"
+    if kind in ("aliyun_sms", "tencent_sms", "http_sms") and values.get("for_reminders"):
+        if not str(values.get("reminder_template", "")).strip():
+            problems["reminder_template"] = "发送报送提醒短信须填写在短信平台登记的模板编号"
+    if kind in ("wecom", "dingtalk") and values.get("for_reminders"):
+        problems["for_reminders"] = "群机器人不能发送信息员的提醒短信"
+    if kind in ("aliyun_sms", "tencent_sms", "http_sms") and values.get("for_alerts"):
+        problems["for_alerts"] = "突发信息提醒发往工作群，请在群机器人渠道勾选"
+    return problems

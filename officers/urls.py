@@ -3,6 +3,7 @@ from django.urls import path
 from unionportal.core.imports.views import ImportStartView
 
 from . import views
+from .channels import views as channel_views
 
 app_name = "officers"
 
@@ -20,4 +21,9 @@ urlpatterns = [
     path("activities/<int:pk>/", views.ActivityDetailView.as_view(), name="activity"),
     path("sign-in/", views.SignInView.as_view(), name="sign_in"),
     path("lockouts/", views.LockoutListView.as_view(), name="lockouts"),
+    path("channels/", channel_views.ChannelListView.as_view(), name="channels"),
+    path("channels/new/", channel_views.ChannelCreateView.as_view(), name="channel_create"),
+    path("channels/<int:pk>/", channel_views.ChannelDetailView.as_view(), name="channel"),
+    path("channels/<int:pk>/edit/", channel_views.ChannelUpdateView.as_view(), name="channel_edit"),
+    path("channels/<int:pk>/test/", channel_views.ChannelTestView.as_view(), name="channel_test"),
 ]

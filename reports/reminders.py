@@ -15,6 +15,7 @@ from django.db import transaction
 from django.db.models import Count, Q
 from django.utils import timezone
 
+from officers.channels import selectors as channel_selectors
 from officers.models import County, Officer, User
 from unionportal.core import outbox
 from unionportal.core.models import Notification, OutboxMessage
@@ -53,7 +54,7 @@ class SendLater(Exception):
 REMINDER_KIND = "reminder"
 
 
-def _record(*, user, county_id, kind, period, title, text, sms_phone=None):
+def _record(*, user, county_id, kind, period, title, text, sms_phone=None, sms_params=()):
     """Write the reminder and its messages once, then deliver what is still pending; None if this
     person already had it. Raises SendLater when a channel must be tried again."""
     with transaction.atomic():
@@ -85,6 +86,9 @@ def _record(*, user, county_id, kind, period, title, text, sms_phone=None):
                 )
             )
         if sms_phone:
+            # Through the county's SMS gateway (a registered template and its parameters) when it
+            # has one; else the site's SMS_BACKEND, as free text.
+            gateway = channel_selectors.reminder_gateway(county_id=county_id)
             notices.append(
                 outbox.Notice(
                     key=f"{key}:sms",
@@ -94,6 +98,8 @@ def _record(*, user, county_id, kind, period, title, text, sms_phone=None):
                     address=sms_phone,
                     title=title,
                     body=reminder.text,
+                    channel_setting=gateway.pk if gateway else None,
+                    params=tuple(sms_params),
                 )
             )
         pending = outbox.messages_write(notices)
@@ -130,6 +136,7 @@ def remind_officer(*, officer_id: int, month: date, kind: str) -> bool:
         title="信息报送提醒",
         text=text,
         sms_phone=officer.phone,
+        sms_params=(("month", f"{month.year}年{month.month}月"), ("done", done), ("quota", quota)),
     )
     return reminder is not None
 

@@ -5,6 +5,7 @@ from django.conf import settings
 from django.urls import reverse
 from django.utils import timezone
 
+from officers.channels import selectors as channel_selectors
 from officers.models import User
 from unionportal.core import outbox
 from unionportal.core.models import Notification, OutboxMessage
@@ -13,6 +14,7 @@ from ..models import Report
 
 ALERT_KIND = "alert"
 EMAIL_SUBJECT = "【信息员工作平台】有一条新的突发信息"
+GROUP_TITLE = "【信息员工作平台】突发信息提醒"
 
 
 def alert_recipients(county_id):
@@ -36,9 +38,19 @@ def alert_texts(report: Report) -> tuple[str, str, str]:
     return title, body, email
 
 
+def group_text(report: Report) -> str:
+    """For a staff work-chat group (企业微信, 钉钉): like the email, it names no one and quotes
+    nothing (no title, no content, no officer): what kind of item, where, when, and the link."""
+    place = report.township.name if report.township_id else report.county.name
+    when = timezone.localtime(report.submitted_at).strftime("%m月%d日 %H:%M")
+    link = f"{settings.PORTAL_BASE_URL}{reverse('reports:detail', args=[report.pk])}"
+    return f"{when}，{place}有一条新的突发信息（{report.get_category_display()}），请尽快登录平台查看处置：{link}"
+
+
 def alerts_record(*, report: Report) -> list[int]:
-    """Write one outbox message per recipient and channel, in the caller's transaction, and queue
-    them once it commits. A broker that is down loses nothing: the sweep queues them again."""
+    """Write one outbox message per recipient and channel, and one per work-chat group of the county
+    that takes alerts, in the caller's transaction, and queue them once it commits. A broker that is
+    down loses nothing: the sweep queues them again."""
     title, body, email = alert_texts(report)
     notices = []
     for user in alert_recipients(report.county_id):
@@ -70,6 +82,20 @@ def alerts_record(*, report: Report) -> list[int]:
                     report=report,
                 )
             )
+    for channel in channel_selectors.alert_channels(county_id=report.county_id):
+        notices.append(
+            outbox.Notice(
+                key=f"{ALERT_KIND}:{report.pk}:channel:{channel.pk}",
+                kind=ALERT_KIND,
+                channel=channel.outbox_channel,
+                channel_setting=channel.pk,
+                address=channel.name,
+                title=GROUP_TITLE,
+                body=group_text(report),
+                urgent=True,
+                report=report,
+            )
+        )
     ids = outbox.messages_write(notices)
     outbox.enqueue_on_commit(ids)
     return ids

@@ -100,3 +100,37 @@ def minutes_ago(*values):
 )
 def test_sign_in_wait_minutes(failures, wait):
     assert rules.sign_in_wait_minutes(failures, now=T0, limit=5, window=WINDOW) == wait
+
+
+@pytest.mark.parametrize(
+    ("kind", "values", "problems"),
+    [
+        ("wecom", {"webhook_url": "https://qyapi.weixin.qq.com/cgi-bin/webhook/send?key=k"}, {}),
+        ("wecom", {}, {"webhook_url": "请填写Webhook / 网关地址"}),
+        ("dingtalk", {"webhook_url": "oapi.dingtalk.com/robot/send"}, {"webhook_url": "地址应以 https:// 开头"}),
+        (
+            "dingtalk",
+            {"webhook_url": "https://oapi.dingtalk.com/robot/send", "for_reminders": True},
+            {"for_reminders": "群机器人不能发送信息员的提醒短信"},
+        ),
+        ("aliyun_sms", {"key_id": "a", "secret": "b", "sign_name": "c"}, {}),
+        (
+            "aliyun_sms",
+            {"key_id": "a", "secret": "b", "sign_name": "c", "for_reminders": True},
+            {"reminder_template": "发送报送提醒短信须填写在短信平台登记的模板编号"},
+        ),
+        (
+            "tencent_sms",
+            {"key_id": "a", "secret": "b", "sign_name": "c"},
+            {"app_id": "请填写SmsSdkAppId"},
+        ),
+        (
+            "http_sms",
+            {"webhook_url": "https://sms.gov/api", "secret": "s", "for_alerts": True},
+            {"for_alerts": "突发信息提醒发往工作群，请在群机器人渠道勾选"},
+        ),
+        ("http_sms", {"webhook_url": "https://sms.gov/api"}, {"secret": "请填写密钥"}),
+    ],
+)
+def test_channel_problems(kind, values, problems):
+    assert rules.channel_problems(kind, values) == problems

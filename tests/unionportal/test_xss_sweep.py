@@ -109,6 +109,8 @@ MUST_REACH_A_PAGE = {
     ("reports.BudgetLine", "description"),
     ("reports.Reminder", "text"),
     ("core.OutboxMessage", "last_error"),
+    ("officers.ChannelSetting", "name"),
+    ("officers.ChannelSetting", "sign_name"),
     ("overview.MonthlySummary", "attendees"),
     ("overview.MonthlySummary", "conclusions"),
     ("overview.SummaryAction", "description"),
@@ -280,6 +282,23 @@ def payload_world(county, other_county) -> World:
         outbox.deliver(message_id=delivery.pk)
     report("丁", submit=False)
     audit_record(actor=reviewer, action="view_report", report=adopted, target="目标")
+    # A county channel (通知渠道) with a group message that failed, for its settings and status pages.
+    from officers.channels.models import ChannelSetting
+
+    channel = ChannelSetting.objects.create(
+        county=county, kind="dingtalk", name="值班群", webhook_url="https://x/send?access_token=t", for_alerts=True
+    )
+    OutboxMessage.objects.create(
+        key="alert:0:channel:0",
+        kind="alert",
+        channel="dingtalk",
+        channel_setting=channel,
+        address="值班群",
+        title="标题",
+        state="failed",
+        attempts=1,
+        last_error="错误",
+    )
 
     # Money: an approved (then reopened and re-approved) stipend sheet, a budget, an equipment line.
     report_services.sheet_approve(county=county, month=last_month, actor=county_admin)
@@ -369,6 +388,7 @@ def payload_world(county, other_county) -> World:
 # Which objects a URL's parameter names. A pattern not listed here is asked with EVERY id of the world.
 PARAMETER_MODELS = (
     (r"^officers/activities/", "officers.Activity"),
+    (r"^officers/channels/", "officers.ChannelSetting"),
     (r"^officers/", "officers.Officer"),
     (r"^reports/attachments/", "reports.ReportAttachment"),
     (r"^reports/summaries/", "overview.MonthlySummary"),
@@ -636,6 +656,11 @@ REVIEWED_UNESCAPING = {
     ("reports/templatetags/report_tags.py", "format_html_join"): (
         1,
         "report_badges: status and urgency labels escaped by format_html_join; swept on every list and report page",
+    ),
+    ("officers/channels/forms.py", "format_html"): (
+        1,
+        "the channel form's help text shows the stored (masked) address or key: help texts are printed "
+        "unescaped, so format_html escapes the value; swept on the channel edit page",
     ),
     ("templates/overview/dashboard.html", "json_script"): (
         1,

@@ -18,6 +18,7 @@ from django.db import transaction
 from django.db.models import Q
 from django.utils import timezone
 
+from . import channels
 from .models import Notification, OutboxMessage
 from .sms import send_sms
 
@@ -39,7 +40,12 @@ DELIVER_TASK = "unionportal.core.tasks.deliver_message"
 
 def is_transient(exc: Exception) -> bool:
     """A mail or SMS gateway that is down, busy or slow (worth trying again), not one that refused
-    the message (the same refusal next time). Every channel goes by this one rule."""
+    the message (the same refusal next time). Every channel goes by this one rule; the channel
+    backends (group robots, SMS gateways) sort their own answers into Transient and Refused."""
+    if isinstance(exc, channels.Transient):
+        return True
+    if isinstance(exc, channels.Refused):
+        return False
     if isinstance(exc, smtplib.SMTPResponseException):
         return 400 <= exc.smtp_code < 500  # SMTP's own "try again later"
     if isinstance(exc, smtplib.SMTPRecipientsRefused):  # per recipient: greylisting, mailbox busy (4xx)
@@ -56,7 +62,10 @@ def is_transient(exc: Exception) -> bool:
 
 @dataclass(frozen=True)
 class Notice:
-    """What to send: ``key`` makes it once-only; ``address`` is the email or phone for those channels."""
+    """What to send: ``key`` makes it once-only; ``address`` is the email or phone for those channels
+    (the group's name for a group robot). ``channel_setting``: the county channel (its id) that
+    carries it, required for 企业微信/钉钉, optional for SMS (else settings.SMS_BACKEND);
+    ``params``: the SMS template's parameters, [(name, value), ...] in the template's order."""
 
     key: str
     kind: str
@@ -68,6 +77,8 @@ class Notice:
     urgent: bool = False
     notification_kind: str = ""
     report: object = None
+    channel_setting: int | None = None
+    params: tuple = ()
 
 
 def messages_write(notices: list[Notice]) -> list[int]:
@@ -85,6 +96,8 @@ def messages_write(notices: list[Notice]) -> list[int]:
             urgent=n.urgent,
             notification_kind=n.notification_kind,
             report=n.report,
+            channel_setting_id=n.channel_setting,
+            params=[[name, str(value)] for name, value in n.params],
         )
         for n in notices
     ]
@@ -124,8 +137,12 @@ def enqueue(ids) -> int:
 
 
 def _send(message: OutboxMessage) -> None:
-    if message.channel == OutboxMessage.Channel.EMAIL:
-        send_mail(message.title, message.body, None, [message.address])
+    """Through the message's channel: a county's channel (group robot, SMS gateway) by its backend,
+    email by the mail backend, SMS without a county gateway by settings.SMS_BACKEND."""
+    if message.channel_setting_id is not None:
+        channels.backend_for(channels.config_for(message.channel_setting_id)).send(message)
+    elif message.channel == OutboxMessage.Channel.EMAIL:
+        channels.EmailBackend(send_mail=send_mail).send(message)
     elif message.channel == OutboxMessage.Channel.SMS:
         send_sms(message.address, f"【{message.title}】{message.body}")
     else:  # pragma: no cover - in-app messages are delivered inside the claim's transaction

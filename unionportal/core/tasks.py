@@ -3,11 +3,12 @@
 from celery import shared_task
 from django.db import OperationalError
 
-from . import outbox
+from . import channels, outbox
 
-# Network and mail-server errors (smtplib's are OSErrors: DNS, TLS, refused, reset, timeouts) and a
-# database hiccup. The sweep counts on this: it leaves a failed message to these retries.
-TRANSIENT = (OSError, OperationalError)
+# Network and mail-server errors (smtplib's are OSErrors: DNS, TLS, refused, reset, timeouts), a
+# channel backend's passing failure (a robot or SMS gateway down, slow or busy) and a database
+# hiccup. The sweep counts on this: it leaves a failed message to these retries.
+TRANSIENT = (OSError, OperationalError, channels.Transient)
 
 
 @shared_task(

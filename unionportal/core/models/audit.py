@@ -28,6 +28,8 @@ class AuditEntry(models.Model):
         CHANGE_SUMMARY = "change_summary", "记录研判会议"
         SIGN_IN_FAILED = "sign_in_failed", "签到码错误"
         UNLOCK_LOGIN = "unlock_login", "解除登录锁定"
+        CHANGE_CHANNEL = "change_channel", "修改通知渠道"
+        TEST_CHANNEL = "test_channel", "发送测试消息"
 
     actor = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+", verbose_name="操作人"

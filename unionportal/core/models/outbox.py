@@ -16,6 +16,8 @@ class OutboxMessage(models.Model):
         IN_APP = "in_app", "站内通知"
         EMAIL = "email", "电子邮件"
         SMS = "sms", "短信"
+        WECOM = "wecom", "企业微信群"
+        DINGTALK = "dingtalk", "钉钉群"
 
     class State(models.TextChoices):
         PENDING = "pending", "待发送"
@@ -35,7 +37,21 @@ class OutboxMessage(models.Model):
         related_name="+",
         verbose_name="接收人",
     )
-    address = models.CharField("地址", max_length=254, blank=True, help_text="邮箱或手机号，写入时的快照")
+    address = models.CharField(
+        "地址", max_length=254, blank=True, help_text="邮箱或手机号，群消息为群（渠道）名称，写入时的快照"
+    )
+    # The county channel that carries it: a group robot (required), or an SMS gateway (none: the
+    # site's SMS_BACKEND). Declared by label: core imports no app. Kept while messages point to it.
+    channel_setting = models.ForeignKey(
+        "officers.ChannelSetting",
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="messages",
+        verbose_name="通知渠道",
+    )
+    # A gateway's template takes parameters, not free text: [[name, value], ...] in the template's order.
+    params = models.JSONField("模板参数", default=list, blank=True)
     title = models.CharField("标题", max_length=200)
     body = models.TextField("内容", blank=True)
     # The in-app notice this message becomes, and the report it is about (declared by label: core
@@ -59,9 +75,12 @@ class OutboxMessage(models.Model):
             models.Index(fields=["kind", "state"], name="outbox_kind_idx"),
         ]
         constraints = [
-            # Where a message goes is part of it: an email or SMS without an address cannot be sent.
+            # Where a message goes is part of it: an email or SMS without an address cannot be sent,
+            # a group message goes to a group robot (the county's channel), not to a person.
             models.CheckConstraint(
-                condition=Q(channel="in_app", recipient__isnull=False) | (~Q(channel="in_app") & ~Q(address="")),
+                condition=Q(channel="in_app", recipient__isnull=False)
+                | (Q(channel__in=["email", "sms"]) & ~Q(address=""))
+                | Q(channel__in=["wecom", "dingtalk"], channel_setting__isnull=False),
                 name="outbox_has_destination",
             ),
             models.CheckConstraint(condition=~Q(state="sent") | Q(sent_at__isnull=False), name="outbox_sent_has_time"),
