@@ -15,7 +15,13 @@ from .alerts import (
 from .imports import report_record_imported
 from .review import STALE_MESSAGE, report_grade, report_return
 from .stipends import sheet_approve, sheet_reopen
-from .submission import EDITABLE_FIELDS, emergency_minutes_for, report_save, report_withdraw
+from .submission import (
+    EDITABLE_FIELDS,
+    emergency_minutes_for,
+    report_delete_draft,
+    report_save,
+    report_withdraw,
+)
 
 __all__ = [
     "ALERT_CLAIM_TIMEOUT",
@@ -30,6 +36,7 @@ __all__ = [
     "alerts_record",
     "alerts_sweep",
     "emergency_minutes_for",
+    "report_delete_draft",
     "report_grade",
     "report_record_imported",
     "report_return",

@@ -10,6 +10,7 @@ come back as markup, and the escaped payloads must really be on the pages.
 import itertools
 import logging
 import re
+import uuid
 from dataclasses import dataclass, field
 from datetime import timedelta
 from decimal import Decimal
@@ -40,6 +41,7 @@ from tests.factories import (
 )
 from tests.unionportal.test_security import project_patterns
 from unionportal.core.audit import audit_record
+from unionportal.core.idempotency import submit_once
 from unionportal.overview import services as overview_services
 from unionportal.overview import summaries
 
@@ -271,7 +273,14 @@ def payload_world(county, other_county) -> World:
 
     for delivery in AlertDelivery.objects.filter(report=emergency):
         report_services.alert_deliver(delivery_id=delivery.pk)
-    report("丁", submit=False)
+    # D, sent once through the one-time key of the report form.
+    submit_once(
+        key=uuid.uuid4(),
+        user=officer.user,
+        purpose="reports:create",
+        create=lambda: report("丁", submit=False),
+        url_of=lambda draft: reverse("reports:detail", args=[draft.pk]),
+    )
     audit_record(actor=reviewer, action="view_report", report=adopted, target="目标")
 
     # Money: an approved (then reopened and re-approved) stipend sheet, a budget, an equipment line.

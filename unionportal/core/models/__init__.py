@@ -1,4 +1,5 @@
 from .audit import AuditEntry
+from .idempotency import SubmissionKey
 from .notifications import Notification
 
-__all__ = ["AuditEntry", "Notification"]
+__all__ = ["AuditEntry", "Notification", "SubmissionKey"]
