@@ -3,6 +3,7 @@ from django.contrib.auth.mixins import LoginRequiredMixin
 from django.core.exceptions import ValidationError
 from django.http import Http404, HttpResponse
 from django.shortcuts import redirect
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.http import content_disposition_header
 from django.views import View
@@ -15,6 +16,7 @@ from reports.models import Report
 from unionportal.core.attachments import private_file_response
 from unionportal.core.audit import audit_record
 from unionportal.core.forms import add_service_errors
+from unionportal.core.idempotency import SubmitOnceViewMixin
 from unionportal.core.list_views import FilteredListMixin
 from unionportal.core.models import AuditEntry
 
@@ -76,7 +78,13 @@ class CaseListView(LoginRequiredMixin, FilteredListMixin, FilterView):
         return response
 
 
-class CaseCreateView(StaffRequiredMixin, FormView):
+def case_url(case) -> str:
+    return reverse("disputes:detail", args=[case.pk])
+
+
+class CaseCreateView(StaffRequiredMixin, SubmitOnceViewMixin, FormView):
+    """Registering a case, once per form: Back and 登记 again shows the case registered first."""
+
     template_name = "disputes/case_form.html"
     form_class = CaseForm
 
@@ -91,10 +99,15 @@ class CaseCreateView(StaffRequiredMixin, FormView):
             form.add_error(None, "您的账号没有所属县区，不能登记案件")
             return self.form_invalid(form)
         try:
-            case = self.register(county=county, facts=form.case_facts())
+            done = self.submit_once(
+                form, create=lambda: self.register(county=county, facts=form.case_facts()), url_of=case_url
+            )
         except ValidationError as exc:
             add_service_errors(form, exc)
             return self.form_invalid(form)
+        if done.repeated:
+            return self.show_first_result(done)
+        case = done.created
         messages.success(self.request, f"案件已登记，编号 {case.number}")
         return redirect("disputes:detail", pk=case.pk)
 
@@ -109,7 +122,8 @@ class CaseFromReportView(CaseCreateView):
         return self.already_a_case() or super().get(request, *args, **kwargs)
 
     def post(self, request, *args, **kwargs):
-        return self.already_a_case() or super().post(request, *args, **kwargs)
+        # A form sent again shows the case it registered, before "this report is already a case".
+        return self.repeated_submission() or self.already_a_case() or super().post(request, *args, **kwargs)
 
     def already_a_case(self):
         # Runs after the staff check of dispatch: only staff learn whether a report became a case.
@@ -201,20 +215,30 @@ class CaseDetailView(LoginRequiredMixin, CaseScopedMixin, TemplateView):
         return context
 
 
-class CaseActionView(StaffRequiredMixin, CaseScopedMixin, View):
+class CaseActionView(StaffRequiredMixin, CaseScopedMixin, SubmitOnceViewMixin, View):
+    """A form on a case's page that calls one service; a form that adds something (a follow-up, an
+    amount, papers) is sent once: sent again, it shows the case page and adds nothing."""
+
     form_class = None
     form_name = ""
     success_message = ""
 
     def post(self, request, pk):
         case = self.get_case()
+        repeated = self.repeated_submission()
+        if repeated:
+            return repeated
         form = self.form_class(request.POST, request.FILES)
         if form.is_valid():
             try:
-                self.act(case, form.cleaned_data)
+                done = self.submit_once(
+                    form, create=lambda: self.act(case, form.cleaned_data), url_of=lambda _: case_url(case)
+                )
             except ValidationError as exc:
                 add_service_errors(form, exc)
             else:
+                if done.repeated:
+                    return self.show_first_result(done)
                 messages.success(request, self.success_message)
                 return redirect("disputes:detail", pk=pk)
         view = CaseDetailView()
@@ -242,7 +266,7 @@ class FollowUpView(CaseActionView):
     form_class, form_name, success_message = FollowUpForm, "follow_up_form", "跟进记录已保存"
 
     def act(self, case, data):
-        services.follow_up_add(
+        return services.follow_up_add(
             case=case,
             actor=self.request.user,
             action=data["action"],
@@ -255,7 +279,7 @@ class OutcomeView(CaseActionView):
     form_class, form_name, success_message = OutcomeForm, "outcome_form", "金额已登记"
 
     def act(self, case, data):
-        services.outcome_add(
+        return services.outcome_add(
             case=case,
             actor=self.request.user,
             kind=data["kind"],
@@ -269,7 +293,7 @@ class AttachView(CaseActionView):
     form_class, form_name, success_message = AttachForm, "attach_form", "附件已上传"
 
     def act(self, case, data):
-        services.case_attach(case=case, files=data["files"], actor=self.request.user)
+        return services.case_attach(case=case, files=data["files"], actor=self.request.user)
 
 
 class LinkReportView(CaseActionView):

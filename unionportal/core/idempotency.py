@@ -57,7 +57,8 @@ def submit_once(*, key, user, purpose: str, create: Callable[[], object], url_of
     (ValidationError, nothing written). Without a key (an old page), ``create()`` simply runs.
 
     ``create`` returns the created object (it may raise ValidationError: the claim is then undone);
-    ``url_of(obj)`` the page that shows it."""
+    ``url_of(obj)`` the page that shows it (the page the form goes back to, when ``create`` returns
+    no model instance)."""
     key = parse_key(key)
     if key is None:
         created = create()
@@ -73,16 +74,39 @@ def submit_once(*, key, user, purpose: str, create: Callable[[], object], url_of
                 raise ValidationError(NOT_YOURS_MESSAGE, code="key_not_yours") from None
             return Submitted(created=None, url=first.result_url, repeated=True)
         created = create()
-        claim.result_label = created._meta.label_lower
-        claim.result_pk = str(created.pk)
+        meta = getattr(created, "_meta", None)
+        claim.result_label = meta.label_lower if meta is not None else ""
+        claim.result_pk = str(getattr(created, "pk", "") or "")
         claim.result_url = url_of(created)
         claim.save(update_fields=["result_label", "result_pk", "result_url"])
         return Submitted(created=created, url=claim.result_url, repeated=False)
 
 
+def first_result(*, key, user, purpose: str) -> Submitted | None:
+    """The first result of a key this user already used for this form, if any (a read: the claim
+    itself is ``submit_once``'s, in the creating transaction)."""
+    try:
+        key = parse_key(key)
+    except ValidationError:
+        return None
+    if key is None or user is None or not user.is_authenticated:
+        return None
+    url = (
+        SubmissionKey.objects.filter(key=key, user=user, purpose=purpose)
+        .exclude(result_url="")
+        .values_list("result_url", flat=True)
+        .first()
+    )
+    return Submitted(created=None, url=url, repeated=True) if url else None
+
+
 class SubmissionKeyFormMixin:
     """Adds the hidden one-time key to a form: a fresh UUID on every render, the posted one when a
-    refused form is shown again. A key that is not a UUID is a form error, not a field's (it is hidden)."""
+    refused form is shown again. Once validated, the key is ``form.submission_key`` and not part of
+    ``cleaned_data`` (which views pass on to services as keyword arguments). A key that is not a
+    UUID is an error of the form, not of its (hidden) field."""
+
+    submission_key = None
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
@@ -90,16 +114,20 @@ class SubmissionKeyFormMixin:
             required=False, initial=uuid.uuid4, widget=forms.HiddenInput, error_messages={"invalid": INVALID_MESSAGE}
         )
 
-    def clean(self):
-        cleaned = super().clean()
-        if KEY_FIELD in self._errors:
+    def full_clean(self):
+        super().full_clean()
+        if not self.is_bound:
+            return
+        if self._errors and KEY_FIELD in self._errors:
             self.add_error(None, self._errors.pop(KEY_FIELD).as_data())
-        return cleaned
+        self.submission_key = self.cleaned_data.pop(KEY_FIELD, None) if hasattr(self, "cleaned_data") else None
 
 
 class SubmitOnceViewMixin:
     """The view side: ``submit_once(form, create=..., url_of=...)`` claims the form's key around the
-    creating service call; ``show_first_result(done)`` answers a repeated submission."""
+    creating service call; ``show_first_result(done)`` answers a repeated submission. Placed before
+    the generic view in the bases, its ``post`` answers a used key first; a view that defines its
+    own ``post`` calls ``repeated_submission()`` itself."""
 
     submission_purpose = ""
 
@@ -107,9 +135,20 @@ class SubmitOnceViewMixin:
         match = getattr(self.request, "resolver_match", None)
         return self.submission_purpose or (match.view_name if match else type(self).__name__)
 
+    def repeated_submission(self):
+        """A POST whose key was used already answers with the first result at once, before the form
+        is checked (after Back, a file field is empty again: the form might not even be valid)."""
+        done = first_result(
+            key=self.request.POST.get(KEY_FIELD), user=self.request.user, purpose=self.get_submission_purpose()
+        )
+        return self.show_first_result(done) if done else None
+
+    def post(self, request, *args, **kwargs):
+        return self.repeated_submission() or super().post(request, *args, **kwargs)
+
     def submit_once(self, form, *, create, url_of) -> Submitted:
         return submit_once(
-            key=form.cleaned_data.get(KEY_FIELD),
+            key=getattr(form, "submission_key", None),
             user=self.request.user,
             purpose=self.get_submission_purpose(),
             create=create,

@@ -2,6 +2,8 @@
 
 from django import forms
 
+from unionportal.core.idempotency import SubmissionKeyFormMixin
+
 
 class MeetingForm(forms.Form):
     meeting_on = forms.DateField(label="分析会日期", widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"))
@@ -9,7 +11,7 @@ class MeetingForm(forms.Form):
     conclusions = forms.CharField(label="研判意见", widget=forms.Textarea(attrs={"rows": 5}))
 
 
-class SummaryActionForm(forms.Form):
+class SummaryActionForm(SubmissionKeyFormMixin, forms.Form):
     description = forms.CharField(label="跟进措施", max_length=300)
     owner = forms.ModelChoiceField(label="责任人", queryset=None)
     due_on = forms.DateField(label="完成期限", widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"))

@@ -23,6 +23,7 @@ from reports import selectors as report_selectors
 from reports.views import XLSX_TYPE
 from unionportal.core.audit import audit_record
 from unionportal.core.forms import add_service_errors
+from unionportal.core.idempotency import SubmitOnceViewMixin
 from unionportal.core.models import AuditEntry
 
 from . import services, summaries
@@ -151,18 +152,31 @@ class MeetingRecordView(SummaryActionMixin):
         return self.rerender(meeting_form=form)
 
 
-class SummaryActionCreateView(SummaryActionMixin):
+class SummaryActionCreateView(SubmitOnceViewMixin, SummaryActionMixin):
+    """交办 once per form: sent again, the summary page shows the action given the first time."""
+
     def post(self, request, pk):
         summary = self.get_summary()
+        repeated = self.repeated_submission()
+        if repeated:
+            return repeated
         form = SummaryActionForm(request.POST, owners=services.action_owner_choices(county_id=summary.county_id))
         if form.is_valid():
             try:
-                services.action_add(summary=summary, actor=request.user, request=request, **form.cleaned_data)
+                done = self.submit_once(
+                    form,
+                    create=lambda: services.action_add(
+                        summary=summary, actor=request.user, request=request, **form.cleaned_data
+                    ),
+                    url_of=lambda _: reverse("overview:summary", kwargs={"pk": pk}),
+                )
             except ValidationError as exc:
                 add_service_errors(form, exc)
             else:
+                if done.repeated:
+                    return self.show_first_result(done)
                 messages.success(request, "跟进措施已交办，责任人会在首页看到")
-                return redirect("overview:summary", pk=pk)
+                return redirect(done.url)
         return self.rerender(action_form=form)
 
 
