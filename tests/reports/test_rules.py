@@ -212,3 +212,22 @@ def test_send_failure_is_passing(error, passing):
 )
 def test_month_is_over(now, over):
     assert rules.month_is_over(date(2026, 10, 1), now) is over
+
+
+@pytest.mark.parametrize(
+    ("urgency", "township_id", "problems"),
+    [
+        ("emergency", None, {"township": rules.EMERGENCY_PLACE_MESSAGE}),
+        ("emergency", "", {"township": rules.EMERGENCY_PLACE_MESSAGE}),
+        ("emergency", 7, {}),
+        ("general", None, {}),
+        ("general", 7, {}),
+    ],
+)
+def test_an_emergency_names_its_place(urgency, township_id, problems):
+    assert rules.place_problems(urgency=urgency, township_id=township_id) == problems
+
+
+@pytest.mark.parametrize(("urgency", "shown"), [("emergency", True), ("general", False)])
+def test_staff_see_the_full_phone_of_an_emergency_only(urgency, shown):
+    assert rules.staff_sees_full_phone(urgency=urgency) is shown
