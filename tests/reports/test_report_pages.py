@@ -176,7 +176,8 @@ class TestDraftsAndWithdrawn:
         client.post(reverse("reports:withdraw", args=[report.pk]))
         response = client.get(reverse("reports:mine"))
         assert list(response.context["reports"]) == [report]
-        assert re.search(r"撤回的信息</span>\s*<span[^>]*><span class=\"badge[^\"]*\">已撤回", response.content.decode())
+        badge = r"撤回的信息</span>\s*<span[^>]*><span class=\"badge[^\"]*\">已撤回"
+        assert re.search(badge, response.content.decode())
 
 
 class TestQueueDateRange:
