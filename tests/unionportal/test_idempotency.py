@@ -105,7 +105,7 @@ class NoteForm(idempotency.SubmissionKeyFormMixin, forms.Form):
 def test_the_form_issues_a_fresh_key_on_every_render_and_keeps_it_out_of_cleaned_data():
     first, second = NoteForm(), NoteForm()
     html = str(first[idempotency.KEY_FIELD])
-    assert 'type="hidden"' in html and 'name="submission_key"' in html
+    assert 'type="text"' in html and " hidden" in html and 'name="submission_key"' in html
     assert first[idempotency.KEY_FIELD].value() != second[idempotency.KEY_FIELD].value()
     key = uuid.uuid4()
     form = NoteForm({"title": "标题", "submission_key": str(key)})

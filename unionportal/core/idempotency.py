@@ -100,6 +100,24 @@ def first_result(*, key, user, purpose: str) -> Submitted | None:
     return Submitted(created=None, url=url, repeated=True) if url else None
 
 
+class KeyInput(forms.TextInput):
+    """The key's input: out of sight, yet a text input, not ``type=hidden``. When Back brings a sent
+    form back, the browser fetches the page again (with a fresh key) and restores what the page's
+    text inputs held, hidden inputs excepted, and only where it differs from the page's default: the
+    key would be the fresh one beside the old text, and 报送 would make a second report. So the key
+    is a text input, and static/js/submission_key.js rewrites it (upper case, the same UUID) so the
+    browser keeps it with the form's state. Without script the key still guards a double tap.
+    Django and crispy treat it as a hidden field (no label, no wrapper)."""
+
+    @property
+    def is_hidden(self):
+        return True
+
+    def __init__(self, attrs=None):
+        super().__init__(
+            {"hidden": True, "aria-hidden": "true", "tabindex": "-1", "class": "submission-key"} | (attrs or {})
+        )
+
 class SubmissionKeyFormMixin:
     """Adds the hidden one-time key to a form: a fresh UUID on every render, the posted one when a
     refused form is shown again. Once validated, the key is ``form.submission_key`` and not part of
@@ -111,7 +129,7 @@ class SubmissionKeyFormMixin:
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields[KEY_FIELD] = forms.UUIDField(
-            required=False, initial=uuid.uuid4, widget=forms.HiddenInput, error_messages={"invalid": INVALID_MESSAGE}
+            required=False, initial=uuid.uuid4, widget=KeyInput, error_messages={"invalid": INVALID_MESSAGE}
         )
 
     def full_clean(self):
