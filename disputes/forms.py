@@ -3,6 +3,7 @@ from django.utils import timezone
 
 from officers.models import Enterprise, Township
 from unionportal.core.forms import MultipleFileField, MultipleFileInput
+from unionportal.core.idempotency import SubmissionKeyFormMixin
 from unionportal.core.validators import money_messages, multiline_text, single_line_text
 
 from .models import CaseStatus, DisputeCase, Outcome, TransferTarget
@@ -10,7 +11,7 @@ from .models import CaseStatus, DisputeCase, Outcome, TransferTarget
 DATE = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
 
 
-class CaseForm(forms.ModelForm):
+class CaseForm(SubmissionKeyFormMixin, forms.ModelForm):
     new_enterprise_name = forms.CharField(
         label="新用人单位名称",
         max_length=100,
@@ -84,13 +85,13 @@ class MoveForm(forms.Form):
             self.fields["to_status"].choices = [(v, label) for v, label in CaseStatus.choices if v in moves]
 
 
-class FollowUpForm(forms.Form):
+class FollowUpForm(SubmissionKeyFormMixin, forms.Form):
     happened_on = forms.DateField(label="日期", widget=DATE, required=False, help_text="默认今天")
     action = forms.CharField(label="跟进情况", widget=forms.Textarea(attrs={"rows": 3}), validators=[multiline_text])
     next_step = forms.CharField(label="下一步", max_length=200, required=False, validators=[single_line_text])
 
 
-class OutcomeForm(forms.Form):
+class OutcomeForm(SubmissionKeyFormMixin, forms.Form):
     kind = forms.ChoiceField(label="类别", choices=Outcome.Kind.choices)
     amount = forms.DecimalField(
         label="金额（元）",
@@ -165,7 +166,7 @@ class OutcomeVoidForm(forms.Form):
     )
 
 
-class AttachForm(forms.Form):
+class AttachForm(SubmissionKeyFormMixin, forms.Form):
     files = MultipleFileField(
         label="附件（调解协议、收据等，图片或 PDF）",
         widget=MultipleFileInput(attrs={"accept": "image/*,application/pdf"}),

@@ -1,6 +1,7 @@
 from django import forms
 from django.contrib.auth.password_validation import password_validators_help_text_html
 
+from unionportal.core.idempotency import SubmissionKeyFormMixin
 from unionportal.core.validators import multiline_text, single_line_text
 
 from .models import Activity, Commendation, County, Enterprise, Officer, Township, VettingNote
@@ -8,7 +9,7 @@ from .rules import credit_code_problem
 from .services import phone_account_problem
 
 
-class OfficerForm(forms.ModelForm):
+class OfficerForm(SubmissionKeyFormMixin, forms.ModelForm):
     new_employer_name = forms.CharField(
         label="新工作单位名称",
         max_length=100,
@@ -111,7 +112,7 @@ class OfficerPasswordForm(forms.Form):
         return cleaned
 
 
-class VettingNoteForm(forms.ModelForm):
+class VettingNoteForm(SubmissionKeyFormMixin, forms.ModelForm):
     class Meta:
         model = VettingNote
         fields = ["kind", "happened_on", "content"]
@@ -121,7 +122,7 @@ class VettingNoteForm(forms.ModelForm):
         }
 
 
-class ActivityForm(forms.ModelForm):
+class ActivityForm(SubmissionKeyFormMixin, forms.ModelForm):
     class Meta:
         model = Activity
         fields = ["kind", "held_on", "ends_on", "topic", "place", "organiser", "host"]
@@ -147,7 +148,7 @@ class SignInForm(forms.Form):
     )
 
 
-class GuidanceForm(forms.Form):
+class GuidanceForm(SubmissionKeyFormMixin, forms.Form):
     given_on = forms.DateField(label="日期", widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"))
     problem = forms.CharField(label="提出的问题", widget=forms.Textarea(attrs={"rows": 2}), validators=[multiline_text])
     suggestions = forms.CharField(
@@ -155,7 +156,7 @@ class GuidanceForm(forms.Form):
     )
 
 
-class CommendationForm(forms.ModelForm):
+class CommendationForm(SubmissionKeyFormMixin, forms.ModelForm):
     class Meta:
         model = Commendation
         fields = ["level", "reason", "awarded_on"]

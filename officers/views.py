@@ -10,6 +10,7 @@ from django.views.generic import CreateView, FormView, TemplateView, UpdateView
 from django_filters.views import FilterView
 
 from unionportal.core.forms import add_service_errors
+from unionportal.core.idempotency import SubmitOnceViewMixin
 from unionportal.core.list_views import FilteredListMixin
 
 from . import lockouts, selectors, services
@@ -58,7 +59,13 @@ class OfficerListView(StaffRequiredMixin, FilteredListMixin, FilterView):
         return context
 
 
-class OfficerFormMixin:
+def officer_url(officer) -> str:
+    return reverse("officers:detail", kwargs={"pk": officer.pk})
+
+
+class OfficerFormMixin(SubmitOnceViewMixin):
+    """An officer's record, saved once per form (a new employer and the officer in one transaction)."""
+
     model = Officer
     form_class = OfficerForm
     template_name = "officers/officer_form.html"
@@ -68,29 +75,35 @@ class OfficerFormMixin:
         kwargs["user"] = self.request.user
         return kwargs
 
+    def save_officer(self, form, officer):
+        new_name = form.cleaned_data.get("new_employer_name")
+        if new_name:
+            try:
+                officer.employer = services.enterprise_resolve(
+                    county=officer.county,
+                    name=new_name,
+                    credit_code=form.cleaned_data.get("new_employer_credit_code", ""),
+                    township=officer.township,
+                )
+            except ValidationError as exc:
+                fields = {"credit_code": "new_employer_credit_code", "name": "new_employer_name"}
+                raise ValidationError(
+                    {fields.get(f, "new_employer_name"): m for f, m in exc.message_dict.items()}
+                ) from None
+        return services.officer_save(officer=officer, actor=self.request.user)
+
     def form_valid(self, form):
         officer = form.save(commit=False)
-        new_name = form.cleaned_data.get("new_employer_name")
         try:
-            if new_name:
-                try:
-                    officer.employer = services.enterprise_resolve(
-                        county=officer.county,
-                        name=new_name,
-                        credit_code=form.cleaned_data.get("new_employer_credit_code", ""),
-                        township=officer.township,
-                    )
-                except ValidationError as exc:
-                    fields = {"credit_code": "new_employer_credit_code", "name": "new_employer_name"}
-                    raise ValidationError(
-                        {fields.get(f, "new_employer_name"): m for f, m in exc.message_dict.items()}
-                    ) from None
-            self.object = services.officer_save(officer=officer, actor=self.request.user)
+            done = self.submit_once(form, create=lambda: self.save_officer(form, officer), url_of=officer_url)
         except ValidationError as exc:
             add_service_errors(form, exc)
             return self.form_invalid(form)
+        if done.repeated:
+            return self.show_first_result(done)
+        self.object = done.created
         messages.success(self.request, f"已保存信息员 {self.object.name} 的资料")
-        return redirect("officers:detail", pk=self.object.pk)
+        return redirect(done.url)
 
 
 class OfficerCreateView(AdminRequiredMixin, OfficerFormMixin, CreateView):
@@ -101,8 +114,9 @@ class OfficerUpdateView(AdminRequiredMixin, OfficerScopedMixin, OfficerFormMixin
     pass
 
 
-class OfficerActionView(OfficerScopedMixin, FormView):
-    """A form about one officer that calls one service."""
+class OfficerActionView(OfficerScopedMixin, SubmitOnceViewMixin, FormView):
+    """A form about one officer that calls one service; one that adds a record (a vetting note,
+    guidance, a commendation) is sent once: sent again, it shows the officer's page."""
 
     success_message = ""
     heading = ""
@@ -115,12 +129,16 @@ class OfficerActionView(OfficerScopedMixin, FormView):
 
     def form_valid(self, form):
         try:
-            self.act(form.cleaned_data)
+            done = self.submit_once(
+                form, create=lambda: self.act(form.cleaned_data), url_of=lambda _: self.get_success_url()
+            )
         except ValidationError as exc:
             add_service_errors(form, exc)
             return self.form_invalid(form)
+        if done.repeated:
+            return self.show_first_result(done)
         messages.success(self.request, self.success_message)
-        return redirect(self.get_success_url())
+        return redirect(done.url)
 
     def get_success_url(self):
         return reverse("officers:detail", kwargs={"pk": self.get_officer().pk})
@@ -160,13 +178,17 @@ class VettingNoteCreateView(StaffRequiredMixin, OfficerActionView):
     success_message = "考察记录已保存"
 
     def act(self, data):
-        services.vetting_note_add(officer=self.get_officer(), author=self.request.user, **data)
+        return services.vetting_note_add(officer=self.get_officer(), author=self.request.user, **data)
 
 
 # ---- training and engagement -----------------------------------------------------------------------
 
 
-class ActivityListView(StaffRequiredMixin, TemplateView):
+def activity_url(activity) -> str:
+    return reverse("officers:activity", kwargs={"pk": activity.pk})
+
+
+class ActivityListView(StaffRequiredMixin, SubmitOnceViewMixin, TemplateView):
     template_name = "officers/activity_list.html"
 
     def get_context_data(self, **kwargs):
@@ -176,20 +198,29 @@ class ActivityListView(StaffRequiredMixin, TemplateView):
         return context
 
     def post(self, request):
+        repeated = self.repeated_submission()
+        if repeated:
+            return repeated
         form = ActivityForm(request.POST)
         if form.is_valid():
             if request.user.county is None:
                 form.add_error(None, "您的账号没有所属县区")
             else:
                 try:
-                    activity = services.activity_create(
-                        county=request.user.county, actor=request.user, **form.cleaned_data
+                    done = self.submit_once(
+                        form,
+                        create=lambda: services.activity_create(
+                            county=request.user.county, actor=request.user, **form.cleaned_data
+                        ),
+                        url_of=activity_url,
                     )
                 except ValidationError as exc:
                     add_service_errors(form, exc)
                 else:
+                    if done.repeated:
+                        return self.show_first_result(done)
                     messages.success(request, "活动已登记")
-                    return redirect("officers:activity", pk=activity.pk)
+                    return redirect(done.url)
         return self.render_to_response(self.get_context_data(form=form), status=400)
 
 
@@ -269,7 +300,7 @@ class GuidanceCreateView(StaffRequiredMixin, OfficerActionView):
         return {"given_on": timezone.localdate()}
 
     def act(self, data):
-        services.guidance_record(officer=self.get_officer(), given_by=self.request.user, **data)
+        return services.guidance_record(officer=self.get_officer(), given_by=self.request.user, **data)
 
 
 class CommendationCreateView(StaffRequiredMixin, OfficerActionView):
@@ -279,7 +310,7 @@ class CommendationCreateView(StaffRequiredMixin, OfficerActionView):
     success_message = "表彰已登记"
 
     def act(self, data):
-        services.commendation_add(officer=self.get_officer(), **data)
+        return services.commendation_add(officer=self.get_officer(), **data)
 
 
 class LockoutListView(AdminRequiredMixin, TemplateView):

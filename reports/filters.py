@@ -9,6 +9,20 @@ from officers.models import Township
 from .models import Category, Grade, Report, Status, Urgency
 from .rules import BEIJING
 
+DATE_RANGE_MESSAGE = "开始日期不能晚于结束日期"
+
+
+class ReviewQueueForm(forms.Form):
+    """The queue's filters as a form: a date range that ends before it starts is an error (and the
+    list then shows nothing, rather than a silently empty or misleading result)."""
+
+    def clean(self):
+        cleaned = super().clean()
+        start, end = cleaned.get("date_from"), cleaned.get("date_to")
+        if start and end and start > end:
+            raise forms.ValidationError(DATE_RANGE_MESSAGE, code="date_range")
+        return cleaned
+
 
 class ReviewQueueFilter(django_filters.FilterSet):
     q = django_filters.CharFilter(label="搜索", method="search")
@@ -33,6 +47,7 @@ class ReviewQueueFilter(django_filters.FilterSet):
 
     class Meta:
         model = Report
+        form = ReviewQueueForm
         fields = ["q", "status", "urgency", "category", "grade", "township", "on_time", "date_from", "date_to"]
 
     def __init__(self, *args, user=None, **kwargs):

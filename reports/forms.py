@@ -3,15 +3,27 @@ from django.utils import timezone
 
 from officers.models import Enterprise, Township
 from unionportal.core.forms import MultipleFileField, MultipleFileInput
+from unionportal.core.idempotency import SubmissionKeyFormMixin
 from unionportal.core.validators import money_messages, multiline_text, single_line_text
 
-from .models import ADOPTED_GRADES, Grade, Report
+from .models import ADOPTED_GRADES, Grade, Report, Urgency
+from .rules import CONTENT_MAX_LENGTH, EMERGENCY_PLACE_MESSAGE
 
 DATETIME_INPUT = forms.DateTimeInput(attrs={"type": "datetime-local"}, format="%Y-%m-%dT%H:%M")
 
 
-class ReportForm(forms.ModelForm):
-    """The phone form: few required fields; everything else may be added when known."""
+# Required to submit, not to keep a draft; the messages are the service's own.
+REQUIRED_TO_SUBMIT = {"category": "请选择信息类别", "occurred_at": "请填写发生时间", "content": "请填写信息内容"}
+
+
+class ReportForm(SubmissionKeyFormMixin, forms.ModelForm):
+    """The phone form: few required fields; everything else may be added when known.
+
+    Fields required to submit are marked required (a * and the attribute) and enforced when the
+    officer submits (``submit=True``), not when a draft is kept. The place (镇区街道) is on the first
+    screen: an emergency must name where it happens, so it is never pre-filled server-side (for a
+    general report static/js/report_form.js offers the officer's own township until one is chosen).
+    """
 
     attachments = MultipleFileField(
         label="附件（照片或 PDF）",
@@ -37,24 +49,43 @@ class ReportForm(forms.ModelForm):
         widgets = {
             "urgency": forms.RadioSelect,
             "occurred_at": DATETIME_INPUT,
-            "content": forms.Textarea(attrs={"rows": 5, "placeholder": "时间、地点、涉及单位和人员、起因、目前情况"}),
+            "content": forms.Textarea(
+                attrs={
+                    "rows": 5,
+                    "placeholder": "时间、地点、涉及单位和人员、起因、目前情况",
+                    "data-max-chars": CONTENT_MAX_LENGTH,
+                }
+            ),
             "workers_involved": forms.NumberInput(attrs={"inputmode": "numeric", "min": 0}),
             "amount_involved": forms.NumberInput(attrs={"inputmode": "decimal", "min": 0, "step": "0.01"}),
         }
-        labels = {"enterprise": "涉及企业（已登记）", "enterprise_name": "涉及企业（未登记时填写名称）"}
+        labels = {
+            "township": "事发地（镇区街道）",
+            "enterprise": "涉及企业（已登记）",
+            "enterprise_name": "涉及企业（未登记时填写名称）",
+        }
+        help_texts = {
+            "content": f"不超过 {CONTENT_MAX_LENGTH} 字；较长的材料请作为附件上传。",
+            "township": "突发信息必须选择事发地（不一定是您所在的镇区）。",
+        }
         error_messages = {"amount_involved": money_messages()}
 
-    def __init__(self, *args, officer, **kwargs):
+    def __init__(self, *args, officer, submit=True, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["occurred_at"].input_formats = ["%Y-%m-%dT%H:%M", "%Y-%m-%d %H:%M"]
-        self.fields["township"].queryset = Township.objects.visible_to(officer.user)
+        township = self.fields["township"]
+        township.queryset = Township.objects.visible_to(officer.user)
+        township.widget.attrs["data-own-township"] = officer.township_id or ""
         self.fields["enterprise"].queryset = Enterprise.objects.visible_to(officer.user)
         if not self.instance.pk:
             self.initial.setdefault("occurred_at", timezone.localtime().strftime("%Y-%m-%dT%H:%M"))
-            self.initial.setdefault("township", officer.township_id)
-        for name in ("category", "occurred_at", "content"):
-            # Required to submit, not to keep a draft: the service says so when submitting.
-            self.fields[name].required = False
+        drafting = self.is_bound and not submit
+        for name, message in REQUIRED_TO_SUBMIT.items():
+            self.fields[name].required = not drafting
+            self.fields[name].error_messages["required"] = message
+        urgency = self.data.get("urgency") if self.is_bound else self.instance.urgency
+        township.required = urgency == Urgency.EMERGENCY and not drafting
+        township.error_messages["required"] = EMERGENCY_PLACE_MESSAGE
 
     def report_data(self) -> dict:
         return {name: self.cleaned_data.get(name) for name in self.Meta.fields if name in self.cleaned_data}

@@ -35,6 +35,8 @@ def within_clock_skew(*, occurred_at: datetime | None, now: datetime) -> datetim
 
 
 OLDEST_EVENT = timedelta(days=366)
+# A report's text: a phone report is a few paragraphs; a pasted document belongs in an attachment.
+CONTENT_MAX_LENGTH = 5000
 
 
 def time_problems(*, occurred_at: datetime | None, submitted_at: datetime, now: datetime) -> dict[str, str]:
@@ -50,6 +52,21 @@ def time_problems(*, occurred_at: datetime | None, submitted_at: datetime, now: 
         # Officers report what is happening now; a year or more back is a typo (1900, 2016 for 2026).
         problems["occurred_at"] = "发生时间早于报送时间一年以上，请核对年份"
     return problems
+
+
+EMERGENCY_PLACE_MESSAGE = "突发信息请选择事发地所在的镇区街道（事发地，不一定是您所在的镇区）"
+
+
+def place_problems(*, urgency: str, township_id) -> dict[str, str]:
+    """An emergency alerts staff with its place: it is chosen by the officer, never assumed."""
+    if urgency == "emergency" and not township_id:
+        return {"township": EMERGENCY_PLACE_MESSAGE}
+    return {}
+
+
+def staff_sees_full_phone(*, urgency: str) -> bool:
+    """Staff see an emergency's reporter's full phone, to call back at once; other reports show it masked."""
+    return urgency == "emergency"
 
 
 def officer_may_edit(*, status: str, grade: str) -> bool:

@@ -6,12 +6,13 @@ from datetime import date
 from decimal import Decimal
 
 from django.conf import settings
-from django.db.models import Case, Count, F, FilteredRelation, OuterRef, Prefetch, Q, Subquery, Sum, Value, When
+from django.db.models import Case, Count, Exists, F, FilteredRelation, OuterRef, Prefetch, Q, Subquery, Sum, Value, When
 from django.db.models.functions import Coalesce, ExtractMonth, TruncMonth
 from django.utils import timezone
 
 from officers.models import Attendance, County, Guidance
 from officers.selectors import county_first_month, officers_active_in_month
+from unionportal.core.models import AuditEntry
 
 from . import rules
 from .models import (
@@ -44,10 +45,10 @@ def attachment_count() -> Coalesce:
 
 
 def my_reports(*, user):
+    """An officer's own reports, drafts first; a withdrawn one stays listed (as 已撤回)."""
     return (
         Report.objects.visible_to(user)
         .filter(officer__user=user)
-        .exclude(status=Status.WITHDRAWN)
         .select_related("township")
         .annotate(attachment_count=attachment_count())
         .order_by(Case(When(status=Status.DRAFT, then=Value(0)), default=Value(1)), "-submitted_at", "-id")
@@ -118,6 +119,27 @@ def report_totals(reports) -> dict:
         risks=Count("pk", filter=Q(category__in=RISK_CATEGORIES)),
         emergencies=Count("pk", filter=Q(urgency=Urgency.EMERGENCY)),
         pending=Count("pk", filter=Q(grade=Grade.PENDING)),
+    )
+
+
+OPEN_EMERGENCIES_SHOWN = 5
+
+
+def open_emergencies(*, user):
+    """Emergencies nobody has acted on yet, oldest first: submitted 突发 reports whose page no one but
+    their reporter has opened (no VIEW_REPORT audit row by anyone else; only staff can see another
+    officer's report). One query: the county's queue index (county, status, urgency, submitted_at)
+    finds the few submitted emergencies, the audit log's (report, created_at) index answers the
+    NOT EXISTS for each. At most OPEN_EMERGENCIES_SHOWN + 1 rows (the extra one says there are more)."""
+    opened_by_someone_else = AuditEntry.objects.filter(
+        report_id=OuterRef("pk"), action=AuditEntry.Action.VIEW_REPORT
+    ).exclude(actor_id=OuterRef("officer__user_id"))
+    return list(
+        Report.objects.visible_to(user)
+        .filter(status=Status.SUBMITTED, urgency=Urgency.EMERGENCY)
+        .filter(~Exists(opened_by_someone_else))
+        .select_related("township")
+        .order_by("submitted_at", "id")[: OPEN_EMERGENCIES_SHOWN + 1]
     )
 
 

@@ -15,6 +15,7 @@ urlpatterns = [
     path("<int:pk>/", views.ReportDetailView.as_view(), name="detail"),
     path("<int:pk>/edit/", views.ReportEditView.as_view(), name="edit"),
     path("<int:pk>/withdraw/", views.ReportWithdrawView.as_view(), name="withdraw"),
+    path("<int:pk>/delete/", views.ReportDeleteDraftView.as_view(), name="delete_draft"),
     path("<int:pk>/grade/", views.ReportGradeView.as_view(), name="grade"),
     path("<int:pk>/return/", views.ReportReturnView.as_view(), name="return"),
     path("attachments/<int:pk>/", views.AttachmentDownloadView.as_view(), name="attachment"),

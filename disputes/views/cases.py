@@ -16,6 +16,7 @@ from unionportal.core.actions import ServiceActionView
 from unionportal.core.attachments import private_file_response
 from unionportal.core.audit import audit_record
 from unionportal.core.forms import add_service_errors
+from unionportal.core.idempotency import SubmitOnceViewMixin
 from unionportal.core.list_views import FilteredListMixin
 from unionportal.core.models import AuditEntry
 
@@ -79,7 +80,13 @@ class CaseListView(LoginRequiredMixin, FilteredListMixin, FilterView):
         return response
 
 
-class CaseCreateView(StaffRequiredMixin, FormView):
+def case_url(case) -> str:
+    return reverse("disputes:detail", args=[case.pk])
+
+
+class CaseCreateView(StaffRequiredMixin, SubmitOnceViewMixin, FormView):
+    """Registering a case, once per form: Back and 登记 again shows the case registered first."""
+
     template_name = "disputes/case_form.html"
     form_class = CaseForm
 
@@ -94,10 +101,15 @@ class CaseCreateView(StaffRequiredMixin, FormView):
             form.add_error(None, "您的账号没有所属县区，不能登记案件")
             return self.form_invalid(form)
         try:
-            case = self.register(county=county, facts=form.case_facts())
+            done = self.submit_once(
+                form, create=lambda: self.register(county=county, facts=form.case_facts()), url_of=case_url
+            )
         except ValidationError as exc:
             add_service_errors(form, exc)
             return self.form_invalid(form)
+        if done.repeated:
+            return self.show_first_result(done)
+        case = done.created
         messages.success(self.request, f"案件已登记，编号 {case.number}")
         return redirect("disputes:detail", pk=case.pk)
 
@@ -112,7 +124,8 @@ class CaseFromReportView(CaseCreateView):
         return self.already_a_case() or super().get(request, *args, **kwargs)
 
     def post(self, request, *args, **kwargs):
-        return self.already_a_case() or super().post(request, *args, **kwargs)
+        # A form sent again shows the case it registered, before "this report is already a case".
+        return self.repeated_submission() or self.already_a_case() or super().post(request, *args, **kwargs)
 
     def already_a_case(self):
         # Runs after the staff check of dispatch: only staff learn whether a report became a case.
@@ -241,7 +254,7 @@ class FollowUpView(CaseActionView):
     form_class, form_name, success_message = FollowUpForm, "follow_up_form", "跟进记录已保存"
 
     def act(self, case, data):
-        services.follow_up_add(
+        return services.follow_up_add(
             case=case,
             actor=self.request.user,
             action=data["action"],
@@ -254,7 +267,7 @@ class AttachView(CaseActionView):
     form_class, form_name, success_message = AttachForm, "attach_form", "附件已上传"
 
     def act(self, case, data):
-        services.case_attach(case=case, files=data["files"], actor=self.request.user)
+        return services.case_attach(case=case, files=data["files"], actor=self.request.user)
 
 
 class CaseAttachmentView(LoginRequiredMixin, View):

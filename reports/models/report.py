@@ -1,7 +1,7 @@
 """Reports (信息报送), their attachments, grading history and timeliness rules."""
 
 from django.conf import settings
-from django.core.validators import MaxValueValidator, MinValueValidator
+from django.core.validators import MaxLengthValidator, MaxValueValidator, MinValueValidator
 from django.db import models
 from django.db.models import Q
 from django.utils import timezone
@@ -13,6 +13,9 @@ from unionportal.core.constraints import CheckConstraintsInOneQuery
 from unionportal.core.validators import multiline_text, single_line_text
 
 from ..choices import ADOPTED_GRADES, Category, Grade, Status, Urgency
+from ..rules import CONTENT_MAX_LENGTH
+
+CONTENT_TOO_LONG = "内容不能超过 %(limit_value)d 字（现有 %(show_value)d 字），较长的材料请作为附件上传"
 
 
 class ReportQuerySet(models.QuerySet):
@@ -42,7 +45,11 @@ class Report(CheckConstraintsInOneQuery, models.Model):
     # The officer's county when the report was made: scoping and every list filter start here.
     county = models.ForeignKey(County, on_delete=models.PROTECT, related_name="reports", verbose_name="县区")
     title = models.CharField("标题", max_length=100, validators=[single_line_text])
-    content = models.TextField("内容", blank=True, validators=[multiline_text])
+    content = models.TextField(
+        "内容",
+        blank=True,
+        validators=[multiline_text, MaxLengthValidator(CONTENT_MAX_LENGTH, message=CONTENT_TOO_LONG)],
+    )
     category = models.CharField("信息类别", max_length=20, choices=Category.choices, default=Category.OTHER)
     urgency = models.CharField("紧急程度", max_length=10, choices=Urgency.choices, default=Urgency.GENERAL)
     occurred_at = models.DateTimeField("发生时间", null=True, blank=True)

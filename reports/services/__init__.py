@@ -5,7 +5,13 @@ from .alerts import alert_recipients, alert_texts, alerts_record
 from .imports import report_record_imported
 from .review import STALE_MESSAGE, report_grade, report_return
 from .stipends import sheet_approve, sheet_reopen
-from .submission import EDITABLE_FIELDS, emergency_minutes_for, report_save, report_withdraw
+from .submission import (
+    EDITABLE_FIELDS,
+    emergency_minutes_for,
+    report_delete_draft,
+    report_save,
+    report_withdraw,
+)
 
 __all__ = [
     "EDITABLE_FIELDS",
@@ -14,6 +20,7 @@ __all__ = [
     "alert_texts",
     "alerts_record",
     "emergency_minutes_for",
+    "report_delete_draft",
     "report_grade",
     "report_record_imported",
     "report_return",

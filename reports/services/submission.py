@@ -1,4 +1,4 @@
-"""Officers writing reports: save (draft or submit), withdraw."""
+"""Officers writing reports: save (draft or submit), withdraw, delete a draft."""
 
 import logging
 
@@ -71,6 +71,7 @@ def report_save(
     if submit or report.status != Status.DRAFT:
         if not (report.content or "").strip():
             errors["content"] = "请填写信息内容"
+        errors.update(rules.place_problems(urgency=report.urgency, township_id=report.township_id))
         errors.update(
             rules.time_problems(occurred_at=report.occurred_at, submitted_at=report.submitted_at or now, now=now)
         )
@@ -129,3 +130,16 @@ def report_withdraw(*, report: Report, officer: Officer) -> Report:
     report.version += 1
     report.save(update_fields=["status", "version", "updated_at"])
     return report
+
+
+@transaction.atomic
+def report_delete_draft(*, report: Report, officer: Officer) -> None:
+    """An officer deletes a draft of their own: it was never reported, so nothing else refers to it.
+    Its attachment files go once the deletion is committed."""
+    report = Report.objects.select_for_update().get(pk=report.pk, officer=officer)
+    if report.status != Status.DRAFT:
+        raise ValidationError("只有草稿可以删除；已报送的信息可以撤回")
+    files = [(a.file.storage, a.file.name) for a in report.attachments.all()]
+    report.delete()
+    for storage, name in files:
+        transaction.on_commit(lambda storage=storage, name=name: storage.delete(name))

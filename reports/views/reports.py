@@ -1,11 +1,11 @@
-"""An officer's reports: list, form, detail, withdraw, attachments."""
-
+"""An officer's reports: list, form, detail, withdraw, delete a draft, attachments."""
 
 from django.contrib import messages
 from django.contrib.auth.mixins import LoginRequiredMixin
 from django.core.exceptions import ValidationError
 from django.http import Http404
 from django.shortcuts import redirect
+from django.urls import reverse
 from django.views import View
 from django.views.generic import FormView, ListView, TemplateView
 
@@ -13,6 +13,7 @@ from officers.permissions import OfficerRequiredMixin
 from unionportal.core.attachments import private_file_response
 from unionportal.core.audit import audit_record
 from unionportal.core.forms import add_service_errors
+from unionportal.core.idempotency import SubmitOnceViewMixin
 from unionportal.core.list_views import ForgivingPaginationMixin
 from unionportal.core.models import AuditEntry
 from unionportal.core.notifications import notifications_mark_read
@@ -50,7 +51,9 @@ class MyReportsView(OfficerRequiredMixin, ForgivingPaginationMixin, ListView):
         return context
 
 
-class ReportFormView(OfficerRequiredMixin, FormView):
+class ReportFormView(OfficerRequiredMixin, SubmitOnceViewMixin, FormView):
+    """The report form, sent once: Back and 报送 again shows the first result (one-time key)."""
+
     form_class = ReportForm
     template_name = "reports/report_form.html"
     report = None
@@ -59,6 +62,7 @@ class ReportFormView(OfficerRequiredMixin, FormView):
         kwargs = super().get_form_kwargs()
         kwargs["officer"] = self.request.user.officer
         kwargs["instance"] = self.report
+        kwargs["submit"] = self.request.method != "POST" or "submit" in self.request.POST
         return kwargs
 
     def get_context_data(self, **kwargs):
@@ -69,18 +73,25 @@ class ReportFormView(OfficerRequiredMixin, FormView):
     def form_valid(self, form):
         submit = "submit" in self.request.POST
         try:
-            report = services.report_save(
-                officer=self.request.user.officer,
-                report=self.report,
-                data=form.report_data(),
-                files=form.cleaned_data.get("attachments") or [],
-                submit=submit,
+            done = self.submit_once(
+                form,
+                create=lambda: services.report_save(
+                    officer=self.request.user.officer,
+                    report=self.report,
+                    data=form.report_data(),
+                    files=form.cleaned_data.get("attachments") or [],
+                    submit=submit,
+                ),
+                url_of=lambda report: reverse("reports:detail", args=[report.pk]),
             )
         except ValidationError as exc:
             add_service_errors(form, exc)
             if form.files:
                 messages.warning(self.request, "已填写的内容都保留了；附件需要重新选择。")
             return self.form_invalid(form)
+        if done.repeated:
+            return self.show_first_result(done)
+        report = done.created
         if submit:
             alerting = "，正在提醒县总工会工作人员尽快处置" if report.urgency == Urgency.EMERGENCY else ""
             messages.success(self.request, "信息已报送" + alerting)
@@ -115,6 +126,7 @@ class ReportDetailView(LoginRequiredMixin, ReportScopedMixin, TemplateView):
         # A read writes its audit row here, in get(): a form re-rendered after a failed POST is no view.
         report = self.get_report()
         audit_record(actor=request.user, action=AuditEntry.Action.VIEW_REPORT, report=report, request=request)
+        self.view_audited = True
         notifications_mark_read(user=request.user, report=report)
         return super().get(request, *args, **kwargs)
 
@@ -129,7 +141,13 @@ class ReportDetailView(LoginRequiredMixin, ReportScopedMixin, TemplateView):
         context["may_withdraw"] = report.officer.user_id == user.pk and rules.officer_may_withdraw(
             status=report.status, grade=report.grade
         )
+        context["may_delete"] = report.officer.user_id == user.pk and report.status == Report.Status.DRAFT
         if user.is_portal_staff:
+            # Staff call an emergency's reporter back: the full phone, only on a read that was audited
+            # (not on a grading form shown again after a refused POST).
+            context["show_full_phone"] = getattr(self, "view_audited", False) and rules.staff_sees_full_phone(
+                urgency=report.urgency
+            )
             context["may_review"] = rules.staff_may_review(status=report.status)
             context["grade_form"] = kwargs.get("grade_form") or GradeForm(
                 initial={
@@ -158,6 +176,21 @@ class ReportWithdrawView(OfficerRequiredMixin, ReportScopedMixin, View):
         messages.success(request, "信息已撤回")
         return redirect("reports:mine")
 
+
+class ReportDeleteDraftView(OfficerRequiredMixin, ReportScopedMixin, View):
+    """POST only (the page asks first): an officer deletes a draft of their own."""
+
+    def post(self, request, pk):
+        report = self.get_report()
+        if report.officer.user_id != request.user.pk:
+            raise Http404("没有找到该信息")
+        try:
+            services.report_delete_draft(report=report, officer=request.user.officer)
+        except ValidationError as exc:
+            messages.error(request, "；".join(exc.messages))
+            return redirect("reports:detail", pk=pk)
+        messages.success(request, f"草稿“{report.title}”已删除")
+        return redirect("reports:mine")
 
 
 class AttachmentDownloadView(LoginRequiredMixin, View):

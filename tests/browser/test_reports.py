@@ -34,6 +34,7 @@ def test_emergency_report_from_phone_to_grade_and_back(browser, phone_page, live
     page.get_by_role("link", name="报送信息").first.click()
     page.get_by_label("标题").fill("外卖骑手反映站点罚款过重")
     page.get_by_label("突发").check()
+    page.get_by_label("事发地（镇区街道）").select_option(label="坎北街道")  # an emergency names its place
     page.get_by_label("信息类别").select_option(label="群体性事件苗头")
     page.get_by_label("内容").fill("站点对超时订单罚款标准提高，部分骑手考虑集体停工。")
     page.set_input_files(

@@ -26,7 +26,7 @@ class TestStateMachine:
     def emergency(self, officer):
         return services.report_save(
             officer=officer,
-            data=data(urgency="emergency", occurred_at=NOW - timedelta(minutes=5)),
+            data=data(urgency="emergency", occurred_at=NOW - timedelta(minutes=5), township=officer.township),
             submit=True,
             now=NOW,
         )

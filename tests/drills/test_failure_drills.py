@@ -18,7 +18,7 @@ from django.utils import timezone
 from reports import services
 from reports.models import Reminder, Report
 from tests.celery_support import wait_until
-from tests.factories import AdminFactory, OfficerFactory, ReviewerFactory
+from tests.factories import AdminFactory, OfficerFactory, ReviewerFactory, TownshipFactory
 from unionportal.core import outbox
 from unionportal.core.models import Notification, OutboxMessage
 
@@ -31,6 +31,7 @@ def test_redis_down_while_100_reports_come_in(real_celery, private_redis, county
     ReviewerFactory(county=county, email="")
     AdminFactory(county=county, email="a@example.org")
     officers = [OfficerFactory(county=county, password=None) for _ in range(20)]
+    township = TownshipFactory(county=county)
     private_redis.stop()
     for i in range(100):
         urgency = "emergency" if i % 4 == 0 else "general"
@@ -41,6 +42,7 @@ def test_redis_down_while_100_reports_come_in(real_celery, private_redis, county
                 "content": "内容",
                 "category": "other",
                 "urgency": urgency,
+                "township": township,
                 "occurred_at": timezone.now() - timedelta(minutes=10),
             },
             submit=True,

@@ -313,6 +313,11 @@ class Browser:
             "content": f"演练内容：{title}",
             "submit": "报送",
         }
+        # An emergency names its place: the township offered by the form this browser last loaded.
+        pages = [s.body for s in self.seen if s.method == "GET" and s.path == "/reports/new/" and s.status == 200]
+        place = re.search(r'name="township"[^>]*>.*?<option value="(\d+)"', pages[-1], re.S) if pages else None
+        if place:
+            form["township"] = place.group(1)
         answer = self.request("POST", "/reports/new/", form, title=title)
         if answer.status == 302 and re.fullmatch(r"/reports/\d+/", answer.location):
             self.request("GET", answer.location)

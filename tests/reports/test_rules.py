@@ -248,3 +248,22 @@ def test_sheet_month_problem(month, first, message):
 )
 def test_approval_block(approved, month_over, pending, reason):
     assert rules.approval_block(approved=approved, month_over=month_over, pending=pending) == reason
+
+
+@pytest.mark.parametrize(
+    ("urgency", "township_id", "problems"),
+    [
+        ("emergency", None, {"township": rules.EMERGENCY_PLACE_MESSAGE}),
+        ("emergency", "", {"township": rules.EMERGENCY_PLACE_MESSAGE}),
+        ("emergency", 7, {}),
+        ("general", None, {}),
+        ("general", 7, {}),
+    ],
+)
+def test_an_emergency_names_its_place(urgency, township_id, problems):
+    assert rules.place_problems(urgency=urgency, township_id=township_id) == problems
+
+
+@pytest.mark.parametrize(("urgency", "shown"), [("emergency", True), ("general", False)])
+def test_staff_see_the_full_phone_of_an_emergency_only(urgency, shown):
+    assert rules.staff_sees_full_phone(urgency=urgency) is shown

@@ -64,13 +64,13 @@ class TestSubmit:
         TimelinessRule.objects.create(county=county, emergency_minutes=30)
         on_time = services.report_save(
             officer=officer,
-            data=data(urgency="emergency", occurred_at=NOW - timedelta(minutes=29)),
+            data=data(urgency="emergency", occurred_at=NOW - timedelta(minutes=29), township=officer.township),
             submit=True,
             now=NOW,
         )
         late = services.report_save(
             officer=officer,
-            data=data(urgency="emergency", occurred_at=NOW - timedelta(minutes=31)),
+            data=data(urgency="emergency", occurred_at=NOW - timedelta(minutes=31), township=officer.township),
             submit=True,
             now=NOW,
         )
@@ -334,7 +334,7 @@ class TestEmergencyAlerts:
         with django_capture_on_commit_callbacks(execute=True):
             report = services.report_save(
                 officer=officer,
-                data=data(urgency="emergency", occurred_at=NOW - timedelta(minutes=10)),
+                data=data(urgency="emergency", occurred_at=NOW - timedelta(minutes=10), township=officer.township),
                 submit=True,
                 now=NOW,
             )
@@ -352,7 +352,8 @@ class TestEmergencyAlerts:
         message = mail.outbox[0]
         assert (message.to, message.subject) == (["chen@example.org"], "【信息员工作平台】有一条新的突发信息")
         assert f"/reports/{report.pk}/" in message.body
-        assert "滨海县" in message.body and "群体性事件苗头" in message.body
+        # An emergency names the place it happens (its township, chosen by the officer: issue 14 item 3).
+        assert "东坎街道" in message.body and "群体性事件苗头" in message.body
         # Neither the content, nor the title, nor who reported it leaves the portal by email.
         for secret in ("集体停工", "外卖骑手反映站点罚款过重", "刘洋", "13815110004"):
             assert secret not in message.body and secret not in message.subject
@@ -368,7 +369,7 @@ class TestEmergencyAlerts:
             with django_capture_on_commit_callbacks(execute=True):
                 report = services.report_save(
                     officer=officer,
-                    data=data(urgency="emergency", occurred_at=NOW - timedelta(minutes=5)),
+                    data=data(urgency="emergency", occurred_at=NOW - timedelta(minutes=5), township=officer.township),
                     submit=True,
                     now=NOW,
                 )

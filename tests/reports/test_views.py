@@ -114,6 +114,7 @@ class TestOfficerPages:
         form = {
             "title": "某纺织企业拖欠工资苗头",
             "urgency": "emergency",
+            "township": str(officer.township_id),
             "category": "wage_arrears",
             "occurred_at": occurred.strftime("%Y-%m-%dT%H:%M"),
             "content": "约126名员工未领到工资，已有职工在群内议论集体讨薪。",

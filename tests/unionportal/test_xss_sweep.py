@@ -10,6 +10,7 @@ come back as markup, and the escaped payloads must really be on the pages.
 import itertools
 import logging
 import re
+import uuid
 from dataclasses import dataclass, field
 from datetime import timedelta
 from decimal import Decimal
@@ -41,6 +42,7 @@ from tests.factories import (
 from tests.unionportal.test_security import project_patterns
 from unionportal.core import outbox
 from unionportal.core.audit import audit_record
+from unionportal.core.idempotency import submit_once
 from unionportal.core.imports import services as import_services
 from unionportal.core.models import OutboxMessage
 from unionportal.overview import services as overview_services
@@ -281,6 +283,14 @@ def payload_world(county, other_county) -> World:
     for delivery in OutboxMessage.objects.filter(report=emergency):
         outbox.deliver(message_id=delivery.pk)
     report("丁", submit=False)
+    # D, sent once through the one-time key of the report form.
+    submit_once(
+        key=uuid.uuid4(),
+        user=officer.user,
+        purpose="reports:create",
+        create=lambda: report("丁", submit=False),
+        url_of=lambda draft: reverse("reports:detail", args=[draft.pk]),
+    )
     audit_record(actor=reviewer, action="view_report", report=adopted, target="目标")
     # A county channel (通知渠道) with a group message that failed, for its settings and status pages.
     from officers.channels.models import ChannelSetting

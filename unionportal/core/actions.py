@@ -3,6 +3,8 @@
 Success: a message and a redirect to the object's page. A form or service error: the object's page
 again, with the posted form and its errors (400), rendered without its ``get()`` so it writes no
 "viewed" audit row. A stale-version error (code ``stale``) goes back to a fresh page with the message.
+A form that carries the one-time key (``SubmissionKeyFormMixin``) is acted on once: sent again (Back,
+then the button), it shows the first result and changes nothing.
 """
 
 from django.contrib import messages
@@ -11,9 +13,10 @@ from django.shortcuts import redirect
 from django.views import View
 
 from .forms import add_service_errors
+from .idempotency import SubmitOnceViewMixin
 
 
-class ServiceActionView(View):
+class ServiceActionView(SubmitOnceViewMixin, View):
     form_class = None
     form_name = ""  # the detail page's context name for this form
     success_message = ""
@@ -41,19 +44,27 @@ class ServiceActionView(View):
         """Hand the loaded object to the detail view, so it is not loaded (or audited) again."""
 
     def post(self, request, *args, **kwargs):
+        repeated = self.repeated_submission()
+        if repeated:
+            return repeated
         obj = self.get_object()
         form = self.get_form(obj)
         if form.is_valid():
             try:
-                message = self.act(obj, form.cleaned_data) or self.success_message
+                done = self.submit_once(
+                    form, create=lambda: self.act(obj, form.cleaned_data), url_of=lambda _: self.get_success_url(obj)
+                )
             except ValidationError as exc:
                 if getattr(exc, "code", None) == "stale":
                     messages.error(request, "；".join(exc.messages))
                     return redirect(self.get_success_url(obj))
                 form = self.refused(form, exc)
             else:
-                messages.success(request, message)
-                return redirect(self.get_success_url(obj))
+                if done.repeated:
+                    return self.show_first_result(done)
+                message = done.created if isinstance(done.created, str) else ""
+                messages.success(request, message or self.success_message)
+                return redirect(done.url)
         view = self.detail_view()
         view.setup(request, *args, **kwargs)
         self.prime_detail_view(view, obj)

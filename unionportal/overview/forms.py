@@ -2,6 +2,7 @@
 
 from django import forms
 
+from unionportal.core.idempotency import SubmissionKeyFormMixin
 from unionportal.core.validators import multiline_text, single_line_text
 
 
@@ -13,7 +14,7 @@ class MeetingForm(forms.Form):
     )
 
 
-class SummaryActionForm(forms.Form):
+class SummaryActionForm(SubmissionKeyFormMixin, forms.Form):
     description = forms.CharField(label="跟进措施", max_length=300, validators=[single_line_text])
     owner = forms.ModelChoiceField(label="责任人", queryset=None)
     due_on = forms.DateField(label="完成期限", widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"))

@@ -156,7 +156,7 @@ class SummaryActionCreateView(SummaryActionMixin):
         return SummaryActionForm(self.request.POST, owners=services.action_owner_choices(county_id=summary.county_id))
 
     def act(self, summary, data):
-        services.action_add(summary=summary, actor=self.request.user, request=self.request, **data)
+        return services.action_add(summary=summary, actor=self.request.user, request=self.request, **data)
 
 
 class SummaryActionDoneView(LoginRequiredMixin, View):

@@ -99,6 +99,7 @@ TEMPLATES = [
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
                 "unionportal.core.context_processors.portal",
+                "reports.context_processors.open_emergencies",
             ],
         },
     },
