@@ -43,7 +43,10 @@ def group(county, kind, url, **extra):
 
 def emergency(officer):
     return services.report_save(
-        officer=officer, data=data(urgency="emergency", occurred_at=NOW - timedelta(minutes=5)), submit=True, now=NOW
+        officer=officer,
+        data=data(urgency="emergency", occurred_at=NOW - timedelta(minutes=5), township=officer.township),
+        submit=True,
+        now=NOW,
     )
 
 
