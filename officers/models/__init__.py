@@ -1,0 +1,30 @@
+"""The registry's models, one module per concern; importing from ``officers.models`` still works."""
+
+from ..account_safety import PasswordHistory, SignInFailure
+from ..channels.models import ChannelSetting
+from .accounts import User
+from .officer import Officer, OfficerStatusChange, VettingNote
+from .registry import County, Enterprise, Township, county_code_validator, phone_validator, validate_credit_code
+from .training import Activity, Attendance, Commendation, Guidance, SignInCode, Suggestion
+
+__all__ = [
+    "Activity",
+    "Attendance",
+    "ChannelSetting",
+    "Commendation",
+    "County",
+    "Enterprise",
+    "Guidance",
+    "Officer",
+    "OfficerStatusChange",
+    "PasswordHistory",
+    "SignInCode",
+    "SignInFailure",
+    "Suggestion",
+    "Township",
+    "User",
+    "VettingNote",
+    "county_code_validator",
+    "phone_validator",
+    "validate_credit_code",
+]

@@ -1,0 +1,70 @@
+"""Accounts: everyone who logs in (officers with their phone, staff with a role)."""
+
+from django.contrib.auth.models import AbstractUser, UserManager
+from django.db import models
+from django.db.models import Q
+
+from unionportal.core.validators import single_line_text
+
+from .registry import County
+
+
+class User(AbstractUser):
+    """Every login: officers (username = 手机号), county reviewers and admins."""
+
+    class Role(models.TextChoices):
+        OFFICER = "officer", "信息员"
+        REVIEWER = "reviewer", "县总工会工作人员"
+        ADMIN = "admin", "系统管理员"
+
+    # The login is the phone number: named so wherever Django speaks of the field (the password
+    # rule "too similar to the 手机号", the admin's forms).
+    username = models.CharField(
+        "手机号",
+        max_length=150,
+        unique=True,
+        validators=[AbstractUser.username_validator],
+        error_messages={"unique": "该手机号已有登录账号"},
+    )
+    full_name = models.CharField("姓名", max_length=50, blank=True, validators=[single_line_text])
+    role = models.CharField("角色", max_length=16, choices=Role.choices, default=Role.OFFICER)
+    county = models.ForeignKey(
+        County,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="staff",
+        verbose_name="所属县区",
+        help_text="工作人员所属县区；超级管理员留空可管理全部县区。",
+    )
+
+    password_change_required = models.BooleanField(
+        "须修改密码", default=False, help_text="管理员设置的密码：用户登录后须先改为自己的密码"
+    )
+
+    objects = UserManager()
+
+    class Meta:
+        verbose_name = verbose_name_plural = "用户"
+        constraints = [
+            models.CheckConstraint(condition=Q(role__in=["officer", "reviewer", "admin"]), name="user_role_valid"),
+        ]
+
+    def __str__(self):
+        return self.full_name or self.username
+
+    def get_full_name(self):
+        return self.full_name or self.username
+
+    @property
+    def is_portal_staff(self) -> bool:
+        """Reviewers and admins: the county union's own people."""
+        return self.is_active and (self.is_superuser or self.role in (self.Role.REVIEWER, self.Role.ADMIN))
+
+    @property
+    def is_portal_admin(self) -> bool:
+        return self.is_active and (self.is_superuser or self.role == self.Role.ADMIN)
+
+    @property
+    def is_officer(self) -> bool:
+        return self.role == self.Role.OFFICER and not self.is_superuser

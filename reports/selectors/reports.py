@@ -1,0 +1,137 @@
+"""Reads of reports: an officer's list and progress, the review queue, one report, headline counts, open emergencies."""
+
+
+from django.db.models import Case, Count, Exists, OuterRef, Prefetch, Q, Subquery, Value, When
+from django.db.models.functions import Coalesce
+from django.utils import timezone
+
+from unionportal.core.models import AuditEntry
+
+from .. import rules
+from ..models import (
+    COUNTED_STATUSES,
+    RISK_CATEGORIES,
+    VALID_GRADES,
+    Grade,
+    Report,
+    ReportAttachment,
+    ReviewEvent,
+    Status,
+    Urgency,
+)
+from .stipends import stipend_terms
+
+
+def attachment_count() -> Coalesce:
+    """A report's number of attachments as a correlated subquery, not a join and GROUP BY: a grouped
+    list cannot be read off its ordering index, and its paginator count must group every row."""
+    per_report = (
+        ReportAttachment.objects.filter(report=OuterRef("pk")).order_by().values("report").annotate(n=Count("pk"))
+    )
+    return Coalesce(Subquery(per_report.values("n")), 0)
+
+
+def my_reports(*, user):
+    """An officer's own reports, drafts first; a withdrawn one stays listed (as 已撤回)."""
+    return (
+        Report.objects.visible_to(user)
+        .filter(officer__user=user)
+        .select_related("township")
+        .annotate(attachment_count=attachment_count())
+        .order_by(Case(When(status=Status.DRAFT, then=Value(0)), default=Value(1)), "-submitted_at", "-id")
+    )
+
+
+def month_progress(*, officer, now=None) -> dict:
+    """This Beijing month's reports against the quota and the tier they earn so far (one query)."""
+    now = timezone.localtime(now or timezone.now())
+    start, end = rules.month_bounds(now.year, now.month)
+    grades = list(
+        Report.objects.filter(officer=officer, status__in=COUNTED_STATUSES)
+        .submitted_between(start, end)
+        .values_list("grade", flat=True)
+    )
+    terms = stipend_terms(county_id=officer.county_id, month=start.date())
+    quota = terms.quota
+    tier = rules.tier_of_grades(grades, quota=quota)
+    valid = sum(1 for g in grades if g in VALID_GRADES)
+    return {
+        "month": f"{now.year}年{now.month}月",
+        "submitted": len(grades),
+        "valid": valid,
+        "pending": sum(1 for g in grades if g == Grade.PENDING),
+        "quota": quota,
+        "tier": tier,
+        "amount": rules.stipend_amount(tier, terms.amounts),
+        "met": valid >= quota,
+    }
+
+
+def review_queue(*, user):
+    """The county's reports for review: emergencies first, then the oldest first.
+
+    "emergency" sorts before "general", so the order is the columns' own and the queue index
+    (county, status, urgency, submitted_at) serves it without sorting all the county's reports."""
+    return (
+        Report.objects.visible_to(user)
+        .exclude(status__in=[Status.DRAFT, Status.WITHDRAWN])
+        .select_related("officer", "township")
+        .annotate(attachment_count=attachment_count())
+        .order_by("urgency", "submitted_at", "id")
+    )
+
+
+def report_for_view(*, user, pk) -> Report:
+    """One report with everything its page shows; Report.DoesNotExist when ``user`` may not see it."""
+    return (
+        Report.objects.visible_to(user)
+        .select_related("officer", "county", "township", "enterprise", "reviewed_by")
+        .prefetch_related(
+            "attachments",
+            "dispute_cases",
+            Prefetch("review_events", queryset=ReviewEvent.objects.select_related("actor")),
+        )
+        .get(pk=pk)
+    )
+
+
+def report_totals(reports) -> dict:
+    """The headline counts of a set of reports, in one aggregate query: the dashboard's year and the
+    monthly summary's month are both read through this."""
+    return reports.aggregate(
+        total=Count("pk"),
+        on_time=Count("pk", filter=Q(on_time=True)),
+        county_adopted=Count("pk", filter=Q(grade=Grade.COUNTY_ADOPTED)),
+        above_adopted=Count("pk", filter=Q(grade=Grade.ABOVE_ADOPTED)),
+        risks=Count("pk", filter=Q(category__in=RISK_CATEGORIES)),
+        emergencies=Count("pk", filter=Q(urgency=Urgency.EMERGENCY)),
+        pending=Count("pk", filter=Q(grade=Grade.PENDING)),
+    )
+
+
+OPEN_EMERGENCIES_SHOWN = 5
+
+
+def open_emergencies(*, user):
+    """Emergencies nobody has acted on yet, oldest first: submitted 突发 reports whose page no one but
+    their reporter has opened (no VIEW_REPORT audit row by anyone else; only staff can see another
+    officer's report). One query: the county's queue index (county, status, urgency, submitted_at)
+    finds the few submitted emergencies, the audit log's (report, created_at) index answers the
+    NOT EXISTS for each. At most OPEN_EMERGENCIES_SHOWN + 1 rows (the extra one says there are more)."""
+    opened_by_someone_else = AuditEntry.objects.filter(
+        report_id=OuterRef("pk"), action=AuditEntry.Action.VIEW_REPORT
+    ).exclude(actor_id=OuterRef("officer__user_id"))
+    return list(
+        Report.objects.visible_to(user)
+        .filter(status=Status.SUBMITTED, urgency=Urgency.EMERGENCY)
+        .filter(~Exists(opened_by_someone_else))
+        .select_related("township")
+        .order_by("submitted_at", "id")[: OPEN_EMERGENCIES_SHOWN + 1]
+    )
+
+
+def pending_review_count(*, user) -> int:
+    return Report.objects.visible_to(user).filter(status=Status.SUBMITTED).count()
+
+
+# ---- stipends -----------------------------------------------------------------------------------
