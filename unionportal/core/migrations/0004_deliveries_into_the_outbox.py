@@ -114,10 +114,20 @@ def forward(apps, schema_editor):
                 )
             )
     OutboxMessage.objects.bulk_create(rows, batch_size=500, ignore_conflicts=True)
+    sweep_schedule_renamed(apps, schema_editor)
+
+
+SWEEP_NAME = "补发未送达的消息（突发信息提醒、提醒）"
+
+
+def sweep_schedule_renamed(apps, schema_editor):
+    """The alert sweep's schedule runs the outbox sweep; run again, it leaves one schedule."""
     PeriodicTask = apps.get_model("django_celery_beat", "PeriodicTask")
-    PeriodicTask.objects.filter(task="reports.tasks.sweep_alerts").update(
-        task="unionportal.core.tasks.sweep_outbox", name="补发未送达的消息（突发信息提醒、提醒）"
-    )
+    old = PeriodicTask.objects.filter(task="reports.tasks.sweep_alerts")
+    if PeriodicTask.objects.filter(name=SWEEP_NAME).exists():
+        old.delete()
+    else:
+        old.update(task="unionportal.core.tasks.sweep_outbox", name=SWEEP_NAME)
 
 
 def backward(apps, schema_editor):
