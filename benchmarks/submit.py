@@ -165,7 +165,8 @@ def main():
 
     from officers.models import County, Officer
     from officers.services import officer_save, password_changed, staff_upsert
-    from reports.models import AlertDelivery, Report
+    from reports.models import Report
+    from unionportal.core.models import OutboxMessage
     from reports.services import alert_recipients
 
     if Officer.objects.count() < 50_000 or not County.objects.filter(code="330100").exists():
@@ -276,7 +277,7 @@ def main():
         made_ids = set(made.values_list("pk", flat=True))
         emergencies = made.filter(urgency="emergency").count()
         not_submitted = made.exclude(status="submitted").count()
-        alerts = AlertDelivery.objects.filter(report__in=made).count()
+        alerts = OutboxMessage.objects.filter(kind="alert", report__in=made).count()
         queued = broker.llen("alerts") - queued_before
 
         base, sub = results["bare POST (baseline)"], results["report submission"]
