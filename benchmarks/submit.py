@@ -166,8 +166,8 @@ def main():
     from officers.models import County, Officer
     from officers.services import officer_save, password_changed, staff_upsert
     from reports.models import Report
-    from unionportal.core.models import OutboxMessage
     from reports.services import alert_recipients
+    from unionportal.core.models import OutboxMessage
 
     if Officer.objects.count() < 50_000 or not County.objects.filter(code="330100").exists():
         sys.exit("No province in this database: run benchmarks/province.py first")

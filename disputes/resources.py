@@ -27,6 +27,25 @@ def money_cell(value) -> Decimal | str:
     return Decimal(value).quantize(CENT) if value else ""
 
 
+# The case ledger's columns (contract section 5), in the order of the template.
+COLUMNS = (
+    "案件编号",
+    "县区代码",
+    "登记日期",
+    "用人单位",
+    "统一社会信用代码",
+    "争议类型",
+    "涉及人数",
+    "诉求金额",
+    "状态",
+    "调解结果",
+    "结果日期",
+    "获得经济补偿",
+    "清理欠薪",
+    "承办人手机号",
+)
+
+
 class DisputeLedgerResource(CountyLedgerResource):
     number = Field(attribute="number", column_name="案件编号")
     county = Field(attribute="county__code", column_name="县区代码")

@@ -1,5 +1,7 @@
 from django.urls import path
 
+from unionportal.core.imports.views import ImportStartView
+
 from . import views
 
 app_name = "disputes"
@@ -7,6 +9,7 @@ app_name = "disputes"
 urlpatterns = [
     path("", views.CaseListView.as_view(), name="list"),
     path("new/", views.CaseCreateView.as_view(), name="create"),
+    path("import/", ImportStartView.as_view(kind="disputes"), name="import"),
     path("stats/", views.DisputeStatsView.as_view(), name="stats"),
     path("from-report/<int:report_pk>/", views.CaseFromReportView.as_view(), name="from_report"),
     path("<int:pk>/", views.CaseDetailView.as_view(), name="detail"),

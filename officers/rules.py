@@ -83,7 +83,7 @@ CHANNEL_NEEDS = {
 CHANNEL_FIELD_LABELS = {
     "webhook_url": "Webhook / 网关地址",
     "key_id": "AccessKey ID / SecretId / 账号",
-    "secret": "密钥",
+    "secret": "密钥",  # nosec B105  (a field label, not a password)
     "app_id": "SmsSdkAppId",
     "sign_name": "短信签名",
     "reminder_template": "报送提醒模板编号",

@@ -11,8 +11,11 @@ from django.db import IntegrityError, transaction
 from django.urls import reverse
 from django.utils import timezone
 
+from disputes.models import DisputeCase
 from officers.models import Officer
 from officers.services import county_upsert
+from tests.disputes.test_stats_and_ledger import HEADER as CASES_HEADER
+from tests.disputes.test_stats_and_ledger import LEDGER
 from tests.factories import AdminFactory, ReviewerFactory
 from unionportal.core.imports import services
 from unionportal.core.imports.tasks import run_import_job
@@ -218,3 +221,18 @@ def test_an_xlsx_import_through_the_page(client, admin):
     client.post(START, {"file": SimpleUploadedFile("ledger.xlsx", out.getvalue())})
     job = ImportJob.objects.get()
     assert job.state == "checked" and job.total_rows == 6
+
+
+def test_the_dispute_ledger_has_its_import_page_too(client, admin):
+    client.force_login(admin)
+    assert 'href="/disputes/import/"' in client.get("/disputes/").content.decode()
+    text = "\n".join([CASES_HEADER, *LEDGER]) + "\n"
+    response = client.post("/disputes/import/", {"file": SimpleUploadedFile("cases.csv", text.encode("utf-8"))})
+    job = ImportJob.objects.get(kind="disputes")
+    assert job.state == ImportJob.State.CHECKED and DisputeCase.objects.count() == 0
+    client.post(reverse("imports:confirm", args=[job.pk]))
+    job.refresh_from_db()
+    assert (job.state, job.totals["new"], DisputeCase.objects.filter(county=admin.county).count()) == ("done", 4, 4)
+    client.force_login(ReviewerFactory(county=admin.county))
+    assert client.get("/disputes/import/").status_code == 403
+    assert response.status_code == 302
