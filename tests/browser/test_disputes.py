@@ -3,6 +3,7 @@ from datetime import timedelta
 import pytest
 from django.utils import timezone
 
+from disputes import services as dispute_services
 from tests.factories import PASSWORD, EnterpriseFactory, OfficerFactory, ReportFactory, ReviewerFactory
 
 pytestmark = pytest.mark.django_db(transaction=True)
@@ -119,3 +120,38 @@ def test_money_above_the_claim_is_confirmed_and_a_payment_voided_on_a_phone(phon
     page.goto(f"{base}/disputes/stats/")
     assert page.get_by_test_id("fig-wages").inner_text() == "330,000.00"
     assert page.external_requests == []
+
+
+def test_another_report_is_linked_by_searching_on_a_phone(browser, live_server, county):
+    """Issue 14 item 18: no "number in the page's address" any more: search the county's reports by
+    title, pick one, link it."""
+    textile = EnterpriseFactory(county=county, name="滨海华强纺织有限公司")
+    reviewer = ReviewerFactory(county=county, username="13900000002", full_name="陈审核")
+    case = dispute_services.case_register(
+        county=county, actor=reviewer, dispute_type="wage_arrears", workers_involved=126, enterprise=textile
+    )
+    sent = timezone.now() - timedelta(days=1)
+    wanted = ReportFactory(
+        officer=OfficerFactory(county=county), title="三车间职工反映欠薪", submitted_at=sent, occurred_at=sent
+    )
+    ReportFactory(officer=OfficerFactory(county=county), title="食堂伙食意见", submitted_at=sent, occurred_at=sent)
+    base = live_server.url
+    context = browser.new_context(viewport={"width": 390, "height": 844}, locale="zh-CN", is_mobile=True)
+    page = context.new_page()
+    page.goto(f"{base}/accounts/login/")
+    page.get_by_label("手机号").fill("13900000002")
+    page.get_by_label("密码").fill(PASSWORD)
+    page.get_by_role("button", name="登录").click()
+    page.wait_for_url(f"{base}/")
+
+    page.goto(f"{base}/disputes/{case.pk}/")
+    page.get_by_label("标题或用人单位").fill("欠薪")
+    page.get_by_role("button", name="查找信息").click()
+    choices = page.get_by_test_id("link-choices")
+    choices.wait_for()
+    assert "三车间职工反映欠薪" in choices.inner_text() and "食堂伙食意见" not in choices.inner_text()
+    page.get_by_role("button", name="关联", exact=True).click()
+    page.wait_for_url(f"{base}/disputes/{case.pk}/")
+    assert "三车间职工反映欠薪" in page.content()
+    assert list(case.reports.values_list("pk", flat=True)) == [wanted.pk]
+    context.close()
