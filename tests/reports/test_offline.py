@@ -63,6 +63,22 @@ def test_a_report_sent_later_keeps_the_moment_報送_was_pressed_and_when_it_arr
     assert [a.original_name for a in report.attachments.all()] == ["现场.png"]
 
 
+def test_the_report_page_shows_when_a_report_sent_later_arrived(officer_client):
+    send(officer_client, payload(pressed=NOW - timedelta(hours=2)))
+    report = Report.objects.get()
+    with mock.patch("django.utils.timezone.now", return_value=NOW):
+        body = officer_client.get(f"/reports/{report.pk}/").content.decode()
+    assert "2026-11-23 13:00" in body
+    assert '<dd class="col-8 col-md-4" data-testid="received-at">2026-11-23 15:00（离线报送）</dd>' in body
+
+
+def test_a_report_sent_online_was_received_when_submitted(officer_client):
+    officer_client.post(reverse("reports:create"), payload())
+    report = Report.objects.get()
+    assert report.received_at == report.submitted_at and report.submitted_at_note == ""
+    assert 'data-testid="received-at"' not in officer_client.get(f"/reports/{report.pk}/").content.decode()
+
+
 @pytest.mark.parametrize(
     "pressed, note",
     [
