@@ -1,6 +1,6 @@
 from django.contrib.auth import update_session_auth_hash
 from django.contrib.auth.forms import AuthenticationForm
-from django.contrib.auth.views import LoginView, PasswordChangeView
+from django.contrib.auth.views import LoginView, LogoutView, PasswordChangeView
 from django.core.exceptions import ValidationError
 from django.http import HttpResponseRedirect
 from django.urls import reverse
@@ -46,6 +46,18 @@ class PortalLoginView(LoginView):
     def get_redirect_url(self):
         url = super().get_redirect_url()
         return "" if url.startswith(reverse("login")) else url
+
+
+# Signing out clears what the phone holds for this site: the service worker's cache, the drafts and
+# the outbox in IndexedDB (static/js/offline_reports.js also clears them before the form is sent).
+CLEAR_SITE_DATA = '"cache", "storage"'
+
+
+class PortalLogoutView(LogoutView):
+    def post(self, request, *args, **kwargs):
+        response = super().post(request, *args, **kwargs)
+        response["Clear-Site-Data"] = CLEAR_SITE_DATA
+        return response
 
 
 class PortalPasswordChangeView(PasswordChangeView):

@@ -11,6 +11,23 @@ from .choices import VALID_GRADES, Grade, Status, Tier, Urgency
 DEFAULT_EMERGENCY_MINUTES = 60
 # A phone's clock may run a little fast: an event "in the future" by less than this is accepted.
 CLOCK_SKEW = timedelta(minutes=5)
+# A report sent from a phone's outbox carries the moment the officer pressed 报送; it is believed only
+# back to this far (a phone off the network for three days) and never beyond CLOCK_SKEW ahead.
+CLIENT_TIME_OLDEST = timedelta(hours=72)
+CLIENT_TIME_FUTURE_NOTE = "手机报送时间晚于服务器时间，按服务器收到时间记录"
+CLIENT_TIME_OLD_NOTE = "手机报送时间早于服务器收到时间 72 小时以上，按服务器收到时间记录"
+
+
+def accepted_submission_time(*, client_time: datetime | None, now: datetime) -> tuple[datetime, str]:
+    """The 报送时间 of a report sent from a phone's outbox, and why the phone's own time was not
+    believed (empty when it was, or when there was none)."""
+    if client_time is None:
+        return now, ""
+    if client_time > now + CLOCK_SKEW:
+        return now, CLIENT_TIME_FUTURE_NOTE
+    if client_time < now - CLIENT_TIME_OLDEST:
+        return now, CLIENT_TIME_OLD_NOTE
+    return min(client_time, now), ""
 
 
 

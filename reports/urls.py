@@ -9,6 +9,8 @@ app_name = "reports"
 urlpatterns = [
     path("", views.MyReportsView.as_view(), name="mine"),
     path("new/", views.ReportCreateView.as_view(), name="create"),
+    path("new/offline/", views.ReportOfflineShellView.as_view(), name="offline_shell"),
+    path("new/outbox/", views.ReportOutboxView.as_view(), name="outbox"),
     path("review/", views.ReviewQueueView.as_view(), name="queue"),
     path("import/", ImportStartView.as_view(kind="reports"), name="import"),
     path("notifications/", views.NotificationListView.as_view(), name="notifications"),

@@ -7,9 +7,10 @@ from django.contrib.auth import views as auth_views
 from django.urls import include, path
 
 from officers import urls as officer_urls
-from officers.auth_forms import PortalLoginView, PortalPasswordChangeView
+from officers.auth_forms import PortalLoginView, PortalLogoutView, PortalPasswordChangeView
 from reports.views import OfficerDetailView
 from unionportal.core import views
+from unionportal.overview import pwa
 from unionportal.overview.views import DashboardView, HomeView
 
 admin.site.site_header = "工会劳动领域信息员工作平台 · 管理后台"
@@ -25,8 +26,10 @@ urlpatterns = [
     path("", HomeView.as_view(), name="home"),
     path("healthz", views.healthz, name="healthz"),
     path("favicon.ico", views.favicon, name="favicon"),
+    path("manifest.webmanifest", pwa.manifest, name="manifest"),
+    path("sw.js", pwa.service_worker, name="service_worker"),
     path("accounts/login/", PortalLoginView.as_view(), name="login"),
-    path("accounts/logout/", auth_views.LogoutView.as_view(), name="logout"),
+    path("accounts/logout/", PortalLogoutView.as_view(), name="logout"),
     path("accounts/password/", PortalPasswordChangeView.as_view(), name="password_change"),
     path("accounts/password/done/", auth_views.PasswordChangeDoneView.as_view(), name="password_change_done"),
     path("officers/", include((officer_patterns, officer_urls.app_name))),

@@ -66,6 +66,10 @@ class Report(CheckConstraintsInOneQuery, models.Model):
     )
     status = models.CharField("状态", max_length=10, choices=Status.choices, default=Status.DRAFT)
     submitted_at = models.DateTimeField("报送时间", null=True, blank=True)
+    # When the portal received the first submission: later than 报送时间 for a report that waited in
+    # a phone's outbox; why the phone's time was not believed, if it was not.
+    received_at = models.DateTimeField("服务器收到时间", null=True, blank=True)
+    submitted_at_note = models.CharField("报送时间说明", max_length=100, blank=True)
     on_time = models.BooleanField("按时报送", null=True, blank=True)
     grade = models.CharField("审核结果", max_length=16, choices=Grade.choices, default=Grade.PENDING)
     adopted_by = models.CharField("采用单位", max_length=100, blank=True, validators=[single_line_text])

@@ -42,12 +42,24 @@ def emergency_minutes_for(county_id) -> int:
 
 @transaction.atomic
 def report_save(
-    *, officer: Officer, data: dict, files=(), report: Report | None = None, submit: bool, now=None
+    *,
+    officer: Officer,
+    data: dict,
+    files=(),
+    report: Report | None = None,
+    submit: bool,
+    now=None,
+    client_submitted_at=None,
 ) -> Report:
     """Create or change an officer's report; ``submit`` reports it (报送), otherwise it stays a draft.
 
     An emergency report records its alerts in the same transaction (the outbox), so the officer's
     report is stored even when the broker is down.
+
+    ``client_submitted_at`` is the moment the officer pressed 报送 on a phone that was offline (the
+    report waited in the phone's outbox): on the first submission it becomes 报送时间 when within
+    ``rules.CLIENT_TIME_OLDEST`` and ``rules.CLOCK_SKEW`` of now; otherwise now, with the reason kept.
+    ``received_at`` is always the server's own time of that first submission.
     """
     now = now or timezone.now()
     if report is None:
@@ -57,6 +69,10 @@ def report_save(
         if not rules.officer_may_edit(status=report.status, grade=report.grade):
             raise ValidationError("该信息已审核或已撤回，不能再修改")
     timed_as = (report.urgency, report.occurred_at)
+    first_submission = submit and report.submitted_at is None
+    pressed_at, time_note = rules.accepted_submission_time(
+        client_time=client_submitted_at if first_submission else None, now=now
+    )
     for field in EDITABLE_FIELDS:
         if field in data:
             setattr(report, field, data[field])
@@ -73,7 +89,9 @@ def report_save(
             errors["content"] = "请填写信息内容"
         errors.update(rules.place_problems(urgency=report.urgency, township_id=report.township_id))
         errors.update(
-            rules.time_problems(occurred_at=report.occurred_at, submitted_at=report.submitted_at or now, now=now)
+            rules.time_problems(
+                occurred_at=report.occurred_at, submitted_at=report.submitted_at or pressed_at, now=now
+            )
         )
     elif report.occurred_at and report.occurred_at > now:
         errors["occurred_at"] = "发生时间不能晚于当前时间"
@@ -85,7 +103,6 @@ def report_save(
     except ValidationError as exc:
         raise ValidationError({"attachments": exc.messages}) from None
 
-    first_submission = submit and report.submitted_at is None
     if submit:
         report.status = Status.SUBMITTED
         report.return_reason = ""
@@ -93,7 +110,9 @@ def report_save(
         # What a reviewer opened is no longer what is there: a grade against the old version is refused.
         report.version += 1
     if first_submission:
-        report.submitted_at = now
+        report.submitted_at = pressed_at
+        report.received_at = now
+        report.submitted_at_note = time_note
     if first_submission or (report.submitted_at and (report.urgency, report.occurred_at) != timed_as):
         # Timeliness counts from the first time it was reported (a revision keeps that moment), but
         # against the event time and urgency as they now stand: correcting them corrects the flag.

@@ -2,6 +2,7 @@
 
 from .notifications import NotificationListView
 from .officer_record import OfficerDetailView
+from .offline import ReportOfflineShellView, ReportOutboxView
 from .reports import (
     XLSX_TYPE,
     AttachmentDownloadView,
@@ -27,6 +28,8 @@ __all__ = [
     "ReportDetailView",
     "ReportEditView",
     "ReportGradeView",
+    "ReportOfflineShellView",
+    "ReportOutboxView",
     "ReportReturnView",
     "ReportWithdrawView",
     "ReviewQueueView",

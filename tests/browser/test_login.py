@@ -35,6 +35,7 @@ def test_wrong_password_message_on_a_phone(phone_page, live_server, county):
     page.get_by_label("手机号").fill("13815110004")
     page.get_by_label("密码").fill("not-the-password")
     page.get_by_role("button", name="登录").click()
+    page.get_by_text("手机号或密码不正确。请注意密码区分大小写。").wait_for()  # the answer, not the page before it
     assert page.get_by_text("手机号或密码不正确。请注意密码区分大小写。").is_visible()
 
 

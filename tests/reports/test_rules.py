@@ -267,3 +267,23 @@ def test_an_emergency_names_its_place(urgency, township_id, problems):
 @pytest.mark.parametrize(("urgency", "shown"), [("emergency", True), ("general", False)])
 def test_staff_see_the_full_phone_of_an_emergency_only(urgency, shown):
     assert rules.staff_sees_full_phone(urgency=urgency) is shown
+
+
+NOW_SERVER = bj(2026, 11, 23, 15, 0)
+
+
+@pytest.mark.parametrize(
+    "client_time, accepted, note",
+    [
+        (None, NOW_SERVER, ""),
+        (NOW_SERVER - timedelta(hours=3), NOW_SERVER - timedelta(hours=3), ""),
+        (NOW_SERVER - timedelta(hours=72), NOW_SERVER - timedelta(hours=72), ""),
+        (NOW_SERVER - timedelta(hours=72, seconds=1), NOW_SERVER, rules.CLIENT_TIME_OLD_NOTE),
+        (NOW_SERVER + timedelta(minutes=4), NOW_SERVER, ""),  # a phone running a little fast: now
+        (NOW_SERVER + timedelta(minutes=5), NOW_SERVER, ""),
+        (NOW_SERVER + timedelta(minutes=5, seconds=1), NOW_SERVER, rules.CLIENT_TIME_FUTURE_NOTE),
+        (NOW_SERVER + timedelta(days=400), NOW_SERVER, rules.CLIENT_TIME_FUTURE_NOTE),
+    ],
+)
+def test_accepted_submission_time(client_time, accepted, note):
+    assert rules.accepted_submission_time(client_time=client_time, now=NOW_SERVER) == (accepted, note)
