@@ -19,6 +19,7 @@ from .cases import (
     follow_up_add,
     foreign_credit_code_message,
 )
+from .mediation import case_tell_arbitration, instalments_set, mediation_extend, mediation_warnings_send
 from .money import outcome_add, outcome_correct, outcome_void
 
 __all__ = [
@@ -33,9 +34,13 @@ __all__ = [
     "case_move",
     "case_number_next",
     "case_register",
+    "case_tell_arbitration",
     "employer_resolve",
     "follow_up_add",
     "foreign_credit_code_message",
+    "instalments_set",
+    "mediation_extend",
+    "mediation_warnings_send",
     "outcome_add",
     "outcome_correct",
     "outcome_void",

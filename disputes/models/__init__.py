@@ -1,0 +1,32 @@
+"""Labour-dispute cases (``cases``) and what runs to a date on them (``mediation``)."""
+
+from .cases import (
+    CaseAttachment,
+    CaseCounter,
+    CaseStatus,
+    DisputeCase,
+    DisputeType,
+    FollowUp,
+    MediationResult,
+    Outcome,
+    OutcomeCorrection,
+    TellMethod,
+    TransferTarget,
+)
+from .mediation import Instalment, MediationExtension
+
+__all__ = [
+    "CaseAttachment",
+    "CaseCounter",
+    "CaseStatus",
+    "DisputeCase",
+    "DisputeType",
+    "FollowUp",
+    "Instalment",
+    "MediationExtension",
+    "MediationResult",
+    "Outcome",
+    "OutcomeCorrection",
+    "TellMethod",
+    "TransferTarget",
+]
