@@ -133,6 +133,15 @@ def warn_due(*, accepted_on: date, deadline: date, today: date) -> str | None:
     return None
 
 
+UNTOLD_STATUSES = ("mediating", "failed")
+
+
+def untold_overdue(*, status: str, deadline: date | None, told_on: date | None, today: date) -> bool:
+    """Past the mediation deadline without an agreement and the worker not yet told of the right to
+    arbitration (§14). selectors.untold_overdue is the same rule as a query."""
+    return status in UNTOLD_STATUSES and deadline is not None and deadline < today and told_on is None
+
+
 def extension_problem(*, current_deadline: date, new_deadline: date, agreed_on: date, today: date) -> str | None:
     """Why an extension cannot be recorded, or None."""
     if agreed_on > today:

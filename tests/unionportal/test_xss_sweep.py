@@ -125,6 +125,7 @@ MUST_REACH_A_PAGE = {
     ("disputes.Outcome", "void_reason"),
     ("disputes.OutcomeCorrection", "reason"),
     ("disputes.CaseAttachment", "original_name"),
+    ("disputes.MediationExtension", "reason"),
 }
 
 
@@ -371,6 +372,9 @@ def payload_world(county, other_county) -> World:
     )
     dispute_services.case_attach(case=case, actor=reviewer, files=[_png("b.png")])
     dispute_services.case_move(case=case, to_status="mediating", actor=reviewer, note="备注")
+    dispute_services.mediation_extend(
+        case=case, actor=reviewer, agreed_on=today, new_deadline=today + timedelta(days=30), reason="延长"
+    )
     dispute_services.case_link_report(case=case, report=emergency, actor=reviewer)
     dispute_services.case_from_report(report=returned, actor=reviewer)
 
