@@ -5,6 +5,7 @@ from unittest import mock
 
 import pytest
 from django.core.exceptions import ValidationError
+from django_celery_beat.models import PeriodicTask
 
 from disputes import services, tasks
 from disputes.models import DisputeCase, FollowUp, MediationExtension
@@ -221,3 +222,12 @@ class TestTellAndExtend:
                 today=D(2026, 3, 10),
             )
         assert exc.value.messages == ["只有调解中的案件可以延长调解期限"]
+
+
+def test_the_daily_job_is_scheduled_in_beijing_time():
+    task = PeriodicTask.objects.get(task="disputes.tasks.warn_mediation_deadlines")
+    assert (task.name, task.crontab.hour, str(task.crontab.timezone)) == (
+        "调解期限提醒（第12天、期满）",
+        "8,14",
+        "Asia/Shanghai",
+    )
