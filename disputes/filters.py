@@ -29,9 +29,13 @@ class CaseFilter(django_filters.FilterSet):
         label="仲裁权利告知", choices=[("1", "调解期满未告知")], empty_label="全部", method="filter_untold"
     )
 
+    visit = django_filters.ChoiceFilter(
+        label="回访", choices=[("due", "结案满30天待回访")], empty_label="全部", method="filter_visit"
+    )
+
     class Meta:
         model = DisputeCase
-        fields = ["q", "status", "dispute_type", "township", "registered_from", "registered_to", "untold"]
+        fields = ["q", "status", "dispute_type", "township", "registered_from", "registered_to", "untold", "visit"]
 
     def __init__(self, *args, user=None, **kwargs):
         super().__init__(*args, **kwargs)
@@ -39,6 +43,9 @@ class CaseFilter(django_filters.FilterSet):
 
     def filter_untold(self, queryset, name, value):
         return selectors.untold_overdue(queryset) if value else queryset
+
+    def filter_visit(self, queryset, name, value):
+        return selectors.return_visits_due(queryset) if value == "due" else queryset
 
     def search(self, queryset, name, value):
         value = value.strip()

@@ -9,7 +9,7 @@ from unionportal.core.forms import MultipleFileField, MultipleFileInput
 from unionportal.core.idempotency import SubmissionKeyFormMixin
 from unionportal.core.validators import money_messages, multiline_text, single_line_text
 
-from .models import CaseStatus, DisputeCase, Outcome, TellMethod, TransferTarget
+from .models import CaseStatus, DisputeCase, MoneyArrived, Outcome, Satisfaction, TellMethod, TransferTarget
 
 DATE = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
 
@@ -267,3 +267,16 @@ class InstalmentsForm(forms.Form):
         if not rows:
             raise forms.ValidationError("请至少填写一期")
         return rows
+
+
+class ReturnVisitForm(forms.Form):
+    visited_on = forms.DateField(label="回访日期", widget=DATE)
+    reached = forms.TypedChoiceField(
+        label="是否联系上劳动者",
+        choices=[("1", "联系上"), ("0", "未联系上")],
+        coerce=lambda v: v == "1",
+        widget=forms.RadioSelect,
+    )
+    money = forms.ChoiceField(label="款项到位情况", choices=[("", "—")] + MoneyArrived.choices, required=False)
+    satisfaction = forms.ChoiceField(label="满意度", choices=[("", "—")] + Satisfaction.choices, required=False)
+    note = forms.CharField(label="说明", max_length=200, required=False, validators=[single_line_text])

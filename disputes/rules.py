@@ -230,3 +230,32 @@ def agreement_standing(states, grace_days: int = PAYMENT_ORDER_GRACE_DAYS) -> st
     if all(s.state == PAID for s in states):
         return KEPT
     return RUNNING
+
+
+# ---- the return visit (回访) ------------------------------------------------------------------------
+
+RETURN_VISIT_DAYS = 30
+
+
+def return_visit_due_on(closed_on: date, days: int = RETURN_VISIT_DAYS) -> date:
+    """The day a closed case's return visit falls due."""
+    return closed_on + timedelta(days=days)
+
+
+def reopen_reason(*, reached: bool, money: str, satisfaction: str) -> str | None:
+    """Why a return visit reopens the case for review: the worker 不满意, or the money not arrived."""
+    if not reached:
+        return None
+    reasons = []
+    if satisfaction == "dissatisfied":
+        reasons.append("劳动者不满意")
+    if money == "not_received":
+        reasons.append("款项未到位")
+    return "、".join(reasons) or None
+
+
+def status_before_closing(*, mediation_result: str, transferred_to: str) -> str:
+    """Where a reopened case goes back to: 移交 if it was transferred, else its mediation's outcome."""
+    if transferred_to:
+        return "transferred"
+    return "succeeded" if mediation_result == "success" else "failed"

@@ -7,6 +7,7 @@ from django.db.models import (
     Case,
     Count,
     DecimalField,
+    Exists,
     F,
     IntegerField,
     OuterRef,
@@ -32,6 +33,8 @@ from .models import (
     MediationResult,
     Outcome,
     OutcomeCorrection,
+    ReturnVisit,
+    Satisfaction,
 )
 
 ZERO = Value(Decimal("0"), output_field=DecimalField(max_digits=14, decimal_places=2))
@@ -130,6 +133,7 @@ def case_detail(*, user, pk) -> DisputeCase:
             ),
             Prefetch("extensions", queryset=MediationExtension.objects.select_related("recorded_by")),
             "instalments",
+            Prefetch("return_visits", queryset=ReturnVisit.objects.select_related("recorded_by")),
             "attachments",
             "handlers",
             "reports__officer",
@@ -175,6 +179,28 @@ def agreement_standings(*, cases, start: date, end: date, today: date | None = N
     for case in agreed:
         counts[agreement_progress(case=case, today=today)["standing"]] += 1
     return counts
+
+
+def return_visits_due(cases, *, today: date | None = None):
+    """Closed cases whose return visit has fallen due (rules.RETURN_VISIT_DAYS after closing) and
+    whose worker has not been reached since that closing."""
+    today = today or timezone.localdate()
+    reached = ReturnVisit.objects.filter(case=OuterRef("pk"), closed_on=OuterRef("closed_on"), reached=True)
+    return cases.filter(
+        status=CaseStatus.CLOSED, closed_on__lte=today - timedelta(days=rules.RETURN_VISIT_DAYS)
+    ).exclude(Exists(reached))
+
+
+def return_visit_figures(*, cases, start: date, end: date) -> dict:
+    """Return visits made in [start, end] (the worker reached), by satisfaction, and cases reopened."""
+    visits = ReturnVisit.objects.filter(case__in=cases.values("pk"), visited_on__gte=start, visited_on__lte=end)
+    return visits.aggregate(
+        done=Count("pk", filter=Q(reached=True)),
+        satisfied=Count("pk", filter=Q(satisfaction=Satisfaction.SATISFIED)),
+        fairly=Count("pk", filter=Q(satisfaction=Satisfaction.FAIRLY)),
+        dissatisfied=Count("pk", filter=Q(satisfaction=Satisfaction.DISSATISFIED)),
+        reopened=Count("pk", filter=Q(reopened=True)),
+    )
 
 
 def dispute_figures(*, cases, start: date, end: date) -> dict:

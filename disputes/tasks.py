@@ -9,3 +9,9 @@ from . import services
 def warn_mediation_deadlines() -> int:
     """The day-12 and deadline warnings of cases in mediation; safe to run twice a day."""
     return services.mediation_warnings_send()
+
+
+@shared_task
+def remind_return_visits() -> int:
+    """The return visits fallen due (30 days after closing); safe to run twice a day."""
+    return services.return_visit_reminders_send()

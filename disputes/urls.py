@@ -19,6 +19,7 @@ urlpatterns = [
     path("<int:pk>/tell/", views.CaseTellView.as_view(), name="tell"),
     path("<int:pk>/extend/", views.CaseExtendView.as_view(), name="extend"),
     path("<int:pk>/instalments/", views.InstalmentsView.as_view(), name="instalments"),
+    path("<int:pk>/return-visit/", views.ReturnVisitView.as_view(), name="return_visit"),
     path("<int:pk>/attach/", views.AttachView.as_view(), name="attach"),
     path("<int:pk>/link-report/", views.LinkReportView.as_view(), name="link_report"),
     path("attachments/<int:pk>/", views.CaseAttachmentView.as_view(), name="attachment"),

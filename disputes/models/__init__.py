@@ -13,7 +13,7 @@ from .cases import (
     TellMethod,
     TransferTarget,
 )
-from .mediation import Instalment, MediationExtension
+from .mediation import Instalment, MediationExtension, MoneyArrived, ReturnVisit, Satisfaction
 
 __all__ = [
     "CaseAttachment",
@@ -25,8 +25,11 @@ __all__ = [
     "Instalment",
     "MediationExtension",
     "MediationResult",
+    "MoneyArrived",
     "Outcome",
     "OutcomeCorrection",
+    "ReturnVisit",
+    "Satisfaction",
     "TellMethod",
     "TransferTarget",
 ]

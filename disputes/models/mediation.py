@@ -59,3 +59,51 @@ class Instalment(models.Model):
 
     def __str__(self):
         return f"{self.due_on} {self.amount} 元"
+
+
+class Satisfaction(models.TextChoices):
+    SATISFIED = "satisfied", "满意"
+    FAIRLY = "fairly", "基本满意"
+    DISSATISFIED = "dissatisfied", "不满意"
+
+
+class MoneyArrived(models.TextChoices):
+    RECEIVED = "received", "已到位"
+    NOT_RECEIVED = "not_received", "未到位"
+    NOT_APPLICABLE = "na", "不涉及"
+
+
+class ReturnVisit(models.Model):
+    """A call or visit to the worker after the case was closed (回访): reached or not, whether the money
+    arrived, how satisfied. 不满意 or money not arrived reopens the case (``reopened``)."""
+
+    case = models.ForeignKey(DisputeCase, on_delete=models.CASCADE, related_name="return_visits", verbose_name="案件")
+    closed_on = models.DateField("所回访的结案日期")
+    visited_on = models.DateField("回访日期")
+    reached = models.BooleanField("联系上劳动者")
+    money = models.CharField("款项到位情况", max_length=12, choices=MoneyArrived.choices, blank=True)
+    satisfaction = models.CharField("满意度", max_length=12, choices=Satisfaction.choices, blank=True)
+    note = models.CharField("说明", max_length=200, blank=True, validators=[single_line_text])
+    reopened = models.BooleanField("重新打开案件", default=False)
+    recorded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+", verbose_name="记录人"
+    )
+    recorded_at = models.DateTimeField("记录时间", default=timezone.now)
+
+    class Meta:
+        verbose_name = verbose_name_plural = "回访记录"
+        ordering = ["visited_on", "id"]
+        constraints = [
+            # Reached: the money and satisfaction are asked; not reached: nothing was learned.
+            models.CheckConstraint(
+                condition=Q(reached=True, satisfaction__in=Satisfaction.values, money__in=MoneyArrived.values)
+                | Q(reached=False, satisfaction="", money="", reopened=False),
+                name="return_visit_answers_when_reached",
+            ),
+            models.CheckConstraint(
+                condition=Q(visited_on__gte=models.F("closed_on")), name="return_visit_after_closing"
+            ),
+        ]
+
+    def __str__(self):
+        return f"{self.visited_on} {self.get_satisfaction_display() or '未联系上'}"

@@ -1,6 +1,6 @@
 """Pages of the dispute module: ``cases`` (list, ledger export, registration, the case page and its
 actions, statistics), ``money`` (payments: record, correct, void), ``links`` (link another report),
-``mediation`` (告知, extensions, instalments)."""
+``mediation`` (告知, extensions, instalments, 回访)."""
 
 from .cases import (
     AttachView,
@@ -17,7 +17,7 @@ from .cases import (
     FollowUpView,
 )
 from .links import LinkReportView
-from .mediation import CaseExtendView, CaseTellView, InstalmentsView
+from .mediation import CaseExtendView, CaseTellView, InstalmentsView, ReturnVisitView
 from .money import OutcomeCorrectView, OutcomeView, OutcomeVoidView
 
 __all__ = [
@@ -40,4 +40,5 @@ __all__ = [
     "OutcomeCorrectView",
     "OutcomeView",
     "OutcomeVoidView",
+    "ReturnVisitView",
 ]

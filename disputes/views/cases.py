@@ -32,6 +32,7 @@ from ..forms import (
     MoveForm,
     OutcomeForm,
     ReportSearchForm,
+    ReturnVisitForm,
     StatsPeriodForm,
     TellForm,
 )
@@ -233,9 +234,11 @@ class CaseDetailView(LoginRequiredMixin, CaseScopedMixin, TemplateView):
             status=case.status, deadline=case.mediation_deadline, told_on=case.arbitration_told_on, today=today
         )
         context["agreement"] = selectors.agreement_progress(case=case, today=today)
+        context["visit_due_on"] = rules.return_visit_due_on(case.closed_on) if case.closed_on else None
         if self.request.user.is_portal_staff:
             context.update(
                 tell_form=kwargs.get("tell_form") or TellForm(initial={"told_on": today}),
+                visit_form=kwargs.get("visit_form") or ReturnVisitForm(initial={"visited_on": today}),
                 extend_form=kwargs.get("extend_form") or ExtendForm(initial={"agreed_on": today}),
                 instalments_form=kwargs.get("instalments_form")
                 or InstalmentsForm(
@@ -335,5 +338,6 @@ class DisputeStatsView(StaffRequiredMixin, TemplateView):
             breakdown=selectors.dispute_breakdown(cases=cases, start=start, end=end),
             ages=selectors.open_cases_by_age(cases=cases, today=today),
             agreements=selectors.agreement_standings(cases=cases, start=start, end=end, today=today),
+            visits=selectors.return_visit_figures(cases=cases, start=start, end=end),
         )
         return context

@@ -1,8 +1,8 @@
 """The law's clock on a case page: 告知 of the right to arbitration, extensions, the agreement's
-instalment schedule. Each is a form on the case page posted to one service (staff only)."""
+instalment schedule, the return visit. Each is a form on the case page posted to one service (staff only)."""
 
-from ..forms import ExtendForm, InstalmentsForm, TellForm
-from ..services import case_tell_arbitration, instalments_set, mediation_extend
+from ..forms import ExtendForm, InstalmentsForm, ReturnVisitForm, TellForm
+from ..services import case_tell_arbitration, instalments_set, mediation_extend, return_visit_record
 from .cases import CaseActionView
 
 
@@ -31,3 +31,19 @@ class InstalmentsView(CaseActionView):
 
     def act(self, case, data):
         instalments_set(case=case, actor=self.request.user, schedule=data["schedule"])
+
+
+class ReturnVisitView(CaseActionView):
+    form_class, form_name, success_message = ReturnVisitForm, "visit_form", "回访已记录"
+
+    def act(self, case, data):
+        visit = return_visit_record(
+            case=case,
+            actor=self.request.user,
+            visited_on=data["visited_on"],
+            reached=data["reached"],
+            money=data["money"],
+            satisfaction=data["satisfaction"],
+            note=data["note"],
+        )
+        return "回访已记录，案件已重新打开复查" if visit.reopened else None

@@ -224,10 +224,9 @@ class TestTellAndExtend:
         assert exc.value.messages == ["只有调解中的案件可以延长调解期限"]
 
 
-def test_the_daily_job_is_scheduled_in_beijing_time():
-    task = PeriodicTask.objects.get(task="disputes.tasks.warn_mediation_deadlines")
-    assert (task.name, task.crontab.hour, str(task.crontab.timezone)) == (
-        "调解期限提醒（第12天、期满）",
-        "8,14",
-        "Asia/Shanghai",
-    )
+def test_the_daily_jobs_are_scheduled_in_beijing_time():
+    tasks_ = PeriodicTask.objects.filter(task__startswith="disputes.tasks.").order_by("name")
+    assert [(t.name, t.task, t.crontab.hour, str(t.crontab.timezone)) for t in tasks_] == [
+        ("结案回访提醒（结案30天）", "disputes.tasks.remind_return_visits", "8,14", "Asia/Shanghai"),
+        ("调解期限提醒（第12天、期满）", "disputes.tasks.warn_mediation_deadlines", "8,14", "Asia/Shanghai"),
+    ]

@@ -126,6 +126,7 @@ MUST_REACH_A_PAGE = {
     ("disputes.OutcomeCorrection", "reason"),
     ("disputes.CaseAttachment", "original_name"),
     ("disputes.MediationExtension", "reason"),
+    ("disputes.ReturnVisit", "note"),
 }
 
 
@@ -374,6 +375,14 @@ def payload_world(county, other_county) -> World:
     dispute_services.case_move(case=case, to_status="mediating", actor=reviewer, note="备注")
     dispute_services.mediation_extend(
         case=case, actor=reviewer, agreed_on=today, new_deadline=today + timedelta(days=30), reason="延长"
+    )
+    closed = dispute_services.case_register(
+        county=county, actor=reviewer, dispute_type="other", workers_involved=1, enterprise_name="用人单位"
+    )
+    for status in ("mediating", "succeeded", "closed"):
+        dispute_services.case_move(case=closed, to_status=status, actor=reviewer)
+    dispute_services.return_visit_record(
+        case=closed, actor=reviewer, visited_on=today, reached=True, money="na", satisfaction="satisfied", note="回访"
     )
     dispute_services.case_link_report(case=case, report=emergency, actor=reviewer)
     dispute_services.case_from_report(report=returned, actor=reviewer)

@@ -8,26 +8,28 @@ from django.conf import settings
 from django.db import migrations, models
 
 
-# The daily mediation-clock warnings, in Beijing time; twice a day, as a run after the first sends
-# only what is still missing (each warning is a unique outbox row). An admin may change it on the
-# admin site (Periodic tasks); running this again leaves a changed schedule alone.
-SCHEDULE_NAME = "调解期限提醒（第12天、期满）"
-SCHEDULE_TASK = "disputes.tasks.warn_mediation_deadlines"
+# The daily jobs, in Beijing time; twice a day, as a run after the first sends only what is still
+# missing (each notice is a unique outbox row). An admin may change them on the admin site (Periodic
+# tasks); running this again leaves a changed schedule alone.
+SCHEDULES = {
+    "调解期限提醒（第12天、期满）": "disputes.tasks.warn_mediation_deadlines",
+    "结案回访提醒（结案30天）": "disputes.tasks.remind_return_visits",
+}
 
 
 def install_schedule(apps, schema_editor):
     CrontabSchedule = apps.get_model("django_celery_beat", "CrontabSchedule")
     PeriodicTask = apps.get_model("django_celery_beat", "PeriodicTask")
-    if PeriodicTask.objects.filter(name=SCHEDULE_NAME).exists():
-        return
     crontab, _ = CrontabSchedule.objects.get_or_create(
         timezone="Asia/Shanghai", minute="0", hour="8,14", day_of_week="*", day_of_month="*", month_of_year="*"
     )
-    PeriodicTask.objects.create(name=SCHEDULE_NAME, task=SCHEDULE_TASK, args="[]", crontab=crontab)
+    for name, task in SCHEDULES.items():
+        if not PeriodicTask.objects.filter(name=name).exists():
+            PeriodicTask.objects.create(name=name, task=task, args="[]", crontab=crontab)
 
 
 def remove_schedule(apps, schema_editor):
-    apps.get_model("django_celery_beat", "PeriodicTask").objects.filter(name=SCHEDULE_NAME).delete()
+    apps.get_model("django_celery_beat", "PeriodicTask").objects.filter(name__in=list(SCHEDULES)).delete()
 
 
 class Migration(migrations.Migration):
@@ -200,6 +202,28 @@ class Migration(migrations.Migration):
             constraint=models.CheckConstraint(
                 condition=models.Q(("reason", ""), _negated=True), name="extension_has_reason"
             ),
+        ),
+        migrations.CreateModel(
+            name='ReturnVisit',
+            fields=[
+                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
+                ('closed_on', models.DateField(verbose_name='所回访的结案日期')),
+                ('visited_on', models.DateField(verbose_name='回访日期')),
+                ('reached', models.BooleanField(verbose_name='联系上劳动者')),
+                ('money', models.CharField(blank=True, choices=[('received', '已到位'), ('not_received', '未到位'), ('na', '不涉及')], max_length=12, verbose_name='款项到位情况')),
+                ('satisfaction', models.CharField(blank=True, choices=[('satisfied', '满意'), ('fairly', '基本满意'), ('dissatisfied', '不满意')], max_length=12, verbose_name='满意度')),
+                ('note', models.CharField(blank=True, max_length=200, validators=[unionportal.core.validators.ControlCharacterValidator()], verbose_name='说明')),
+                ('reopened', models.BooleanField(default=False, verbose_name='重新打开案件')),
+                ('recorded_at', models.DateTimeField(default=django.utils.timezone.now, verbose_name='记录时间')),
+                ('case', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='return_visits', to='disputes.disputecase', verbose_name='案件')),
+                ('recorded_by', models.ForeignKey(null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='+', to=settings.AUTH_USER_MODEL, verbose_name='记录人')),
+            ],
+            options={
+                'verbose_name': '回访记录',
+                'verbose_name_plural': '回访记录',
+                'ordering': ['visited_on', 'id'],
+                'constraints': [models.CheckConstraint(condition=models.Q(models.Q(('money__in', ['received', 'not_received', 'na']), ('reached', True), ('satisfaction__in', ['satisfied', 'fairly', 'dissatisfied'])), models.Q(('money', ''), ('reached', False), ('reopened', False), ('satisfaction', '')), _connector='OR'), name='return_visit_answers_when_reached'), models.CheckConstraint(condition=models.Q(('visited_on__gte', models.F('closed_on'))), name='return_visit_after_closing')],
+            },
         ),
         migrations.RunPython(install_schedule, remove_schedule),
     ]
