@@ -10,7 +10,7 @@ from django.urls import reverse
 
 from disputes import services
 from disputes.models import DisputeCase, Instalment, MediationExtension
-from tests.factories import EnterpriseFactory, OfficerFactory, ReviewerFactory
+from tests.factories import EnterpriseFactory, OfficerFactory, ReportFactory, ReviewerFactory
 from unionportal.core.clock import BEIJING
 
 pytestmark = pytest.mark.django_db
@@ -209,3 +209,18 @@ class TestInstalments:
         assert 'data-testid="agr-kept">1<' in stats.content.decode()
         client.force_login(OfficerFactory(county=county).user)
         assert client.get(reverse("disputes:stats")).status_code == 403
+
+
+def test_an_officer_who_only_reported_sees_no_extension_reasons(client, county, reviewer, textile, officer):
+    report = ReportFactory(officer=officer, enterprise=textile, category="wage_arrears")
+    case = services.case_from_report(report=report, actor=reviewer, registered_on=D(2026, 3, 1))
+    services.case_move(case=case, to_status="mediating", actor=reviewer, on=D(2026, 3, 1))
+    services.mediation_extend(
+        case=case, actor=reviewer, agreed_on=D(2026, 3, 15), new_deadline=D(2026, 4, 1), reason="双方私下协商中"
+    )
+    client.force_login(officer.user)
+    page = client.get(url("detail", case))
+    assert page.status_code == 200
+    body = page.content.decode()
+    assert "2026-04-01" in body  # the deadline, as progress
+    assert "双方私下协商中" not in body  # the case file stays with staff and handlers
