@@ -7,7 +7,7 @@ from unionportal.core.admin_mixins import AuditedExportMixin, ReadOnlyAdminMixin
 from unionportal.core.ledger import LEDGER_FORMATS
 
 from . import selectors
-from .models import DisputeCase, FollowUp, Outcome
+from .models import DisputeCase, FollowUp, Instalment, MediationExtension, Outcome, ReturnVisit
 from .resources import DisputeLedgerResource
 
 
@@ -33,6 +33,33 @@ class OutcomeInline(ReadOnlyAdminMixin, admin.TabularInline):
         return False
 
 
+class _ShownInline(ReadOnlyAdminMixin, admin.TabularInline):
+    """Recorded on the case's page, through its services; here they are shown."""
+
+    extra = 0
+
+    def has_delete_permission(self, request, obj=None):
+        return False
+
+
+class ExtensionInline(_ShownInline):
+    model = MediationExtension
+    fields = ("agreed_on", "previous_deadline", "new_deadline", "reason", "recorded_by")
+    readonly_fields = fields
+
+
+class InstalmentInline(_ShownInline):
+    model = Instalment
+    fields = ("due_on", "amount")
+    readonly_fields = fields
+
+
+class ReturnVisitInline(_ShownInline):
+    model = ReturnVisit
+    fields = ("visited_on", "reached", "money", "satisfaction", "note", "reopened", "recorded_by")
+    readonly_fields = fields
+
+
 @admin.register(DisputeCase)
 class DisputeCaseAdmin(ScopedAdminMixin, AuditedExportMixin, ImportExportModelAdmin):
     """Past case ledgers come in here; cases are worked on in the portal, which runs the rules."""
@@ -55,7 +82,7 @@ class DisputeCaseAdmin(ScopedAdminMixin, AuditedExportMixin, ImportExportModelAd
         cases = super().get_export_queryset(request).select_related("county", "enterprise")
         return selectors.with_money(cases).prefetch_related("handlers")
 
-    inlines = [FollowUpInline, OutcomeInline]
+    inlines = [FollowUpInline, OutcomeInline, ExtensionInline, InstalmentInline, ReturnVisitInline]
 
     def has_add_permission(self, request):
         return False

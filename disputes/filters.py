@@ -4,6 +4,7 @@ from django.db.models import Q
 
 from officers.models import Township
 
+from . import selectors
 from .models import CaseStatus, DisputeCase, DisputeType
 
 
@@ -24,13 +25,27 @@ class CaseFilter(django_filters.FilterSet):
         field_name="registered_on", lookup_expr="lte", label="至", widget=forms.DateInput(attrs={"type": "date"})
     )
 
+    untold = django_filters.ChoiceFilter(
+        label="仲裁权利告知", choices=[("1", "调解期满未告知")], empty_label="全部", method="filter_untold"
+    )
+
+    visit = django_filters.ChoiceFilter(
+        label="回访", choices=[("due", "结案满30天待回访")], empty_label="全部", method="filter_visit"
+    )
+
     class Meta:
         model = DisputeCase
-        fields = ["q", "status", "dispute_type", "township", "registered_from", "registered_to"]
+        fields = ["q", "status", "dispute_type", "township", "registered_from", "registered_to", "untold", "visit"]
 
     def __init__(self, *args, user=None, **kwargs):
         super().__init__(*args, **kwargs)
         self.filters["township"].queryset = Township.objects.visible_to(user)
+
+    def filter_untold(self, queryset, name, value):
+        return selectors.untold_overdue(queryset) if value else queryset
+
+    def filter_visit(self, queryset, name, value):
+        return selectors.return_visits_due(queryset) if value == "due" else queryset
 
     def search(self, queryset, name, value):
         value = value.strip()

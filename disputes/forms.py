@@ -1,3 +1,6 @@
+from datetime import date
+from decimal import Decimal, InvalidOperation
+
 from django import forms
 from django.utils import timezone
 
@@ -6,7 +9,7 @@ from unionportal.core.forms import MultipleFileField, MultipleFileInput
 from unionportal.core.idempotency import SubmissionKeyFormMixin
 from unionportal.core.validators import money_messages, multiline_text, single_line_text
 
-from .models import CaseStatus, DisputeCase, Outcome, TransferTarget
+from .models import CaseStatus, DisputeCase, MoneyArrived, Outcome, Satisfaction, TellMethod, TransferTarget
 
 DATE = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
 
@@ -221,3 +224,59 @@ class StatsPeriodForm(forms.Form):
         if cleaned.get("start") and cleaned.get("end") and cleaned["end"] < cleaned["start"]:
             self.add_error("end", "结束日期不能早于开始日期")
         return cleaned
+
+
+class TellForm(forms.Form):
+    told_on = forms.DateField(label="告知日期", widget=DATE)
+    how = forms.ChoiceField(label="告知方式", choices=TellMethod.choices)
+
+
+class ExtendForm(forms.Form):
+    agreed_on = forms.DateField(label="双方约定日期", widget=DATE)
+    new_deadline = forms.DateField(label="延长至", widget=DATE)
+    reason = forms.CharField(label="延长原因", max_length=200, validators=[single_line_text])
+
+
+class InstalmentsForm(forms.Form):
+    schedule = forms.CharField(
+        label="分期安排",
+        widget=forms.Textarea(attrs={"rows": 4, "placeholder": "2026-03-01 3000\n2026-04-01 3000"}),
+        help_text="每行一期：应付日期 金额（元），如 2026-03-01 3000",
+        validators=[multiline_text],
+    )
+
+    def clean_schedule(self) -> list[tuple[date, Decimal]]:
+        rows = []
+        for number, line in enumerate(self.cleaned_data["schedule"].splitlines(), start=1):
+            line = line.strip()
+            if not line:
+                continue
+            parts = line.replace("，", " ").replace(",", " ").split()
+            try:
+                if len(parts) != 2:
+                    raise ValueError
+                due_on = date.fromisoformat(parts[0])
+                amount = Decimal(parts[1].removesuffix("元"))
+            except (ValueError, InvalidOperation):
+                raise forms.ValidationError(f"第 {number} 行格式不对，应为“日期 金额”，如 2026-03-01 3000") from None
+            if not amount.is_finite() or amount <= 0 or amount != amount.quantize(Decimal("0.01")):
+                raise forms.ValidationError(f"第 {number} 行的金额须大于 0，最多保留 2 位小数")
+            if amount >= Decimal("1e12"):
+                raise forms.ValidationError(f"第 {number} 行的金额过大")
+            rows.append((due_on, amount))
+        if not rows:
+            raise forms.ValidationError("请至少填写一期")
+        return rows
+
+
+class ReturnVisitForm(forms.Form):
+    visited_on = forms.DateField(label="回访日期", widget=DATE)
+    reached = forms.TypedChoiceField(
+        label="是否联系上劳动者",
+        choices=[("1", "联系上"), ("0", "未联系上")],
+        coerce=lambda v: v == "1",
+        widget=forms.RadioSelect,
+    )
+    money = forms.ChoiceField(label="款项到位情况", choices=[("", "—")] + MoneyArrived.choices, required=False)
+    satisfaction = forms.ChoiceField(label="满意度", choices=[("", "—")] + Satisfaction.choices, required=False)
+    note = forms.CharField(label="说明", max_length=200, required=False, validators=[single_line_text])

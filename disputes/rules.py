@@ -1,6 +1,9 @@
-"""Pure rules of dispute cases: status moves, numbering, the success rate. No database access."""
+"""Pure rules of dispute cases: status moves, numbering, the success rate, the mediation clock and
+instalments against their schedule. No database access."""
 
 import hashlib
+from dataclasses import dataclass
+from datetime import date, timedelta
 from decimal import Decimal
 
 from unionportal.core.figures import rate
@@ -95,3 +98,164 @@ def money_over_limit(*, amount: Decimal, claimed: Decimal | None) -> str | None:
     if amount > MONEY_CEILING:
         return f"金额 {amount:,.2f} 元超过 {MONEY_CEILING:,.2f} 元（本案未填写诉求金额）"
     return None
+
+
+# ---- the law's clock (劳动争议调解仲裁法 §14, §16) ----------------------------------------------------
+# Beijing calendar days. A case accepted for mediation on day D must reach an agreement by the end of
+# D+15 (the first day is not counted); the parties may agree to extend it.
+
+MEDIATION_DAYS = 15
+WARN_AFTER_DAYS = 12
+# An instalment unpaid this many days after its due date lets the worker ask for a 支付令 (§16).
+PAYMENT_ORDER_GRACE_DAYS = 7
+
+DAY12, EXPIRED = "day12", "expired"
+
+
+def mediation_deadline(accepted_on: date, extensions=()) -> date:
+    """The last day of mediation: D+15, or the latest date the parties agreed to extend it to."""
+    base = accepted_on + timedelta(days=MEDIATION_DAYS)
+    return max([base, *extensions])
+
+
+def days_left(deadline: date, today: date) -> int:
+    """Whole days until the deadline's end: 0 on the last day, negative once it has run out."""
+    return (deadline - today).days
+
+
+def warn_due(*, accepted_on: date, deadline: date, today: date) -> str | None:
+    """Which warning is due today: EXPIRED once the deadline has passed, DAY12 from the 12th day on
+    (counted from acceptance), else None. The caller sends each once (by its key)."""
+    if today > deadline:
+        return EXPIRED
+    if today >= accepted_on + timedelta(days=WARN_AFTER_DAYS):
+        return DAY12
+    return None
+
+
+UNTOLD_STATUSES = ("mediating", "failed")
+
+
+def untold_overdue(*, status: str, deadline: date | None, told_on: date | None, today: date) -> bool:
+    """Past the mediation deadline without an agreement and the worker not yet told of the right to
+    arbitration (§14). selectors.untold_overdue is the same rule as a query."""
+    return status in UNTOLD_STATUSES and deadline is not None and deadline < today and told_on is None
+
+
+def extension_problem(*, current_deadline: date, new_deadline: date, agreed_on: date, today: date) -> str | None:
+    """Why an extension cannot be recorded, or None."""
+    if agreed_on > today:
+        return "约定日期不能晚于今天"
+    if new_deadline <= current_deadline:
+        return f"延长后的期限须晚于当前期限 {current_deadline:%Y-%m-%d}"
+    return None
+
+
+# ---- instalments against the schedule -------------------------------------------------------------
+
+PAID, PAID_LATE, NOT_DUE, DUE, OVERDUE = "paid", "paid_late", "not_due", "due", "overdue"
+STATE_LABELS = {PAID: "已按期支付", PAID_LATE: "逾期后付清", NOT_DUE: "未到期", DUE: "已到期未付清", OVERDUE: "逾期"}
+KEPT, LATE, BROKEN, RUNNING = "kept", "late", "broken", "running"
+
+
+@dataclass(frozen=True)
+class InstalmentState:
+    due_on: date
+    amount: Decimal
+    paid: Decimal
+    settled_on: date | None
+    state: str
+    days_overdue: int
+
+    @property
+    def label(self) -> str:
+        return STATE_LABELS[self.state]
+
+    @property
+    def outstanding(self) -> Decimal:
+        return self.amount - self.paid
+
+
+def match_instalments(*, schedule, payments, today: date) -> list[InstalmentState]:
+    """Payments ``[(received_on, amount)]`` matched to ``schedule`` ``[(due_on, amount)]`` in due-date
+    order: each payment fills the earliest instalment not yet paid, in the order received. An
+    instalment is settled the day the payments cover it."""
+    pays = sorted(payments)
+    pi, left = 0, Decimal("0")
+    result = []
+    for due_on, amount in sorted(schedule):
+        need, settled_on = amount, None
+        while need > 0:
+            if left <= 0:
+                if pi >= len(pays):
+                    break
+                settled_candidate, left = pays[pi]
+                pi += 1
+                last_date = settled_candidate
+            take = min(need, left)
+            need, left = need - take, left - take
+            if need <= 0:
+                settled_on = last_date
+        if need <= 0 and settled_on is None:  # an instalment of 0
+            settled_on = due_on
+        paid = amount - max(need, Decimal("0"))
+        if settled_on is not None:
+            state = PAID if settled_on <= due_on else PAID_LATE
+            overdue = 0
+        elif today > due_on:
+            state, overdue = OVERDUE, (today - due_on).days
+        elif today == due_on:
+            state, overdue = DUE, 0
+        else:
+            state, overdue = NOT_DUE, 0
+        result.append(InstalmentState(due_on, amount, paid, settled_on, state, overdue))
+    return result
+
+
+def payment_order_possible(states, grace_days: int = PAYMENT_ORDER_GRACE_DAYS) -> bool:
+    """可申请支付令: an instalment still unpaid ``grace_days`` or more after its due date."""
+    return any(s.state == OVERDUE and s.days_overdue >= grace_days for s in states)
+
+
+def agreement_standing(states, grace_days: int = PAYMENT_ORDER_GRACE_DAYS) -> str | None:
+    """kept: every instalment paid on time; late: paid, some after the due date, or overdue within
+    the grace; broken: one overdue beyond the grace; running: on time so far, more to come.
+    None without a schedule."""
+    if not states:
+        return None
+    if payment_order_possible(states, grace_days):
+        return BROKEN
+    if any(s.state in (PAID_LATE, OVERDUE) for s in states):
+        return LATE
+    if all(s.state == PAID for s in states):
+        return KEPT
+    return RUNNING
+
+
+# ---- the return visit (回访) ------------------------------------------------------------------------
+
+RETURN_VISIT_DAYS = 30
+
+
+def return_visit_due_on(closed_on: date, days: int = RETURN_VISIT_DAYS) -> date:
+    """The day a closed case's return visit falls due."""
+    return closed_on + timedelta(days=days)
+
+
+def reopen_reason(*, reached: bool, money: str, satisfaction: str) -> str | None:
+    """Why a return visit reopens the case for review: the worker 不满意, or the money not arrived."""
+    if not reached:
+        return None
+    reasons = []
+    if satisfaction == "dissatisfied":
+        reasons.append("劳动者不满意")
+    if money == "not_received":
+        reasons.append("款项未到位")
+    return "、".join(reasons) or None
+
+
+def status_before_closing(*, mediation_result: str, transferred_to: str) -> str:
+    """Where a reopened case goes back to: 移交 if it was transferred, else its mediation's outcome."""
+    if transferred_to:
+        return "transferred"
+    return "succeeded" if mediation_result == "success" else "failed"

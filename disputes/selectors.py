@@ -3,14 +3,39 @@
 from datetime import date, timedelta
 from decimal import Decimal
 
-from django.db.models import Count, DecimalField, OuterRef, Prefetch, Q, Subquery, Sum, Value
+from django.db.models import (
+    Case,
+    Count,
+    DecimalField,
+    Exists,
+    F,
+    IntegerField,
+    OuterRef,
+    Prefetch,
+    Q,
+    Subquery,
+    Sum,
+    Value,
+    When,
+)
 from django.db.models.functions import Coalesce, ExtractMonth, ExtractYear
 from django.utils import timezone
 
 from reports.models import Report
 
 from . import rules
-from .models import CaseStatus, DisputeCase, DisputeType, FollowUp, MediationResult, Outcome, OutcomeCorrection
+from .models import (
+    CaseStatus,
+    DisputeCase,
+    DisputeType,
+    FollowUp,
+    MediationExtension,
+    MediationResult,
+    Outcome,
+    OutcomeCorrection,
+    ReturnVisit,
+    Satisfaction,
+)
 
 ZERO = Value(Decimal("0"), output_field=DecimalField(max_digits=14, decimal_places=2))
 
@@ -66,8 +91,31 @@ def reports_to_link(*, user, case: DisputeCase, q: str = "", on: date | None = N
     return reports
 
 
-def case_list(*, user):
-    return with_money(DisputeCase.objects.visible_to(user).select_related("county", "enterprise", "township"))
+def case_list(*, user, sort: str = ""):
+    """A user's cases; ``sort="deadline"``: cases in mediation by days left (the nearest deadline
+    first), then the others, newest first."""
+    cases = with_money(DisputeCase.objects.visible_to(user).select_related("county", "enterprise", "township"))
+    if sort == "deadline":
+        in_mediation = Q(status=CaseStatus.MEDIATING)
+        cases = cases.annotate(
+            clock_running=Case(When(in_mediation, then=Value(0)), default=Value(1), output_field=IntegerField())
+        ).order_by("clock_running", F("mediation_deadline").asc(nulls_last=True), "-registered_on", "-id")
+    return cases
+
+
+def untold_overdue(cases, *, today: date | None = None):
+    """Cases whose mediation deadline has passed without an agreement and whose worker has not been
+    told of the right to arbitration (§14): a supervision item, red on the list and the staff home."""
+    today = today or timezone.localdate()
+    return cases.filter(
+        status__in=rules.UNTOLD_STATUSES,
+        mediation_deadline__lt=today,
+        arbitration_told_on__isnull=True,
+    )
+
+
+def untold_overdue_count(*, user, today: date | None = None) -> int:
+    return untold_overdue(DisputeCase.objects.visible_to(user), today=today).count()
 
 
 def case_detail(*, user, pk) -> DisputeCase:
@@ -83,11 +131,75 @@ def case_detail(*, user, pk) -> DisputeCase:
                     Prefetch("corrections", queryset=OutcomeCorrection.objects.select_related("corrected_by"))
                 ),
             ),
+            Prefetch("extensions", queryset=MediationExtension.objects.select_related("recorded_by")),
+            "instalments",
+            Prefetch("return_visits", queryset=ReturnVisit.objects.select_related("recorded_by")),
             "attachments",
             "handlers",
             "reports__officer",
         )
         .get(pk=pk)
+    )
+
+
+def agreement_progress(*, case: DisputeCase, today: date | None = None, grace_days: int | None = None) -> dict:
+    """The agreement's instalments against the payments counted (voided ones left out), matched in
+    due-date order (rules.match_instalments); uses the case's prefetched instalments and outcomes."""
+    today = today or timezone.localdate()
+    grace = rules.PAYMENT_ORDER_GRACE_DAYS if grace_days is None else grace_days
+    states = rules.match_instalments(
+        schedule=[(i.due_on, i.amount) for i in case.instalments.all()],
+        payments=[(o.received_on, o.amount) for o in case.outcomes.all() if o.voided_at is None],
+        today=today,
+    )
+    zero = Decimal("0")
+    return {
+        "states": states,
+        "total": sum((s.amount for s in states), zero),
+        "paid": sum((s.paid for s in states), zero),
+        "due": sum((s.outstanding for s in states if s.due_on <= today), zero),
+        "overdue": sum((s.outstanding for s in states if s.state == rules.OVERDUE), zero),
+        "payment_order": rules.payment_order_possible(states, grace),
+        "standing": rules.agreement_standing(states, grace),
+    }
+
+
+def agreement_standings(*, cases, start: date, end: date, today: date | None = None) -> dict:
+    """Agreements with a schedule reached in [start, end], counted as kept, late, broken and still
+    running (rules.agreement_standing). Three queries, whatever the number of cases."""
+    today = today or timezone.localdate()
+    agreed = (
+        cases.filter(mediation_result=MediationResult.SUCCESS, result_on__gte=start, result_on__lte=end)
+        .filter(instalments__isnull=False)
+        .distinct()
+        .order_by()
+        .prefetch_related("instalments", Prefetch("outcomes", queryset=Outcome.objects.counted()))
+    )
+    counts = {rules.KEPT: 0, rules.LATE: 0, rules.BROKEN: 0, rules.RUNNING: 0}
+    for case in agreed:
+        counts[agreement_progress(case=case, today=today)["standing"]] += 1
+    return counts
+
+
+def return_visits_due(cases, *, today: date | None = None):
+    """Closed cases whose return visit has fallen due (rules.RETURN_VISIT_DAYS after closing) and
+    whose worker has not been reached since that closing."""
+    today = today or timezone.localdate()
+    reached = ReturnVisit.objects.filter(case=OuterRef("pk"), closed_on=OuterRef("closed_on"), reached=True)
+    return cases.filter(
+        status=CaseStatus.CLOSED, closed_on__lte=today - timedelta(days=rules.RETURN_VISIT_DAYS)
+    ).exclude(Exists(reached))
+
+
+def return_visit_figures(*, cases, start: date, end: date) -> dict:
+    """Return visits made in [start, end] (the worker reached), by satisfaction, and cases reopened."""
+    visits = ReturnVisit.objects.filter(case__in=cases.values("pk"), visited_on__gte=start, visited_on__lte=end)
+    return visits.aggregate(
+        done=Count("pk", filter=Q(reached=True)),
+        satisfied=Count("pk", filter=Q(satisfaction=Satisfaction.SATISFIED)),
+        fairly=Count("pk", filter=Q(satisfaction=Satisfaction.FAIRLY)),
+        dissatisfied=Count("pk", filter=Q(satisfaction=Satisfaction.DISSATISFIED)),
+        reopened=Count("pk", filter=Q(reopened=True)),
     )
 
 

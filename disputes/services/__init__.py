@@ -1,7 +1,8 @@
 """Writes of the dispute module: each with keyword arguments, one transaction and full_clean().
 
 ``cases``: registering, correcting, moving and documenting a case; ``money``: the payments
-recovered for its workers, their corrections and voiding."""
+recovered for its workers, their corrections and voiding; ``mediation``: the law's clock, 告知,
+extensions, instalments; ``visits``: the return visit after closing."""
 
 from .cases import (
     CORRECTABLE,
@@ -19,7 +20,9 @@ from .cases import (
     follow_up_add,
     foreign_credit_code_message,
 )
+from .mediation import case_tell_arbitration, instalments_set, mediation_extend, mediation_warnings_send
 from .money import outcome_add, outcome_correct, outcome_void
+from .visits import return_visit_record, return_visit_reminders_send
 
 __all__ = [
     "CORRECTABLE",
@@ -33,10 +36,16 @@ __all__ = [
     "case_move",
     "case_number_next",
     "case_register",
+    "case_tell_arbitration",
     "employer_resolve",
     "follow_up_add",
     "foreign_credit_code_message",
+    "instalments_set",
+    "mediation_extend",
+    "mediation_warnings_send",
     "outcome_add",
     "outcome_correct",
     "outcome_void",
+    "return_visit_record",
+    "return_visit_reminders_send",
 ]

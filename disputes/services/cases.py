@@ -264,6 +264,9 @@ def case_move(
         case.transferred_to, case.transferred_on = transferred_to, on
     if to_status == CaseStatus.CLOSED:
         case.closed_on = on
+    if to_status == CaseStatus.MEDIATING:
+        # Accepting a case for mediation starts the law's 15-day clock (rules.mediation_deadline).
+        case.mediation_accepted_on, case.mediation_deadline = on, rules.mediation_deadline(on)
     previous = case.status
     case.status = to_status
     case.last_activity_at = timezone.now()

@@ -1,5 +1,6 @@
 """Pages of the dispute module: ``cases`` (list, ledger export, registration, the case page and its
-actions, statistics), ``money`` (payments: record, correct, void), ``links`` (link another report)."""
+actions, statistics), ``money`` (payments: record, correct, void), ``links`` (link another report),
+``mediation`` (告知, extensions, instalments, 回访)."""
 
 from .cases import (
     AttachView,
@@ -16,6 +17,7 @@ from .cases import (
     FollowUpView,
 )
 from .links import LinkReportView
+from .mediation import CaseExtendView, CaseTellView, InstalmentsView, ReturnVisitView
 from .money import OutcomeCorrectView, OutcomeView, OutcomeVoidView
 
 __all__ = [
@@ -25,14 +27,18 @@ __all__ = [
     "CaseCorrectView",
     "CaseCreateView",
     "CaseDetailView",
+    "CaseExtendView",
     "CaseFromReportView",
     "CaseListView",
     "CaseMoveView",
     "CaseScopedMixin",
+    "CaseTellView",
     "DisputeStatsView",
     "FollowUpView",
+    "InstalmentsView",
     "LinkReportView",
     "OutcomeCorrectView",
     "OutcomeView",
     "OutcomeVoidView",
+    "ReturnVisitView",
 ]

@@ -26,11 +26,15 @@ from ..forms import (
     AttachForm,
     CaseCorrectForm,
     CaseForm,
+    ExtendForm,
     FollowUpForm,
+    InstalmentsForm,
     MoveForm,
     OutcomeForm,
     ReportSearchForm,
+    ReturnVisitForm,
     StatsPeriodForm,
+    TellForm,
 )
 from ..ledger_export import XLSX_CONTENT_TYPE, ledger_xlsx
 from ..models import CaseAttachment, DisputeCase
@@ -53,7 +57,21 @@ class CaseListView(LoginRequiredMixin, FilteredListMixin, FilterView):
     context_object_name = "cases"
 
     def get_queryset(self):
-        return selectors.case_list(user=self.request.user)
+        return selectors.case_list(user=self.request.user, sort=self.request.GET.get("sort", ""))
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        today = timezone.localdate()
+        for case in context["cases"]:
+            # The clock as the list shows it: days left, and 期满未告知 in red (rules, not the template).
+            running = case.status == "mediating" and case.mediation_deadline is not None
+            case.days_left = rules.days_left(case.mediation_deadline, today) if running else None
+            case.days_over = -case.days_left if running and case.days_left < 0 else 0
+            case.untold_overdue = rules.untold_overdue(
+                status=case.status, deadline=case.mediation_deadline, told_on=case.arbitration_told_on, today=today
+            )
+        context["sort"] = self.request.GET.get("sort", "")
+        return context
 
     def get(self, request, *args, **kwargs):
         if request.GET.get("export") == "xlsx" and request.user.is_portal_staff:
@@ -209,9 +227,23 @@ class CaseDetailView(LoginRequiredMixin, CaseScopedMixin, TemplateView):
         context["visible_reports"] = [
             r for r in case.reports.all() if context["full_view"] or r.officer.user_id == user.pk
         ]
+        today = timezone.localdate()
+        running = case.status == "mediating" and case.mediation_deadline is not None
+        context["days_left"] = rules.days_left(case.mediation_deadline, today) if running else None
+        context["untold_overdue"] = rules.untold_overdue(
+            status=case.status, deadline=case.mediation_deadline, told_on=case.arbitration_told_on, today=today
+        )
+        context["agreement"] = selectors.agreement_progress(case=case, today=today)
+        context["visit_due_on"] = rules.return_visit_due_on(case.closed_on) if case.closed_on else None
         if self.request.user.is_portal_staff:
-            today = timezone.localdate()
             context.update(
+                tell_form=kwargs.get("tell_form") or TellForm(initial={"told_on": today}),
+                visit_form=kwargs.get("visit_form") or ReturnVisitForm(initial={"visited_on": today}),
+                extend_form=kwargs.get("extend_form") or ExtendForm(initial={"agreed_on": today}),
+                instalments_form=kwargs.get("instalments_form")
+                or InstalmentsForm(
+                    initial={"schedule": "\n".join(f"{i.due_on:%Y-%m-%d} {i.amount}" for i in case.instalments.all())}
+                ),
                 move_form=kwargs.get("move_form")
                 or MoveForm(initial={"on": today}, moves=rules.STATUS_MOVES.get(case.status, set())),
                 follow_up_form=kwargs.get("follow_up_form") or FollowUpForm(initial={"happened_on": today}),
@@ -305,5 +337,7 @@ class DisputeStatsView(StaffRequiredMixin, TemplateView):
             figures=selectors.dispute_figures(cases=cases, start=start, end=end),
             breakdown=selectors.dispute_breakdown(cases=cases, start=start, end=end),
             ages=selectors.open_cases_by_age(cases=cases, today=today),
+            agreements=selectors.agreement_standings(cases=cases, start=start, end=end, today=today),
+            visits=selectors.return_visit_figures(cases=cases, start=start, end=end),
         )
         return context

@@ -125,6 +125,8 @@ MUST_REACH_A_PAGE = {
     ("disputes.Outcome", "void_reason"),
     ("disputes.OutcomeCorrection", "reason"),
     ("disputes.CaseAttachment", "original_name"),
+    ("disputes.MediationExtension", "reason"),
+    ("disputes.ReturnVisit", "note"),
 }
 
 
@@ -371,6 +373,17 @@ def payload_world(county, other_county) -> World:
     )
     dispute_services.case_attach(case=case, actor=reviewer, files=[_png("b.png")])
     dispute_services.case_move(case=case, to_status="mediating", actor=reviewer, note="备注")
+    dispute_services.mediation_extend(
+        case=case, actor=reviewer, agreed_on=today, new_deadline=today + timedelta(days=30), reason="延长"
+    )
+    closed = dispute_services.case_register(
+        county=county, actor=reviewer, dispute_type="other", workers_involved=1, enterprise_name="用人单位"
+    )
+    for status in ("mediating", "succeeded", "closed"):
+        dispute_services.case_move(case=closed, to_status=status, actor=reviewer)
+    dispute_services.return_visit_record(
+        case=closed, actor=reviewer, visited_on=today, reached=True, money="na", satisfaction="satisfied", note="回访"
+    )
     dispute_services.case_link_report(case=case, report=emergency, actor=reviewer)
     dispute_services.case_from_report(report=returned, actor=reviewer)
 

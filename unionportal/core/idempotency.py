@@ -118,6 +118,7 @@ class KeyInput(forms.TextInput):
             {"hidden": True, "aria-hidden": "true", "tabindex": "-1", "class": "submission-key"} | (attrs or {})
         )
 
+
 class SubmissionKeyFormMixin:
     """Adds the hidden one-time key to a form: a fresh UUID on every render, the posted one when a
     refused form is shown again. Once validated, the key is ``form.submission_key`` and not part of

@@ -15,6 +15,7 @@ from django.utils.http import content_disposition_header
 from django.views import View
 from django.views.generic import TemplateView
 
+from disputes import selectors as dispute_selectors
 from officers import selectors as officer_selectors
 from officers.models import Activity
 from officers.permissions import StaffRequiredMixin
@@ -47,6 +48,7 @@ class HomeView(LoginRequiredMixin, TemplateView):
         if user.is_portal_staff:
             context["overview"] = officer_selectors.county_overview(user=user)
             context["pending_reviews"] = report_selectors.pending_review_count(user=user)
+            context["untold_cases"] = dispute_selectors.untold_overdue_count(user=user)
         else:
             context["officer"] = officer
             if officer is not None:

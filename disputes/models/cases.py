@@ -39,6 +39,12 @@ class MediationResult(models.TextChoices):
     FAILURE = "failure", "失败"
 
 
+class TellMethod(models.TextChoices):
+    WRITTEN = "written", "书面"
+    ORAL = "oral", "口头"
+    SMS = "sms", "短信"
+
+
 class TransferTarget(models.TextChoices):
     ARBITRATION = "arbitration", "劳动人事争议仲裁"
     COURT = "court", "人民法院"
@@ -76,6 +82,12 @@ class DisputeCase(CheckConstraintsInOneQuery, models.Model):
     transferred_to = models.CharField("移交机构", max_length=12, choices=TransferTarget.choices, blank=True)
     transferred_on = models.DateField("移交日期", null=True, blank=True)
     closed_on = models.DateField("结案日期", null=True, blank=True)
+    # The law's clock: set when the case moves to 调解中 (case_move); the deadline moves with an
+    # extension the parties agree (MediationExtension), so the list sorts by it in the database.
+    mediation_accepted_on = models.DateField("受理调解日期", null=True, blank=True)
+    mediation_deadline = models.DateField("调解期限", null=True, blank=True)
+    arbitration_told_on = models.DateField("告知仲裁权利日期", null=True, blank=True)
+    arbitration_told_how = models.CharField("告知方式", max_length=10, choices=TellMethod.choices, blank=True)
     handlers = models.ManyToManyField(
         settings.AUTH_USER_MODEL, blank=True, related_name="dispute_cases", verbose_name="承办人"
     )
@@ -111,6 +123,16 @@ class DisputeCase(CheckConstraintsInOneQuery, models.Model):
             models.CheckConstraint(
                 condition=~Q(status="failed") | Q(mediation_result="failure"), name="case_failed_is_failure"
             ),
+            models.CheckConstraint(
+                condition=Q(mediation_accepted_on__isnull=True, mediation_deadline__isnull=True)
+                | Q(mediation_deadline__gt=models.F("mediation_accepted_on")),
+                name="case_deadline_after_acceptance",
+            ),
+            models.CheckConstraint(
+                condition=Q(arbitration_told_on__isnull=True, arbitration_told_how="")
+                | Q(arbitration_told_on__isnull=False, arbitration_told_how__in=TellMethod.values),
+                name="case_told_has_date_and_method",
+            ),
         ]
         indexes = [
             models.Index(fields=["county", "registered_on"], name="case_registered_idx"),
@@ -118,6 +140,7 @@ class DisputeCase(CheckConstraintsInOneQuery, models.Model):
             models.Index(fields=["county", "status", "last_activity_at"], name="case_open_idx"),
             models.Index(fields=["county", "dispute_type"], name="case_type_idx"),
             models.Index(fields=["county", "township"], name="case_township_idx"),
+            models.Index(fields=["status", "mediation_deadline"], name="case_deadline_idx"),
         ]
 
     def __str__(self):
