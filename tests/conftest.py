@@ -1,3 +1,4 @@
+import importlib
 import os
 import shutil
 
@@ -51,3 +52,25 @@ def other_county(db):
     from tests.factories import CountyFactory
 
     return CountyFactory(code="320923", name="阜宁县")
+
+
+# The periodic schedules the migrations install (app, migration, the function that installs them).
+SCHEDULE_STEPS = (
+    ("reports", "0007_default_schedules", "install"),
+    ("core", "0004_deliveries_into_the_outbox", "sweep_schedule_renamed"),
+    ("overview", "0003_summary_jobs_renamed", "forward"),
+    ("disputes", "0005_mediation_clock_instalments_return_visits", "install_schedule"),
+)
+
+
+@pytest.fixture
+def installed_schedules(db):
+    """The schedules as the migrations install them. A transactional test that ran before (a browser
+    test, the migration test) empties every table when it ends, migration data included, so they are
+    installed again here by the migrations' own code (each installer leaves existing rows alone)."""
+    from django.apps import apps as live_apps
+    from django.db import connection
+
+    for app, name, step in SCHEDULE_STEPS:
+        module = importlib.import_module(f"{live_apps.get_app_config(app).module.__name__}.migrations.{name}")
+        getattr(module, step)(live_apps, connection.schema_editor())

@@ -224,7 +224,7 @@ class TestTellAndExtend:
         assert exc.value.messages == ["只有调解中的案件可以延长调解期限"]
 
 
-def test_the_daily_jobs_are_scheduled_in_beijing_time():
+def test_the_daily_jobs_are_scheduled_in_beijing_time(installed_schedules):
     tasks_ = PeriodicTask.objects.filter(task__startswith="disputes.tasks.").order_by("name")
     assert [(t.name, t.task, t.crontab.hour, str(t.crontab.timezone)) for t in tasks_] == [
         ("结案回访提醒（结案30天）", "disputes.tasks.remind_return_visits", "8,14", "Asia/Shanghai"),

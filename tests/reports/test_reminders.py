@@ -1,6 +1,5 @@
 """Reminders: who gets one, exactly once, on the Beijing-time schedule; with a real worker on Redis."""
 
-import importlib
 import smtplib
 import threading
 import time
@@ -167,23 +166,6 @@ class TestReviewDigest:
     def test_nobody_when_nothing_waits(self, county):
         ReviewerFactory(county=county)
         assert reminders.reviewers_to_digest() == []
-
-
-@pytest.fixture
-def installed_schedules(db):
-    """The schedules as the migrations install them. A transactional test that ran before (a browser
-    test, the migration test) empties every table when it ends, migration data included, so they are
-    installed again here by the migrations' own code (each installer leaves existing rows alone)."""
-    from django.apps import apps as live_apps
-    from django.db import connection
-
-    for app, name, step in (
-        ("reports", "0007_default_schedules", "install"),
-        ("core", "0004_deliveries_into_the_outbox", "sweep_schedule_renamed"),
-        ("overview", "0003_summary_jobs_renamed", "forward"),
-    ):
-        module = importlib.import_module(f"{live_apps.get_app_config(app).module.__name__}.migrations.{name}")
-        getattr(module, step)(live_apps, connection.schema_editor())
 
 
 class TestSchedule:
