@@ -80,6 +80,11 @@ CHANNEL_NEEDS = {
     "tencent_sms": ("key_id", "secret", "app_id", "sign_name"),
     "http_sms": ("webhook_url", "secret"),
 }
+# What the staff groups (企业微信/钉钉 robots) take, by the channel's flag: a new kind of notice for
+# them (issue 16's red supervision items) is one flag here, one line in ChannelSetting.PURPOSES and
+# the flag's field.
+GROUP_FLAGS = {"for_alerts": "突发信息提醒", "for_digests": "每日待审核汇总"}
+SMS_FLAGS = {"for_reminders": "报送提醒短信"}
 CHANNEL_FIELD_LABELS = {
     "webhook_url": "Webhook / 网关地址",
     "key_id": "AccessKey ID / SecretId / 账号",
@@ -105,6 +110,8 @@ def channel_problems(kind: str, values: dict) -> dict[str, str]:
             problems["reminder_template"] = "发送报送提醒短信须填写在短信平台登记的模板编号"
     if kind in ("wecom", "dingtalk") and values.get("for_reminders"):
         problems["for_reminders"] = "群机器人不能发送信息员的提醒短信"
-    if kind in ("aliyun_sms", "tencent_sms", "http_sms") and values.get("for_alerts"):
-        problems["for_alerts"] = "突发信息提醒发往工作群，请在群机器人渠道勾选"
+    if kind in ("aliyun_sms", "tencent_sms", "http_sms"):
+        for flag, label in GROUP_FLAGS.items():
+            if values.get(flag):
+                problems[flag] = f"{label}发往工作群，请在群机器人渠道勾选"
     return problems

@@ -11,8 +11,10 @@ later runs that day and the outbox sweep take it up again; a refusal is final an
 import logging
 from datetime import date, timedelta
 
+from django.conf import settings
 from django.db import transaction
 from django.db.models import Count, Q
+from django.urls import reverse
 from django.utils import timezone
 
 from officers.channels import selectors as channel_selectors
@@ -153,20 +155,27 @@ def reviewers_to_digest(*, now=None) -> list[int]:
     )
 
 
+def waiting_counts(*, county_id: int, now=None) -> dict:
+    """The county's reports waiting for review over two days: ``total`` and ``emergencies``."""
+    cutoff = (now or timezone.now()) - DIGEST_AFTER
+    waiting = Report.objects.filter(county_id=county_id, status=Status.SUBMITTED, submitted_at__lt=cutoff)
+    return waiting.aggregate(total=Count("pk"), emergencies=Count("pk", filter=Q(urgency=Urgency.EMERGENCY)))
+
+
+def _digest_line(counts: dict) -> str:
+    return f"有 {counts['total']} 条信息报送已超过两天仍待审核" + (
+        f"，其中突发信息 {counts['emergencies']} 条" if counts["emergencies"] else ""
+    )
+
+
 def review_digest(*, user_id: int, day: date, now=None) -> bool:
     user = User.objects.filter(pk=user_id, is_active=True).first()
     if user is None or user.county_id is None:
         return False
-    cutoff = (now or timezone.now()) - DIGEST_AFTER
-    waiting = Report.objects.filter(county_id=user.county_id, status=Status.SUBMITTED, submitted_at__lt=cutoff)
-    counts = waiting.aggregate(total=Count("pk"), emergencies=Count("pk", filter=Q(urgency=Urgency.EMERGENCY)))
+    counts = waiting_counts(county_id=user.county_id, now=now)
     if not counts["total"]:
         return False
-    text = (
-        f"有 {counts['total']} 条信息报送已超过两天仍待审核"
-        + (f"，其中突发信息 {counts['emergencies']} 条" if counts["emergencies"] else "")
-        + "。请登录平台“信息审核”处理。"
-    )
+    text = _digest_line(counts) + "。请登录平台“信息审核”处理。"
     return (
         _record(
             user=user,
@@ -178,6 +187,58 @@ def review_digest(*, user_id: int, day: date, now=None) -> bool:
         )
         is not None
     )
+
+
+DIGEST_KIND = "digest"  # ChannelSetting.PURPOSES: the group robots with for_digests
+GROUP_DIGEST_TITLE = "待审核信息汇总"
+
+
+def counties_to_digest(*, now=None) -> list[int]:
+    """Counties with reports waiting over two days and an enabled group robot that takes digests."""
+    cutoff = (now or timezone.now()) - DIGEST_AFTER
+    waiting = Report.objects.filter(status=Status.SUBMITTED, submitted_at__lt=cutoff)
+    return list(
+        waiting.filter(county_id__in=channel_selectors.digest_county_ids())
+        .order_by("county_id")
+        .values_list("county_id", flat=True)
+        .distinct()
+    )
+
+
+def group_digest_text(counts: dict) -> str:
+    """For a staff work-chat group: counts and the link, never a report's title, content or officer."""
+    link = f"{settings.PORTAL_BASE_URL}{reverse('reports:queue')}"
+    return f"{_digest_line(counts)}，请登录平台“信息审核”处理：{link}"
+
+
+def county_digest(*, county_id: int, day: date, now=None) -> list[int]:
+    """The day's digest to each of the county's enabled group robots that take it: one outbox message
+    per channel and day (key ``digest:{county}:{day}:{channel}``), so a second run writes nothing.
+    Returns the ids still pending, queued once the transaction commits."""
+    groups = channel_selectors.digest_channels(county_id=county_id)
+    if not groups:
+        return []
+    counts = waiting_counts(county_id=county_id, now=now)
+    if not counts["total"]:
+        return []
+    body = group_digest_text(counts)
+    with transaction.atomic():
+        ids = outbox.messages_write(
+            [
+                outbox.Notice(
+                    key=f"{DIGEST_KIND}:{county_id}:{day.isoformat()}:{channel.pk}",
+                    kind=DIGEST_KIND,
+                    channel=channel.outbox_channel,
+                    channel_setting=channel.pk,
+                    address=channel.name,
+                    title=GROUP_DIGEST_TITLE,
+                    body=body,
+                )
+                for channel in groups
+            ]
+        )
+        outbox.enqueue_on_commit(ids)
+    return ids
 
 
 def notify_summary_ready(*, summary) -> int:

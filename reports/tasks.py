@@ -38,14 +38,24 @@ def remind_officer(officer_id: int, month: str, kind: str) -> bool:
 
 @shared_task(time_limit=300, soft_time_limit=240, autoretry_for=(OperationalError,), retry_backoff=10, max_retries=5)
 def send_review_digests() -> int:
-    """Every morning: one digest to each reviewer whose county has reports waiting over two days."""
+    """Every morning: one digest to each reviewer whose county has reports waiting over two days, and
+    one to each of that county's work-chat groups that take digests. Returns the tasks queued."""
     day = timezone.localdate().isoformat()
     ids = reminders.reviewers_to_digest()
     for user_id in ids:
         review_digest.delay(user_id, day)
-    return len(ids)
+    counties = reminders.counties_to_digest()
+    for county_id in counties:
+        county_digest.delay(county_id, day)
+    return len(ids) + len(counties)
 
 
 @shared_task(time_limit=60, soft_time_limit=45, **REMINDER_RETRY)
 def review_digest(user_id: int, day: str) -> bool:
     return reminders.review_digest(user_id=user_id, day=date.fromisoformat(day))
+
+
+@shared_task(time_limit=60, soft_time_limit=45, autoretry_for=(OperationalError,), retry_backoff=10, max_retries=5)
+def county_digest(county_id: int, day: str) -> int:
+    """The day's digest to a county's work-chat groups; delivery and its retries are the outbox's."""
+    return len(reminders.county_digest(county_id=county_id, day=date.fromisoformat(day)))

@@ -18,6 +18,7 @@ class ChannelForm(forms.ModelForm):
             "name",
             "enabled",
             "for_alerts",
+            "for_digests",
             "for_reminders",
             "webhook_url",
             "key_id",

@@ -2,6 +2,9 @@
 with its keys and with what it carries. Delivery is core's business (``unionportal.core.channels``
 behind the one outbox); this only keeps the settings, by county."""
 
+from functools import reduce
+from operator import or_
+
 from django.core.exceptions import ValidationError
 from django.db import models
 from django.db.models import Q
@@ -19,12 +22,22 @@ class ChannelSettingQuerySet(models.QuerySet):
         """Keys and secrets: the county's admins only (reviewers and officers see none)."""
         return apply_scope(self, user, county="county", admins_only=True)
 
-    def carrying(self, *, county_id: int, purpose: str):
-        """The county's enabled channels for a purpose: ``for_alerts`` or ``for_reminders``."""
-        return self.filter(county_id=county_id, enabled=True, **{purpose: True}).order_by("pk")
+    def carrying(self, *, county_id: int, notice_kind: str):
+        """The county's enabled channels that carry this kind of notice (see ``ChannelSetting.PURPOSES``)."""
+        flag = ChannelSetting.PURPOSES[notice_kind]
+        return self.filter(county_id=county_id, enabled=True, **{flag: True}).order_by("pk")
+
+
+def _any_flag(flags) -> Q:
+    return reduce(or_, (Q(**{flag: True}) for flag in flags))
 
 
 class ChannelSetting(models.Model):
+    # A notice's kind (the outbox message's ``kind``) → the flag of the channels that carry it. Issue
+    # 16's red supervision items: a ``for_supervision`` field, its label in rules.GROUP_FLAGS, and
+    # ``"supervision": "for_supervision"`` here; its service then asks ``channels_for``.
+    PURPOSES = {"alert": "for_alerts", "digest": "for_digests", "reminder": "for_reminders"}
+
     class Kind(models.TextChoices):
         WECOM = core_channels.WECOM, "企业微信群机器人"
         DINGTALK = core_channels.DINGTALK, "钉钉群机器人"
@@ -69,6 +82,9 @@ class ChannelSetting(models.Model):
     )
     markdown = models.BooleanField("以 Markdown 格式发送", default=False)
     for_alerts = models.BooleanField("接收突发信息提醒", default=False, help_text="群机器人：有突发信息报送时通知本群")
+    for_digests = models.BooleanField(
+        "接收每日待审核汇总", default=False, help_text="群机器人：每天上午把本县区超过两天仍待审核的条数发到本群"
+    )
     for_reminders = models.BooleanField(
         "发送信息员报送提醒短信", default=False, help_text="短信渠道：信息员的报送提醒短信经此网关发送"
     )
@@ -85,12 +101,12 @@ class ChannelSetting(models.Model):
                 name="channel_name_unique_per_county",
                 violation_error_message="本县区已有同名的通知渠道",
             ),
-            # Group robots carry alerts to staff; SMS gateways carry reminders to officers' phones.
+            # Group robots carry alerts and digests to staff; SMS gateways carry reminders to officers.
             models.CheckConstraint(
-                condition=~Q(kind__in=core_channels.GROUP_KINDS, for_reminders=True)
-                & ~Q(kind__in=core_channels.SMS_KINDS, for_alerts=True),
+                condition=~(Q(kind__in=core_channels.GROUP_KINDS) & _any_flag(rules.SMS_FLAGS))
+                & ~(Q(kind__in=core_channels.SMS_KINDS) & _any_flag(rules.GROUP_FLAGS)),
                 name="channel_carries_what_it_can",
-                violation_error_message="群机器人只接收突发信息提醒，短信渠道只发送报送提醒",
+                violation_error_message="群机器人只接收工作群通知（突发信息提醒、每日待审核汇总），短信渠道只发送报送提醒",
             ),
             # Reminders go through one gateway per county.
             models.UniqueConstraint(
@@ -110,6 +126,10 @@ class ChannelSetting(models.Model):
         )
         if problems:
             raise ValidationError(problems)
+
+    def purpose_labels(self) -> list[str]:
+        """What it carries, in words (突发信息提醒、每日待审核汇总 …), for the admin's pages."""
+        return [label for flag, label in (rules.GROUP_FLAGS | rules.SMS_FLAGS).items() if getattr(self, flag)]
 
     @property
     def is_group(self) -> bool:

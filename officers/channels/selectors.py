@@ -20,14 +20,32 @@ def channel_detail(*, user, pk: int) -> ChannelSetting:
     return channel_list(user=user).get(pk=pk)
 
 
+def channels_for(*, county_id: int, notice_kind: str) -> list[ChannelSetting]:
+    """The county's enabled channels that carry this kind of notice (``ChannelSetting.PURPOSES``)."""
+    return list(ChannelSetting.objects.carrying(county_id=county_id, notice_kind=notice_kind))
+
+
 def alert_channels(*, county_id: int) -> list[ChannelSetting]:
     """The county's enabled group robots that carry emergency alerts."""
-    return list(ChannelSetting.objects.carrying(county_id=county_id, purpose="for_alerts"))
+    return channels_for(county_id=county_id, notice_kind="alert")
+
+
+def digest_channels(*, county_id: int) -> list[ChannelSetting]:
+    """The county's enabled group robots that take the daily review digest."""
+    return channels_for(county_id=county_id, notice_kind="digest")
+
+
+def digest_county_ids() -> list[int]:
+    """Counties with at least one enabled group robot that takes the daily digest."""
+    flag = ChannelSetting.PURPOSES["digest"]
+    return list(
+        ChannelSetting.objects.filter(enabled=True, **{flag: True}).values_list("county_id", flat=True).distinct()
+    )
 
 
 def reminder_gateway(*, county_id: int) -> ChannelSetting | None:
     """The county's enabled SMS gateway for officers' reminders, or None (settings.SMS_BACKEND)."""
-    return ChannelSetting.objects.carrying(county_id=county_id, purpose="for_reminders").first()
+    return ChannelSetting.objects.carrying(county_id=county_id, notice_kind="reminder").first()
 
 
 def channel_config(setting_id: int) -> ChannelConfig | None:

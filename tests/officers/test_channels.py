@@ -148,6 +148,11 @@ class TestSaving:
                 "发送报送提醒短信须填写在短信平台登记的模板编号",
             ),
             ({"for_reminders": "on"}, "群机器人不能发送信息员的提醒短信"),
+            (
+                {"kind": "aliyun_sms", "for_alerts": None, "for_digests": "on", "key_id": "a", "secret": "b"}
+                | {"sign_name": "s", "webhook_url": ""},
+                "每日待审核汇总发往工作群，请在群机器人渠道勾选",
+            ),
         ],
     )
     def test_bad_settings_write_nothing(self, client, admin_user, overrides, message):
@@ -267,3 +272,13 @@ def test_the_stored_address_is_escaped_in_the_form(client, admin_user, county):
     client.force_login(admin_user)
     page = client.get(reverse("officers:channel_edit", args=[channel.pk])).content.decode()
     assert "<script>alert(1)" not in page and "key=••••ipt&gt;" in page
+
+
+def test_the_digest_flag_on_the_form_and_the_pages(client, admin_user, county):
+    client.force_login(admin_user)
+    assert "接收每日待审核汇总" in client.get(reverse("officers:channel_create")).content.decode()
+    client.post(reverse("officers:channel_create"), form_data(for_digests="on"))
+    channel = ChannelSetting.objects.get()
+    assert (channel.for_alerts, channel.for_digests) == (True, True)
+    for url in (reverse("officers:channels"), reverse("officers:channel", args=[channel.pk])):
+        assert "突发信息提醒、每日待审核汇总" in client.get(url).content.decode()
