@@ -17,6 +17,25 @@ OUT = ROOT / "docs" / "images"
 PHONE = {"width": 390, "height": 844}
 DESK = {"width": 1280, "height": 860}
 PASSWORD = "Binhai@2026"
+# The admin's demo work-chat group: a 企业微信 robot at a closed port on this machine, so the
+# 发送测试消息 button shows what a failure looks like and nothing leaves the machine.
+DEMO_CHANNEL = """
+from officers.channels.models import ChannelSetting
+from officers.models import User
+admin = User.objects.get(username="13900000001")
+ChannelSetting.objects.get_or_create(
+    county_id=admin.county_id,
+    name="县总工会值班群",
+    defaults={
+        "kind": "wecom",
+        "webhook_url": "http://127.0.0.1:9/cgi-bin/webhook/send?key=693a91f6-demo-4bc4-97a0-0ec2sifa5aaa",
+        "for_alerts": True,
+        "for_digests": True,
+    },
+)
+"""
+# The service worker has cached the offline shell and controls the page.
+SHELL_READY = "caches.match('/reports/new/offline/').then((r) => !!r && navigator.serviceWorker.controller !== null)"
 
 
 def free_port():
@@ -37,6 +56,7 @@ def main():
     python = sys.executable
     subprocess.run([python, "manage.py", "migrate", "--noinput", "-v0"], cwd=ROOT, env=env, check=True)
     subprocess.run([python, "manage.py", "seed_demo"], cwd=ROOT, env=env, check=True, stdout=subprocess.DEVNULL)
+    subprocess.run([python, "manage.py", "shell", "-c", DEMO_CHANNEL], cwd=ROOT, env=env, check=True)
     port = free_port()
     server = subprocess.Popen(
         [python, "manage.py", "runserver", f"127.0.0.1:{port}", "--noreload"],
@@ -93,6 +113,20 @@ def main():
             shot(officer, "officer-report-submitted")
             shot(officer, "officer-my-reports", "/reports/")
 
+            # Offline: the form kept by the service worker, 报送 into the phone's outbox.
+            offline = session("13700000001", PHONE)
+            offline.goto(f"{base}/reports/new/")
+            offline.wait_for_function(f"() => {SHELL_READY}", timeout=15000)
+            offline.get_by_label("标题").fill("物流园骑手反映两个月工资未发")
+            offline.get_by_label("内容").fill("二十余名骑手在物流园门口聚集，反映两个月工资未发。")
+            offline.wait_for_timeout(300)
+            offline.context.set_offline(True)
+            offline.get_by_role("button", name="报送", exact=True).click()
+            offline.get_by_test_id("outbox-banner").get_by_text("待发送 1 条").wait_for()
+            shot(offline, "officer-offline-outbox")
+            offline.context.set_offline(False)
+            offline.get_by_test_id("outbox-banner").get_by_text("已发送").wait_for(timeout=15000)
+
             reviewer = session("13900000002", DESK)
             shot(reviewer, "reviewer-queue", "/reports/review/")
             reviewer.get_by_test_id("queue").get_by_role("link").first.click()
@@ -104,6 +138,11 @@ def main():
             shot(admin, "admin-officers", "/officers/")
             shot(admin, "admin-stipends", "/reports/stipends/")
             shot(admin, "admin-budget", "/reports/budget/")
+            shot(admin, "admin-channels", "/officers/channels/")
+            admin.get_by_role("link", name="县总工会值班群").click()
+            admin.get_by_test_id("channel-test").click()
+            admin.get_by_text("测试消息发送失败").wait_for()
+            shot(admin, "admin-channel-test")
             browser.close()
     finally:
         server.terminate()
