@@ -280,3 +280,34 @@ class ReturnVisitForm(forms.Form):
     money = forms.ChoiceField(label="款项到位情况", choices=[("", "—")] + MoneyArrived.choices, required=False)
     satisfaction = forms.ChoiceField(label="满意度", choices=[("", "—")] + Satisfaction.choices, required=False)
     note = forms.CharField(label="说明", max_length=200, required=False, validators=[single_line_text])
+
+
+class AgreementForm(forms.Form):
+    workers = forms.CharField(
+        label="劳动者（劳动者代表）",
+        max_length=100,
+        validators=[single_line_text],
+        help_text="多名劳动者的，填写推举的代表及人数，如：王某某等 12 人（代表：王某某）",
+    )
+    terms = forms.CharField(label="协议条款", widget=forms.Textarea(attrs={"rows": 4}), validators=[multiline_text])
+    amount = forms.DecimalField(
+        label="协议金额（元）", max_digits=14, decimal_places=2, min_value=0, error_messages=money_messages()
+    )
+    signed_on = forms.DateField(label="签订日期", widget=DATE)
+
+
+class CourtConfirmForm(forms.Form):
+    court = forms.CharField(label="确认法院", max_length=100, validators=[single_line_text])
+    applied_on = forms.DateField(label="申请日期", widget=DATE)
+    confirmed_on = forms.DateField(label="确认日期", widget=DATE, required=False, help_text="法院尚未确认的留空")
+    court_case_number = forms.CharField(label="法院案号", max_length=60, required=False, validators=[single_line_text])
+
+
+class AgreementTemplateForm(forms.Form):
+    text = forms.CharField(
+        label="模板内容",
+        widget=forms.Textarea(attrs={"rows": 24}),
+        validators=[multiline_text],
+        help_text="可用占位符：{{劳动者}} {{用人单位}} {{统一社会信用代码}} {{协议条款}} {{协议金额}} {{分期付款}} "
+        "{{调解组织}} {{签订日期}} {{案件编号}}；{{分期付款}} 单独成行时写成表格",
+    )

@@ -2,6 +2,7 @@
 instalments against their schedule. No database access."""
 
 import hashlib
+import re
 from dataclasses import dataclass
 from datetime import date, timedelta
 from decimal import Decimal
@@ -88,16 +89,20 @@ def facts_token(facts: dict) -> str:
 MONEY_CEILING = Decimal("10000000.00")  # 一千万元
 
 
-def money_over_limit(*, amount: Decimal, claimed: Decimal | None) -> str | None:
+def money_over_limit(*, amount: Decimal, claimed: Decimal | None, remaining_due: Decimal | None = None) -> str | None:
     """Why a payment of ``amount`` needs the recorder's confirmation: above the case's claim, or above
-    MONEY_CEILING when nothing (or 0) was claimed; None when it is within."""
+    MONEY_CEILING when nothing (or 0) was claimed, or (when the case has an instalment schedule,
+    ``remaining_due`` not None) above what remains due on it; None when it is within."""
+    reasons = []
     if claimed:
         if amount > claimed:
-            return f"金额 {amount:,.2f} 元超过本案诉求金额 {claimed:,.2f} 元"
-        return None
-    if amount > MONEY_CEILING:
-        return f"金额 {amount:,.2f} 元超过 {MONEY_CEILING:,.2f} 元（本案未填写诉求金额）"
-    return None
+            reasons.append(f"金额 {amount:,.2f} 元超过本案诉求金额 {claimed:,.2f} 元")
+    elif amount > MONEY_CEILING:
+        reasons.append(f"金额 {amount:,.2f} 元超过 {MONEY_CEILING:,.2f} 元（本案未填写诉求金额）")
+    if remaining_due is not None and amount > remaining_due:
+        remaining = max(remaining_due, Decimal("0"))
+        reasons.append(f"金额 {amount:,.2f} 元超过调解协议分期尚未支付的 {remaining:,.2f} 元")
+    return "；".join(reasons) or None
 
 
 # ---- the law's clock (劳动争议调解仲裁法 §14, §16) ----------------------------------------------------
@@ -217,6 +222,18 @@ def payment_order_possible(states, grace_days: int = PAYMENT_ORDER_GRACE_DAYS) -
     return any(s.state == OVERDUE and s.days_overdue >= grace_days for s in states)
 
 
+PAYMENT_ORDER, ENFORCEMENT = "payment_order", "enforcement"
+REMEDY_LABELS = {PAYMENT_ORDER: "可申请支付令", ENFORCEMENT: "可申请强制执行"}
+
+
+def overdue_remedy(states, *, court_confirmed: bool, grace_days: int = PAYMENT_ORDER_GRACE_DAYS) -> str | None:
+    """What the worker may ask a court for when an instalment is overdue beyond the grace: a 支付令
+    (§16), or, once the agreement was confirmed by a court (司法确认), 强制执行. None otherwise."""
+    if not payment_order_possible(states, grace_days):
+        return None
+    return ENFORCEMENT if court_confirmed else PAYMENT_ORDER
+
+
 def agreement_standing(states, grace_days: int = PAYMENT_ORDER_GRACE_DAYS) -> str | None:
     """kept: every instalment paid on time; late: paid, some after the due date, or overdue within
     the grace; broken: one overdue beyond the grace; running: on time so far, more to come.
@@ -259,3 +276,72 @@ def status_before_closing(*, mediation_result: str, transferred_to: str) -> str:
     if transferred_to:
         return "transferred"
     return "succeeded" if mediation_result == "success" else "failed"
+
+
+# ---- the agreement (调解协议书) -----------------------------------------------------------------------
+# A county may adjust the text; these placeholders, and only these, are filled in.
+
+AGREEMENT_PLACEHOLDERS = (
+    "劳动者",
+    "用人单位",
+    "统一社会信用代码",
+    "协议条款",
+    "协议金额",
+    "分期付款",
+    "调解组织",
+    "签订日期",
+    "案件编号",
+)
+PLACEHOLDER_RE = re.compile(r"\{\{\s*([^{}]*?)\s*\}\}")
+
+DEFAULT_AGREEMENT_TEMPLATE = """{{调解组织}}
+劳动争议调解协议书
+案件编号：{{案件编号}}
+劳动者（劳动者代表）：{{劳动者}}
+用人单位：{{用人单位}}
+统一社会信用代码：{{统一社会信用代码}}
+上列当事人因劳动争议，经本调解组织主持调解，双方本着平等自愿、互谅互让的原则，依照《中华人民共和国劳动争议调解仲裁法》等有关法律法规，自愿达成如下协议：
+一、{{协议条款}}
+二、用人单位应向劳动者支付款项共计人民币{{协议金额}}元，按以下期限支付：
+{{分期付款}}
+三、用人单位未按本协议约定期限支付拖欠劳动报酬、工伤医疗费、经济补偿或者赔偿金的，劳动者可以持本协议书依法向人民法院申请支付令；本协议经人民法院司法确认后，一方当事人拒绝履行的，对方当事人可以依法申请人民法院强制执行。
+四、本协议书自双方当事人签名或者盖章、经调解员签名并加盖调解组织印章后生效，对双方当事人具有约束力，当事人应当履行。
+五、本协议书一式三份，双方当事人各执一份，调解组织留存一份。
+劳动者（签名）：　　　　　　　　　　用人单位（盖章）：
+调解员（签名）：
+{{调解组织}}（印章）
+{{签订日期}}"""
+
+
+def template_problem(text: str) -> str | None:
+    """Why a county's agreement template cannot be used, naming what is wrong; None when it can."""
+    if not (text or "").strip():
+        return "模板内容不能为空"
+    unknown = []
+    for name in PLACEHOLDER_RE.findall(text):
+        label = "{{" + name + "}}"
+        if name not in AGREEMENT_PLACEHOLDERS and label not in unknown:
+            unknown.append(label)
+    if unknown:
+        return f"模板中有无法识别的占位符：{'、'.join(unknown)}"
+    rest = PLACEHOLDER_RE.sub("", text)
+    if "{{" in rest or "}}" in rest:
+        return "模板中有不完整的占位符，请检查“{{”与“}}”是否成对"
+    return None
+
+
+def chinese_date(day: date) -> str:
+    return f"{day.year}年{day.month}月{day.day}日"
+
+
+def schedule_lines(schedule) -> list[str]:
+    """The instalments ``[(due_on, amount)]`` as the agreement words them, one line each."""
+    rows = sorted(schedule)
+    if not rows:
+        return ["（未约定分期，按上述协议条款履行）"]
+    return [f"第{n}期：{chinese_date(due_on)}前支付人民币{amount:,.2f}元" for n, (due_on, amount) in enumerate(rows, 1)]
+
+
+def template_fill(text: str, values: dict[str, str]) -> str:
+    """The template with every placeholder replaced by its value (a checked template has no others)."""
+    return PLACEHOLDER_RE.sub(lambda m: values.get(m.group(1), m.group(0)), text)

@@ -25,6 +25,7 @@ from reports.models import Report
 
 from . import rules
 from .models import (
+    Agreement,
     CaseStatus,
     DisputeCase,
     DisputeType,
@@ -94,7 +95,9 @@ def reports_to_link(*, user, case: DisputeCase, q: str = "", on: date | None = N
 def case_list(*, user, sort: str = ""):
     """A user's cases; ``sort="deadline"``: cases in mediation by days left (the nearest deadline
     first), then the others, newest first."""
-    cases = with_money(DisputeCase.objects.visible_to(user).select_related("county", "enterprise", "township"))
+    cases = with_money(
+        DisputeCase.objects.visible_to(user).select_related("county", "enterprise", "township", "agreement")
+    )
     if sort == "deadline":
         in_mediation = Q(status=CaseStatus.MEDIATING)
         cases = cases.annotate(
@@ -122,7 +125,7 @@ def case_detail(*, user, pk) -> DisputeCase:
     """One case with everything its page shows; DisputeCase.DoesNotExist when ``user`` may not see it."""
     return (
         with_money(DisputeCase.objects.visible_to(user))
-        .select_related("county", "enterprise", "township", "created_by")
+        .select_related("county", "enterprise", "township", "created_by", "agreement")
         .prefetch_related(
             Prefetch("follow_ups", queryset=FollowUp.objects.select_related("author")),
             Prefetch(
@@ -142,6 +145,14 @@ def case_detail(*, user, pk) -> DisputeCase:
     )
 
 
+def agreement_of(case: DisputeCase) -> Agreement | None:
+    """The case's recorded mediation agreement, or None."""
+    try:
+        return case.agreement
+    except Agreement.DoesNotExist:
+        return None
+
+
 def agreement_progress(*, case: DisputeCase, today: date | None = None, grace_days: int | None = None) -> dict:
     """The agreement's instalments against the payments counted (voided ones left out), matched in
     due-date order (rules.match_instalments); uses the case's prefetched instalments and outcomes."""
@@ -153,8 +164,14 @@ def agreement_progress(*, case: DisputeCase, today: date | None = None, grace_da
         today=today,
     )
     zero = Decimal("0")
+    agreement = agreement_of(case)  # after 司法确认 an overdue instalment means 强制执行, not 支付令
+    remedy = rules.overdue_remedy(
+        states, court_confirmed=bool(agreement and agreement.court_confirmed), grace_days=grace
+    )
     return {
         "states": states,
+        "remedy": remedy,
+        "remedy_label": rules.REMEDY_LABELS.get(remedy, ""),
         "total": sum((s.amount for s in states), zero),
         "paid": sum((s.paid for s in states), zero),
         "due": sum((s.outstanding for s in states if s.due_on <= today), zero),
@@ -173,6 +190,7 @@ def agreement_standings(*, cases, start: date, end: date, today: date | None = N
         .filter(instalments__isnull=False)
         .distinct()
         .order_by()
+        .select_related("agreement")
         .prefetch_related("instalments", Prefetch("outcomes", queryset=Outcome.objects.counted()))
     )
     counts = {rules.KEPT: 0, rules.LATE: 0, rules.BROKEN: 0, rules.RUNNING: 0}

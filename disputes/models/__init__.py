@@ -1,5 +1,6 @@
 """Labour-dispute cases (``cases``) and what runs to a date on them (``mediation``)."""
 
+from .agreement import Agreement, AgreementTemplate
 from .cases import (
     CaseAttachment,
     CaseCounter,
@@ -16,6 +17,8 @@ from .cases import (
 from .mediation import Instalment, MediationExtension, MoneyArrived, ReturnVisit, Satisfaction
 
 __all__ = [
+    "Agreement",
+    "AgreementTemplate",
     "CaseAttachment",
     "CaseCounter",
     "CaseStatus",

@@ -4,6 +4,13 @@
 recovered for its workers, their corrections and voiding; ``mediation``: the law's clock, 告知,
 extensions, instalments; ``visits``: the return visit after closing."""
 
+from .agreement import (
+    agreement_document,
+    agreement_record,
+    agreement_template_save,
+    agreement_template_text,
+    court_confirmation_record,
+)
 from .cases import (
     CORRECTABLE,
     STATUS_LABELS,
@@ -25,6 +32,11 @@ from .money import outcome_add, outcome_correct, outcome_void
 from .visits import return_visit_record, return_visit_reminders_send
 
 __all__ = [
+    "agreement_document",
+    "agreement_record",
+    "agreement_template_save",
+    "agreement_template_text",
+    "court_confirmation_record",
     "CORRECTABLE",
     "STATUS_LABELS",
     "case_attach",

@@ -10,6 +10,7 @@ from decimal import Decimal
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
+from django.db.models import Sum
 from django.utils import timezone
 
 from unionportal.core.audit import audit_record
@@ -21,10 +22,28 @@ from ..models import DisputeCase, FollowUp, Outcome, OutcomeCorrection
 CONFIRM_HINT = "请核对金额；确认无误请勾选“确认金额无误”并写明原因"
 
 
-def _check_limit(*, case: DisputeCase, amount: Decimal, confirmed: bool, reason: str, reason_field: str) -> str:
+def remaining_due(case: DisputeCase) -> Decimal | None:
+    """What remains to be paid on the case's instalment schedule: its total less the payments counted
+    (those matched against it, voided ones left out); None when the case has no schedule."""
+    total = case.instalments.aggregate(total=Sum("amount"))["total"]
+    if total is None:
+        return None
+    paid = Outcome.objects.counted().filter(case=case).aggregate(paid=Sum("amount"))["paid"]
+    return total - (paid or Decimal("0"))
+
+
+def _check_limit(
+    *,
+    case: DisputeCase,
+    amount: Decimal,
+    confirmed: bool,
+    reason: str,
+    reason_field: str,
+    remaining: Decimal | None = None,
+) -> str:
     """The reason the recorder gave for an amount above the limit ('' when within it). An unconfirmed
     amount above it is refused with code ``needs_confirmation``, for the page to ask."""
-    problem = rules.money_over_limit(amount=Decimal(amount), claimed=case.amount_claimed)
+    problem = rules.money_over_limit(amount=Decimal(amount), claimed=case.amount_claimed, remaining_due=remaining)
     if problem is None:
         return ""
     if not confirmed:
@@ -65,7 +84,8 @@ def outcome_add(
     request=None,
 ) -> Outcome:
     """Record money obtained for the workers: one instalment. An amount above the case's claim (or
-    above rules.MONEY_CEILING without a claim) needs ``confirmed`` and a reason, kept on the row."""
+    above rules.MONEY_CEILING without a claim, or above what remains due on the instalment schedule)
+    needs ``confirmed`` and a reason, kept on the row."""
     if amount is None or amount <= 0:
         raise ValidationError({"amount": "金额应大于 0"})
     if received_on > timezone.localdate():
@@ -73,17 +93,21 @@ def outcome_add(
     case = DisputeCase.objects.select_for_update().get(pk=case.pk)  # one payment at a time per case
     outcome = Outcome(case=case, kind=kind, amount=amount, received_on=received_on, note=note, recorded_by=actor)
     outcome.full_clean()
+    remaining = remaining_due(case)
     outcome.over_limit_reason = _check_limit(
         case=case,
         amount=outcome.amount,
         confirmed=confirmed,
         reason=confirm_reason,
         reason_field="confirm_reason",
+        remaining=remaining,
     )
     outcome.save()
     detail = f"登记{outcome.get_kind_display()} {outcome.amount:.2f} 元" + (f"（{note}）" if note else "")
     if outcome.over_limit_reason:
-        detail += f"；超出诉求金额，确认原因：{outcome.over_limit_reason}"
+        above_claim = rules.money_over_limit(amount=outcome.amount, claimed=case.amount_claimed)
+        what = "诉求金额" if above_claim else "协议分期剩余应付金额"
+        detail += f"；超出{what}，确认原因：{outcome.over_limit_reason}"
     _record(
         outcome=outcome,
         actor=actor,

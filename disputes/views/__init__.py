@@ -2,6 +2,7 @@
 actions, statistics), ``money`` (payments: record, correct, void), ``links`` (link another report),
 ``mediation`` (告知, extensions, instalments, 回访)."""
 
+from .agreement import AgreementDocxView, AgreementTemplateView, AgreementView, CourtConfirmView
 from .cases import (
     AttachView,
     CaseActionView,
@@ -21,6 +22,10 @@ from .mediation import CaseExtendView, CaseTellView, InstalmentsView, ReturnVisi
 from .money import OutcomeCorrectView, OutcomeView, OutcomeVoidView
 
 __all__ = [
+    "AgreementDocxView",
+    "AgreementTemplateView",
+    "AgreementView",
+    "CourtConfirmView",
     "AttachView",
     "CaseActionView",
     "CaseAttachmentView",

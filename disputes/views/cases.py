@@ -23,9 +23,11 @@ from unionportal.core.models import AuditEntry
 from .. import rules, selectors, services
 from ..filters import CaseFilter
 from ..forms import (
+    AgreementForm,
     AttachForm,
     CaseCorrectForm,
     CaseForm,
+    CourtConfirmForm,
     ExtendForm,
     FollowUpForm,
     InstalmentsForm,
@@ -67,6 +69,8 @@ class CaseListView(LoginRequiredMixin, FilteredListMixin, FilterView):
             running = case.status == "mediating" and case.mediation_deadline is not None
             case.days_left = rules.days_left(case.mediation_deadline, today) if running else None
             case.days_over = -case.days_left if running and case.days_left < 0 else 0
+            recorded = selectors.agreement_of(case)
+            case.court_confirmed = bool(recorded and recorded.court_confirmed)
             case.untold_overdue = rules.untold_overdue(
                 status=case.status, deadline=case.mediation_deadline, told_on=case.arbitration_told_on, today=today
             )
@@ -201,6 +205,28 @@ class CaseCorrectView(StaffRequiredMixin, CaseScopedMixin, FormView):
         return redirect("disputes:detail", pk=self.get_case().pk)
 
 
+def agreement_initial(recorded, case, today) -> dict:
+    if recorded is None:
+        return {"signed_on": case.result_on or today}
+    return {
+        "workers": recorded.workers,
+        "terms": recorded.terms,
+        "amount": recorded.amount,
+        "signed_on": recorded.signed_on,
+    }
+
+
+def court_initial(recorded) -> dict:
+    if recorded is None or not recorded.court:
+        return {}
+    return {
+        "court": recorded.court,
+        "applied_on": recorded.court_applied_on,
+        "confirmed_on": recorded.court_confirmed_on,
+        "court_case_number": recorded.court_case_number,
+    }
+
+
 class CaseDetailView(LoginRequiredMixin, CaseScopedMixin, TemplateView):
     template_name = "disputes/case_detail.html"
 
@@ -234,6 +260,7 @@ class CaseDetailView(LoginRequiredMixin, CaseScopedMixin, TemplateView):
             status=case.status, deadline=case.mediation_deadline, told_on=case.arbitration_told_on, today=today
         )
         context["agreement"] = selectors.agreement_progress(case=case, today=today)
+        context["agreement_record"] = recorded = selectors.agreement_of(case)
         context["visit_due_on"] = rules.return_visit_due_on(case.closed_on) if case.closed_on else None
         if self.request.user.is_portal_staff:
             context.update(
@@ -244,6 +271,9 @@ class CaseDetailView(LoginRequiredMixin, CaseScopedMixin, TemplateView):
                 or InstalmentsForm(
                     initial={"schedule": "\n".join(f"{i.due_on:%Y-%m-%d} {i.amount}" for i in case.instalments.all())}
                 ),
+                agreement_form=kwargs.get("agreement_form")
+                or AgreementForm(initial=agreement_initial(recorded, case, today)),
+                court_form=kwargs.get("court_form") or CourtConfirmForm(initial=court_initial(recorded)),
                 move_form=kwargs.get("move_form")
                 or MoveForm(initial={"on": today}, moves=rules.STATUS_MOVES.get(case.status, set())),
                 follow_up_form=kwargs.get("follow_up_form") or FollowUpForm(initial={"happened_on": today}),

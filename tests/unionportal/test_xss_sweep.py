@@ -127,6 +127,11 @@ MUST_REACH_A_PAGE = {
     ("disputes.CaseAttachment", "original_name"),
     ("disputes.MediationExtension", "reason"),
     ("disputes.ReturnVisit", "note"),
+    ("disputes.Agreement", "workers"),
+    ("disputes.Agreement", "terms"),
+    ("disputes.Agreement", "court"),
+    ("disputes.Agreement", "court_case_number"),
+    ("disputes.AgreementTemplate", "text"),
 }
 
 
@@ -384,6 +389,13 @@ def payload_world(county, other_county) -> World:
     dispute_services.return_visit_record(
         case=closed, actor=reviewer, visited_on=today, reached=True, money="na", satisfaction="satisfied", note="回访"
     )
+    dispute_services.agreement_record(
+        case=closed, actor=reviewer, workers="劳动者", terms="条款", amount=Decimal("100"), signed_on=today
+    )
+    dispute_services.court_confirmation_record(
+        case=closed, actor=reviewer, court="法院", applied_on=today, confirmed_on=today, court_case_number="案号"
+    )
+    dispute_services.agreement_template_save(county=county, actor=county_admin, text="{{劳动者}}")
     dispute_services.case_link_report(case=case, report=emergency, actor=reviewer)
     dispute_services.case_from_report(report=returned, actor=reviewer)
 
