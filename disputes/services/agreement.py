@@ -8,6 +8,9 @@ from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils import timezone
 
+from unionportal.core.audit import audit_record
+from unionportal.core.models import AuditEntry
+
 from .. import rules
 from ..agreement_docx import agreement_docx_bytes
 from ..models import Agreement, AgreementTemplate, CaseStatus, DisputeCase, FollowUp, MediationResult
@@ -105,7 +108,7 @@ def agreement_template_text(county) -> str:
 
 
 @transaction.atomic
-def agreement_template_save(*, county, actor, text: str) -> AgreementTemplate:
+def agreement_template_save(*, county, actor, text: str, request=None) -> AgreementTemplate:
     """A county admin's wording of the 调解协议书; refused, naming it, when a placeholder is unknown."""
     text = (text or "").replace("\r\n", "\n").strip()
     problem = rules.template_problem(text)
@@ -116,6 +119,9 @@ def agreement_template_save(*, county, actor, text: str) -> AgreementTemplate:
     template.text, template.updated_by, template.updated_at = text, actor, timezone.now()
     template.full_clean()
     template.save()
+    audit_record(
+        actor=actor, action=AuditEntry.Action.CHANGE_TEMPLATE, county=county, target="调解协议书模板", request=request
+    )
     return template
 
 

@@ -94,7 +94,10 @@ class AgreementTemplateView(AdminRequiredMixin, FormView):
     def form_valid(self, form):
         try:
             agreement_template_save(
-                county=self.request.user.county, actor=self.request.user, text=form.cleaned_data["text"]
+                county=self.request.user.county,
+                actor=self.request.user,
+                text=form.cleaned_data["text"],
+                request=self.request,
             )
         except ValidationError as exc:
             add_service_errors(form, exc)

@@ -272,6 +272,8 @@ class TestTemplatePage:
         assert not AgreementTemplate.objects.exists()
         assert client.post(address, {"text": "调解协议书\r\n{{劳动者}}"}).status_code == 302
         assert AgreementTemplate.objects.get(county=county).text == "调解协议书\n{{劳动者}}"
+        entry = AuditEntry.objects.get(action="change_template")  # the refused save wrote none
+        assert (entry.actor, entry.county, entry.target) == (county_admin, county, "调解协议书模板")
         client.force_login(AdminFactory(county=other_county))  # another county: its own, the default
         assert client.get(address).context["form"].initial["text"].startswith("{{调解组织}}")
 

@@ -29,6 +29,7 @@ class AuditEntry(models.Model):
         SIGN_IN_FAILED = "sign_in_failed", "签到码错误"
         UNLOCK_LOGIN = "unlock_login", "解除登录锁定"
         CHANGE_CHANNEL = "change_channel", "修改通知渠道"
+        CHANGE_TEMPLATE = "change_template", "修改文书模板"
         TEST_CHANNEL = "test_channel", "发送测试消息"
 
     actor = models.ForeignKey(
