@@ -177,6 +177,17 @@ class AttachForm(SubmissionKeyFormMixin, forms.Form):
     )
 
 
+class OwnIdsMixin:
+    """The case page holds a dozen forms, several with a field of the same name (amount, reason, on):
+    each form's ids carry its own prefix, so every label points at its own input."""
+
+    id_prefix = ""
+
+    def __init__(self, *args, **kwargs):
+        kwargs.setdefault("auto_id", f"{self.id_prefix}_%s")
+        super().__init__(*args, **kwargs)
+
+
 class ReportSearchForm(forms.Form):
     """Finding the report to link: by words of its title or enterprise, and/or the day it was sent."""
 
@@ -226,18 +237,21 @@ class StatsPeriodForm(forms.Form):
         return cleaned
 
 
-class TellForm(forms.Form):
+class TellForm(OwnIdsMixin, forms.Form):
+    id_prefix = "tell"
     told_on = forms.DateField(label="告知日期", widget=DATE)
     how = forms.ChoiceField(label="告知方式", choices=TellMethod.choices)
 
 
-class ExtendForm(forms.Form):
+class ExtendForm(OwnIdsMixin, forms.Form):
+    id_prefix = "extend"
     agreed_on = forms.DateField(label="双方约定日期", widget=DATE)
     new_deadline = forms.DateField(label="延长至", widget=DATE)
     reason = forms.CharField(label="延长原因", max_length=200, validators=[single_line_text])
 
 
-class InstalmentsForm(forms.Form):
+class InstalmentsForm(OwnIdsMixin, forms.Form):
+    id_prefix = "instalments"
     schedule = forms.CharField(
         label="分期安排",
         widget=forms.Textarea(attrs={"rows": 4, "placeholder": "2026-03-01 3000\n2026-04-01 3000"}),
@@ -269,7 +283,8 @@ class InstalmentsForm(forms.Form):
         return rows
 
 
-class ReturnVisitForm(forms.Form):
+class ReturnVisitForm(OwnIdsMixin, forms.Form):
+    id_prefix = "visit"
     visited_on = forms.DateField(label="回访日期", widget=DATE)
     reached = forms.TypedChoiceField(
         label="是否联系上劳动者",
@@ -282,7 +297,8 @@ class ReturnVisitForm(forms.Form):
     note = forms.CharField(label="说明", max_length=200, required=False, validators=[single_line_text])
 
 
-class AgreementForm(forms.Form):
+class AgreementForm(OwnIdsMixin, forms.Form):
+    id_prefix = "agreement"
     workers = forms.CharField(
         label="劳动者（劳动者代表）",
         max_length=100,
@@ -296,7 +312,8 @@ class AgreementForm(forms.Form):
     signed_on = forms.DateField(label="签订日期", widget=DATE)
 
 
-class CourtConfirmForm(forms.Form):
+class CourtConfirmForm(OwnIdsMixin, forms.Form):
+    id_prefix = "court"
     court = forms.CharField(label="确认法院", max_length=100, validators=[single_line_text])
     applied_on = forms.DateField(label="申请日期", widget=DATE)
     confirmed_on = forms.DateField(label="确认日期", widget=DATE, required=False, help_text="法院尚未确认的留空")

@@ -53,7 +53,7 @@ def test_report_to_case_to_recovered_wages(browser, live_server, county):
     move("调解成功")
     assert page.get_by_test_id("case-status").inner_text() == "调解成功"
     page.get_by_label("类别").select_option(label="清理欠薪")
-    page.get_by_label("金额（元）").fill("1260000")
+    page.get_by_label("金额（元）*", exact=True).fill("1260000")
     page.get_by_role("button", name="登记金额").click()
     page.get_by_text("金额已登记").wait_for()
     assert page.get_by_test_id("case-wages").inner_text() == "1,260,000.00 元"
@@ -90,7 +90,7 @@ def test_money_above_the_claim_is_confirmed_and_a_payment_voided_on_a_phone(phon
 
     page.goto(f"{base}/disputes/{case.pk}/")
     page.get_by_label("类别").select_option(label="清理欠薪")
-    page.get_by_label("金额（元）").fill("330000")
+    page.get_by_label("金额（元）*", exact=True).fill("330000")
     page.get_by_role("button", name="登记金额").click()
     page.get_by_text("金额 330,000.00 元超过本案诉求金额 320,000.00 元").wait_for()
     assert Outcome.objects.count() == 0
@@ -101,7 +101,7 @@ def test_money_above_the_claim_is_confirmed_and_a_payment_voided_on_a_phone(phon
     assert page.get_by_test_id("case-wages").inner_text() == "330,000.00 元"
 
     page.get_by_label("类别").select_option(label="清理欠薪")
-    page.get_by_label("金额（元）").fill("5000")
+    page.get_by_label("金额（元）*", exact=True).fill("5000")
     page.get_by_role("button", name="登记金额").click()
     page.get_by_text("金额已登记").wait_for()
     assert page.get_by_test_id("case-wages").inner_text() == "335,000.00 元"
