@@ -198,7 +198,7 @@ class TestPages:
         assert response.status_code == 302
         assert Outcome.objects.get().over_limit_reason == "法院判决含利息"
         page = client.get(reverse("disputes:detail", args=[case.pk])).content.decode()
-        assert "超出诉求金额，确认原因：法院判决含利息" in page
+        assert "金额超出诉求或应付金额，确认原因：法院判决含利息" in page
 
     def test_staff_correct_and_void_a_payment_and_the_pages_follow(self, client, case, reviewer, county):
         first, second = pay(case, reviewer, "3200"), pay(case, reviewer, "5000")
