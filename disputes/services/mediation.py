@@ -10,7 +10,7 @@ from django.db import transaction
 from django.utils import timezone
 
 from unionportal.core import outbox
-from unionportal.core.models import Notification, OutboxMessage
+from unionportal.core.models import Notification
 
 from .. import rules
 from ..models import CaseStatus, DisputeCase, FollowUp, Instalment, MediationExtension, TellMethod
@@ -137,36 +137,15 @@ def mediation_warnings_send(*, today: date | None = None) -> int:
             continue
         part, title, body = _warning(case, warning, today)
         for user in _recipients(case):
-            key = f"mediation:{case.pk}:{part}:{user.pk}"
-            notices.append(
-                outbox.Notice(
-                    key=f"{key}:in_app",
-                    kind=WARNING_KIND,
-                    channel=OutboxMessage.Channel.IN_APP,
-                    recipient=user,
-                    title=title,
-                    body=body,
-                    notification_kind=Notification.Kind.REMINDER,
-                )
+            notices += outbox.person_notices(
+                key=f"mediation:{case.pk}:{part}:{user.pk}",
+                kind=WARNING_KIND,
+                user=user,
+                title=title,
+                body=body,
+                notification_kind=Notification.Kind.REMINDER,
             )
-            if user.email:
-                notices.append(
-                    outbox.Notice(
-                        key=f"{key}:email",
-                        kind=WARNING_KIND,
-                        channel=OutboxMessage.Channel.EMAIL,
-                        recipient=user,
-                        address=user.email,
-                        title=title,
-                        body=body,
-                    )
-                )
-    written = set(OutboxMessage.objects.filter(key__in=[n.key for n in notices]).values_list("key", flat=True))
-    new = [n for n in notices if n.key not in written]
-    if new:
-        # Only what was not written before is queued: a second run sends nothing twice.
-        outbox.enqueue_on_commit(outbox.messages_write(new))
-    return len(new)
+    return outbox.messages_write_new(notices)
 
 
 @transaction.atomic

@@ -9,7 +9,7 @@ from django.db import transaction
 from django.utils import timezone
 
 from unionportal.core import outbox
-from unionportal.core.models import Notification, OutboxMessage
+from unionportal.core.models import Notification
 
 from .. import rules, selectors
 from ..models import CaseStatus, DisputeCase, FollowUp, MoneyArrived, ReturnVisit, Satisfaction
@@ -97,32 +97,12 @@ def return_visit_reminders_send(*, today: date | None = None) -> int:
             f"请于 {rules.return_visit_due_on(case.closed_on):%Y-%m-%d} 起回访劳动者：款项是否到位、是否满意。"
         )
         for user in people:
-            key = f"revisit:{case.pk}:{case.closed_on:%Y%m%d}:{user.pk}"
-            notices.append(
-                outbox.Notice(
-                    key=f"{key}:in_app",
-                    kind=VISIT_KIND,
-                    channel=OutboxMessage.Channel.IN_APP,
-                    recipient=user,
-                    title=title,
-                    body=body,
-                    notification_kind=Notification.Kind.REMINDER,
-                )
+            notices += outbox.person_notices(
+                key=f"revisit:{case.pk}:{case.closed_on:%Y%m%d}:{user.pk}",
+                kind=VISIT_KIND,
+                user=user,
+                title=title,
+                body=body,
+                notification_kind=Notification.Kind.REMINDER,
             )
-            if user.email:
-                notices.append(
-                    outbox.Notice(
-                        key=f"{key}:email",
-                        kind=VISIT_KIND,
-                        channel=OutboxMessage.Channel.EMAIL,
-                        recipient=user,
-                        address=user.email,
-                        title=title,
-                        body=body,
-                    )
-                )
-    written = set(OutboxMessage.objects.filter(key__in=[n.key for n in notices]).values_list("key", flat=True))
-    new = [n for n in notices if n.key not in written]
-    if new:
-        outbox.enqueue_on_commit(outbox.messages_write(new))
-    return len(new)
+    return outbox.messages_write_new(notices)

@@ -109,6 +109,49 @@ def messages_write(notices: list[Notice]) -> list[int]:
     )
 
 
+def person_notices(
+    *, key: str, kind: str, user, title: str, body: str = "", notification_kind: str = "", report=None
+) -> list[Notice]:
+    """A notice to one person: in the portal's bell, and by email when they have an address. Keys are
+    ``{key}:in_app`` and ``{key}:email``."""
+    notices = [
+        Notice(
+            key=f"{key}:in_app",
+            kind=kind,
+            channel=OutboxMessage.Channel.IN_APP,
+            recipient=user,
+            title=title,
+            body=body,
+            notification_kind=notification_kind,
+            report=report,
+        )
+    ]
+    if user.email:
+        notices.append(
+            Notice(
+                key=f"{key}:email",
+                kind=kind,
+                channel=OutboxMessage.Channel.EMAIL,
+                recipient=user,
+                address=user.email,
+                title=title,
+                body=body,
+                report=report,
+            )
+        )
+    return notices
+
+
+def messages_write_new(notices: list[Notice]) -> int:
+    """Write and queue (once the transaction commits) only the notices not written before: a job that
+    runs twice sends nothing twice. Returns how many were new."""
+    written = set(OutboxMessage.objects.filter(key__in=[n.key for n in notices]).values_list("key", flat=True))
+    new = [n for n in notices if n.key not in written]
+    if new:
+        enqueue_on_commit(messages_write(new))
+    return len(new)
+
+
 def enqueue_on_commit(ids) -> None:
     """Queue the messages' delivery once the caller's transaction commits. A broker that is down
     loses nothing: the sweep queues them again."""
