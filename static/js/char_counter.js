@@ -19,6 +19,9 @@
       counter.classList.toggle("fw-bold", n > max);
     };
     area.addEventListener("input", update);
+    // A form reset (e.g. after a report is put in the phone's outbox) fires no input event; the
+    // fields change after the event, so count again once it has run.
+    if (area.form) area.form.addEventListener("reset", () => setTimeout(update, 0));
     update();
   }
   document.querySelectorAll("textarea[data-max-chars]").forEach(attach);

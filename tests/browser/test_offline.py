@@ -51,6 +51,7 @@ def test_a_report_sent_offline_waits_survives_a_reload_and_is_sent_once(phone_pa
     banner = page.get_by_test_id("outbox-banner")
     expect(banner).to_contain_text("待发送 1 条")
     expect(page.get_by_text("已存入待发送，联网后自动发送。")).to_be_visible()
+    expect(page.get_by_test_id("char-counter")).to_have_text("已输入 0 / 5000 字")  # the emptied form counted again
     assert Report.objects.count() == 0
 
     page.reload()  # offline: the service worker answers with the form's offline shell
