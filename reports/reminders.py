@@ -64,29 +64,15 @@ def _record(*, user, county_id, kind, period, title, text, sms_phone=None, sms_p
             recipient=user, kind=kind, period=period, defaults={"county_id": county_id, "text": text[:300]}
         )
         key = f"{REMINDER_KIND}:{reminder.pk}"
-        notices = [
-            outbox.Notice(
-                key=f"{key}:in_app",
-                kind=REMINDER_KIND,
-                channel=OutboxMessage.Channel.IN_APP,
-                recipient=user,
-                title=title,
-                body=text,
-                notification_kind=Notification.Kind.REMINDER,
-            )
-        ]
-        if user.email:
-            notices.append(
-                outbox.Notice(
-                    key=f"{key}:email",
-                    kind=REMINDER_KIND,
-                    channel=OutboxMessage.Channel.EMAIL,
-                    recipient=user,
-                    address=user.email,
-                    title=title,
-                    body=reminder.text,
-                )
-            )
+        # The bell, and email when the person has an address: the reminder's own (first) text.
+        notices = outbox.person_notices(
+            key=key,
+            kind=REMINDER_KIND,
+            user=user,
+            title=title,
+            body=reminder.text,
+            notification_kind=Notification.Kind.REMINDER,
+        )
         if sms_phone:
             # Through the county's SMS gateway (a registered template and its parameters) when it
             # has one; else the site's SMS_BACKEND, as free text.
