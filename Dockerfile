@@ -6,8 +6,11 @@ ENV PYTHONDONTWRITEBYTECODE=1 \
     PIP_DISABLE_PIP_VERSION_CHECK=1
 
 WORKDIR /app
-# A Chinese font for the charts of the monthly summary.
-RUN apt-get update && apt-get install -y --no-install-recommends fonts-wqy-microhei && rm -rf /var/lib/apt/lists/*
+# A Chinese font for the charts of the monthly summary; the AR PL Ming (宋/仿宋) and Kai (楷) fonts for
+# the official-document DOCX (bulletins, agreements), with FangSong/SimSun/KaiTi mapped onto them.
+RUN apt-get update && apt-get install -y --no-install-recommends fonts-wqy-microhei fonts-arphic-uming fonts-arphic-ukai fontconfig \
+ && rm -rf /var/lib/apt/lists/*
+COPY deploy/fonts/60-gongwen.conf /etc/fonts/conf.d/60-gongwen.conf
 COPY requirements.txt .
 RUN pip install --no-cache-dir -r requirements.txt
 

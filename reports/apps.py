@@ -10,6 +10,8 @@ class ReportsConfig(AppConfig):
         # The registry needs the resource, which needs the models: importable only once apps are ready.
         from unionportal.core.imports.registry import LedgerKind, register
 
+        from .adoption_ledger import COLUMNS as ADOPTION_COLUMNS
+        from .adoption_ledger import AdoptionLedgerResource
         from .resources import COLUMNS, ReportLedgerResource
 
         register(
@@ -20,5 +22,15 @@ class ReportsConfig(AppConfig):
                 columns=COLUMNS,
                 back_url_name="reports:queue",
                 start_url_name="reports:import",
+            )
+        )
+        register(
+            LedgerKind(
+                key="adoptions",
+                title="采用回执",
+                resource_class=AdoptionLedgerResource,
+                columns=ADOPTION_COLUMNS,
+                back_url_name="reports:queue",
+                start_url_name="reports:import_adoptions",
             )
         )

@@ -192,3 +192,39 @@ def approval_block(*, approved: bool, month_over: bool, pending: int) -> str:
     if pending:
         return f"还有 {pending} 条待审核"
     return ""
+
+
+# ---- 补发 (contract section 3) -------------------------------------------------------------------
+
+
+def back_pay_note(month, amount: int) -> str:
+    """备注 of a difference paid later: ``补发2026年10月100元``."""
+    return f"补发{month.year}年{month.month}月{amount}元"
+
+
+def back_pay_difference(*, frozen: Tier, now: Tier, amounts: dict[str, int]) -> int:
+    """What a raised tier adds to a month already paid at ``frozen`` (the approved sheet's amounts);
+    0 when the tier did not go up (a grade never goes down through an adoption)."""
+    return max(stipend_amount(now, amounts) - stipend_amount(frozen, amounts), 0)
+
+
+def sheet_note(own: str, back_pays: Iterable[tuple]) -> str:
+    """A sheet row's 备注: its own note, then each difference it carries, oldest month first, joined
+    by "；" (e.g. ``未完成本月报送任务；补发2026年9月100元；补发2026年10月200元``)."""
+    parts = [own] if own else []
+    parts += [back_pay_note(month, amount) for month, amount in sorted(back_pays)]
+    return "；".join(parts)
+
+
+def month_label(month) -> str:
+    return f"{month.year}年{month.month}月"
+
+
+LOCKED_GRADE_MESSAGE = (
+    "该信息报送月份（{month}）的补助表已审批锁定，审核结果不能再修改。"
+    "县级以上部门采用的，请在“登记采用回执”中登记，差额将在下一张审批的补助表中补发。"
+)
+
+
+def locked_grade_message(month) -> str:
+    return LOCKED_GRADE_MESSAGE.format(month=month_label(month))

@@ -13,9 +13,11 @@ from ..choices import (
 )
 from .adoption import Adoption
 from .budget import Budget, BudgetLine
+from .bulletins import BulletinIssue, BulletinItem, Publication
+from .instructions import FollowUp, Instruction
 from .reminders import Reminder
 from .report import Report, ReportAttachment, ReviewEvent, TimelinessRule
-from .stipends import SheetEvent, StipendSetting, StipendSheet, StipendSheetRow
+from .stipends import BackPay, SheetEvent, StipendSetting, StipendSheet, StipendSheetRow
 
 __all__ = [
     "ADOPTED_GRADES",
@@ -23,6 +25,12 @@ __all__ = [
     "RISK_CATEGORIES",
     "VALID_GRADES",
     "Adoption",
+    "BackPay",
+    "BulletinIssue",
+    "BulletinItem",
+    "FollowUp",
+    "Instruction",
+    "Publication",
     "Budget",
     "BudgetLine",
     "Category",

@@ -12,6 +12,7 @@ from django.db.models import Q
 
 from officers.models import Region
 from officers.scoping import apply_scope
+from unionportal.core.attachments import attachment_path, attachment_storage
 from unionportal.core.validators import single_line_text
 
 from ..choices import Grade
@@ -65,6 +66,12 @@ class Adoption(models.Model):
         verbose_name="记录人",
     )
     recorded_at = models.DateTimeField("记录时间", auto_now_add=True, db_index=True)
+    # The scanned receipt (采用回执) of an adoption entered by hand: private storage, random name.
+    receipt = models.FileField(
+        "回执扫描件", storage=attachment_storage, upload_to=attachment_path, max_length=200, blank=True
+    )
+    receipt_name = models.CharField("回执原文件名", max_length=200, blank=True)
+    receipt_type = models.CharField("回执类型", max_length=50, blank=True)
 
     objects = AdoptionQuerySet.as_manager()
 

@@ -13,6 +13,7 @@ from unionportal.core.constraints import CheckConstraintsInOneQuery
 from unionportal.core.validators import multiline_text
 
 from ..choices import Tier
+from ..rules import back_pay_note
 
 
 class StipendSettingQuerySet(models.QuerySet):
@@ -167,3 +168,40 @@ class SheetEvent(models.Model):
 
     def __str__(self):
         return f"{self.get_action_display()} {timezone.localtime(self.created_at):%Y-%m-%d %H:%M}"
+
+
+class BackPay(models.Model):
+    """补发: the difference an adoption above the county, recorded after a month's sheet was approved,
+    makes to that month's tier; carried (paid) on the first sheet of the county approved after it.
+
+    ``source_sheet`` is the approved sheet whose frozen tier was raised; ``paid_on`` the sheet that
+    carries the money. Reopening ``paid_on`` deletes the row: the difference is owed again and the next
+    approval carries it; so each difference is paid exactly once."""
+
+    county = models.ForeignKey(County, on_delete=models.PROTECT, related_name="+", verbose_name="县区")
+    officer = models.ForeignKey(Officer, on_delete=models.PROTECT, related_name="back_pays", verbose_name="信息员")
+    month = models.DateField("补发月份")
+    source_sheet = models.ForeignKey(
+        StipendSheet, on_delete=models.PROTECT, related_name="back_pays_owed", verbose_name="原补助表"
+    )
+    paid_on = models.ForeignKey(
+        StipendSheet, on_delete=models.CASCADE, related_name="back_pays", verbose_name="补发所在补助表"
+    )
+    from_tier = models.CharField("原考核等级", max_length=12, choices=Tier.choices)
+    to_tier = models.CharField("调整后等级", max_length=12, choices=Tier.choices)
+    amount = models.PositiveIntegerField("补发金额（元）", validators=[MinValueValidator(1)])
+    created_at = models.DateTimeField("记录时间", default=timezone.now)
+
+    class Meta:
+        verbose_name = verbose_name_plural = "补发记录"
+        ordering = ["paid_on", "officer", "month"]
+        constraints = [
+            models.UniqueConstraint(fields=["paid_on", "officer", "month"], name="back_pay_once_per_sheet"),
+            models.CheckConstraint(condition=Q(month__day=1), name="back_pay_month_first_day"),
+            models.CheckConstraint(condition=Q(amount__gte=1), name="back_pay_amount_positive"),
+            models.CheckConstraint(condition=~Q(source_sheet=models.F("paid_on")), name="back_pay_not_own_sheet"),
+        ]
+        indexes = [models.Index(fields=["officer", "month"], name="back_pay_officer_month_idx")]
+
+    def __str__(self):
+        return back_pay_note(self.month, self.amount)

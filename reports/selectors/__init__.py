@@ -2,6 +2,18 @@
 number of queries. ``from reports import selectors`` still reaches every one."""
 
 from ..choices import COUNTED_STATUSES
+from .bulletins import (
+    instruction_counts,
+    instructions_for,
+    issue_by_number,
+    issue_for_view,
+    issues_of,
+    month_instructions,
+    open_follow_ups,
+    overdue_follow_ups,
+    publications_for,
+    signed_issues_for,
+)
 from .officer_record import officer_record
 from .reports import (
     OPEN_EMERGENCIES_SHOWN,
@@ -18,8 +30,11 @@ from .stipends import (
     SheetLine,
     SheetSummary,
     Terms,
+    back_pay_owed,
     budget_overview,
     county_for_admin,
+    lines_with_back_pay,
+    locked_month,
     pending_in_month,
     reports_in_month,
     sheet_lines,
@@ -38,7 +53,20 @@ __all__ = [
     "Terms",
     "attachment_count",
     "budget_overview",
+    "back_pay_owed",
     "county_for_admin",
+    "instruction_counts",
+    "instructions_for",
+    "issue_by_number",
+    "issue_for_view",
+    "issues_of",
+    "lines_with_back_pay",
+    "locked_month",
+    "month_instructions",
+    "open_follow_ups",
+    "overdue_follow_ups",
+    "publications_for",
+    "signed_issues_for",
     "month_progress",
     "my_reports",
     "officer_record",

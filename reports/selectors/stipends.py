@@ -1,7 +1,8 @@
 """Reads of stipends and the budget: the terms in force, a month's sheet lines, its summary, the budget."""
 
-from collections.abc import Iterator
-from dataclasses import dataclass, field
+from collections import defaultdict
+from collections.abc import Iterable, Iterator
+from dataclasses import dataclass, field, replace
 from datetime import date
 from decimal import Decimal
 
@@ -10,19 +11,22 @@ from django.db.models import Count, F, FilteredRelation, Q, Sum
 from django.db.models.functions import ExtractMonth
 from django.utils import timezone
 
-from officers.models import County
+from officers.models import County, Officer
 from officers.selectors import county_first_month, officers_active_in_month
 
 from .. import rules
 from ..models import (
     COUNTED_STATUSES,
     VALID_GRADES,
+    Adoption,
+    BackPay,
     Budget,
     BudgetLine,
     Grade,
     Report,
     StipendSetting,
     StipendSheet,
+    StipendSheetRow,
     Tier,
 )
 
@@ -70,6 +74,7 @@ class SheetLine:
     amount: int
     note: str
     pending: int = 0  # reports still waiting for review (an open month's lines only)
+    back_pay: int = 0  # 补发 carried in ``amount`` (included in it)
 
     @property
     def tier_label(self) -> str:
@@ -145,6 +150,13 @@ def stipend_lines(*, county_id, month: date, terms: Terms) -> Iterator[SheetLine
 
 
 def snapshot_lines(*, sheet) -> Iterator[SheetLine]:
+    carried = dict(
+        BackPay.objects.filter(paid_on=sheet)
+        .order_by()
+        .values_list("officer_id")
+        .annotate(total=Sum("amount"))
+        .values_list("officer_id", "total")
+    )
     for row in sheet.rows.order_by("position").iterator(chunk_size=2000):
         yield SheetLine(
             row.position,
@@ -158,6 +170,7 @@ def snapshot_lines(*, sheet) -> Iterator[SheetLine]:
             Tier(row.tier),
             row.amount,
             row.note,
+            back_pay=carried.get(row.officer_id, 0),
         )
 
 
@@ -171,6 +184,8 @@ class SheetSummary:
     lines: list = field(default_factory=list)
     tier_counts: dict = field(default_factory=dict)
     total: int = 0
+    back_pay_total: int = 0
+    back_pay_officers: int = 0
 
     @property
     def approved(self) -> bool:
@@ -227,10 +242,17 @@ def sheet_summary(*, county, month: date) -> SheetSummary:
         terms = stipend_terms(county_id=county.pk, month=month)
         pending = pending_in_month(county_id=county.pk, month=month)
     summary = SheetSummary(county=county, month=month, sheet=sheet, terms=terms, pending=pending)
-    for line in sheet_lines(county=county, month=month, sheet=sheet, terms=terms):
+    lines = sheet_lines(county=county, month=month, sheet=sheet, terms=terms)
+    if not summary.approved:
+        # An open month shows the 补发 its approval would carry (contract section 3).
+        lines = lines_with_back_pay(lines, back_pay_owed(county_id=county.pk))
+    for line in lines:
         summary.lines.append(line)
         summary.tier_counts[line.tier.value] = summary.tier_counts.get(line.tier.value, 0) + 1
         summary.total += line.amount
+        if line.back_pay:
+            summary.back_pay_total += line.back_pay
+            summary.back_pay_officers += 1
     return summary
 
 
@@ -287,3 +309,137 @@ def budget_overview(*, county, year: int, today: date | None = None) -> dict:
         "over_budget": amount is not None and projected > amount,
         "months_elapsed": months_elapsed,
     }
+
+
+# ---- the period lock and 补发 (contract section 3) -------------------------------------------------
+
+
+def locked_month(*, county_id, moment) -> date | None:
+    """The first day of the Beijing month of ``moment`` when that month's sheet of the county is
+    approved (its grades are then read-only), else None. One query."""
+    if moment is None:
+        return None
+    month = timezone.localtime(moment).date().replace(day=1)
+    approved = StipendSheet.objects.filter(county_id=county_id, month=month, state=StipendSheet.State.APPROVED)
+    return month if approved.exists() else None
+
+
+@dataclass(frozen=True)
+class Owed:
+    """A difference not yet paid: an adoption above the county, recorded after ``month``'s sheet was
+    approved, raised the officer's tier of that month."""
+
+    officer_id: int
+    month: date
+    source_sheet_id: int
+    from_tier: Tier
+    to_tier: Tier
+    amount: int
+
+
+def back_pay_owed(*, county_id) -> list[Owed]:
+    """Every difference the county still owes, from the facts: the approved sheets (their approval
+    time, frozen tier per officer and amounts), the adoptions recorded after each approval, the
+    grades of that month now, and what approved sheets have already carried. Five queries at most,
+    whatever the number of officers."""
+    sheets = {
+        sheet.month: sheet
+        for sheet in StipendSheet.objects.filter(county_id=county_id, state=StipendSheet.State.APPROVED)
+    }
+    if not sheets:
+        return []
+    earliest = min(sheet.approved_at for sheet in sheets.values())
+    raised = Adoption.objects.filter(
+        report__county_id=county_id, raised_grade=True, grade=Grade.ABOVE_ADOPTED, recorded_at__gt=earliest
+    ).values_list("report__officer_id", "report__submitted_at", "recorded_at")
+    candidates = set()
+    for officer_id, submitted_at, recorded_at in raised:
+        month = timezone.localtime(submitted_at).date().replace(day=1)
+        sheet = sheets.get(month)
+        if sheet is not None and recorded_at > sheet.approved_at:
+            candidates.add((officer_id, month))
+    if not candidates:
+        return []
+    officer_ids = {officer_id for officer_id, _ in candidates}
+    months = {month for _, month in candidates}
+    frozen = {
+        (officer_id, month): Tier(tier)
+        for officer_id, month, tier in StipendSheetRow.objects.filter(
+            sheet__in=[sheets[m] for m in months], officer_id__in=officer_ids
+        ).values_list("officer_id", "sheet__month", "tier")
+    }
+    paid = defaultdict(int)
+    for officer_id, month, amount in BackPay.objects.filter(
+        officer_id__in=officer_ids, month__in=months, source_sheet__county_id=county_id
+    ).values_list("officer_id", "month", "amount"):
+        paid[(officer_id, month)] += amount
+    start = rules.month_bounds(min(months).year, min(months).month)[0]
+    end = rules.month_bounds(max(months).year, max(months).month)[1]
+    grades = defaultdict(list)
+    for officer_id, submitted_at, grade in Report.objects.filter(
+        officer_id__in=officer_ids, status__in=COUNTED_STATUSES, submitted_at__gte=start, submitted_at__lt=end
+    ).values_list("officer_id", "submitted_at", "grade"):
+        grades[(officer_id, timezone.localtime(submitted_at).date().replace(day=1))].append(grade)
+    owed = []
+    for officer_id, month in sorted(candidates, key=lambda c: (c[1], c[0])):
+        if (officer_id, month) not in frozen:
+            continue  # not on that month's sheet (not 在岗 then): nothing was or is due for it
+        sheet = sheets[month]
+        amounts = {
+            Tier.QUALIFIED: sheet.amount_qualified,
+            Tier.GOOD: sheet.amount_good,
+            Tier.EXCELLENT: sheet.amount_excellent,
+        }
+        now = rules.tier_of_grades(grades[(officer_id, month)], quota=sheet.quota)
+        due = rules.back_pay_difference(frozen=frozen[(officer_id, month)], now=now, amounts=amounts)
+        due -= paid[(officer_id, month)]
+        if due > 0:
+            owed.append(Owed(officer_id, month, sheet.pk, frozen[(officer_id, month)], now, due))
+    return owed
+
+
+def lines_with_back_pay(lines: Iterable[SheetLine], owed: list[Owed]) -> Iterator[SheetLine]:
+    """The sheet's lines with the differences they carry: added to 补助金额, named in 备注; an officer
+    owed a difference who has no line this month gets one at the end (one query for their details)."""
+    by_officer = defaultdict(list)
+    for item in owed:
+        by_officer[item.officer_id].append(item)
+    position = 0
+    for line in lines:
+        position = line.position
+        items = by_officer.pop(line.officer_id, None)
+        if not items:
+            yield line
+            continue
+        extra = sum(item.amount for item in items)
+        yield replace(
+            line,
+            amount=line.amount + extra,
+            note=rules.sheet_note(line.note, [(i.month, i.amount) for i in items]),
+            back_pay=extra,
+        )
+    if not by_officer:
+        return
+    people = (
+        Officer.objects.filter(pk__in=by_officer)
+        .order_by(F("township__sort_key").asc(nulls_last=True), "sort_key", "pk")
+        .values_list("pk", "name", "phone", "employer__name", "township__name")
+    )
+    for pk, name, phone, employer, township in people:
+        items = by_officer[pk]
+        extra = sum(item.amount for item in items)
+        position += 1
+        yield SheetLine(
+            position,
+            pk,
+            name,
+            phone,
+            employer or "",
+            township or "",
+            0,
+            0,
+            Tier.UNQUALIFIED,
+            extra,
+            rules.sheet_note("本月不在岗", [(i.month, i.amount) for i in items]),
+            back_pay=extra,
+        )

@@ -3,7 +3,19 @@ transaction and full_clean(). ``from reports import services`` still reaches eve
 
 from .adoption import report_adopt
 from .alerts import alert_recipients, alert_texts, alerts_record
+from .bulletins import (
+    issue_create,
+    issue_sign,
+    issue_update,
+    item_add,
+    item_remove,
+    item_update,
+    may_edit_publication,
+    publication_create,
+    unit_candidates,
+)
 from .imports import report_record_imported
+from .instructions import follow_up_feedback, instruction_record, owner_choices
 from .review import STALE_MESSAGE, report_grade, report_return
 from .stipends import sheet_approve, sheet_reopen
 from .submission import (
@@ -21,6 +33,18 @@ __all__ = [
     "alert_texts",
     "alerts_record",
     "emergency_minutes_for",
+    "follow_up_feedback",
+    "instruction_record",
+    "issue_create",
+    "issue_sign",
+    "issue_update",
+    "item_add",
+    "item_remove",
+    "item_update",
+    "may_edit_publication",
+    "owner_choices",
+    "publication_create",
+    "unit_candidates",
     "report_adopt",
     "report_delete_draft",
     "report_grade",

@@ -12,11 +12,13 @@ from django.db import IntegrityError, transaction
 from django.utils import timezone
 
 from officers.models import Region, User
+from unionportal.core.attachments import check_uploads, clean_name
 from unionportal.core.audit import audit_record
 from unionportal.core.models import AuditEntry, Notification
 
 from ..choices import COUNTED_STATUSES, Grade, Status
 from ..models import Adoption, Report, ReviewEvent
+from ..selectors.stipends import locked_month
 
 # How far each grade goes: an adoption raises a report only to a grade further along.
 GRADE_RANK = {
@@ -40,6 +42,7 @@ def report_adopt(
     publication: str = "",
     issue: str = "",
     region: Region | None = None,
+    receipt=None,
     request=None,
 ) -> tuple[Adoption, bool]:
     """Record that ``body`` used ``report`` and raise its grade to ``grade`` if that is higher.
@@ -68,9 +71,18 @@ def report_adopt(
         return existing, False
 
     raises = GRADE_RANK[grade] > GRADE_RANK[Grade(locked.grade)]
+    if raises and grade != Grade.ABOVE_ADOPTED and locked_month(county_id=locked.county_id, moment=locked.submitted_at):
+        # An approved month is frozen; only an adoption above the county still raises it (paid as
+        # 补发 on the next sheet). A county bulletin's use of an old item is kept as a record only.
+        raises = False
     adoption = Adoption(
         report=locked, grade=grade, source=source, region=region, raised_grade=raises, recorded_by=actor, **same
     )
+    if receipt is not None:
+        # A scanned receipt, judged by its bytes like every attachment (images re-encoded).
+        [(content, found)] = check_uploads([receipt])
+        adoption.receipt.save(f"receipt{found.extension}", content, save=False)
+        adoption.receipt_name, adoption.receipt_type = clean_name(receipt.name), found.content_type
     adoption.full_clean()
     try:
         with transaction.atomic():

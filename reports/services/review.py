@@ -18,6 +18,7 @@ from ..models import (
     ReviewEvent,
     Status,
 )
+from ..selectors.stipends import locked_month
 
 logger = logging.getLogger(__name__)
 
@@ -30,6 +31,10 @@ def _locked_for_review(report: Report, version: int) -> Report:
         raise ValidationError(STALE_MESSAGE, code="stale")
     if not rules.staff_may_review(status=locked.status):
         raise ValidationError(f"该信息当前状态为“{locked.get_status_display()}”，不能审核")
+    # The period lock (contract section 3): an approved month's grades are read-only.
+    month = locked_month(county_id=locked.county_id, moment=locked.submitted_at)
+    if month is not None:
+        raise ValidationError(rules.locked_grade_message(month), code="locked")
     return locked
 
 

@@ -12,6 +12,7 @@ from unionportal.core.models import AuditEntry
 
 from .. import rules, selectors
 from ..models import (
+    BackPay,
     BudgetLine,
     SheetEvent,
     StipendSheet,
@@ -49,6 +50,9 @@ def sheet_approve(*, county, month, actor, request=None) -> StipendSheet:
         )
     terms = selectors.stipend_terms(county_id=county.pk, month=month)
     lines = list(selectors.stipend_lines(county_id=county.pk, month=month, terms=terms))
+    # 补发 (contract section 3): what adoptions recorded after earlier approvals still owe is carried
+    # here, once; BackPay rows say which sheet paid which difference, so a reopening puts it back.
+    owed = selectors.back_pay_owed(county_id=county.pk)
     # Counted after the snapshot, and the lines' own count too: a report returned for revision while
     # the lines were read must not end on a locked sheet.
     pending = max(selectors.pending_in_month(county_id=county.pk, month=month), sum(line.pending for line in lines))
@@ -57,7 +61,7 @@ def sheet_approve(*, county, month, actor, request=None) -> StipendSheet:
             f"{_month_label(county, month)}还有 {pending} 条报送信息待审核，请全部审核后再审批补助表。", code="pending"
         )
     rows, total = [], 0
-    for line in lines:
+    for line in selectors.lines_with_back_pay(lines, owed):
         rows.append(
             StipendSheetRow(
                 sheet=sheet,
@@ -71,11 +75,24 @@ def sheet_approve(*, county, month, actor, request=None) -> StipendSheet:
                 valid_count=line.valid,
                 tier=line.tier,
                 amount=line.amount,
-                note=line.note,
+                note=line.note[:200],
             )
         )
         total += line.amount
     StipendSheetRow.objects.bulk_create(rows, batch_size=2000)
+    BackPay.objects.bulk_create(
+        BackPay(
+            county=county,
+            officer_id=item.officer_id,
+            month=item.month,
+            source_sheet_id=item.source_sheet_id,
+            paid_on=sheet,
+            from_tier=item.from_tier,
+            to_tier=item.to_tier,
+            amount=item.amount,
+        )
+        for item in owed
+    )
     sheet.state = StipendSheet.State.APPROVED
     sheet.quota = terms.quota
     sheet.amount_qualified = terms.amounts[Tier.QUALIFIED]
@@ -93,7 +110,8 @@ def sheet_approve(*, county, month, actor, request=None) -> StipendSheet:
         spent_on=month,
         amount=sheet.total,
         stipend_sheet=sheet,
-        description=f"{month.year}年{month.month}月信息员补助（{len(rows)}人）",
+        description=f"{month.year}年{month.month}月信息员补助（{len(rows)}人）"
+        + (f"，含补发 {sum(item.amount for item in owed)} 元" if owed else ""),
         created_by=actor,
     )
     audit_record(
@@ -114,7 +132,21 @@ def sheet_reopen(*, county, month, actor, reason: str, request=None) -> StipendS
         raise ValidationError(f"{_month_label(county, month)}的补助表尚未审批，无需撤销。")
     if not reason.strip():
         raise ValidationError({"reason": "请填写撤销审批的原因"})
+    carried_elsewhere = (
+        BackPay.objects.filter(source_sheet=sheet).select_related("paid_on").order_by("paid_on__month").first()
+    )
+    if carried_elsewhere is not None:
+        # Reopened, this month would pay the raised tier itself: the difference already paid on the
+        # later sheet would be paid twice.
+        paid_month = carried_elsewhere.paid_on.month
+        raise ValidationError(
+            f"{_month_label(county, month)}的差额已在{paid_month.year}年{paid_month.month}月补助表中补发，"
+            f"请先撤销{paid_month.year}年{paid_month.month}月补助表的审批，再撤销本月审批。",
+            code="back_pay",
+        )
     total = sheet.total
+    # The differences this sheet carried are owed again: the next approved sheet pays them.
+    BackPay.objects.filter(paid_on=sheet).delete()
     sheet.rows.all().delete()
     BudgetLine.objects.filter(stipend_sheet=sheet).delete()
     sheet.state = StipendSheet.State.OPEN

@@ -1,5 +1,26 @@
 """The reporting system's pages, one module per concern."""
 
+from .bulletins import (
+    IssueDetailView,
+    IssueDocxView,
+    IssueSignView,
+    IssueUpdateView,
+    ItemAddView,
+    ItemInstructionView,
+    ItemRemoveView,
+    ItemUpdateView,
+    PublicationDetailView,
+    PublicationListView,
+)
+from .instructions import (
+    AdoptionReceiptView,
+    FollowUpFeedbackView,
+    InstructionDetailView,
+    InstructionListView,
+    InstructionScanView,
+    ReceiptCreateView,
+    ReportInstructionView,
+)
 from .notifications import NotificationListView
 from .officer_record import OfficerDetailView
 from .offline import ReportOfflineShellView, ReportOutboxView
@@ -17,6 +38,23 @@ from .review import ReportGradeView, ReportReturnView, ReviewQueueView
 from .stipends import BudgetView, SheetApproveView, SheetExportView, SheetReopenView, StipendSheetView
 
 __all__ = [
+    "AdoptionReceiptView",
+    "FollowUpFeedbackView",
+    "InstructionDetailView",
+    "InstructionListView",
+    "InstructionScanView",
+    "IssueDetailView",
+    "IssueDocxView",
+    "IssueSignView",
+    "IssueUpdateView",
+    "ItemAddView",
+    "ItemInstructionView",
+    "ItemRemoveView",
+    "ItemUpdateView",
+    "PublicationDetailView",
+    "PublicationListView",
+    "ReceiptCreateView",
+    "ReportInstructionView",
     "XLSX_TYPE",
     "AttachmentDownloadView",
     "BudgetView",

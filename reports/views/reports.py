@@ -19,8 +19,9 @@ from unionportal.core.models import AuditEntry
 from unionportal.core.notifications import notifications_mark_read
 
 from .. import rules, selectors, services
+from ..bulletin_forms import InstructionForm, ReceiptForm
 from ..forms import GradeForm, ReportForm, ReturnForm
-from ..models import Grade, Report, ReportAttachment, Urgency
+from ..models import COUNTED_STATUSES, Grade, Report, ReportAttachment, Urgency
 
 XLSX_TYPE = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 
@@ -160,6 +161,17 @@ class ReportDetailView(LoginRequiredMixin, ReportScopedMixin, TemplateView):
                 }
             )
             context["return_form"] = kwargs.get("return_form") or ReturnForm(initial={"version": report.version})
+            # The period lock, the adoptions, the receipts and the instructions (issue 15).
+            context["locked_month"] = selectors.locked_month(county_id=report.county_id, moment=report.submitted_at)
+            context["adoptions"] = report.adoptions.all()
+            context["instructions"] = report.instructions.select_related("follow_up__owner")
+            context["may_adopt"] = report.status in COUNTED_STATUSES
+            context["receipt_form"] = kwargs.get("receipt_form") or ReceiptForm()
+            context["instruction_form"] = kwargs.get("instruction_form") or InstructionForm(
+                owners=services.owner_choices(report=report, actor=user)
+            )
+        else:
+            context["instructions"] = report.instructions.all() if report.officer.user_id == user.pk else []
         return context
 
 

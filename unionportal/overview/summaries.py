@@ -131,6 +131,21 @@ def summary_figures(*, county, month: date) -> dict:
         },
         "quota": terms.quota,
         "missed_quota": [[name, township or ""] for name, township in missed],
+        # Leader instructions given in the month and the state of their follow-up when built.
+        "instructions": [
+            [
+                f"{row['given_on']:%m-%d}",
+                row["leader"],
+                row["rank"],
+                row["title"],
+                row["owner"],
+                f"{row['due_on']:%Y-%m-%d}" if row["due_on"] else "",
+                row["state"],
+            ]
+            for row in selectors.month_instructions(
+                county=county, start=start.date(), end=end.date(), today=timezone.localdate()
+            )
+        ],
     }
 
 

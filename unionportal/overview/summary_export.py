@@ -65,6 +65,11 @@ def docx_bytes(summary) -> bytes:
         _table(doc, ["企业", "信息条数"], f["repeated_enterprises"])
     else:
         doc.add_paragraph("无。")
+    doc.add_heading("本月领导批示及落实情况", level=1)
+    if f.get("instructions"):  # summaries built before issue 15 have none
+        _table(doc, ["日期", "批示领导", "层级", "信息", "责任人", "反馈期限", "落实情况"], f["instructions"])
+    else:
+        doc.add_paragraph("无。")
     d = f["disputes"]
     doc.add_heading("劳动争议调处", level=1)
     doc.add_paragraph(

@@ -1,7 +1,7 @@
 """Pages that look across the apps: the home pages, the dashboard, an officer's record, and the monthly
 analysis summary with its meeting record."""
 
-from datetime import timedelta
+from datetime import date, timedelta
 
 from django.conf import settings
 from django.contrib import messages
@@ -21,6 +21,7 @@ from officers.models import Activity
 from officers.permissions import StaffRequiredMixin
 from reports import rules
 from reports import selectors as report_selectors
+from reports.models import Instruction
 from reports.views import XLSX_TYPE
 from unionportal.core.actions import ServiceActionView
 from unionportal.core.audit import audit_record
@@ -45,6 +46,8 @@ class HomeView(LoginRequiredMixin, TemplateView):
         context["open_actions"] = (
             SummaryAction.objects.visible_to(user).filter(owner=user, done_at__isnull=True).select_related("summary")
         )
+        context["open_follow_ups"] = report_selectors.open_follow_ups(user=user) if user.is_portal_staff else []
+        context["today"] = timezone.localdate()
         if user.is_portal_staff:
             context["overview"] = officer_selectors.county_overview(user=user)
             context["pending_reviews"] = report_selectors.pending_review_count(user=user)
@@ -251,5 +254,19 @@ class DashboardView(StaffRequiredMixin, TemplateView):
             },
             year_start=f"{year}-01-01",
             year_end=f"{year}-12-31",
+        )
+        # Leader instructions (issue 15): the year's by rank, and overdue follow-ups standing out for
+        # the county and the unit above it. Live, not cached: a feedback recorded shows at once.
+        user = self.request.user
+        county_ids = [county.pk for county in data["counties"]] if "counties" in data else []
+        counts = report_selectors.instruction_counts(
+            county_ids=county_ids, start=date(year, 1, 1), end=date(year + 1, 1, 1)
+        )
+        context["instructions_by_rank"] = [
+            (value, label, sum(per.get(value, 0) for per in counts.values()))
+            for value, label in Instruction.Rank.choices
+        ]
+        context["overdue_follow_ups"] = list(
+            report_selectors.overdue_follow_ups(user=user, today=timezone.localdate())[:20]
         )
         return context

@@ -94,4 +94,4 @@ class OutboxMessage(models.Model):
         return KIND_LABELS.get(self.kind, self.kind)
 
 
-KIND_LABELS = {"alert": "突发信息提醒", "reminder": "提醒", "digest": "待审核汇总"}
+KIND_LABELS = {"alert": "突发信息提醒", "reminder": "提醒", "digest": "待审核汇总", "instruction": "领导批示"}
