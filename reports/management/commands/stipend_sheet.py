@@ -49,6 +49,11 @@ class Command(BaseCommand):
         )
         tiers = "，".join(f"{tier.label} {count} 人" for tier, count in summary.tiers)
         self.stdout.write(f"在岗信息员 {len(summary.lines)} 人：{tiers}")
+        if summary.back_pay_total:
+            carried = "；".join(f"{line.name} {line.note}" for line in summary.lines if line.back_pay)
+            self.stdout.write(
+                f"补发 {summary.back_pay_officers} 人，共 {summary.back_pay_total} 元（已含在合计中）：{carried}"
+            )
         self.stdout.write(f"合计 {summary.total} 元")
         if summary.pending:
             self.stdout.write(f"待审核 {summary.pending} 条（审批前须全部审核）")
