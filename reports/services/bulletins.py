@@ -8,7 +8,7 @@ counts as that unit's adoption of the original report, through the one adoption 
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
-from django.db.models import Max
+from django.db.models import Max, Q
 from django.utils import timezone
 
 from officers.models import User
@@ -89,15 +89,23 @@ def issue_update(*, issue: BulletinIssue, actor: User, **values) -> BulletinIssu
     return locked
 
 
+# Where a unit above finds items besides those it adopted: each source takes the publication and
+# returns a queryset of report ids. Forwarding (the items forwarded to the unit, issue 15's
+# ForwardedItem) registers itself here, so this module needs no knowledge of it.
+REGION_SOURCES: list = []
+
+
 def unit_candidates(*, publication: Publication):
-    """The reports a unit may put into its publication, newest first: a county's own items graded
-    合格 or better; for a city or province, the items it adopted (an adoption recorded for the
-    region, e.g. grading a forwarded item). Forwarded items join here when forwarding is wired in."""
+    """The reports a unit may put into its publication: a county's own items graded 合格 or better;
+    for a city or province, the items it adopted (an adoption recorded for the region) and those the
+    registered sources name (items forwarded to it)."""
     reports = Report.objects.filter(status=Status.REVIEWED, grade__in=VALID_GRADES)
     if publication.county_id is not None:
         return reports.filter(county_id=publication.county_id)
-    adopted = Adoption.objects.filter(region_id=publication.region_id).values("report_id")
-    return reports.filter(pk__in=adopted)
+    found = Q(pk__in=Adoption.objects.filter(region_id=publication.region_id).values("report_id"))
+    for source in REGION_SOURCES:
+        found |= Q(pk__in=source(publication))
+    return reports.filter(found)
 
 
 def default_source(report: Report) -> str:
