@@ -73,6 +73,7 @@ def foreign_county_world(other_county) -> list[int]:
         county=other_county, actor=None, kind="exchange", held_on=date(2026, 5, 1), topic="外县活动"
     )
     notifications_mark_read(user=reviewer)
+    bulletin_ids = foreign_bulletins_and_instructions(other_county, reviewer, report)
     from disputes.models import CaseAttachment, DisputeCase
     from officers.models import Activity, Officer
     from reports.models import Report, ReportAttachment
@@ -90,7 +91,51 @@ def foreign_county_world(other_county) -> list[int]:
         Activity,
     ):
         ids.update(model.objects.values_list("pk", flat=True))
+    ids.update(bulletin_ids)
     return sorted(ids)
+
+
+def foreign_bulletins_and_instructions(other_county, reviewer, report) -> set[int]:
+    """Issue 15's objects of the other county: a receipt with its scan, its bulletin (a signed issue
+    and a draft, with items) and an instruction with its follow-up and scan."""
+    from django.core.files.uploadedfile import SimpleUploadedFile
+
+    from reports.models import Adoption, BulletinIssue, BulletinItem, FollowUp, Instruction, Publication, Report
+
+    Report.objects.filter(pk=report.pk).update(status="reviewed", grade="qualified")
+    report.refresh_from_db()
+    admin = AdminFactory(county=other_county)
+    report_services.report_adopt(
+        report=report,
+        actor=reviewer,
+        body="盐城市委办公室",
+        adopted_on=timezone.localdate(),
+        source=Adoption.Source.RECEIPT,
+        receipt=SimpleUploadedFile("c.png", image_bytes(), content_type="image/png"),
+    )
+    publication = report_services.publication_create(actor=admin, name="外县工作信息")
+    for sign in (True, False):
+        issue = report_services.issue_create(publication=publication, actor=reviewer)
+        report_services.item_add(issue=issue, actor=reviewer, report_id=report.pk)
+        report_services.issue_update(issue=issue, actor=reviewer, signer="外县主席")
+        if sign:
+            report_services.issue_sign(issue=issue, actor=reviewer)
+    report_services.instruction_record(
+        report=report,
+        bulletin_item=BulletinItem.objects.filter(issue__state="signed").first(),
+        actor=reviewer,
+        leader="外县书记",
+        rank="county",
+        text="请落实",
+        given_on=timezone.localdate(),
+        owner=reviewer,
+        due_on=timezone.localdate(),
+        scan=SimpleUploadedFile("d.png", image_bytes(), content_type="image/png"),
+    )
+    ids = set()
+    for model in (Adoption, Publication, BulletinIssue, BulletinItem, Instruction, FollowUp):
+        ids.update(model.objects.values_list("pk", flat=True))
+    return ids
 
 
 ALLOWED = {302, 403, 404, 405}
@@ -112,6 +157,63 @@ def test_every_url_refuses_another_countys_objects(client, county, other_county)
         for pattern in patterns:
             for object_id in ids:
                 path = "/" + re.sub(r"<int:\w+>", str(object_id), pattern).replace(".png", ".png")
+                for method in ("get", "post"):
+                    status = getattr(client, method)(path).status_code
+                    if status not in ALLOWED:
+                        leaks.append((role, method, path, status))
+    assert leaks == []
+
+
+def test_every_url_refuses_objects_of_other_units_above_the_county(client, county, other_county):
+    """The same sweep at the levels above the county: the other county sits under 盐城市 with its
+    own objects and the city's bulletin; the staff of 南京市 and of a county under it, and an officer
+    there, reach none of them (issue 15)."""
+    from officers.models import Region
+    from tests.factories import RegionFactory
+
+    province = RegionFactory(code="320000", name="江苏省", level=Region.Level.PROVINCE)
+    yancheng = RegionFactory(code="320900", name="盐城市", parent=province)
+    nanjing = RegionFactory(code="320100", name="南京市", parent=province)
+    other_county.region = yancheng
+    other_county.save()
+    county.region = nanjing
+    county.save()
+    ids = foreign_county_world(other_county)
+    city_admin = AdminFactory(county=None, region=yancheng)
+    from reports.models import Report
+
+    forwarded_stand_in = Report.objects.get()
+    report_services.report_adopt(
+        report=forwarded_stand_in,
+        actor=city_admin,
+        body="盐城市总工会",
+        adopted_on=timezone.localdate(),
+        source="unit",
+        region=yancheng,
+    )
+    city_issue = report_services.issue_create(
+        publication=report_services.publication_create(actor=city_admin, name="盐城工会信息"), actor=city_admin
+    )
+    report_services.item_add(issue=city_issue, actor=city_admin, report_id=forwarded_stand_in.pk)
+    report_services.issue_update(issue=city_issue, actor=city_admin, signer="市主席")
+    report_services.issue_sign(issue=city_issue, actor=city_admin)
+    from reports.models import Adoption, BulletinIssue, BulletinItem, Publication
+
+    for model in (Adoption, Publication, BulletinIssue, BulletinItem):
+        ids = sorted(set(ids) | set(model.objects.values_list("pk", flat=True)))
+    people = {
+        "nanjing_reviewer": ReviewerFactory(county=None, region=nanjing),
+        "nanjing_admin": AdminFactory(county=None, region=nanjing),
+        "county_under_nanjing": ReviewerFactory(county=county),
+        "officer_under_nanjing": OfficerFactory(county=county, id=max(ids) + 1000).user,
+    }
+    patterns = [p for p in project_patterns() if "<int:" in p]
+    leaks = []
+    for role, user in people.items():
+        client.force_login(user)
+        for pattern in patterns:
+            for object_id in ids:
+                path = "/" + re.sub(r"<int:\w+>", str(object_id), pattern)
                 for method in ("get", "post"):
                     status = getattr(client, method)(path).status_code
                     if status not in ALLOWED:
