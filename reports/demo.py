@@ -7,10 +7,18 @@ from decimal import Decimal
 from django.db import transaction
 from django.utils import timezone
 
-from officers.models import Officer
+from officers.models import Officer, User
 
-from .models import Budget, Report
-from .services import report_record_imported
+from .models import Adoption, Budget, Grade, Instruction, Publication, Report, Status
+from .services import (
+    instruction_record,
+    issue_create,
+    issue_sign,
+    issue_update,
+    item_add,
+    report_adopt,
+    report_record_imported,
+)
 
 SAMPLES = [
     (
@@ -84,3 +92,75 @@ def seed_demo_reports(county) -> int:
         report_record_imported(report=report)
         created += 1
     return created
+
+
+@transaction.atomic
+def seed_demo_bulletins(county) -> int:
+    """A county bulletin and a city bulletin, signed with items, and a leader instruction on the
+    city's item with its follow-up open (issue 15). Returns the issues signed now (0 when present)."""
+    if Publication.objects.filter(county=county).exists() or county.region_id is None:
+        return 0
+    staff = User.objects.filter(county=county, is_active=True)
+    reviewer = staff.filter(role=User.Role.REVIEWER).order_by("pk").first()
+    admin = staff.filter(role=User.Role.ADMIN).order_by("pk").first() or reviewer
+    city = county.region
+    city_reviewer = User.objects.filter(region=city, is_active=True).order_by("pk").first()
+    candidates = list(
+        Report.objects.filter(county=county, status=Status.REVIEWED, grade=Grade.QUALIFIED).order_by("-submitted_at")[
+            :3
+        ]
+    )
+    if reviewer is None or city_reviewer is None or len(candidates) < 3:
+        return 0
+    own = Publication.objects.create(county=county, name="工作信息", keeps_total_number=True, total_number_start=118)
+    issue = issue_create(publication=own, actor=reviewer)
+    for report in candidates[:2]:
+        item_add(issue=issue, actor=reviewer, report_id=report.pk)
+    issue_update(
+        issue=issue,
+        actor=reviewer,
+        editor_note="本期刊发信息员反映的职工关切，请各镇区工会跟踪掌握。",
+        compiler="陈审核",
+        signer="周主席",
+        report_to="盐城市总工会",
+        send_to="县委办公室、县政府办公室",
+        issue_to="各镇区（街道）工会",
+    )
+    issue_sign(issue=issue, actor=reviewer)
+
+    # The city took the third item (in the portal this is the city grading the item the county
+    # forwarded) and published it in its own bulletin.
+    forwarded = candidates[2]
+    report_adopt(
+        report=forwarded,
+        actor=city_reviewer,
+        body=f"{city.name}总工会",
+        adopted_on=timezone.localdate(),
+        source=Adoption.Source.UNIT,
+        region=city,
+    )
+    city_publication = Publication.objects.get_or_create(region=city, name="盐城工会信息")[0]
+    city_issue = issue_create(publication=city_publication, actor=city_reviewer)
+    item = item_add(issue=city_issue, actor=city_reviewer, report_id=forwarded.pk)
+    issue_update(
+        issue=city_issue,
+        actor=city_reviewer,
+        compiler="市总工会办公室",
+        signer="吴主席",
+        report_to="江苏省总工会",
+        issue_to="各县（市、区）总工会",
+    )
+    issue_sign(issue=city_issue, actor=city_reviewer)
+    instruction_record(
+        report=forwarded,
+        bulletin_item=item,
+        actor=city_reviewer,
+        leader="市委副书记 王某某",
+        rank=Instruction.Rank.CITY,
+        text="请市总工会会同有关部门督促企业依法处理，及时报告结果。",
+        given_on=timezone.localdate(),
+        owner=admin,
+        due_on=timezone.localdate() + timedelta(days=10),
+        officer_sees_text=True,
+    )
+    return 2

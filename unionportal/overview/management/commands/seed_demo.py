@@ -1,7 +1,7 @@
 from django.core.management.base import BaseCommand
 
 from officers import demo
-from reports.demo import seed_demo_reports
+from reports.demo import seed_demo_bulletins, seed_demo_reports
 
 
 class Command(BaseCommand):
@@ -10,9 +10,12 @@ class Command(BaseCommand):
     def handle(self, *args, **options):
         result = demo.seed_demo()
         reports = seed_demo_reports(result["county"])
+        bulletins = seed_demo_bulletins(result["county"])
         self.stdout.write(
             f"演示数据就绪：{result['county']}，本次新增信息员 {result['officers_created']} 名、报送信息 {reports} 条。"
         )
+        if bulletins:
+            self.stdout.write("信息专报：已签发县《工作信息》和市《盐城工会信息》各一期，并登记一条待落实的领导批示。")
         self.stdout.write("演示账号（登录名 / 密码）：")
         self.stdout.write(f"  系统管理员   {demo.ADMIN_PHONE} / {demo.DEMO_PASSWORD}")
         self.stdout.write(f"  县总工会审核 {demo.REVIEWER_PHONE} / {demo.DEMO_PASSWORD}")
