@@ -405,3 +405,22 @@ class TestWhoSeesWhat:
         client.force_login(item_report.officer.user)
         assert client.post(reverse("reports:issue_sign", args=[issue.pk])).status_code == 403
         assert not issue.items.exists()
+
+
+def test_the_demo_has_a_county_and_a_city_bulletin_and_an_open_instruction(db):
+    from reports.models import BulletinItem, FollowUp
+
+    out = io.StringIO()
+    call_command("seed_demo", stdout=out)
+    assert "信息专报：已签发县《工作信息》和市《盐城工会信息》各一期，并登记一条待落实的领导批示。" in out.getvalue()
+    signed = BulletinIssue.objects.filter(state="signed").select_related("publication")
+    labels = {issue.publication.name: issue.number_label for issue in signed}
+    year = signed[0].year
+    assert labels == {"工作信息": f"{year}年第1期（总第119期）", "盐城工会信息": f"{year}年第1期"}
+    assert BulletinItem.objects.filter(issue__publication__name="工作信息").count() == 2
+    city_item = BulletinItem.objects.get(issue__publication__name="盐城工会信息")
+    assert Report.objects.get(pk=city_item.report_id).grade == Grade.ABOVE_ADOPTED
+    follow_up = FollowUp.objects.get()
+    assert follow_up.feedback_at is None and follow_up.instruction.bulletin_item == city_item
+    call_command("seed_demo", stdout=io.StringIO())
+    assert BulletinIssue.objects.count() == 2 and FollowUp.objects.count() == 1
