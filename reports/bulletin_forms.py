@@ -70,8 +70,14 @@ class InstructionForm(SubmissionKeyFormMixin, forms.Form):
     due_on = forms.DateField(label="反馈期限", widget=DATE)
     scan = forms.FileField(label="批示扫描件（图片或 PDF，可选）", required=False)
 
-    def __init__(self, *args, owners=None, **kwargs):
+    def __init__(self, *args, owners=None, items=None, **kwargs):
         super().__init__(*args, **kwargs)
+        if items is not None:
+            # On a bulletin's page: which of its items the leader wrote on.
+            self.fields["bulletin_item"] = forms.ModelChoiceField(
+                label="批示所在条目", queryset=items, empty_label="请选择"
+            )
+            self.order_fields(["bulletin_item"])
         self.fields["owner"].queryset = owners if owners is not None else User.objects.none()
         self.fields["owner"].label_from_instance = lambda user: (
             f"{user.get_full_name()}（{user.unit.name if user.unit else ''}）"

@@ -20,11 +20,12 @@ from ..models import BulletinItem, FollowUp, Instruction, Report
 NOTICE_KIND = "instruction"
 
 
-def owner_choices(*, report: Report, actor: User):
-    """Who may own the follow-up: the staff of the county that sent the item, and the recorder's own
-    unit's staff."""
+def owner_choices(*, report: Report | None = None, actor: User, county_ids=()):
+    """Who may own the follow-up: the staff of the county that sent the item (or of any of
+    ``county_ids``, for a form covering several items), and the recorder's own unit's staff."""
     staff = User.objects.filter(is_active=True, role__in=[User.Role.REVIEWER, User.Role.ADMIN])
-    own = staff.filter(county_id=report.county_id)
+    counties = {report.county_id} if report is not None else set(county_ids)
+    own = staff.filter(county_id__in=counties)
     if actor.region_id:
         own = own | staff.filter(region_id=actor.region_id)
     return own.select_related("county", "region").order_by("county_id", "full_name", "pk")

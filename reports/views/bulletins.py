@@ -133,21 +133,22 @@ class IssueDetailView(StaffRequiredMixin, IssueScopedMixin, TemplateView):
         elif issue.is_signed and user.is_portal_staff:
             # Instructions are recorded on the items of a signed issue by the unit that keeps it.
             may_record = services.may_edit_publication(user=user, publication=issue.publication)
-            context["may_record_instruction"] = may_record
-            failed = kwargs.get("instruction_form")
-            if may_record:
-                context["instruction_forms"] = [
-                    (
-                        item,
-                        failed
-                        if failed is not None and failed.prefix == f"ins{item.pk}"
-                        else InstructionForm(
-                            prefix=f"ins{item.pk}", owners=services.owner_choices(report=item.report, actor=user)
-                        ),
-                    )
-                    for item in items
-                ]
+            context["may_record_instruction"] = may_record and bool(items)
+            if may_record and items:
+                context["instruction_form"] = kwargs.get("instruction_form") or instruction_form(issue, user)
         return context
+
+
+def instruction_form(issue, user, data=None, files=None):
+    """One form for the whole issue: the item, and an owner among the staff of the items' counties
+    (and the recorder's unit): the same queries however many items the issue has."""
+    counties = issue.items.values_list("report__county_id", flat=True)
+    return InstructionForm(
+        data,
+        files,
+        items=issue.items.all(),
+        owners=services.owner_choices(actor=user, county_ids=list(counties)),
+    )
 
 
 class IssueActionView(StaffRequiredMixin, IssueScopedMixin, ServiceActionView):
@@ -261,25 +262,26 @@ class ItemRemoveView(ItemActionView):
         return form
 
 
-class ItemInstructionView(ItemActionView):
+class IssueInstructionView(IssueActionView):
     """领导批示 on an item of a signed issue, recorded by the unit that keeps the publication."""
 
     form_name = "instruction_form"
     success_message = "批示已登记，已通知报送县区和信息员，并生成落实事项"
 
-    def get_form(self, item):
-        return InstructionForm(
-            self.request.POST,
-            self.request.FILES,
-            prefix=f"ins{item.pk}",
-            owners=services.owner_choices(report=item.report, actor=self.request.user),
-        )
+    def get_form(self, issue):
+        return instruction_form(issue, self.request.user, self.request.POST, self.request.FILES)
 
-    def act(self, item, data):
-        if not item.issue.is_signed or not services.may_edit_publication(
-            user=self.request.user, publication=item.issue.publication
+    def refused(self, form, exc):
+        form = super().refused(form, exc)
+        messages.error(self.request, "；".join(exc.messages))  # shown even where the form is not
+        return form
+
+    def act(self, issue, data):
+        if not issue.is_signed or not services.may_edit_publication(
+            user=self.request.user, publication=issue.publication
         ):
             raise ValidationError("只有刊物所属单位的工作人员可以在已签发的条目上登记批示")
+        item = data.pop("bulletin_item")  # the form's own field, not the service's
         services.instruction_record(
             report=item.report, bulletin_item=item, actor=self.request.user, request=self.request, **data
         )

@@ -424,3 +424,95 @@ def test_the_demo_has_a_county_and_a_city_bulletin_and_an_open_instruction(db):
     assert follow_up.feedback_at is None and follow_up.instruction.bulletin_item == city_item
     call_command("seed_demo", stdout=io.StringIO())
     assert BulletinIssue.objects.count() == 2 and FollowUp.objects.count() == 1
+
+
+class TestQueriesPerPage:
+    """The bulletin and instruction pages cost the same queries for a few items and for many."""
+
+    def test_a_signed_issue_and_the_lists(self, client, tree, officer, django_assert_num_queries):
+        publication = county_publication(tree)
+        client.force_login(tree["county_reviewer"])
+
+        def world(n):
+            reports = [
+                ReportFactory(
+                    officer=officer,
+                    status="reviewed",
+                    grade="qualified",
+                    submitted_at=at(2026, 11, 2, 9, i),
+                    occurred_at=at(2026, 11, 2, 8),
+                )
+                for i in range(n)
+            ]
+            issue = draft_with(tree, publication, tree["county_reviewer"], reports)
+            issue = services.issue_sign(issue=issue, actor=tree["county_reviewer"])
+            for report in reports:
+                services.instruction_record(
+                    report=report,
+                    actor=tree["county_reviewer"],
+                    leader="县长",
+                    rank="county",
+                    text="阅",
+                    given_on=at(2026, 11, 3).date(),
+                    owner=tree["county_admin"],
+                    due_on=at(2026, 11, 20).date(),
+                )
+            return issue
+
+        counts = []
+        for n in (2, 6):
+            issue = world(n)
+            for url in (
+                reverse("reports:issue", args=[issue.pk]),
+                reverse("reports:publication", args=[publication.pk]),
+                reverse("reports:publications"),
+                reverse("reports:instructions"),
+            ):
+                from django.test.utils import CaptureQueriesContext
+
+                with CaptureQueriesContext(connection) as captured:
+                    assert client.get(url).status_code == 200
+                counts.append((url.split("/")[2:4], len(captured)))
+        first, second = counts[:4], counts[4:]
+        assert [n for _, n in first] == [n for _, n in second]
+
+
+def test_the_city_records_a_leaders_instruction_on_its_bulletins_item(client, tree, item_report, forwarded):
+    from datetime import timedelta
+
+    from django.utils import timezone
+
+    from reports.models import Instruction
+    from unionportal.core.models import OutboxMessage
+
+    forwarded.append(item_report)
+    issue = draft_with(tree, city_publication(tree), tree["city_reviewer"], [item_report])
+    services.issue_sign(issue=issue, actor=tree["city_reviewer"])
+    item = issue.items.get()
+    data = {
+        "bulletin_item": item.pk,
+        "leader": "市委副书记 王某某",
+        "rank": "city",
+        "text": "请督促企业依法处理。",
+        "given_on": timezone.localdate().isoformat(),
+        "owner": tree["county_admin"].pk,
+        "due_on": (timezone.localdate() + timedelta(days=10)).isoformat(),
+    }
+    url = reverse("reports:issue_instruction", args=[issue.pk])
+    client.force_login(tree["county_reviewer"])  # sees the city's issue, does not record on it
+    response = client.post(url, data)
+    assert response.status_code == 400 and "只有刊物所属单位的工作人员可以" in response.content.decode()
+    client.force_login(tree["city_reviewer"])
+    page = client.get(reverse("reports:issue", args=[issue.pk])).content.decode()
+    assert "县管理（滨海县）" in page and "市审核（盐城市）" in page  # the owners offered
+    assert client.post(url, data).status_code == 302
+    instruction = Instruction.objects.get()
+    assert (instruction.bulletin_item, instruction.county, instruction.recorded_region) == (
+        item,
+        tree["binhai"],
+        tree["city"],
+    )
+    told = set(
+        OutboxMessage.objects.filter(kind="instruction", channel="in_app").values_list("recipient_id", flat=True)
+    )
+    assert told == {tree["county_reviewer"].pk, tree["county_admin"].pk, item_report.officer.user_id}

@@ -155,7 +155,7 @@ def test_the_offline_shell_is_the_empty_form_without_personal_data(officer_clien
     response = officer_client.get(reverse("reports:offline_shell"))
     body = response.content.decode()
     assert response.status_code == 200
-    assert 'data-offline-shell' in body and 'action="/reports/new/"' in body and 'name="content"' in body
+    assert "data-offline-shell" in body and 'action="/reports/new/"' in body and 'name="content"' in body
     assert officer.name not in body and officer.user.get_full_name() not in body
 
 

@@ -60,11 +60,11 @@ def names(ids):
     return sorted(Officer.objects.filter(pk__in=ids).values_list("name", flat=True))
 
 
-
 def channel_state(reminder, channel: str) -> str:
     """A reminder's channel, as the outbox has it ("none" when the channel was never written)."""
     message = OutboxMessage.objects.filter(key=f"reminder:{reminder.pk}:{channel}").first()
     return message.state if message else "none"
+
 
 class TestSelection:
     def test_who_is_reminded(self, people):

@@ -211,8 +211,7 @@ class TestApproveButton:
         assert 'title="还有 1 条待审核" aria-describedby="approve-block" type="submit" disabled>审批并锁定' in body
         assert (
             '<span class="small text-muted align-self-center" id="approve-block" data-testid="approve-block">'
-            "还有 1 条待审核</span>"
-            in body
+            "还有 1 条待审核</span>" in body
         )
 
     def test_month_not_over(self, client, county, edges):

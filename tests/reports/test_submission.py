@@ -52,9 +52,7 @@ class TestContentLimit:
             services.report_save(
                 officer=officer, data=data(urgency="general", content="字" * (CONTENT_MAX_LENGTH + 1)), submit=False
             )
-        assert exc.value.message_dict["content"] == [
-            "内容不能超过 5000 字（现有 5001 字），较长的材料请作为附件上传"
-        ]
+        assert exc.value.message_dict["content"] == ["内容不能超过 5000 字（现有 5001 字），较长的材料请作为附件上传"]
         assert Report.objects.count() == 0
 
 
