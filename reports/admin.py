@@ -10,8 +10,13 @@ from unionportal.core.ledger import LEDGER_FORMATS
 from unionportal.core.models import AuditEntry
 
 from .models import (
+    Adoption,
+    BackPay,
     Budget,
     BudgetLine,
+    BulletinIssue,
+    Instruction,
+    Publication,
     Reminder,
     Report,
     ReviewEvent,
@@ -169,3 +174,38 @@ class ReminderAdmin(ReadOnlyAdminMixin, ScopedAdminMixin, admin.ModelAdmin):
     search_fields = ("recipient__full_name", "recipient__username")
     date_hierarchy = "created_at"
     list_select_related = ("recipient",)
+
+
+# ---- issue 15: read here, written on the pages (which run the services) -------------------------
+
+
+@admin.register(Adoption)
+class AdoptionAdmin(ReadOnlyAdminMixin, ScopedAdminMixin, admin.ModelAdmin):
+    list_display = ("report", "body", "publication", "issue", "adopted_on", "grade", "source", "recorded_at")
+    list_filter = ("source", "grade")
+    list_select_related = ("report",)
+
+
+@admin.register(BackPay)
+class BackPayAdmin(ReadOnlyAdminMixin, ScopedAdminMixin, admin.ModelAdmin):
+    list_display = ("officer", "month", "amount", "from_tier", "to_tier", "paid_on", "created_at")
+    list_select_related = ("officer", "paid_on__county")
+
+
+@admin.register(Publication)
+class PublicationAdmin(ReadOnlyAdminMixin, ScopedAdminMixin, admin.ModelAdmin):
+    list_display = ("name", "county", "region", "keeps_total_number", "active")
+
+
+@admin.register(BulletinIssue)
+class BulletinIssueAdmin(ReadOnlyAdminMixin, ScopedAdminMixin, admin.ModelAdmin):
+    list_display = ("publication", "year", "number", "total_number", "state", "signer", "signed_at")
+    list_filter = ("state", "year")
+    list_select_related = ("publication__county", "publication__region")
+
+
+@admin.register(Instruction)
+class InstructionAdmin(ReadOnlyAdminMixin, ScopedAdminMixin, admin.ModelAdmin):
+    list_display = ("report", "leader", "rank", "given_on", "county")
+    list_filter = ("rank",)
+    list_select_related = ("report", "county")

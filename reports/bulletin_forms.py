@@ -58,7 +58,8 @@ class EmptyForm(forms.Form):
     pass
 
 
-class InstructionForm(SubmissionKeyFormMixin, forms.Form):
+class InstructionForm(OwnIds, SubmissionKeyFormMixin, forms.Form):
+    id_prefix = "instruction"
     leader = forms.CharField(
         label="批示领导", max_length=100, validators=[single_line_text], help_text="如：市委副书记 王某某"
     )

@@ -170,6 +170,11 @@ class SheetEvent(models.Model):
         return f"{self.get_action_display()} {timezone.localtime(self.created_at):%Y-%m-%d %H:%M}"
 
 
+class BackPayQuerySet(models.QuerySet):
+    def visible_to(self, user):
+        return apply_scope(self, user, county="county", admins_only=True)
+
+
 class BackPay(models.Model):
     """补发: the difference an adoption above the county, recorded after a month's sheet was approved,
     makes to that month's tier; carried (paid) on the first sheet of the county approved after it.
@@ -191,6 +196,8 @@ class BackPay(models.Model):
     to_tier = models.CharField("调整后等级", max_length=12, choices=Tier.choices)
     amount = models.PositiveIntegerField("补发金额（元）", validators=[MinValueValidator(1)])
     created_at = models.DateTimeField("记录时间", default=timezone.now)
+
+    objects = BackPayQuerySet.as_manager()
 
     class Meta:
         verbose_name = verbose_name_plural = "补发记录"
