@@ -11,11 +11,26 @@ from .models import BulletinIssue, BulletinItem, Instruction, Publication
 DATE = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
 
 
-class ReceiptForm(SubmissionKeyFormMixin, forms.Form):
+class OwnIds:
+    """The report's page holds the grading form and these: each form's ids carry its own prefix (the
+    field names stay as they are), so every label points at its own input."""
+
+    id_prefix = ""
+
+    def __init__(self, *args, **kwargs):
+        kwargs.setdefault("auto_id", f"{self.id_prefix}_%s")
+        super().__init__(*args, **kwargs)
+
+
+class ReceiptForm(OwnIds, SubmissionKeyFormMixin, forms.Form):
     """An adoption receipt (采用回执) from a body outside the portal, entered by hand on the item."""
 
+    id_prefix = "receipt"
     body = forms.CharField(
-        label="采用单位", max_length=100, validators=[single_line_text], help_text="如：盐城市委办公室"
+        label="出具回执的单位",
+        max_length=100,
+        validators=[single_line_text],
+        help_text="即采用单位，如：盐城市委办公室",
     )
     publication = forms.CharField(label="刊物", max_length=100, required=False, validators=[single_line_text])
     issue = forms.CharField(
