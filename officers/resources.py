@@ -5,6 +5,7 @@ from functools import partial
 from django.core.exceptions import ValidationError
 from import_export.fields import Field
 
+from unionportal.core.imports.bulk import BulkLedger
 from unionportal.core.ledger import LedgerResource, cell_date, cell_text, choice_value
 
 from . import rules
@@ -48,6 +49,24 @@ class CountyLedgerResource(LedgerResource):
 
     def _may_act_for(self, county_id) -> bool:
         if self.scope is None:  # a command run by the operator
+            return True
+        return self.scope.all_counties or self.scope.county_id == county_id
+
+
+class CountyBulkLedger(BulkLedger):
+    """A bulk ledger imported by someone for their county: as CountyLedgerResource, the scoping rule
+    decides which counties' rows they may write (a command run by the operator may write any)."""
+
+    def prepare(self):
+        super().prepare()
+        self.scope = scope_for(self.actor) if self.actor is not None else None
+        self.counties = {code: county for county in County.objects.all() for code in [county.code]}
+
+    def _county(self, code):
+        return self.counties.get(code)
+
+    def _may_act_for(self, county_id) -> bool:
+        if self.scope is None:
             return True
         return self.scope.all_counties or self.scope.county_id == county_id
 

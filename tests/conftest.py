@@ -74,3 +74,13 @@ def installed_schedules(db):
     for app, name, step in SCHEDULE_STEPS:
         module = importlib.import_module(f"{live_apps.get_app_config(app).module.__name__}.migrations.{name}")
         getattr(module, step)(live_apps, connection.schema_editor())
+
+
+@pytest.fixture(autouse=True)
+def _empty_cache():
+    """Each test starts with an empty cache (the bell's counts, dashboard figures): a test database is
+    new each run, so a user's id may be one a cached count of an earlier run speaks of."""
+    from django.core.cache import cache
+
+    cache.clear()
+    yield

@@ -1,12 +1,23 @@
 """The in-app bell: reading and marking notifications."""
 
+from django.core.cache import cache
 from django.utils import timezone
 
+from .bell import bell_key, bell_timeout
 from .models import Notification
 
 
 def unread_notifications(*, user) -> int:
-    return Notification.objects.visible_to(user).unread().count()
+    """The bell's number: from the user's cache entry, counted (and kept) when there is none. Every
+    write of a notification forgets the entry (``bell.bell_forget``)."""
+    if user is None or not user.is_authenticated:
+        return 0
+    key = bell_key(user.pk)
+    count = cache.get(key)
+    if count is None:
+        count = Notification.objects.visible_to(user).unread().count()
+        cache.set(key, count, timeout=bell_timeout())
+    return count
 
 
 def notifications(*, user):
@@ -14,7 +25,10 @@ def notifications(*, user):
 
 
 def notifications_mark_read(*, user, report=None) -> int:
-    """Mark the user's unread notifications read: all of them, or those about ``report``."""
+    """Mark the user's unread notifications read: all of them, or those about ``report``. A user whose
+    bell shows nothing unread has nothing to mark: no statement is sent."""
+    if unread_notifications(user=user) == 0:
+        return 0
     qs = Notification.objects.visible_to(user).unread()
     if report is not None:
         qs = qs.filter(report=report)

@@ -1,0 +1,28 @@
+"""The bell's unread count, kept per user in the cache so a signed-in page does not count it.
+
+Every write of a notification forgets the count of the users it concerns (``bell_forget``): the
+Notification model and its QuerySet call it on save, delete, update and bulk_create, now and once the
+transaction commits (a page that counted between the two would otherwise keep a count from before).
+The entry also expires after ``BELL_CACHE_SECONDS``, which bounds any race left (a count read before
+a commit and written to the cache after it).
+"""
+
+from django.conf import settings
+from django.core.cache import cache
+from django.db import transaction
+
+
+def bell_key(user_id) -> str:
+    return f"unionportal:bell:{user_id}"
+
+
+def bell_timeout() -> int:
+    return getattr(settings, "BELL_CACHE_SECONDS", 300)
+
+
+def bell_forget(user_ids) -> None:
+    keys = [bell_key(pk) for pk in set(user_ids) if pk is not None]
+    if not keys:
+        return
+    cache.delete_many(keys)
+    transaction.on_commit(lambda: cache.delete_many(keys))
