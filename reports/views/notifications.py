@@ -1,5 +1,6 @@
 """The bell's list."""
 
+
 from django.contrib import messages
 from django.contrib.auth.mixins import LoginRequiredMixin
 from django.shortcuts import redirect
