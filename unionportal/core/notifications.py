@@ -1,9 +1,8 @@
 """The in-app bell: reading and marking notifications."""
 
-from django.core.cache import cache
 from django.utils import timezone
 
-from .bell import bell_key, bell_timeout
+from .bell import bell_cached, bell_keep
 from .models import Notification
 
 
@@ -12,11 +11,10 @@ def unread_notifications(*, user) -> int:
     write of a notification forgets the entry (``bell.bell_forget``)."""
     if user is None or not user.is_authenticated:
         return 0
-    key = bell_key(user.pk)
-    count = cache.get(key)
+    count = bell_cached(user.pk)
     if count is None:
         count = Notification.objects.visible_to(user).unread().count()
-        cache.set(key, count, timeout=bell_timeout())
+        bell_keep(user.pk, count)
     return count
 
 
