@@ -298,7 +298,7 @@ class RowWriter:
         self.rest = [f for f in fields if f.attname not in given]
         self.defaults = {}
         for f in self.rest:
-            if getattr(f, "auto_now", False) or getattr(f, "auto_now_add", False):
+            if getattr(f, "auto_now", False) or getattr(f, "auto_now_add", False) or f.default is timezone.now:
                 value = self.now
             else:
                 value = f.get_default()  # "" for a text field without one, as save() writes
