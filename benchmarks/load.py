@@ -18,7 +18,7 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 sys.path.insert(0, str(ROOT / "benchmarks"))
-PORT = 8765
+PORT = int(os.environ.get("LOAD_PORT", "8765"))  # another port when two runs share a machine
 SECONDS = int(os.environ.get("LOAD_SECONDS", "10"))
 LUA = """
 done = function(summary, latency, requests)
@@ -146,6 +146,8 @@ def main():
             ).stdout
             results[name] = json.loads(out.strip().splitlines()[-1])
     base, floor = results[BASELINE], results[FLOOR]
+    if not base["p50"] or not floor["p50"]:
+        raise SystemExit(f"no answers from the server (port {PORT} taken? set LOAD_PORT): {results}")
     print(
         f"{'page':28} {'queries':>7} {'p50 ms':>8} {'p95 ms':>8} {'req/s':>8} {'p50 ×':>7} {'p95 ×':>7} "
         f"{'p50 ÷ floor':>11} {'errors':>6}"
