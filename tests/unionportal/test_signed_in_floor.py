@@ -201,3 +201,26 @@ def test_nothing_to_mark_read_sends_no_statement(county):
     with CaptureQueriesContext(connection) as ctx:
         assert notifications_mark_read(user=user) == 0
     assert len(ctx) == 0
+
+
+def test_the_report_page_writes_its_audit_row_and_marks_read_only_what_is_unread(client, county):
+    officer = OfficerFactory(county=county)
+    reviewer = ReviewerFactory(county=county)
+    report = ReportFactory(officer=officer)
+    client.force_login(reviewer)
+    url = reverse("reports:detail", args=[report.pk])
+    client.get(url)
+
+    def writes():
+        sql = queries(client, url)
+        return [
+            q.split()[0] + " " + q.split()[2 if q.startswith("INSERT") else 1]
+            for q in sql
+            if q.startswith(("INSERT", "UPDATE")) and "django_session" not in q
+        ]
+
+    assert writes() == ['INSERT "reports_auditentry"']  # the bell says nothing is unread: no UPDATE
+    Notification.objects.create(recipient=reviewer, kind="emergency", title="突发", report=report)
+    assert writes() == ['INSERT "reports_auditentry"', 'UPDATE "reports_notification"']
+    assert not Notification.objects.filter(recipient=reviewer, read_at__isnull=True).exists()
+    assert writes() == ['INSERT "reports_auditentry"']
