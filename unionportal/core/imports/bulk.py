@@ -19,6 +19,7 @@ job. Rows are read as they are asked for (``reading.open_rows``) and kept only o
 so memory does not grow with the file beyond the keys that find a row repeated within it.
 """
 
+import hashlib
 import io
 import json
 from concurrent.futures import ThreadPoolExecutor
@@ -125,10 +126,12 @@ class BulkLedger:
             return None
 
     def seen_before(self, key, number: int) -> int | None:
-        """The spreadsheet row where ``key`` already appeared in this file, if any."""
-        earlier = self.seen_keys.get(key)
+        """The spreadsheet row where ``key`` already appeared in this file, if any. Kept as a 16-byte
+        digest of the key, not the key: the one thing an import keeps of every row."""
+        digest = hashlib.blake2b(repr(key).encode(), digest_size=16).digest()
+        earlier = self.seen_keys.get(digest)
         if earlier is None:
-            self.seen_keys[key] = number
+            self.seen_keys[digest] = number
         return earlier
 
     # ---- the run ---------------------------------------------------------------------------------
