@@ -1,7 +1,7 @@
 """Template tags of the reporting pages."""
 
 from django import template
-from django.utils.html import format_html, format_html_join
+from django.utils.html import format_html_join
 
 from unionportal.core.rows import beijing, url_for
 
@@ -40,13 +40,13 @@ ROW = (
     '    <div class="small text-muted">{} · {} · {} · {}\n      {}{}</div>\n'
     "  </a>"
 )
-NO_ROWS = '<div class="list-group-item text-muted">没有符合条件的信息。</div>'
+NO_ROWS = ""  # the template says "nothing matches"
 
 
 @register.simple_tag
 def review_rows(reports):
     """The review queue's rows (what the template loop rendered), built here: the detail URL reversed
-    once for the list, times formatted with strftime, every text escaped by format_html_join."""
+    once for the list, times formatted with strftime, every text escaped once."""
     detail = url_for("reports:detail")
     category = dict(Category.choices)
     grade = dict(Grade.choices)
@@ -64,4 +64,4 @@ def review_rows(reports):
         )
         for report in reports
     ]
-    return format_html_join("\n", ROW, rows) if rows else format_html(NO_ROWS)
+    return format_html_join("\n", ROW, rows) if rows else NO_ROWS
