@@ -76,12 +76,9 @@ def risk_history(*, user, **subject) -> list[RiskAssessment]:
 
 
 def subject_items(*, user, **subject) -> list[SupervisionItem]:
-    """The subject's supervision items, open first."""
+    """The subject's open supervision items (closed ones are on the supervision list)."""
     return list(
-        SupervisionItem.objects.visible_to(user)
-        .filter(**subject)
-        .select_related("owner")
-        .order_by("state", "-opened_at")
+        SupervisionItem.objects.visible_to(user).open().filter(**subject).select_related("owner").order_by("due_at")
     )
 
 

@@ -231,6 +231,8 @@ def test_docx_and_xlsx_open(county, october):
         "按重点群体",
         "突发信息",
         "重复风险企业",
+        "本月逾期办结的督办事项",
+        "尚未办结的督办事项",
         "未完成任务",
     ]
     assert list(book["突发信息"].iter_rows(values_only=True))[1][1] == "某纺织企业拖欠工资苗头"
