@@ -15,6 +15,7 @@ from .services import (
     report_record_imported,
     risk_level_set,
     supervision_close,
+    supervision_respond,
     supervision_sweep,
 )
 
@@ -114,9 +115,12 @@ def seed_demo_supervision(county) -> int:
     # 8 hours (yellow); yellow set 6 days ago has under a quarter of its 7 days left (blue); blue is new.
     plan = [("red", 24 * 7), ("orange", 80), ("yellow", 24 * 6 - 2), ("blue", 1)]
     for report, (level, hours) in zip(reports[:4], plan, strict=True):
-        risk_level_set(
-            subject=report, level=level, reason="演示：按信息内容研判", actor=reviewer, now=now - timedelta(hours=hours)
-        )
+        set_at = now - timedelta(hours=hours)
+        risk_level_set(subject=report, level=level, reason="演示：按信息内容研判", actor=reviewer, now=set_at)
+        if level == "yellow":  # answered in time: only its deadline colours it (blue)
+            item = SupervisionItem.objects.get(report=report, state=SupervisionItem.State.OPEN)
+            note = "演示：已电话联系信息员核实"
+            supervision_respond(item=item, actor=reviewer, note=note, now=set_at + timedelta(hours=2))
     # a red item answered and closed late, for the monthly summary's "closed late"
     late = reports[4]
     risk_level_set(subject=late, level="orange", reason="演示：已处置", actor=reviewer, now=now - timedelta(days=6))
