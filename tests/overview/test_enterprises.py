@@ -123,3 +123,34 @@ def test_officers_are_refused_and_other_counties_not_found(client, world, office
 @pytest.fixture
 def officer(county):
     return OfficerFactory(county=county)
+
+
+def test_the_monthly_summary_lists_items_closed_late_and_still_open(county, reviewer):
+    from datetime import date, datetime
+
+    from unionportal.core.clock import BEIJING
+    from unionportal.overview import summaries
+
+    report = ReportFactory(officer=OfficerFactory(county=county), status="submitted")
+    opened = datetime(2026, 10, 5, 9, tzinfo=BEIJING)
+
+    def item(key, days):
+        return report_services.supervision_open(
+            subject=report,
+            kind="other",
+            owner=reviewer,
+            due_at=opened + timedelta(days=days),
+            title=key,
+            cause_key=key,
+            now=opened,
+        )[0]
+
+    late, in_time, still_open = item("逾期办结", 1), item("按期办结", 5), item("尚未办结", 3)
+    report_services.supervision_close(item=late, actor=reviewer, note="已处置", now=opened + timedelta(days=3))
+    report_services.supervision_close(item=in_time, actor=reviewer, note="已处置", now=opened + timedelta(days=2))
+    report_services.supervision_sweep(now=datetime(2026, 10, 31, 12, tzinfo=BEIJING))
+    f = summaries.summary_figures(county=county, month=date(2026, 10, 1))
+    assert f["supervision_closed_late"] == [["逾期办结", "其他督办", "陈审核", "10-06 09:00", "10-08 09:00", late.pk]]
+    assert f["supervision_open"] == [
+        ["尚未办结", "其他督办", "陈审核", "10-08 09:00", "红色（严重逾期）", still_open.pk]
+    ]
