@@ -30,7 +30,6 @@ def accepted_submission_time(*, client_time: datetime | None, now: datetime) -> 
     return min(client_time, now), ""
 
 
-
 def is_on_time(*, urgency: str, occurred_at: datetime, submitted_at: datetime, emergency_minutes: int) -> bool:
     """一般信息当日报，突发信息立即报.
 
@@ -134,8 +133,6 @@ def tier_of_grades(grades: Iterable[str], *, quota: int) -> Tier:
 
 def stipend_amount(tier: Tier, amounts: dict[str, int]) -> int:
     return 0 if tier == UNQUALIFIED else int(amounts[tier.value])
-
-
 
 
 def parse_month(text: str):

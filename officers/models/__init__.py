@@ -5,7 +5,7 @@ from ..channels.models import ChannelSetting
 from .accounts import User
 from .clock import DeadlineSetting, WorkCalendarDay
 from .officer import Officer, OfficerStatusChange, VettingNote
-from .registry import County, Enterprise, Township, county_code_validator, phone_validator, validate_credit_code
+from .registry import County, Enterprise, Region, Township, county_code_validator, phone_validator, validate_credit_code
 from .training import Activity, Attendance, Commendation, Guidance, SignInCode, Suggestion
 
 __all__ = [
@@ -20,6 +20,7 @@ __all__ = [
     "Officer",
     "OfficerStatusChange",
     "PasswordHistory",
+    "Region",
     "SignInCode",
     "SignInFailure",
     "Suggestion",

@@ -100,7 +100,7 @@ def supervision_open(
         colour_since=now,
         **{subject_field(subject): subject},
     )
-    if owner.county_id not in (None, item.county_id):
+    if owner.county_id != item.county_id and not owner.is_superuser:
         raise ValidationError({"owner": "督办责任人须为本县区工作人员"})
     if due_at <= now and kind == SupervisionItem.Kind.RISK:
         raise ValidationError({"due_at": "办结时限须晚于现在"})
@@ -221,7 +221,7 @@ def extension_decide(
     now = now or timezone.now()
     extension = SupervisionExtension.objects.select_for_update().select_related("item").get(pk=extension.pk)
     item = _locked(extension.item)
-    if not (getattr(actor, "is_portal_admin", False) and actor.county_id in (None, item.county_id)):
+    if not (getattr(actor, "is_portal_admin", False) and (actor.is_superuser or actor.county_id == item.county_id)):
         raise ValidationError("只有本县区的管理员可以审批延期")
     if extension.state != ExtensionState.PENDING:
         raise ValidationError(f"该申请已{extension.get_state_display()}")

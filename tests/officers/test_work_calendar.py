@@ -15,7 +15,7 @@ from officers.models import DeadlineSetting, WorkCalendarDay
 
 pytestmark = pytest.mark.django_db
 
-MIGRATION = importlib.import_module("officers.migrations.0010_work_calendar_deadlines_channel_supervision")
+MIGRATION = importlib.import_module("officers.migrations.0011_work_calendar_deadlines_channel_supervision")
 
 
 def seed():

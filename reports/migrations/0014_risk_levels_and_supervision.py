@@ -12,8 +12,8 @@ class Migration(migrations.Migration):
 
     dependencies = [
         ('disputes', '0006_agreement_and_court_confirmation'),
-        ('officers', '0010_work_calendar_deadlines_channel_supervision'),
-        ('reports', '0012_report_received_at'),
+        ('officers', '0011_work_calendar_deadlines_channel_supervision'),
+        ('reports', '0013_adoptions'),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 

@@ -23,7 +23,7 @@ def remove(apps, schema_editor):
 class Migration(migrations.Migration):
     dependencies = [
         ("django_celery_beat", "0019_alter_periodictasks_options"),
-        ("reports", "0013_risk_levels_and_supervision"),
+        ("reports", "0014_risk_levels_and_supervision"),
     ]
 
     operations = [migrations.RunPython(install, remove)]

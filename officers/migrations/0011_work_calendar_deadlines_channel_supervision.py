@@ -73,7 +73,7 @@ def unseed_calendar(apps, schema_editor):
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('officers', '0009_channel_digests_to_groups'),
+        ('officers', '0010_units_above_the_county'),
     ]
 
     operations = [
