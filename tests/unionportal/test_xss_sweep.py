@@ -292,6 +292,16 @@ def payload_world(county, other_county) -> World:
         adopted_on=today,
         adoption_doc_no="文号",
     )
+    report_services.report_adopt(
+        report=adopted,
+        actor=reviewer,
+        body="采用单位",
+        publication="刊物",
+        issue="期号",
+        adopted_on=today,
+        source="receipt",
+        region=city,
+    )
     returned = report("乙")
     report_services.report_return(report=returned, reviewer=reviewer, reason="退回原因", version=returned.version)
     emergency = report("丙", urgency="emergency")
