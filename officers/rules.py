@@ -115,3 +115,45 @@ def channel_problems(kind: str, values: dict) -> dict[str, str]:
             if values.get(flag):
                 problems[flag] = f"{label}发往工作群，请在群机器人渠道勾选"
     return problems
+
+
+# ---- 三员分立: which paths each system administrator may open -----------------------------------
+
+# Every signed-in account may open these: signing in and out, its own password, second factor and
+# sessions, the home page (which sends each role to its console), static files and the health check.
+COMMON_PATHS = ("/accounts/", "/static/", "/healthz", "/favicon.ico", "/manifest.webmanifest", "/sw.js")
+# The admin site's own pages every administrator with admin access needs.
+ADMIN_SITE_COMMON = ("/admin/", "/admin/logout/", "/admin/jsi18n/", "/admin/password_change/")
+DUTY_PATHS = {
+    # settings, schedules, units, the processing notice: never the audit trail nor accounts.
+    "sysadmin": (
+        "/system/",
+        "/admin/django_celery_beat/",
+        "/admin/officers/county/",
+        "/admin/officers/township/",
+        "/admin/officers/processingnotice/",
+    ),
+    # accounts, roles, locks, password and session policy.
+    "secadmin": (
+        "/security/",
+        "/admin/officers/user/",
+        "/admin/axes/",
+        "/admin/officers/securitypolicy/",
+    ),
+    # reads and exports the audit trail, nothing else.
+    "auditadmin": ("/audit/", "/admin/core/auditentry/", "/admin/core/auditpurge/"),
+}
+SYSTEM_CONSOLES = ("/system/", "/security/", "/audit/")
+
+
+def duty_allows(role: str, path: str) -> bool:
+    """May an account of ``role`` open ``path``? The three administrators only their duty's pages;
+    everyone else anything but the three consoles (whose pages check their own role too)."""
+    if path == "/" or path.startswith(COMMON_PATHS):
+        return True
+    duties = DUTY_PATHS.get(role)
+    if duties is None:
+        return not path.startswith(SYSTEM_CONSOLES)
+    if path in ADMIN_SITE_COMMON:
+        return True
+    return path.startswith(duties)

@@ -9,6 +9,7 @@ from django.db import OperationalError
 from django.utils import timezone
 
 from . import reminders
+from .services import anonymise
 
 
 @shared_task(time_limit=300, soft_time_limit=240, autoretry_for=(OperationalError,), retry_backoff=10, max_retries=5)
@@ -59,3 +60,13 @@ def review_digest(user_id: int, day: str) -> bool:
 def county_digest(county_id: int, day: str) -> int:
     """The day's digest to a county's work-chat groups; delivery and its retries are the outbox's."""
     return len(reminders.county_digest(county_id=county_id, day=date.fromisoformat(day)))
+
+
+@shared_task(time_limit=600, soft_time_limit=540, autoretry_for=(OperationalError,), retry_backoff=10, max_retries=5)
+def anonymise_dismissed_officers() -> int:
+    """Nightly (PIPL): anonymise each officer dismissed longer ago than the retention period. Each
+    officer is its own transaction; a second run finds nobody left to do."""
+    done = 0
+    for officer_id in list(anonymise.officers_due().values_list("pk", flat=True)):
+        done += anonymise.officer_anonymise(officer_id=officer_id)
+    return done

@@ -26,4 +26,7 @@ urlpatterns = [
     path("stipends/reopen/", views.SheetReopenView.as_view(), name="stipends_reopen"),
     path("stipends/export/", views.SheetExportView.as_view(), name="stipends_export"),
     path("budget/", views.BudgetView.as_view(), name="budget"),
+    path("me/", views.MyInfoView.as_view(), name="my_info"),
+    path("me/export.json", views.MyInfoExportView.as_view(), {"fmt": "json"}, name="my_info_json"),
+    path("me/export.xlsx", views.MyInfoExportView.as_view(), {"fmt": "xlsx"}, name="my_info_xlsx"),
 ]

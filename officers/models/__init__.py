@@ -4,7 +4,9 @@ from ..account_safety import PasswordHistory, SignInFailure
 from ..channels.models import ChannelSetting
 from .accounts import User
 from .officer import Officer, OfficerStatusChange, VettingNote
+from .privacy import CorrectionRequest, NoticeConsent, ProcessingNotice
 from .registry import County, Enterprise, Township, county_code_validator, phone_validator, validate_credit_code
+from .security import SecurityPolicy
 from .training import Activity, Attendance, Commendation, Guidance, SignInCode, Suggestion
 
 __all__ = [
@@ -12,12 +14,16 @@ __all__ = [
     "Attendance",
     "ChannelSetting",
     "Commendation",
+    "CorrectionRequest",
     "County",
     "Enterprise",
     "Guidance",
     "Officer",
     "OfficerStatusChange",
+    "NoticeConsent",
     "PasswordHistory",
+    "ProcessingNotice",
+    "SecurityPolicy",
     "SignInCode",
     "SignInFailure",
     "Suggestion",

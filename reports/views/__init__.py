@@ -1,5 +1,6 @@
 """The reporting system's pages, one module per concern."""
 
+from .my_info import MyInfoExportView, MyInfoView
 from .notifications import NotificationListView
 from .officer_record import OfficerDetailView
 from .offline import ReportOfflineShellView, ReportOutboxView
@@ -17,6 +18,8 @@ from .review import ReportGradeView, ReportReturnView, ReviewQueueView
 from .stipends import BudgetView, SheetApproveView, SheetExportView, SheetReopenView, StipendSheetView
 
 __all__ = [
+    "MyInfoExportView",
+    "MyInfoView",
     "XLSX_TYPE",
     "AttachmentDownloadView",
     "BudgetView",

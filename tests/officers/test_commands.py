@@ -33,8 +33,8 @@ def test_create_county_bad_code():
 
 def test_create_staff_creates_then_updates(county):
     args = ["create_staff", "--phone", "13900000001", "--name", "周管理", "--county", "320922", "--role", "admin"]
-    assert run(*args, "--password", "Binhai@2026") == "已创建：周管理（13900000001，系统管理员，滨海县）"
-    assert run(*args, "--password", "Binhai@2027") == "已更新：周管理（13900000001，系统管理员，滨海县）"
+    assert run(*args, "--password", "Binhai@2026") == "已创建：周管理（13900000001，县总工会管理员，滨海县）"
+    assert run(*args, "--password", "Binhai@2027") == "已更新：周管理（13900000001，县总工会管理员，滨海县）"
     user = User.objects.get(username="13900000001")
     assert user.check_password("Binhai@2027") and user.is_staff
 
