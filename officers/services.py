@@ -216,6 +216,11 @@ def password_history_checked() -> int:
     return settings.PASSWORD_HISTORY_COUNT
 
 
+def _earlier_checked() -> int:
+    """The current password is one of the last N, so N - 1 earlier ones are looked up."""
+    return max(password_history_checked() - 1, 1)
+
+
 def _remember_own_password(user) -> None:
     """Keep the hash of the password the user chose before it is replaced (not one an admin set)."""
     if user.pk and user.has_usable_password() and not user.password_change_required:
@@ -228,7 +233,7 @@ def password_reuse_problem(*, user, password: str) -> str | None:
         if user.password_change_required:
             return "新密码不能与管理员设置的初始密码相同"
         return "新密码不能与原密码相同"
-    earlier = list(user.password_history.values_list("password", flat=True)[: password_history_checked()])
+    earlier = list(user.password_history.values_list("password", flat=True)[: _earlier_checked()])
     for position, hashed in enumerate(earlier):
         if check_password(password, hashed):
             if position == 0:

@@ -3,7 +3,6 @@
 import time
 
 from django.conf import settings
-from django.contrib import messages
 from django.contrib.auth import logout
 from django.shortcuts import redirect
 from django.urls import reverse
@@ -71,8 +70,8 @@ class SessionIdleExpiryMiddleware:
         has_cookie = settings.SESSION_COOKIE_NAME in request.COOKIES
         if has_cookie and self.idle_too_long(request):
             logout(request)
-            messages.info(request, "长时间未操作，已自动退出，请重新登录")
-            return redirect(f"{reverse('login')}?next={request.path}")
+            # Before MessageMiddleware: the login page says why from its query string.
+            return redirect(f"{reverse('login')}?idle=1&next={request.path}")
         response = self.get_response(request)
         if not has_cookie:
             return response  # no session to keep alive (and no reason to load one)

@@ -60,11 +60,11 @@ MIDDLEWARE = [
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "unionportal.core.middleware.SecurityHeadersMiddleware",
-    # 三员分立: each system administrator is refused every page outside their duty.
-    "officers.security.middleware.DutySeparationMiddleware",
-    # The second factor before anything else a signed-in user asks for, then the password and notice.
+    # The second factor before anything else a signed-in user asks for, then the password, then
+    # 三员分立 (each system administrator refused every page outside their duty), then the notice.
     "officers.security.middleware.SecondFactorMiddleware",
     "unionportal.core.middleware.PasswordChangeRequiredMiddleware",
+    "officers.security.middleware.DutySeparationMiddleware",
     "officers.security.middleware.ProcessingNoticeMiddleware",
     # Last, as django-axes asks: turns a locked-out login into its lockout page.
     "axes.middleware.AxesMiddleware",
