@@ -33,8 +33,16 @@ def enrol(client, user) -> list[str]:
 def three_admins(db):
     for role, flag in (("sysadmin", "system"), ("secadmin", "security"), ("auditadmin", "audit")):
         call_command(
-            "create_system_admin", "--role", flag, "--phone", PHONES[role], "--name", f"{role}", "--password",
-            PASSWORDS[role], stdout=open("/dev/null", "w"),
+            "create_system_admin",
+            "--role",
+            flag,
+            "--phone",
+            PHONES[role],
+            "--name",
+            f"{role}",
+            "--password",
+            PASSWORDS[role],
+            stdout=open("/dev/null", "w"),
         )
     users = {u.role: u for u in User.objects.filter(role__in=PHONES)}
     # as if each had already chosen their own password

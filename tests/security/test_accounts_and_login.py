@@ -90,12 +90,23 @@ def test_each_administrator_is_refused_outside_their_duty_url_sweep(client, thre
 
 def test_each_admin_site_part_belongs_to_one_administrator(client, three_admins):
     expected = {
-        "sysadmin": {"/admin/django_celery_beat/periodictask/": 200, "/admin/officers/county/": 200,
-                     "/admin/officers/user/": 403, "/admin/core/auditentry/": 403},
-        "secadmin": {"/admin/officers/user/": 200, "/admin/axes/accessattempt/": 200,
-                     "/admin/core/auditentry/": 403, "/admin/officers/county/": 403},
-        "auditadmin": {"/admin/core/auditentry/": 200, "/admin/officers/user/": 403,
-                       "/admin/django_celery_beat/periodictask/": 403},
+        "sysadmin": {
+            "/admin/django_celery_beat/periodictask/": 200,
+            "/admin/officers/county/": 200,
+            "/admin/officers/user/": 403,
+            "/admin/core/auditentry/": 403,
+        },
+        "secadmin": {
+            "/admin/officers/user/": 200,
+            "/admin/axes/accessattempt/": 200,
+            "/admin/core/auditentry/": 403,
+            "/admin/officers/county/": 403,
+        },
+        "auditadmin": {
+            "/admin/core/auditentry/": 200,
+            "/admin/officers/user/": 403,
+            "/admin/django_celery_beat/periodictask/": 403,
+        },
     }
     for role, pages in expected.items():
         client.force_login(three_admins[role])
@@ -120,8 +131,9 @@ def test_security_admin_changes_a_role_audited_and_the_account_signs_in_again(cl
     other = type(client)()
     other.force_login(reviewer)
     client.force_login(three_admins["secadmin"])
-    response = client.post(reverse("security:account", args=[reviewer.pk]), {"action": "role", "role": "admin",
-                                                                               "county": county.pk})
+    response = client.post(
+        reverse("security:account", args=[reviewer.pk]), {"action": "role", "role": "admin", "county": county.pk}
+    )
     assert response.status_code == 302
     reviewer.refresh_from_db()
     assert reviewer.role == "admin" and reviewer.is_staff
@@ -210,8 +222,15 @@ def test_officers_log_in_with_a_password_unless_the_policy_asks_for_more(client,
 
 @pytest.mark.parametrize(
     ("password", "ok"),
-    [("Abcdefgh", False), ("abcdef12", False), ("Abcdef12", True), ("abcdef1!", True), ("Ab1!", False),
-     ("ABCD1234", False), ("测试密码Ab12", True)],
+    [
+        ("Abcdefgh", False),
+        ("abcdef12", False),
+        ("Abcdef12", True),
+        ("abcdef1!", True),
+        ("Ab1!", False),
+        ("ABCD1234", False),
+        ("测试密码Ab12", True),
+    ],
 )
 def test_password_complexity(password, ok):
     from unionportal.core.validators import PasswordComplexityValidator
@@ -253,8 +272,10 @@ def test_staff_password_expires_after_ninety_days(client, county):
     device.save()
     client.post(reverse("otp_verify"), {"token": totp_now(device)})
     assert client.get("/reports/review/")["Location"] == reverse("password_change")
-    client.post(reverse("password_change"), {"old_password": PASSWORD, "new_password1": "Sheyang#2027",
-                                             "new_password2": "Sheyang#2027"})
+    client.post(
+        reverse("password_change"),
+        {"old_password": PASSWORD, "new_password1": "Sheyang#2027", "new_password2": "Sheyang#2027"},
+    )
     assert client.get("/reports/review/").status_code == 200
 
 
@@ -276,8 +297,9 @@ def clock(monkeypatch):
     return clock
 
 
-@pytest.mark.parametrize(("factory", "url", "limit"), [("staff", "/reports/review/", 30 * 60),
-                                                       ("officer", "/reports/", 8 * 3600)])
+@pytest.mark.parametrize(
+    ("factory", "url", "limit"), [("staff", "/reports/review/", 30 * 60), ("officer", "/reports/", 8 * 3600)]
+)
 def test_idle_timeout_per_role(client, county, clock, factory, url, limit):
     user = ReviewerFactory(county=county) if factory == "staff" else OfficerFactory(county=county).user
     client.force_login(user)
@@ -294,8 +316,10 @@ def test_idle_timeout_per_role(client, county, clock, factory, url, limit):
 
 def test_the_policy_page_sets_the_idle_limit_of_new_sessions(client, county, three_admins, clock):
     client.force_login(three_admins["secadmin"])
-    response = client.post(reverse("security:policy"), {"staff_idle_minutes": 10, "officer_idle_minutes": 480,
-                                                         "staff_password_days": 90, "officer_password_days": 0})
+    response = client.post(
+        reverse("security:policy"),
+        {"staff_idle_minutes": 10, "officer_idle_minutes": 480, "staff_password_days": 90, "officer_password_days": 0},
+    )
     assert response.status_code == 302
     assert AuditEntry.objects.get(action="settings_change").target == "工作人员空闲退出（分钟）：30 → 10"
     reviewer = ReviewerFactory(county=county, username="13900000204")
@@ -314,8 +338,9 @@ def test_a_user_sees_and_ends_their_sessions(client, county):
     page_login(phone_client, officer.phone, HTTP_USER_AGENT="Phone", REMOTE_ADDR="198.51.100.7")
     page_login(desk_client, officer.phone, HTTP_USER_AGENT="Desk")
     page = desk_client.get(reverse("sessions"))
-    assert [s.user_agent for s in page.context["sessions"]] == ["Desk", "Phone"] or \
-        sorted(s.user_agent for s in page.context["sessions"]) == ["Desk", "Phone"]
+    assert [s.user_agent for s in page.context["sessions"]] == ["Desk", "Phone"] or sorted(
+        s.user_agent for s in page.context["sessions"]
+    ) == ["Desk", "Phone"]
     phone_row = UserSession.objects.get(user=officer.user, user_agent="Phone")
     assert phone_row.ip_address == "198.51.100.7"
     desk_client.post(reverse("sessions"), {"session_key": phone_row.session_key})
@@ -367,8 +392,18 @@ def test_first_run_path_on_a_fresh_database(client):
     out = io.StringIO()
     call_command("create_county", "--code", "320922", "--name", "滨海县", stdout=out)
     for role, flag in (("sysadmin", "system"), ("secadmin", "security"), ("auditadmin", "audit")):
-        call_command("create_system_admin", "--role", flag, "--phone", PHONES[role], "--name", role,
-                     "--password", PASSWORDS[role], stdout=out)
+        call_command(
+            "create_system_admin",
+            "--role",
+            flag,
+            "--phone",
+            PHONES[role],
+            "--name",
+            role,
+            "--password",
+            PASSWORDS[role],
+            stdout=out,
+        )
     assert "已创建：secadmin（13900000102，安全管理员）" in out.getvalue()
     for role in ("sysadmin", "secadmin", "auditadmin"):
         user = User.objects.get(username=PHONES[role])
@@ -378,14 +413,24 @@ def test_first_run_path_on_a_fresh_database(client):
         enrol(c, user)
         assert c.get("/")["Location"] == reverse("password_change")
         new = PASSWORDS[role] + "x"
-        c.post(reverse("password_change"), {"old_password": PASSWORDS[role], "new_password1": new,
-                                            "new_password2": new})
+        c.post(
+            reverse("password_change"), {"old_password": PASSWORDS[role], "new_password1": new, "new_password2": new}
+        )
         console = {"sysadmin": "/system/", "secadmin": "/security/", "auditadmin": "/audit/"}[role]
         assert c.get("/")["Location"] == console
         assert c.get(console).status_code == 200
     with pytest.raises(Exception) as exc:
-        call_command("create_system_admin", "--role", "audit", "--phone", PHONES["sysadmin"], "--name", "x",
-                     "--password", "Abcdef#2026")
+        call_command(
+            "create_system_admin",
+            "--role",
+            "audit",
+            "--phone",
+            PHONES["sysadmin"],
+            "--name",
+            "x",
+            "--password",
+            "Abcdef#2026",
+        )
     assert "三员分立" in str(exc.value)
 
 
