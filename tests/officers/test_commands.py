@@ -60,7 +60,7 @@ def test_create_staff_unknown_county():
 def test_seed_demo_builds_the_demo_county_once():
     out = run("seed_demo")
     assert "演示数据就绪：滨海县（320922），本次新增信息员 150 名、报送信息 48 条。" in out
-    assert f"系统管理员   {demo.ADMIN_PHONE} / {demo.DEMO_PASSWORD}" in out
+    assert f"县总工会管理员 {demo.ADMIN_PHONE} / {demo.DEMO_PASSWORD}" in out
     county = County.objects.get(code="320922")
     assert county.townships.filter(name="东坎街道").exists()
     officers = Officer.objects.filter(county=county)
