@@ -34,7 +34,7 @@ def notice_publish(*, actor, title: str, text: str, request=None) -> ProcessingN
 def consent_accept_online(*, request, user) -> NoticeConsent:
     """The officer read the current notice at login and accepted it."""
     officer = Officer.objects.get(user=user)
-    notice = ProcessingNotice.current()
+    notice = ProcessingNotice.current()  # (request may be None: a demo or a test)
     if notice is None:
         raise ValidationError("目前没有需要确认的告知书")
     consent, _ = NoticeConsent.objects.get_or_create(
