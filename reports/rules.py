@@ -30,7 +30,6 @@ def accepted_submission_time(*, client_time: datetime | None, now: datetime) -> 
     return min(client_time, now), ""
 
 
-
 def is_on_time(*, urgency: str, occurred_at: datetime, submitted_at: datetime, emergency_minutes: int) -> bool:
     """一般信息当日报，突发信息立即报.
 
@@ -136,8 +135,6 @@ def stipend_amount(tier: Tier, amounts: dict[str, int]) -> int:
     return 0 if tier == UNQUALIFIED else int(amounts[tier.value])
 
 
-
-
 def parse_month(text: str):
     """``YYYY-MM`` → the month's first day; ValueError in Chinese otherwise."""
     try:
@@ -195,4 +192,3 @@ def approval_block(*, approved: bool, month_over: bool, pending: int) -> str:
     if pending:
         return f"还有 {pending} 条待审核"
     return ""
-

@@ -5,7 +5,7 @@ from ..channels.models import ChannelSetting
 from .accounts import User
 from .officer import Officer, OfficerStatusChange, VettingNote
 from .privacy import CorrectionRequest, NoticeConsent, ProcessingNotice
-from .registry import County, Enterprise, Township, county_code_validator, phone_validator, validate_credit_code
+from .registry import County, Enterprise, Region, Township, county_code_validator, phone_validator, validate_credit_code
 from .security import SecurityPolicy
 from .training import Activity, Attendance, Commendation, Guidance, SignInCode, Suggestion
 
@@ -24,6 +24,7 @@ __all__ = [
     "PasswordHistory",
     "ProcessingNotice",
     "SecurityPolicy",
+    "Region",
     "SignInCode",
     "SignInFailure",
     "Suggestion",

@@ -11,6 +11,7 @@ from ..choices import (
     Tier,
     Urgency,
 )
+from .adoption import Adoption
 from .budget import Budget, BudgetLine
 from .reminders import Reminder
 from .report import Report, ReportAttachment, ReviewEvent, TimelinessRule
@@ -21,6 +22,7 @@ __all__ = [
     "COUNTED_STATUSES",
     "RISK_CATEGORIES",
     "VALID_GRADES",
+    "Adoption",
     "Budget",
     "BudgetLine",
     "Category",

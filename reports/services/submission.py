@@ -89,9 +89,7 @@ def report_save(
             errors["content"] = "请填写信息内容"
         errors.update(rules.place_problems(urgency=report.urgency, township_id=report.township_id))
         errors.update(
-            rules.time_problems(
-                occurred_at=report.occurred_at, submitted_at=report.submitted_at or pressed_at, now=now
-            )
+            rules.time_problems(occurred_at=report.occurred_at, submitted_at=report.submitted_at or pressed_at, now=now)
         )
     elif report.occurred_at and report.occurred_at > now:
         errors["occurred_at"] = "发生时间不能晚于当前时间"

@@ -18,6 +18,8 @@ class Command(BaseCommand):
         self.stdout.write(f"  县总工会管理员 {demo.ADMIN_PHONE} / {demo.DEMO_PASSWORD}")
         self.stdout.write(f"  县总工会审核 {demo.REVIEWER_PHONE} / {demo.DEMO_PASSWORD}")
         self.stdout.write(f"  信息员       {demo.OFFICER_PHONE} / {demo.DEMO_PASSWORD}")
+        self.stdout.write(f"  盐城市总工会 {demo.CITY_REVIEWER_PHONE} / {demo.DEMO_PASSWORD}")
+        self.stdout.write(f"  江苏省总工会 {demo.PROVINCE_REVIEWER_PHONE} / {demo.DEMO_PASSWORD}")
         self.stdout.write(
             f"  三员分立：系统管理员 {demo.SYSTEM_ADMIN_PHONE}、安全管理员 {demo.SECURITY_ADMIN_PHONE}、"
             f"审计管理员 {demo.AUDIT_ADMIN_PHONE}，密码同上"

@@ -25,7 +25,7 @@ def remove(apps, schema_editor):
 
 class Migration(migrations.Migration):
     dependencies = [
-        ("reports", "0012_report_received_at"),
+        ("reports", "0013_adoptions"),
         ("django_celery_beat", "0019_alter_periodictasks_options"),
     ]
 
