@@ -1,5 +1,6 @@
 """The reporting system's pages, one module per concern."""
 
+from .my_info import MyInfoExportView, MyInfoView
 from .notifications import NotificationListView
 from .officer_record import OfficerDetailView
 from .offline import ReportOfflineShellView, ReportOutboxView
@@ -33,6 +34,8 @@ __all__ = [
     "SupervisionExtendView",
     "SupervisionListView",
     "SupervisionRespondView",
+    "MyInfoExportView",
+    "MyInfoView",
     "XLSX_TYPE",
     "AttachmentDownloadView",
     "BudgetView",
