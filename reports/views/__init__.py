@@ -1,5 +1,6 @@
 """The reporting system's pages, one module per concern."""
 
+from .my_info import MyInfoExportView, MyInfoView
 from .notifications import NotificationListView
 from .officer_record import OfficerDetailView
 from .offline import ReportOfflineShellView, ReportOutboxView
@@ -15,8 +16,26 @@ from .reports import (
 )
 from .review import ReportGradeView, ReportReturnView, ReviewQueueView
 from .stipends import BudgetView, SheetApproveView, SheetExportView, SheetReopenView, StipendSheetView
+from .supervision import (
+    ExtensionDecideView,
+    ReportRiskView,
+    SupervisionCloseView,
+    SupervisionDetailView,
+    SupervisionExtendView,
+    SupervisionListView,
+    SupervisionRespondView,
+)
 
 __all__ = [
+    "ExtensionDecideView",
+    "ReportRiskView",
+    "SupervisionCloseView",
+    "SupervisionDetailView",
+    "SupervisionExtendView",
+    "SupervisionListView",
+    "SupervisionRespondView",
+    "MyInfoExportView",
+    "MyInfoView",
     "XLSX_TYPE",
     "AttachmentDownloadView",
     "BudgetView",
