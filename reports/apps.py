@@ -13,6 +13,7 @@ class ReportsConfig(AppConfig):
         from .adoption_ledger import COLUMNS as ADOPTION_COLUMNS
         from .adoption_ledger import AdoptionLedgerResource
         from .resources import COLUMNS, ReportLedgerResource
+        from .services.imports import ReportLedger
 
         register(
             LedgerKind(
@@ -22,6 +23,7 @@ class ReportsConfig(AppConfig):
                 columns=COLUMNS,
                 back_url_name="reports:queue",
                 start_url_name="reports:import",
+                bulk_class=ReportLedger,
             )
         )
         register(

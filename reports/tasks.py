@@ -8,7 +8,8 @@ from celery import shared_task
 from django.db import OperationalError
 from django.utils import timezone
 
-from . import reminders
+from . import reminders, services
+from .services import anonymise
 
 
 @shared_task(time_limit=300, soft_time_limit=240, autoretry_for=(OperationalError,), retry_backoff=10, max_retries=5)
@@ -59,3 +60,20 @@ def review_digest(user_id: int, day: str) -> bool:
 def county_digest(county_id: int, day: str) -> int:
     """The day's digest to a county's work-chat groups; delivery and its retries are the outbox's."""
     return len(reminders.county_digest(county_id=county_id, day=date.fromisoformat(day)))
+
+
+@shared_task(time_limit=600, soft_time_limit=540, autoretry_for=(OperationalError,), retry_backoff=10, max_retries=5)
+def sweep_supervision() -> int:
+    """Every 10 minutes: colour open supervision items from the clock; an item turning red tells the
+    county's admins and staff groups once. Safe to run twice or on two workers."""
+    return services.supervision_sweep()
+
+
+@shared_task(time_limit=600, soft_time_limit=540, autoretry_for=(OperationalError,), retry_backoff=10, max_retries=5)
+def anonymise_dismissed_officers() -> int:
+    """Nightly (PIPL): anonymise each officer dismissed longer ago than the retention period. Each
+    officer is its own transaction; a second run finds nobody left to do."""
+    done = 0
+    for officer_id in list(anonymise.officers_due().values_list("pk", flat=True)):
+        done += anonymise.officer_anonymise(officer_id=officer_id)
+    return done

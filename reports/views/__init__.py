@@ -21,6 +21,7 @@ from .instructions import (
     ReceiptCreateView,
     ReportInstructionView,
 )
+from .my_info import MyInfoExportView, MyInfoView
 from .notifications import NotificationListView
 from .officer_record import OfficerDetailView
 from .offline import ReportOfflineShellView, ReportOutboxView
@@ -36,6 +37,15 @@ from .reports import (
 )
 from .review import ReportGradeView, ReportReturnView, ReviewQueueView
 from .stipends import BudgetView, SheetApproveView, SheetExportView, SheetReopenView, StipendSheetView
+from .supervision import (
+    ExtensionDecideView,
+    ReportRiskView,
+    SupervisionCloseView,
+    SupervisionDetailView,
+    SupervisionExtendView,
+    SupervisionListView,
+    SupervisionRespondView,
+)
 
 __all__ = [
     "AdoptionReceiptView",
@@ -55,6 +65,15 @@ __all__ = [
     "PublicationListView",
     "ReceiptCreateView",
     "ReportInstructionView",
+    "ExtensionDecideView",
+    "ReportRiskView",
+    "SupervisionCloseView",
+    "SupervisionDetailView",
+    "SupervisionExtendView",
+    "SupervisionListView",
+    "SupervisionRespondView",
+    "MyInfoExportView",
+    "MyInfoView",
     "XLSX_TYPE",
     "AttachmentDownloadView",
     "BudgetView",

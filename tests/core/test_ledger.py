@@ -25,7 +25,6 @@ def test_excel_float_amounts(value, amount):
 # ---- limits: size, declared size, row ceiling (issue 14 item 10) --------------------------------
 
 
-
 def _xlsx(rows, *, far_cell=None) -> bytes:
     book = openpyxl.Workbook()
     sheet = book.active

@@ -293,9 +293,7 @@ class TestAboveWhatRemainsDue:
             services.outcome_add(
                 case=agreed, actor=reviewer, kind="wages", amount=Decimal("20000.51"), received_on=TODAY
             )
-        assert exc.value.message_dict["confirm"] == [
-            f"金额 20,000.51 元超过调解协议分期尚未支付的 20,000.50 元。{ASK}"
-        ]
+        assert exc.value.message_dict["confirm"] == [f"金额 20,000.51 元超过调解协议分期尚未支付的 20,000.50 元。{ASK}"]
         assert Outcome.objects.count() == 1
         services.outcome_add(  # exactly what remains: nothing asked
             case=agreed, actor=reviewer, kind="wages", amount=Decimal("20000.50"), received_on=TODAY

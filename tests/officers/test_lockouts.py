@@ -77,9 +77,7 @@ def test_an_address_lock_is_listed_and_lifted(client, county):
     for officer in officers:
         fail(client, officer.phone, 4)  # 12 from one address, no phone at its own limit
     admin = AdminFactory(county=county)
-    assert [(x.kind, x.ip_address, x.failures) for x in lockouts.locked_logins(user=admin)] == [
-        ("address", OFFICE, 12)
-    ]
+    assert [(x.kind, x.ip_address, x.failures) for x in lockouts.locked_logins(user=admin)] == [("address", OFFICE, 12)]
     assert login(client, officers[0].phone).status_code == 429
     lockouts.lockout_clear(actor=admin, kind="address", ip_address=OFFICE)
     assert AccessAttempt.objects.count() == 0

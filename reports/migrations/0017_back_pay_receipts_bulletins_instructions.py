@@ -13,7 +13,7 @@ class Migration(migrations.Migration):
 
     dependencies = [
         ('officers', '0010_units_above_the_county'),
-        ('reports', '0013_adoptions'),
+        ('reports', '0016_anonymisation_schedule'),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 
