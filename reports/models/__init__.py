@@ -6,12 +6,16 @@ from ..choices import (
     RISK_CATEGORIES,
     VALID_GRADES,
     Category,
+    EntryKind,
+    EntrySource,
+    EventState,
     Grade,
     Status,
     Tier,
     Urgency,
 )
 from .budget import Budget, BudgetLine
+from .events import Event, EventEntry, Lead, MissedFollowup
 from .reminders import Reminder
 from .report import Report, ReportAttachment, ReviewEvent, TimelinessRule
 from .stipends import SheetEvent, StipendSetting, StipendSheet, StipendSheetRow
@@ -24,7 +28,14 @@ __all__ = [
     "Budget",
     "BudgetLine",
     "Category",
+    "EntryKind",
+    "EntrySource",
+    "Event",
+    "EventEntry",
+    "EventState",
     "Grade",
+    "Lead",
+    "MissedFollowup",
     "Reminder",
     "Report",
     "ReportAttachment",

@@ -2,8 +2,17 @@
 transaction and full_clean(). ``from reports import services`` still reaches every one."""
 
 from .alerts import alert_recipients, alert_texts, alerts_record
+from .events import (
+    event_entry_confirm,
+    event_entry_file,
+    event_followups_check,
+    event_open,
+    events_to_check,
+    followup_hour_for,
+)
 from .imports import report_record_imported
-from .review import STALE_MESSAGE, report_grade, report_return
+from .merge import report_merge
+from .review import MERGED_NOT_ADOPTED, STALE_MESSAGE, report_grade, report_return
 from .stipends import sheet_approve, sheet_reopen
 from .submission import (
     EDITABLE_FIELDS,
@@ -15,13 +24,21 @@ from .submission import (
 
 __all__ = [
     "EDITABLE_FIELDS",
+    "MERGED_NOT_ADOPTED",
     "STALE_MESSAGE",
     "alert_recipients",
     "alert_texts",
     "alerts_record",
     "emergency_minutes_for",
+    "event_entry_confirm",
+    "event_entry_file",
+    "event_followups_check",
+    "event_open",
+    "events_to_check",
+    "followup_hour_for",
     "report_delete_draft",
     "report_grade",
+    "report_merge",
     "report_record_imported",
     "report_return",
     "report_save",
