@@ -26,4 +26,10 @@ urlpatterns = [
     path("stipends/reopen/", views.SheetReopenView.as_view(), name="stipends_reopen"),
     path("stipends/export/", views.SheetExportView.as_view(), name="stipends_export"),
     path("budget/", views.BudgetView.as_view(), name="budget"),
+    path("<int:pk>/merge/", views.ReportMergeView.as_view(), name="merge"),
+    path("events/", views.EventListView.as_view(), name="events"),
+    path("events/<int:pk>/", views.EventDetailView.as_view(), name="event"),
+    path("events/<int:pk>/followup/", views.EventEntryCreateView.as_view(), name="event_followup"),
+    path("events/<int:pk>/final/", views.EventFinalCreateView.as_view(), name="event_final"),
+    path("events/entries/<int:pk>/confirm/", views.EventEntryConfirmView.as_view(), name="event_entry_confirm"),
 ]

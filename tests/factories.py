@@ -113,3 +113,7 @@ def image_bytes() -> bytes:
     return base64.b64decode(
         "iVBORw0KGgoAAAANSUhEUgAAAAEAAAABCAYAAAAfFcSJAAAADUlEQVR42mP8z8BQDwAEhQGAhKmMIQAAAABJRU5ErkJggg=="
     )
+
+
+# What an emergency's 初报 must carry beside its time, place and content (reports.rules.initial_report_problems).
+EMERGENCY_ESSENTIALS = {"enterprise_name": "某服装厂", "workers_involved": 40, "demands": "要求结清拖欠的工资"}

@@ -5,7 +5,7 @@ from datetime import datetime
 
 from django.contrib.postgres.search import TrigramSimilarity
 from django.db import connection
-from django.db.models import Count, F, Prefetch, Q, Value
+from django.db.models import Count, F, Prefetch, Q, TextField, Value
 from django.db.models.functions import Concat
 from django.utils import timezone
 
@@ -130,7 +130,9 @@ def likely_duplicates(*, user, report: Report) -> list[Report]:
     same_township = Q(township_id=report.township_id) if report.township_id else Q(pk__in=[])
     if connection.vendor == "postgresql":
         rows = (
-            candidates.annotate(similarity=TrigramSimilarity(Concat("title", Value(" "), "content"), text))
+            candidates.annotate(
+                similarity=TrigramSimilarity(Concat("title", Value(" "), "content", output_field=TextField()), text)
+            )
             .filter(same_enterprise | (same_township & Q(similarity__gte=rules.DUPLICATE_SIMILARITY)))
             .order_by("-similarity", "-submitted_at")[:DUPLICATES_SHOWN]
         )
@@ -157,22 +159,29 @@ def merge_targets(*, user, report: Report):
 
 
 def event_figures(*, county_ids, start: datetime, end: datetime, now: datetime | None = None) -> dict:
-    """Open events now; events opened in [start, end); their 续报 on time and late and the 漏报 (due
-    times in the period never answered). Three aggregate queries whatever the data size."""
+    """Events open at the period's end (or now, for a period not yet over); events opened and closed
+    in [start, end); 续报 reported in it on time and late; 漏报 (due times in it never answered).
+    Three aggregate queries whatever the data size."""
     now = now or timezone.now()
+    as_of = min(end, now)
     events = Event.objects.filter(county_id__in=county_ids)
+    still_open = (
+        Q(opened_at__lt=as_of) & ~Q(state=EventState.MERGED) & (Q(closed_at__isnull=True) | Q(closed_at__gte=as_of))
+    )
     counts = events.aggregate(
-        open=Count("pk", filter=Q(state=EventState.OPEN)),
+        open=Count("pk", filter=still_open),
         opened=Count("pk", filter=Q(opened_at__gte=start, opened_at__lt=end)),
         closed=Count("pk", filter=Q(state=EventState.CLOSED, closed_at__gte=start, closed_at__lt=end)),
     )
     followups = EventEntry.objects.filter(
         event__county_id__in=county_ids, kind=EntryKind.FOLLOWUP, reported_at__gte=start, reported_at__lt=end
-    ).aggregate(on_time=Count("pk", filter=Q(on_time=True)), late=Count("pk", filter=Q(on_time=False)))
+    ).aggregate(
+        followups_on_time=Count("pk", filter=Q(on_time=True)), followups_late=Count("pk", filter=Q(on_time=False))
+    )
     missed = MissedFollowup.objects.filter(
         county_id__in=county_ids, due_at__gte=start, due_at__lt=min(end, now), answered_by__isnull=True
     ).count()
-    return {**counts, "followups_on_time": followups["on_time"], "followups_late": followups["late"], "missed": missed}
+    return {**counts, **followups, "missed": missed}
 
 
 def events_missed_followups(county_id: int, start: datetime, end: datetime) -> dict[int, int]:

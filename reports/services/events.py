@@ -222,7 +222,7 @@ def event_followups_check(*, event_id: int, now: datetime | None = None) -> int:
     and the county's admins once when it is still unanswered ``rules.ESCALATE_AFTER`` later.
     Returns how many notices were new: a second run returns 0."""
     now = now or timezone.now()
-    event = Event.objects.select_for_update().select_related("officer__user").filter(pk=event_id).first()
+    event = Event.objects.select_for_update(of=("self",)).select_related("officer__user").filter(pk=event_id).first()
     if event is None or event.state != EventState.OPEN or event.next_due_at >= now:
         return 0
     for due_at in rules.missed_due_times(next_due_at=event.next_due_at, now=now):

@@ -56,7 +56,7 @@ def report_merge(
         raise ValidationError("请选择要并入的信息或事件")
     if not actor.is_portal_staff:
         raise ValidationError("只有县总工会工作人员可以合并线索")
-    report = Report.objects.select_for_update().select_related("officer__user").get(pk=report.pk)
+    report = Report.objects.select_for_update(of=("self",)).select_related("officer__user").get(pk=report.pk)
     if report.county_id != actor.county_id and not actor.is_superuser:
         raise ValidationError("只能合并本县区的信息")
     if report.status not in COUNTED_STATUSES:

@@ -1,5 +1,13 @@
 """The reporting system's pages, one module per concern."""
 
+from .events import (
+    EventDetailView,
+    EventEntryConfirmView,
+    EventEntryCreateView,
+    EventFinalCreateView,
+    EventListView,
+    ReportMergeView,
+)
 from .notifications import NotificationListView
 from .officer_record import OfficerDetailView
 from .offline import ReportOfflineShellView, ReportOutboxView
@@ -20,6 +28,11 @@ __all__ = [
     "XLSX_TYPE",
     "AttachmentDownloadView",
     "BudgetView",
+    "EventDetailView",
+    "EventEntryConfirmView",
+    "EventEntryCreateView",
+    "EventFinalCreateView",
+    "EventListView",
     "MyReportsView",
     "NotificationListView",
     "OfficerDetailView",
@@ -28,6 +41,7 @@ __all__ = [
     "ReportDetailView",
     "ReportEditView",
     "ReportGradeView",
+    "ReportMergeView",
     "ReportOfflineShellView",
     "ReportOutboxView",
     "ReportReturnView",

@@ -20,7 +20,7 @@ from unionportal.core.notifications import notifications_mark_read
 
 from .. import rules, selectors, services
 from ..forms import GradeForm, ReportForm, ReturnForm
-from ..models import Grade, Report, ReportAttachment, Urgency
+from ..models import COUNTED_STATUSES, Grade, Report, ReportAttachment, Urgency
 
 XLSX_TYPE = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 
@@ -160,6 +160,11 @@ class ReportDetailView(LoginRequiredMixin, ReportScopedMixin, TemplateView):
                 }
             )
             context["return_form"] = kwargs.get("return_form") or ReturnForm(initial={"version": report.version})
+            # 线索合并: what looks like the same incident, and the events it may join.
+            context["may_merge"] = report.merged_at is None and report.status in COUNTED_STATUSES
+            if context["may_merge"]:
+                context["duplicates"] = selectors.likely_duplicates(user=user, report=report)
+                context["merge_events"] = list(selectors.merge_targets(user=user, report=report))
         return context
 
 

@@ -1,7 +1,7 @@
 from django.core.management.base import BaseCommand
 
 from officers import demo
-from reports.demo import seed_demo_reports
+from reports.demo import seed_demo_events, seed_demo_reports
 
 
 class Command(BaseCommand):
@@ -10,6 +10,7 @@ class Command(BaseCommand):
     def handle(self, *args, **options):
         result = demo.seed_demo()
         reports = seed_demo_reports(result["county"])
+        seed_demo_events(result["county"])
         self.stdout.write(
             f"演示数据就绪：{result['county']}，本次新增信息员 {result['officers_created']} 名、报送信息 {reports} 条。"
         )
