@@ -94,7 +94,8 @@ def _with_reasons(report: Report, rows) -> list[Report]:
             reasons.append("同一企业")
         elif report.enterprise_name and row.enterprise_name.strip() == report.enterprise_name.strip():
             reasons.append("同一企业")
-        if getattr(row, "similarity", 0) >= rules.DUPLICATE_SIMILARITY and row.township_id == report.township_id:
+        same_township = report.township_id is not None and row.township_id == report.township_id
+        if same_township and getattr(row, "similarity", 0) >= rules.DUPLICATE_SIMILARITY:
             reasons.append(f"内容相似（同一镇区，相似度 {row.similarity:.0%}）")
         if reasons:
             row.reasons = reasons
