@@ -103,7 +103,7 @@ def seed_demo_events(county, *, now=None) -> int:
     first, second, third = officers
     now = now or timezone.now()
     opened = now - timedelta(hours=26)
-    township = county.townships.order_by("sort_key").first()
+    township = county.townships.filter(name="八巨镇").first() or county.townships.order_by("sort_key").first()
     initial = report_record_imported(
         report=Report(
             officer=first,
