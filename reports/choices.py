@@ -62,6 +62,7 @@ class EventState(models.TextChoices):
     OPEN = "open", "处置中"
     CLOSED = "closed", "已终报"
     MERGED = "merged", "已并入其他事件"
+    WITHDRAWN = "withdrawn", "初报已撤回"
 
 
 class EntryKind(models.TextChoices):

@@ -75,6 +75,9 @@ class Event(CheckConstraintsInOneQuery, models.Model):
                 condition=~Q(state=EventState.MERGED) | Q(merged_into__isnull=False, next_due_at__isnull=True),
                 name="event_merged_has_target",
             ),
+            models.CheckConstraint(
+                condition=~Q(state=EventState.WITHDRAWN) | Q(next_due_at__isnull=True), name="event_withdrawn_not_due"
+            ),
         ]
         indexes = [
             models.Index(fields=["county", "state", "opened_at"], name="event_county_state_idx"),

@@ -64,6 +64,20 @@ def event_open(*, report: Report) -> Event:
     return event
 
 
+def event_withdraw_initial(*, report: Report) -> None:
+    """The officer withdraws the 突发 report that opened an event: nothing more is due. Refused once
+    anyone has reported into the event (the chain is no longer the officer's alone)."""
+    event = Event.objects.select_for_update().filter(entries__report=report, entries__kind=EntryKind.INITIAL).first()
+    if event is None:
+        return
+    if event.entries.exclude(kind=EntryKind.INITIAL).exists() or event.state != EventState.OPEN:
+        raise ValidationError("该突发信息的事件已有续报或终报，不能撤回；事件处置完毕请报送终报")
+    event.state = EventState.WITHDRAWN
+    event.next_due_at = None
+    event.full_clean()
+    event.save()
+
+
 def _entry_problems(kind: str, data: dict) -> dict[str, str]:
     problems = {}
     if kind == EntryKind.FOLLOWUP and not (data.get("situation") or "").strip():

@@ -18,7 +18,7 @@ from ..models import (
     Urgency,
 )
 from .alerts import alerts_record
-from .events import event_open
+from .events import event_open, event_withdraw_initial
 
 logger = logging.getLogger(__name__)
 
@@ -101,9 +101,7 @@ def report_save(
             )
         )
         errors.update(
-            rules.time_problems(
-                occurred_at=report.occurred_at, submitted_at=report.submitted_at or pressed_at, now=now
-            )
+            rules.time_problems(occurred_at=report.occurred_at, submitted_at=report.submitted_at or pressed_at, now=now)
         )
     elif report.occurred_at and report.occurred_at > now:
         errors["occurred_at"] = "发生时间不能晚于当前时间"
@@ -159,6 +157,7 @@ def report_withdraw(*, report: Report, officer: Officer) -> Report:
     report = Report.objects.select_for_update().get(pk=report.pk, officer=officer)
     if not rules.officer_may_withdraw(status=report.status, grade=report.grade):
         raise ValidationError("只有尚未审核的信息才能撤回")
+    event_withdraw_initial(report=report)
     report.status = Status.WITHDRAWN
     report.version += 1
     report.save(update_fields=["status", "version", "updated_at"])

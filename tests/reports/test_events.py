@@ -373,3 +373,22 @@ class TestMissedFollowups:
             "*/10",
             "Asia/Shanghai",
         )
+
+
+class TestWithdrawingTheInitialReport:
+    def test_withdrawing_the_initial_report_stops_the_clock(self, officer, sweep):
+        event = initial(officer)
+        services.report_withdraw(report=event.entries.get().report, officer=officer)
+        event.refresh_from_db()
+        assert (event.state, event.next_due_at) == ("withdrawn", None)
+        assert sweep(DUE_1 + timedelta(days=2)) == 0 and MissedFollowup.objects.count() == 0
+
+    def test_once_someone_reported_into_it_the_initial_report_stays(self, officer, other_officer):
+        event = initial(officer)
+        followup(event, other_officer.user, DUE_1)
+        report = event.entries.get(kind="initial").report
+        with pytest.raises(ValidationError) as exc:
+            services.report_withdraw(report=report, officer=officer)
+        assert exc.value.messages == ["该突发信息的事件已有续报或终报，不能撤回；事件处置完毕请报送终报"]
+        report.refresh_from_db()
+        assert report.status == "submitted"
