@@ -30,7 +30,6 @@ def accepted_submission_time(*, client_time: datetime | None, now: datetime) -> 
     return min(client_time, now), ""
 
 
-
 def is_on_time(*, urgency: str, occurred_at: datetime, submitted_at: datetime, emergency_minutes: int) -> bool:
     """一般信息当日报，突发信息立即报.
 
@@ -136,8 +135,6 @@ def stipend_amount(tier: Tier, amounts: dict[str, int]) -> int:
     return 0 if tier == UNQUALIFIED else int(amounts[tier.value])
 
 
-
-
 def parse_month(text: str):
     """``YYYY-MM`` → the month's first day; ValueError in Chinese otherwise."""
     try:
@@ -197,10 +194,11 @@ def approval_block(*, approved: bool, month_over: bool, pending: int) -> str:
     return ""
 
 
-
 # ---- events: the 初报's essentials and the 续报 clock ---------------------------------------------
 
 DEFAULT_FOLLOWUP_HOUR = 17
+# 线索合并: a report merged into another's lead is graded on its own merit, never adopted separately.
+MERGED_NOT_ADOPTED = "该信息已合并到线索中，不能单独采用（采用计入首报信息）；补充了新情况的可评为合格"
 # A missed 续报 tells the reporting officer at once; the county's admins when it is still missing this
 # long after its due time.
 ESCALATE_AFTER = timedelta(hours=2)

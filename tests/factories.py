@@ -3,7 +3,7 @@ from django.utils import timezone
 from factory.django import DjangoModelFactory
 
 from officers import rules
-from officers.models import County, Enterprise, Officer, Township, User
+from officers.models import County, Enterprise, Officer, Region, Township, User
 
 PASSWORD = "Test-pass-2026"
 
@@ -117,3 +117,16 @@ def image_bytes() -> bytes:
 
 # What an emergency's 初报 must carry beside its time, place and content (reports.rules.initial_report_problems).
 EMERGENCY_ESSENTIALS = {"enterprise_name": "某服装厂", "workers_involved": 40, "demands": "要求结清拖欠的工资"}
+
+
+class RegionFactory(DjangoModelFactory):
+    """A unit above the county: a city by default (give ``parent`` a province for the full tree)."""
+
+    class Meta:
+        model = Region
+        django_get_or_create = ("code",)
+
+    code = factory.Sequence(lambda n: f"{330000 + 100 * (n + 1):06d}")
+    name = factory.Sequence(lambda n: f"测试市{n}")
+    level = Region.Level.CITY
+    parent = None

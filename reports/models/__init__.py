@@ -14,6 +14,7 @@ from ..choices import (
     Tier,
     Urgency,
 )
+from .adoption import Adoption
 from .budget import Budget, BudgetLine
 from .events import Event, EventEntry, Lead, MissedFollowup
 from .reminders import Reminder
@@ -25,6 +26,7 @@ __all__ = [
     "COUNTED_STATUSES",
     "RISK_CATEGORIES",
     "VALID_GRADES",
+    "Adoption",
     "Budget",
     "BudgetLine",
     "Category",

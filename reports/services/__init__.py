@@ -1,6 +1,7 @@
 """Writes of the reporting system, one module per concern: each with keyword arguments, one
 transaction and full_clean(). ``from reports import services`` still reaches every one."""
 
+from .adoption import report_adopt
 from .alerts import alert_recipients, alert_texts, alerts_record
 from .events import (
     event_entry_confirm,
@@ -36,6 +37,7 @@ __all__ = [
     "event_open",
     "events_to_check",
     "followup_hour_for",
+    "report_adopt",
     "report_delete_draft",
     "report_grade",
     "report_merge",

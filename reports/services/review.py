@@ -21,7 +21,7 @@ from ..models import (
 
 logger = logging.getLogger(__name__)
 
-MERGED_NOT_ADOPTED = "该信息已合并到线索中，不能单独采用（采用计入首报信息）；补充了新情况的可评为合格"
+MERGED_NOT_ADOPTED = rules.MERGED_NOT_ADOPTED
 STALE_MESSAGE = "该信息在您打开后已被其他人审核或修改，请刷新页面查看最新结果后再操作。"
 
 
