@@ -9,8 +9,13 @@ from ..choices import (
     EntryKind,
     EntrySource,
     EventState,
+    ExtensionState,
     Grade,
+    RiskLevel,
     Status,
+    SupervisionColour,
+    SupervisionKind,
+    SupervisionState,
     Tier,
     Urgency,
 )
@@ -20,6 +25,14 @@ from .events import Event, EventEntry, Lead, MissedFollowup
 from .reminders import Reminder
 from .report import Report, ReportAttachment, ReviewEvent, TimelinessRule
 from .stipends import SheetEvent, StipendSetting, StipendSheet, StipendSheetRow
+from .supervision import (
+    SUBJECT_FIELDS,
+    SUBJECT_LABELS,
+    RiskAssessment,
+    SupervisionExtension,
+    SupervisionItem,
+    SupervisionLog,
+)
 
 __all__ = [
     "ADOPTED_GRADES",
@@ -35,6 +48,17 @@ __all__ = [
     "Event",
     "EventEntry",
     "EventState",
+    "ExtensionState",
+    "RiskAssessment",
+    "RiskLevel",
+    "SUBJECT_FIELDS",
+    "SUBJECT_LABELS",
+    "SupervisionColour",
+    "SupervisionExtension",
+    "SupervisionItem",
+    "SupervisionKind",
+    "SupervisionLog",
+    "SupervisionState",
     "Grade",
     "Lead",
     "MissedFollowup",

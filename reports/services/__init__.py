@@ -14,6 +14,7 @@ from .events import (
 from .imports import report_record_imported
 from .merge import report_merge
 from .review import MERGED_NOT_ADOPTED, STALE_MESSAGE, report_grade, report_return
+from .risk import risk_cause_key, risk_level_set
 from .stipends import sheet_approve, sheet_reopen
 from .submission import (
     EDITABLE_FIELDS,
@@ -21,6 +22,18 @@ from .submission import (
     report_delete_draft,
     report_save,
     report_withdraw,
+)
+from .supervision import (
+    escalation_recipients,
+    extension_decide,
+    extension_request,
+    subject_field,
+    supervision_close,
+    supervision_close_cause,
+    supervision_deadlines_reset,
+    supervision_open,
+    supervision_respond,
+    supervision_sweep,
 )
 
 __all__ = [
@@ -45,6 +58,18 @@ __all__ = [
     "report_return",
     "report_save",
     "report_withdraw",
+    "escalation_recipients",
+    "extension_decide",
+    "extension_request",
+    "risk_cause_key",
+    "risk_level_set",
     "sheet_approve",
+    "subject_field",
+    "supervision_close",
+    "supervision_close_cause",
+    "supervision_deadlines_reset",
+    "supervision_open",
+    "supervision_respond",
+    "supervision_sweep",
     "sheet_reopen",
 ]

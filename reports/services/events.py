@@ -263,7 +263,7 @@ def event_followups_check(*, event_id: int, now: datetime | None = None) -> int:
             )
             missed.officer_notified_at = now
             missed.save(update_fields=["officer_notified_at"])
-        if missed.admins_notified_at is None and rules.escalation_due(due_at=missed.due_at, now=now):
+        if missed.admins_notified_at is None and rules.missed_escalation_due(due_at=missed.due_at, now=now):
             notices = []
             for admin in User.objects.filter(county_id=event.county_id, role=User.Role.ADMIN, is_active=True).order_by(
                 "pk"

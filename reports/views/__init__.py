@@ -8,6 +8,7 @@ from .events import (
     EventListView,
     ReportMergeView,
 )
+from .my_info import MyInfoExportView, MyInfoView
 from .notifications import NotificationListView
 from .officer_record import OfficerDetailView
 from .offline import ReportOfflineShellView, ReportOutboxView
@@ -23,8 +24,26 @@ from .reports import (
 )
 from .review import ReportGradeView, ReportReturnView, ReviewQueueView
 from .stipends import BudgetView, SheetApproveView, SheetExportView, SheetReopenView, StipendSheetView
+from .supervision import (
+    ExtensionDecideView,
+    ReportRiskView,
+    SupervisionCloseView,
+    SupervisionDetailView,
+    SupervisionExtendView,
+    SupervisionListView,
+    SupervisionRespondView,
+)
 
 __all__ = [
+    "ExtensionDecideView",
+    "ReportRiskView",
+    "SupervisionCloseView",
+    "SupervisionDetailView",
+    "SupervisionExtendView",
+    "SupervisionListView",
+    "SupervisionRespondView",
+    "MyInfoExportView",
+    "MyInfoView",
     "XLSX_TYPE",
     "AttachmentDownloadView",
     "BudgetView",

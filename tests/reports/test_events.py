@@ -99,7 +99,7 @@ def test_every_passed_due_time_is_a_miss(now, missed):
     [(bj(2026, 11, 24, 18, 59), False), (bj(2026, 11, 24, 19, 0), True), (bj(2026, 11, 25, 9, 0), True)],
 )
 def test_admins_are_told_two_hours_after_the_due_time(now, escalate):
-    assert rules.escalation_due(due_at=DUE_1, now=now) is escalate
+    assert rules.missed_escalation_due(due_at=DUE_1, now=now) is escalate
 
 
 @pytest.mark.parametrize(

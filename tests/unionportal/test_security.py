@@ -96,9 +96,27 @@ def foreign_county_world(other_county) -> list[int]:
     )
     report_services.report_merge(report=ReportFactory(officer=officer), actor=reviewer, into_event=event)
     report_services.event_followups_check(event_id=event.pk, now=timezone.now() + timedelta(days=3))
+    # Risk levels and supervision items (督办), with an extension waiting, in the other county.
+    report_services.risk_level_set(subject=report, level="red", reason="外县风险", actor=reviewer)
+    report_services.risk_level_set(subject=case, level="blue", reason="外县案件", actor=reviewer)
+    from reports.models import SupervisionItem
+
+    foreign_item = SupervisionItem.objects.filter(report=report).get()
+    report_services.extension_request(
+        item=foreign_item, actor=reviewer, new_due_at=foreign_item.due_at + timedelta(days=2), reason="外县延期"
+    )
     from disputes.models import CaseAttachment, DisputeCase
-    from officers.models import Activity, Officer
-    from reports.models import Event, EventEntry, Lead, MissedFollowup, Report, ReportAttachment
+    from officers.models import Activity, Enterprise, Officer
+    from reports.models import (
+        Event,
+        EventEntry,
+        Lead,
+        MissedFollowup,
+        Report,
+        ReportAttachment,
+        RiskAssessment,
+        SupervisionExtension,
+    )
     from unionportal.overview.models import MonthlySummary, SummaryAction
 
     ids = set()
@@ -115,6 +133,10 @@ def foreign_county_world(other_county) -> list[int]:
         EventEntry,
         MissedFollowup,
         Lead,
+        Enterprise,
+        SupervisionItem,
+        SupervisionExtension,
+        RiskAssessment,
     ):
         assert model.objects.exists(), model
         ids.update(model.objects.values_list("pk", flat=True))
@@ -341,7 +363,7 @@ class TestPasswordSetByAdmin:
 
         officer = OfficerFactory(county=county, phone="13815110004")
         with pytest.raises(ValidationError) as exc:
-            validate_password("x13815110004", officer.user)
+            validate_password("Xa13815110004", officer.user)  # complex enough, too like the phone
         assert exc.value.messages == ["密码跟 手机号 太相似了。"]
 
     def test_staff_created_by_command_must_change_too(self, county):

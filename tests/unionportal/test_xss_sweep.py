@@ -73,6 +73,12 @@ NOT_PAYLOADED = {
     ("officers.User", "password"): "a password hash, never shown; changing it would end the sessions under test",
     ("officers.PasswordHistory", "password"): "the hash of an earlier password: never shown anywhere",
     ("officers.SignInCode", "code"): "6 digits drawn by the server: 6 characters cannot hold an active payload",
+    ("core.AuditEntry", "prev_hash"): "a digest the audit chain writes (hex), never typed; shown only as hex",
+    ("core.AuditEntry", "entry_hash"): "a digest the audit chain writes (hex), never typed; shown only as hex",
+    ("core.AuditEntry", "hash_algorithm"): "sha256 or sm3, set from settings: 8 characters hold no payload",
+    ("core.AuditPurge", "last_hash"): "a digest copied from the audit chain (hex), never typed",
+    ("core.AuditPurge", "archive_sha256"): "the archive's SHA-256 (hex), computed by the purge command",
+    ("core.UserSession", "session_key"): "the session store's key: changing it would orphan the row under test",
 }
 
 # The columns people type into and that the portal shows: each must be seen (escaped) on some page,
@@ -142,6 +148,12 @@ MUST_REACH_A_PAGE = {
     ("disputes.Agreement", "court"),
     ("disputes.Agreement", "court_case_number"),
     ("disputes.AgreementTemplate", "text"),
+    ("reports.RiskAssessment", "reason"),
+    ("reports.SupervisionItem", "title"),
+    ("reports.SupervisionItem", "close_note"),
+    ("reports.SupervisionExtension", "reason"),
+    ("reports.SupervisionExtension", "decision_note"),
+    ("reports.SupervisionLog", "note"),
 }
 
 
@@ -177,6 +189,17 @@ def _unique(model, column) -> bool:
     return any(column.name in fields for fields in together)
 
 
+def _update_audit_rows(rows, **values) -> None:
+    """The audit log is append-only (a trigger refuses UPDATE): the sweep plays the table owner who
+    switches it off, as a shell session with those rights might."""
+    from django.db import connection, transaction
+
+    with transaction.atomic(), connection.cursor() as cursor:
+        cursor.execute("ALTER TABLE reports_auditentry DISABLE TRIGGER reports_auditentry_append_only")
+        rows.update(**values)
+        cursor.execute("ALTER TABLE reports_auditentry ENABLE TRIGGER reports_auditentry_append_only")
+
+
 def plant_payloads() -> dict[tuple[str, str], str]:
     """Set every payload-able column of every row to its payload, bypassing validators (as a bad
     import, a shell session or a future code path might); returns {(model label, column): marker}."""
@@ -196,7 +219,10 @@ def plant_payloads() -> dict[tuple[str, str], str]:
         else:
             value = payload_for(marker, column.max_length)
             assert value, f"{key}: too short for any payload; list it in NOT_PAYLOADED with the reason"
-            rows.update(**{column.name: value})
+            if model._meta.label == "core.AuditEntry":
+                _update_audit_rows(rows, **{column.name: value})
+            else:
+                rows.update(**{column.name: value})
         planted[key] = marker
     return planted
 
@@ -294,6 +320,16 @@ def payload_world(county, other_county) -> World:
         adopted_by="采用单位",
         adopted_on=today,
         adoption_doc_no="文号",
+    )
+    report_services.report_adopt(
+        report=adopted,
+        actor=reviewer,
+        body="采用单位",
+        publication="刊物",
+        issue="期号",
+        adopted_on=today,
+        source="receipt",
+        region=city,
     )
     returned = report("乙")
     report_services.report_return(report=returned, reviewer=reviewer, reason="退回原因", version=returned.version)
@@ -429,12 +465,41 @@ def payload_world(county, other_county) -> World:
     dispute_services.case_link_report(case=case, report=emergency, actor=reviewer)
     dispute_services.case_from_report(report=returned, actor=reviewer)
 
+    # Risk levels and supervision (督办): a report's and a case's levels, an item with a refused
+    # extension, one closed; a day of the working calendar.
+    from officers.models import DeadlineSetting, WorkCalendarDay
+    from reports.models import SupervisionItem
+
+    report_services.risk_level_set(subject=adopted, level="red", reason="理由", actor=reviewer)
+    report_services.risk_level_set(subject=case, level="blue", reason="理由", actor=reviewer)
+    risk_item = SupervisionItem.objects.get(report=adopted)
+    extension = report_services.extension_request(
+        item=risk_item, actor=reviewer, new_due_at=risk_item.due_at + timedelta(days=2), reason="延期"
+    )
+    report_services.extension_decide(extension=extension, actor=county_admin, approve=False, note="不批准")
+    report_services.supervision_close(item=SupervisionItem.objects.get(case=case), actor=reviewer, note="办结")
+    WorkCalendarDay.objects.get_or_create(day=today, defaults={"is_workday": False, "name": "节日", "source": "通知"})
+    DeadlineSetting.objects.create(county=county, effective_from=today + timedelta(days=1), created_by=county_admin)
+
     # A ledger import checked and waiting for confirmation, and one refused with its bad rows.
     header = "姓名,手机号,县区代码,人员类别\n"
     for rows in ("王建国,13815119001,{code},一线职工\n", "王建国,1381511,{code},一线职工\n"):
         text = (header + rows.format(code=county.code)).encode()
         job = import_services.job_start(kind="officers", user=county_admin, upload=SimpleUploadedFile("台账.csv", text))
         import_services.job_run(job.pk)
+
+    # Personal information and security: a notice and its consent, a correction, a session, a purge.
+    from officers import personal
+    from unionportal.core.models import AuditPurge, UserSession
+
+    personal.notice_publish(actor=None, title="告知书", text="告知内容")
+    personal.consent_accept_online(request=None, user=officer.user)
+    personal.correction_request_create(officer=officer, text="请更正")
+    UserSession.objects.create(user=officer.user, session_key="s" * 40, user_agent="浏览器")
+    AuditPurge.objects.create(
+        purged_before=last_month, rows=0, last_id=0, last_hash="0" * 64, archive_path="/backup/a.jsonl",
+        archive_sha256="0" * 64,
+    )
 
     world = World(
         officer=officer,
@@ -456,6 +521,8 @@ PARAMETER_MODELS = (
     (r"^officers/channels/", "officers.ChannelSetting"),
     (r"^officers/", "officers.Officer"),
     (r"^reports/attachments/", "reports.ReportAttachment"),
+    (r"^reports/supervision/", "reports.SupervisionItem"),
+    (r"^enterprises/", "officers.Enterprise"),
     (r"^reports/summaries/", "overview.MonthlySummary"),
     (r"^reports/actions/", "overview.SummaryAction"),
     (r"^reports/", "reports.Report"),
@@ -463,6 +530,7 @@ PARAMETER_MODELS = (
     (r"^disputes/attachments/", "disputes.CaseAttachment"),
     (r"^disputes/", "disputes.DisputeCase"),
     (r"^imports/", "core.ImportJob"),
+    (r"^security/accounts/", "officers.User"),
 )
 
 # List pages with the filters that show the world's objects (the review queue opens on 待审核 only).
@@ -726,6 +794,11 @@ REVIEWED_UNESCAPING = {
         1,
         "the channel form's help text shows the stored (masked) address or key: help texts are printed "
         "unescaped, so format_html escapes the value; swept on the channel edit page",
+    ),
+    ("templates/registration/otp_enrol.html", "|safe"): (
+        1,
+        "the enrolment QR code: SVG markup drawn by segno from the otpauth address (base32 secret, the "
+        "account's phone, the fixed issuer); no stored text reaches it",
     ),
     ("templates/overview/dashboard.html", "json_script"): (
         1,

@@ -27,7 +27,7 @@ def remove(apps, schema_editor):
 
 class Migration(migrations.Migration):
     dependencies = [
-        ("reports", "0014_events_and_leads"),
+        ("reports", "0017_events_and_leads"),
         ("django_celery_beat", "0019_alter_periodictasks_options"),
     ]
 

@@ -20,7 +20,7 @@ class Migration(migrations.Migration):
 
     dependencies = [
         ('officers', '0009_channel_digests_to_groups'),
-        ('reports', '0013_adoptions'),
+        ('reports', '0016_anonymisation_schedule'),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 
