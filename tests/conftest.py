@@ -81,6 +81,16 @@ def installed_schedules(db):
 
 
 @pytest.fixture(autouse=True)
+def _empty_cache():
+    """Each test starts with an empty cache (the bell's counts, dashboard figures): a test database is
+    new each run, so a user's id may be one a cached count of an earlier run speaks of."""
+    from django.core.cache import cache
+
+    cache.clear()
+    yield
+
+
+@pytest.fixture(autouse=True)
 def second_factor_passed_on_force_login(monkeypatch):
     """``client.force_login(staff)`` stands for a login that passed both factors: the account gets a
     confirmed TOTP device and the session names it, as ``django_otp.login`` does after a right code.

@@ -787,8 +787,10 @@ REVIEWED_UNESCAPING = {
         "filter_control's options: values escaped by format_html_join; swept on every list page",
     ),
     ("reports/templatetags/report_tags.py", "format_html_join"): (
-        1,
-        "report_badges: status and urgency labels escaped by format_html_join; swept on every list and report page",
+        2,
+        "report_badges: status and urgency labels escaped by format_html_join; swept on every list and report page; "
+        "review_rows: the queue's rows (title, officer, township, labels) escaped by format_html_join; swept on the "
+        "review queue",
     ),
     ("officers/channels/forms.py", "format_html"): (
         1,
