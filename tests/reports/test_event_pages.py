@@ -183,4 +183,4 @@ def test_the_event_page_and_list_take_a_fixed_number_of_queries(
         assert client.get(reverse("reports:events")).status_code == 200
 
 
-QUERIES = {"event": 16, "list": 9}
+QUERIES = {"event": 15, "list": 8}
