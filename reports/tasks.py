@@ -9,7 +9,7 @@ from django.db import OperationalError
 from django.utils import timezone
 
 from . import reminders, services
-from .services import anonymise
+from .services import anonymise, events
 
 
 @shared_task(time_limit=300, soft_time_limit=240, autoretry_for=(OperationalError,), retry_backoff=10, max_retries=5)
@@ -60,6 +60,21 @@ def review_digest(user_id: int, day: str) -> bool:
 def county_digest(county_id: int, day: str) -> int:
     """The day's digest to a county's work-chat groups; delivery and its retries are the outbox's."""
     return len(reminders.county_digest(county_id=county_id, day=date.fromisoformat(day)))
+
+
+@shared_task(time_limit=300, soft_time_limit=240, autoretry_for=(OperationalError,), retry_backoff=10, max_retries=5)
+def sweep_event_followups() -> int:
+    """Every ten minutes: queue a check of each open event whose 续报 due time has passed."""
+    ids = events.events_to_check()
+    for event_id in ids:
+        check_event_followups.delay(event_id)
+    return len(ids)
+
+
+@shared_task(time_limit=60, soft_time_limit=45, autoretry_for=(OperationalError,), retry_backoff=10, max_retries=5)
+def check_event_followups(event_id: int) -> int:
+    """One event's 漏报: recorded and told once (unique outbox keys), so a second run sends nothing."""
+    return events.event_followups_check(event_id=event_id)
 
 
 @shared_task(time_limit=600, soft_time_limit=540, autoretry_for=(OperationalError,), retry_backoff=10, max_retries=5)

@@ -14,6 +14,19 @@ from .bulletins import (
     publications_for,
     signed_issues_for,
 )
+from .events import (
+    entry_for_officer,
+    event_figures,
+    event_for_view,
+    event_list,
+    event_officer_choices,
+    events_joinable,
+    events_missed_followups,
+    lead_reports,
+    likely_duplicates,
+    merge_targets,
+    my_events,
+)
 from .officer_record import officer_record
 from .reports import (
     OPEN_EMERGENCIES_SHOWN,
@@ -85,6 +98,17 @@ __all__ = [
     "overdue_follow_ups",
     "publications_for",
     "signed_issues_for",
+    "entry_for_officer",
+    "event_figures",
+    "event_for_view",
+    "event_list",
+    "event_officer_choices",
+    "events_joinable",
+    "events_missed_followups",
+    "lead_reports",
+    "likely_duplicates",
+    "merge_targets",
+    "my_events",
     "month_progress",
     "my_reports",
     "officer_record",

@@ -14,9 +14,18 @@ from .bulletins import (
     publication_create,
     unit_candidates,
 )
+from .events import (
+    event_entry_confirm,
+    event_entry_file,
+    event_followups_check,
+    event_open,
+    events_to_check,
+    followup_hour_for,
+)
 from .imports import report_record_imported
 from .instructions import follow_up_feedback, instruction_record, owner_choices
-from .review import STALE_MESSAGE, report_grade, report_return
+from .merge import report_merge
+from .review import MERGED_NOT_ADOPTED, STALE_MESSAGE, report_grade, report_return
 from .risk import risk_cause_key, risk_level_set
 from .stipends import sheet_approve, sheet_reopen
 from .submission import (
@@ -41,6 +50,7 @@ from .supervision import (
 
 __all__ = [
     "EDITABLE_FIELDS",
+    "MERGED_NOT_ADOPTED",
     "STALE_MESSAGE",
     "alert_recipients",
     "alert_texts",
@@ -58,9 +68,16 @@ __all__ = [
     "owner_choices",
     "publication_create",
     "unit_candidates",
+    "event_entry_confirm",
+    "event_entry_file",
+    "event_followups_check",
+    "event_open",
+    "events_to_check",
+    "followup_hour_for",
     "report_adopt",
     "report_delete_draft",
     "report_grade",
+    "report_merge",
     "report_record_imported",
     "report_return",
     "report_save",

@@ -24,6 +24,8 @@ def report_badges(report):
     badges = [("badge " + STATUS_BADGE.get(report.status, "text-bg-primary"), report.get_status_display())]
     if report.urgency == Urgency.EMERGENCY:
         badges.append(("badge text-bg-danger", "突发"))
+    if getattr(report, "merged_at", None) is not None:
+        badges.append(("badge text-bg-secondary", "已合并"))
     if report.on_time is False:
         badges.append(("badge text-bg-dark", "超时"))
     elif report.on_time:

@@ -12,6 +12,14 @@ from .bulletins import (
     PublicationDetailView,
     PublicationListView,
 )
+from .events import (
+    EventDetailView,
+    EventEntryConfirmView,
+    EventEntryCreateView,
+    EventFinalCreateView,
+    EventListView,
+    ReportMergeView,
+)
 from .instructions import (
     AdoptionReceiptView,
     FollowUpFeedbackView,
@@ -77,6 +85,11 @@ __all__ = [
     "XLSX_TYPE",
     "AttachmentDownloadView",
     "BudgetView",
+    "EventDetailView",
+    "EventEntryConfirmView",
+    "EventEntryCreateView",
+    "EventFinalCreateView",
+    "EventListView",
     "MyReportsView",
     "NotificationListView",
     "OfficerDetailView",
@@ -85,6 +98,7 @@ __all__ = [
     "ReportDetailView",
     "ReportEditView",
     "ReportGradeView",
+    "ReportMergeView",
     "ReportOfflineShellView",
     "ReportOutboxView",
     "ReportReturnView",

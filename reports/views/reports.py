@@ -168,6 +168,11 @@ class ReportDetailView(LoginRequiredMixin, ReportScopedMixin, TemplateView):
                 }
             )
             context["return_form"] = kwargs.get("return_form") or ReturnForm(initial={"version": report.version})
+            # 线索合并: what looks like the same incident, and the events it may join.
+            context["may_merge"] = report.merged_at is None and report.status in COUNTED_STATUSES
+            if context["may_merge"]:
+                context["duplicates"] = selectors.likely_duplicates(user=user, report=report)
+                context["merge_events"] = list(selectors.merge_targets(user=user, report=report))
             context["risk_form"] = kwargs.get("risk_form") or RiskLevelForm(
                 owners=selectors.owner_choices(county_id=report.county_id)
             )

@@ -2,7 +2,7 @@ from django.core.management.base import BaseCommand
 
 from disputes.demo import seed_demo_cases
 from officers import demo
-from reports.demo import seed_demo_bulletins, seed_demo_reports, seed_demo_supervision
+from reports.demo import seed_demo_bulletins, seed_demo_events, seed_demo_reports, seed_demo_supervision
 
 
 class Command(BaseCommand):
@@ -12,6 +12,7 @@ class Command(BaseCommand):
         result = demo.seed_demo()
         reports = seed_demo_reports(result["county"])
         bulletins = seed_demo_bulletins(result["county"])
+        seed_demo_events(result["county"])
         seed_demo_supervision(result["county"])
         seed_demo_cases(result["county"])
         demo.seed_security_demo()
