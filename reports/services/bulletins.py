@@ -99,7 +99,7 @@ def unit_candidates(*, publication: Publication):
     """The reports a unit may put into its publication: a county's own items graded 合格 or better;
     for a city or province, the items it adopted (an adoption recorded for the region) and those the
     registered sources name (items forwarded to it)."""
-    reports = Report.objects.filter(status=Status.REVIEWED, grade__in=VALID_GRADES)
+    reports = Report.objects.filter(status=Status.REVIEWED, grade__in=VALID_GRADES, merged_at__isnull=True)
     if publication.county_id is not None:
         return reports.filter(county_id=publication.county_id)
     found = Q(pk__in=Adoption.objects.filter(region_id=publication.region_id).values("report_id"))

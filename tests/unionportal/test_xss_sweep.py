@@ -154,6 +154,17 @@ MUST_REACH_A_PAGE = {
     ("reports.SupervisionExtension", "reason"),
     ("reports.SupervisionExtension", "decision_note"),
     ("reports.SupervisionLog", "note"),
+    # issue 15: receipts, bulletins and leader instructions
+    ("reports.Publication", "name"),
+    ("reports.BulletinIssue", "editor_note"),
+    ("reports.BulletinIssue", "signer"),
+    ("reports.BulletinIssue", "report_to"),
+    ("reports.BulletinItem", "heading"),
+    ("reports.BulletinItem", "text"),
+    ("reports.BulletinItem", "source"),
+    ("reports.Instruction", "leader"),
+    ("reports.Instruction", "text"),
+    ("reports.FollowUp", "feedback"),
 }
 
 
@@ -331,6 +342,39 @@ def payload_world(county, other_county) -> World:
         source="receipt",
         region=city,
     )
+    # Bulletins and a leader instruction (issue 15): the county's publication, a signed issue with the
+    # adopted item, a draft, and an instruction on the item with its follow-up answered; a 补发 row.
+    publication = report_services.publication_create(actor=county_admin, name="工作信息")
+    for sign in (True, False):
+        bulletin = report_services.issue_create(publication=publication, actor=reviewer)
+        report_services.item_add(issue=bulletin, actor=reviewer, report_id=adopted.pk)
+        report_services.issue_update(
+            issue=bulletin,
+            actor=reviewer,
+            editor_note="编者按",
+            compiler="编辑",
+            signer="签发人",
+            report_to="报",
+            send_to="送",
+            issue_to="发",
+        )
+        if sign:
+            bulletin = report_services.issue_sign(issue=bulletin, actor=reviewer)
+            signed_item = bulletin.items.get()
+    instruction = report_services.instruction_record(
+        report=adopted,
+        bulletin_item=signed_item,
+        actor=reviewer,
+        leader="领导",
+        rank="county",
+        text="批示",
+        given_on=today,
+        owner=reviewer,
+        due_on=today + timedelta(days=5),
+        officer_sees_text=True,
+        scan=_png("批示.png"),
+    )
+    report_services.follow_up_feedback(follow_up=instruction.follow_up, actor=reviewer, feedback="反馈")
     returned = report("乙")
     report_services.report_return(report=returned, reviewer=reviewer, reason="退回原因", version=returned.version)
     emergency = report("丙", urgency="emergency")
@@ -387,6 +431,18 @@ def payload_world(county, other_county) -> World:
     report_services.sheet_approve(county=county, month=last_month, actor=county_admin)
     report_services.sheet_reopen(county=county, month=last_month, actor=county_admin, reason="撤销原因")
     report_services.sheet_approve(county=county, month=last_month, actor=county_admin)
+    from reports.models import BackPay, StipendSheet
+
+    BackPay.objects.create(
+        county=county,
+        officer=officer,
+        month=last_month,
+        source_sheet=StipendSheet.objects.get(county=county, month=last_month),
+        paid_on=StipendSheet.objects.create(county=county, month=this_month),
+        from_tier="qualified",
+        to_tier="excellent",
+        amount=200,
+    )
     StipendSetting.objects.create(county=county, effective_from=this_month, created_by=county_admin)
     TimelinessRule.objects.create(county=county, emergency_minutes=60)
     Budget.objects.create(county=county, year=today.year, amount=Decimal("100000"), note="说明")
@@ -526,6 +582,11 @@ PARAMETER_MODELS = (
     (r"^officers/", "officers.Officer"),
     (r"^reports/attachments/", "reports.ReportAttachment"),
     (r"^reports/supervision/", "reports.SupervisionItem"),
+    (r"^reports/bulletins/issues/", "reports.BulletinIssue"),
+    (r"^reports/bulletins/items/", "reports.BulletinItem"),
+    (r"^reports/bulletins/", "reports.Publication"),
+    (r"^reports/instructions/", "reports.Instruction"),
+    (r"^reports/adoptions/", "reports.Adoption"),
     (r"^enterprises/", "officers.Enterprise"),
     (r"^reports/summaries/", "overview.MonthlySummary"),
     (r"^reports/actions/", "overview.SummaryAction"),
