@@ -232,7 +232,7 @@ def test_every_url_refuses_objects_of_other_units_above_the_county(client, count
     city_admin = AdminFactory(county=None, region=yancheng)
     from reports.models import Report
 
-    forwarded_stand_in = Report.objects.get()
+    forwarded_stand_in = Report.objects.filter(adoptions__isnull=False).distinct().get()  # the reviewed item
     report_services.report_adopt(
         report=forwarded_stand_in,
         actor=city_admin,
