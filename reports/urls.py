@@ -31,6 +31,7 @@ urlpatterns = [
     path("events/<int:pk>/", views.EventDetailView.as_view(), name="event"),
     path("events/<int:pk>/followup/", views.EventEntryCreateView.as_view(), name="event_followup"),
     path("events/<int:pk>/final/", views.EventFinalCreateView.as_view(), name="event_final"),
+    path("events/<int:pk>/risk/", views.EventRiskView.as_view(), name="event_risk"),
     path("events/entries/<int:pk>/confirm/", views.EventEntryConfirmView.as_view(), name="event_entry_confirm"),
     path("<int:pk>/risk/", views.ReportRiskView.as_view(), name="risk"),
     path("supervision/", views.SupervisionListView.as_view(), name="supervision"),

@@ -6,6 +6,7 @@ from .events import (
     EventEntryCreateView,
     EventFinalCreateView,
     EventListView,
+    EventRiskView,
     ReportMergeView,
 )
 from .my_info import MyInfoExportView, MyInfoView
@@ -52,6 +53,7 @@ __all__ = [
     "EventEntryCreateView",
     "EventFinalCreateView",
     "EventListView",
+    "EventRiskView",
     "MyReportsView",
     "NotificationListView",
     "OfficerDetailView",
