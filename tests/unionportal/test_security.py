@@ -99,7 +99,10 @@ def foreign_county_world(other_county) -> list[int]:
     # Risk levels and supervision items (督办), with an extension waiting, in the other county.
     report_services.risk_level_set(subject=report, level="red", reason="外县风险", actor=reviewer)
     report_services.risk_level_set(subject=case, level="blue", reason="外县案件", actor=reviewer)
+    report_services.risk_level_set(subject=event, level="orange", reason="外县事件", actor=reviewer)
     from reports.models import SupervisionItem
+
+    assert SupervisionItem.objects.filter(event=event).exists()  # reports:event_risk is swept with its ids
 
     foreign_item = SupervisionItem.objects.filter(report=report).get()
     report_services.extension_request(

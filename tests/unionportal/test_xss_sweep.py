@@ -472,6 +472,7 @@ def payload_world(county, other_county) -> World:
 
     report_services.risk_level_set(subject=adopted, level="red", reason="理由", actor=reviewer)
     report_services.risk_level_set(subject=case, level="blue", reason="理由", actor=reviewer)
+    report_services.risk_level_set(subject=event, level="orange", reason="理由", actor=reviewer)  # the event's panel
     risk_item = SupervisionItem.objects.get(report=adopted)
     extension = report_services.extension_request(
         item=risk_item, actor=reviewer, new_due_at=risk_item.due_at + timedelta(days=2), reason="延期"
@@ -522,6 +523,8 @@ PARAMETER_MODELS = (
     (r"^officers/", "officers.Officer"),
     (r"^reports/attachments/", "reports.ReportAttachment"),
     (r"^reports/supervision/", "reports.SupervisionItem"),
+    (r"^reports/events/entries/", "reports.EventEntry"),
+    (r"^reports/events/", "reports.Event"),
     (r"^enterprises/", "officers.Enterprise"),
     (r"^reports/summaries/", "overview.MonthlySummary"),
     (r"^reports/actions/", "overview.SummaryAction"),
