@@ -161,8 +161,8 @@ def seed_demo_events(county, *, now=None) -> int:
     return 1
 @transaction.atomic
 def seed_demo_supervision(county) -> int:
-    """Risk levels on reports, one enterprise reported repeatedly, and supervision items of every colour
-    (opened in the past, coloured by the sweep as the clock gives). Skipped when the county has items."""
+    """Risk levels on reports and on the open demo event, one enterprise reported repeatedly, and
+    supervision items of every colour (opened in the past, coloured by the sweep as the clock gives). Skipped when the county has items."""
     if SupervisionItem.objects.filter(county=county).exists():
         return 0
     User = get_user_model()
@@ -187,6 +187,16 @@ def seed_demo_supervision(county) -> int:
             item = SupervisionItem.objects.get(report=report, state=SupervisionItem.State.OPEN)
             note = "演示：已电话联系信息员核实"
             supervision_respond(item=item, actor=reviewer, note=note, now=set_at + timedelta(hours=2))
+    # The open demo event rated 红 an hour after its 初报 and answered at once: its day to handle it has
+    # just run out, so the sweep colours it yellow (behind), on its way to red.
+    event = Event.objects.filter(county=county, title=DEMO_EVENT_TITLE, state=Event.State.OPEN).first()
+    if event is not None:
+        set_at = max(event.opened_at + timedelta(hours=1), now - timedelta(hours=25))
+        reason = "演示：约40名职工聚集讨薪，情绪较激动"
+        risk_level_set(subject=event, level="red", reason=reason, actor=reviewer, now=set_at)
+        item = SupervisionItem.objects.get(event=event, state=SupervisionItem.State.OPEN)
+        note = "演示：已会同人社所赶赴现场"
+        supervision_respond(item=item, actor=reviewer, note=note, now=set_at + timedelta(minutes=30))
     # a red item answered and closed late, for the monthly summary's "closed late"
     late = reports[4]
     risk_level_set(subject=late, level="orange", reason="演示：已处置", actor=reviewer, now=now - timedelta(days=6))
