@@ -159,10 +159,13 @@ def seed_demo_events(county, *, now=None) -> int:
     )
     report_merge(report=duplicate, actor=staff, into_event=event, now=opened + timedelta(hours=2))
     return 1
+
+
 @transaction.atomic
 def seed_demo_supervision(county) -> int:
     """Risk levels on reports and on the open demo event, one enterprise reported repeatedly, and
-    supervision items of every colour (opened in the past, coloured by the sweep as the clock gives). Skipped when the county has items."""
+    supervision items of every colour (opened in the past, coloured by the sweep as the clock gives).
+    Skipped when the county has items."""
     if SupervisionItem.objects.filter(county=county).exists():
         return 0
     User = get_user_model()

@@ -9,43 +9,76 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('disputes', '0007_case_supervision_schedule'),
-        ('officers', '0012_three_administrators_security_policy_privacy'),
-        ('reports', '0018_event_followup_schedule'),
+        ("disputes", "0007_case_supervision_schedule"),
+        ("officers", "0012_three_administrators_security_policy_privacy"),
+        ("reports", "0018_event_followup_schedule"),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 
     operations = [
         migrations.RemoveConstraint(
-            model_name='riskassessment',
-            name='risk_exactly_one_subject',
+            model_name="riskassessment",
+            name="risk_exactly_one_subject",
         ),
         migrations.RemoveConstraint(
-            model_name='supervisionitem',
-            name='supervision_exactly_one_subject',
+            model_name="supervisionitem",
+            name="supervision_exactly_one_subject",
         ),
         migrations.AddField(
-            model_name='riskassessment',
-            name='event',
-            field=models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.CASCADE, related_name='risk_assessments', to='reports.event', verbose_name='突发事件'),
+            model_name="riskassessment",
+            name="event",
+            field=models.ForeignKey(
+                blank=True,
+                null=True,
+                on_delete=django.db.models.deletion.CASCADE,
+                related_name="risk_assessments",
+                to="reports.event",
+                verbose_name="突发事件",
+            ),
         ),
         migrations.AddField(
-            model_name='supervisionitem',
-            name='event',
-            field=models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.CASCADE, related_name='supervision_items', to='reports.event', verbose_name='突发事件'),
+            model_name="supervisionitem",
+            name="event",
+            field=models.ForeignKey(
+                blank=True,
+                null=True,
+                on_delete=django.db.models.deletion.CASCADE,
+                related_name="supervision_items",
+                to="reports.event",
+                verbose_name="突发事件",
+            ),
         ),
         migrations.AddConstraint(
-            model_name='riskassessment',
-            constraint=models.CheckConstraint(condition=models.Q(models.Q(('case__isnull', True), ('event__isnull', True), ('report__isnull', False)), models.Q(('case__isnull', False), ('event__isnull', True), ('report__isnull', True)), models.Q(('case__isnull', True), ('event__isnull', False), ('report__isnull', True)), _connector='OR'), name='risk_exactly_one_subject'),
+            model_name="riskassessment",
+            constraint=models.CheckConstraint(
+                condition=models.Q(
+                    models.Q(("case__isnull", True), ("event__isnull", True), ("report__isnull", False)),
+                    models.Q(("case__isnull", False), ("event__isnull", True), ("report__isnull", True)),
+                    models.Q(("case__isnull", True), ("event__isnull", False), ("report__isnull", True)),
+                    _connector="OR",
+                ),
+                name="risk_exactly_one_subject",
+            ),
         ),
         migrations.AddConstraint(
-            model_name='riskassessment',
-            constraint=models.UniqueConstraint(condition=models.Q(('event__isnull', False), ('superseded_at__isnull', True)), fields=('event',), name='risk_one_current_per_event'),
+            model_name="riskassessment",
+            constraint=models.UniqueConstraint(
+                condition=models.Q(("event__isnull", False), ("superseded_at__isnull", True)),
+                fields=("event",),
+                name="risk_one_current_per_event",
+            ),
         ),
         migrations.AddConstraint(
-            model_name='supervisionitem',
-            constraint=models.CheckConstraint(condition=models.Q(models.Q(('case__isnull', True), ('event__isnull', True), ('report__isnull', False)), models.Q(('case__isnull', False), ('event__isnull', True), ('report__isnull', True)), models.Q(('case__isnull', True), ('event__isnull', False), ('report__isnull', True)), _connector='OR'), name='supervision_exactly_one_subject'),
+            model_name="supervisionitem",
+            constraint=models.CheckConstraint(
+                condition=models.Q(
+                    models.Q(("case__isnull", True), ("event__isnull", True), ("report__isnull", False)),
+                    models.Q(("case__isnull", False), ("event__isnull", True), ("report__isnull", True)),
+                    models.Q(("case__isnull", True), ("event__isnull", False), ("report__isnull", True)),
+                    _connector="OR",
+                ),
+                name="supervision_exactly_one_subject",
+            ),
         ),
     ]

@@ -90,9 +90,7 @@ class TestService:
         assert exc.value.messages == ["只有本县区的工作人员可以设定风险等级"]
         assert not RiskAssessment.objects.exists()
 
-    def test_the_sweep_turns_the_events_item_red_and_tells_the_admins_once(
-        self, event, reviewer, county_admin, terms
-    ):
+    def test_the_sweep_turns_the_events_item_red_and_tells_the_admins_once(self, event, reviewer, county_admin, terms):
         now = timezone.now()
         services.risk_level_set(subject=event, level="red", reason="四十人聚集", actor=reviewer, now=now)
         item = SupervisionItem.objects.get()
@@ -142,9 +140,8 @@ class TestPages:
 
     def test_an_admin_names_the_owner(self, client, event, county_admin, reviewer):
         client.force_login(county_admin)
-        response = client.post(
-            reverse("reports:event_risk", args=[event.pk]), {"level": "yellow", "reason": "持续关注", "owner": reviewer.pk}
-        )
+        form = {"level": "yellow", "reason": "持续关注", "owner": reviewer.pk}
+        response = client.post(reverse("reports:event_risk", args=[event.pk]), form)
         assert response.status_code == 302
         item = SupervisionItem.objects.get(event=event)
         assert (item.owner, item.opened_by, item.title) == (reviewer, county_admin, f"黄色风险处置：事件“{TITLE}”")
