@@ -8,7 +8,7 @@ from celery import shared_task
 from django.db import OperationalError
 from django.utils import timezone
 
-from . import reminders
+from . import reminders, services
 
 
 @shared_task(time_limit=300, soft_time_limit=240, autoretry_for=(OperationalError,), retry_backoff=10, max_retries=5)
@@ -59,3 +59,20 @@ def review_digest(user_id: int, day: str) -> bool:
 def county_digest(county_id: int, day: str) -> int:
     """The day's digest to a county's work-chat groups; delivery and its retries are the outbox's."""
     return len(reminders.county_digest(county_id=county_id, day=date.fromisoformat(day)))
+
+
+@shared_task(time_limit=300, soft_time_limit=240, autoretry_for=(OperationalError,), retry_backoff=10, max_retries=5)
+def remind_commissions() -> int:
+    """Every day (09:00 and 15:00): queue the day-before reminder of each commission due tomorrow."""
+    today = timezone.localdate()
+    ids = services.commissions_due_tomorrow(today=today)
+    for commission_id in ids:
+        remind_commission.delay(commission_id, today.isoformat())
+    return len(ids)
+
+
+@shared_task(time_limit=60, soft_time_limit=45, autoretry_for=(OperationalError,), retry_backoff=10, max_retries=5)
+def remind_commission(commission_id: int, today: str) -> int:
+    """Remind a commission's recipients who have not answered; keyed in the outbox, so a second run
+    (the 15:00 one) sends only to whoever was not reminded yet."""
+    return services.commission_remind(commission_id=commission_id, today=date.fromisoformat(today))

@@ -26,4 +26,11 @@ urlpatterns = [
     path("stipends/reopen/", views.SheetReopenView.as_view(), name="stipends_reopen"),
     path("stipends/export/", views.SheetExportView.as_view(), name="stipends_export"),
     path("budget/", views.BudgetView.as_view(), name="budget"),
+    path("commissions/", views.CommissionListView.as_view(), name="commissions"),
+    path("commissions/new/", views.CommissionCreateView.as_view(), name="commission_create"),
+    path("commissions/<int:pk>/", views.CommissionDetailView.as_view(), name="commission"),
+    path("commissions/mine/", views.MyCommissionsView.as_view(), name="my_commissions"),
+    path("commissions/<int:pk>/nothing/", views.CommissionNothingView.as_view(), name="commission_nothing"),
+    path("points/", views.PointsTableView.as_view(), name="points"),
+    path("points/mine/", views.MyPointsView.as_view(), name="my_points"),
 ]

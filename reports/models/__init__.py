@@ -12,12 +12,18 @@ from ..choices import (
     Urgency,
 )
 from .budget import Budget, BudgetLine
+from .commissions import Audience, Commission, CommissionRecipient
+from .points import PointsTable
 from .reminders import Reminder
 from .report import Report, ReportAttachment, ReviewEvent, TimelinessRule
 from .stipends import SheetEvent, StipendSetting, StipendSheet, StipendSheetRow
 
 __all__ = [
     "ADOPTED_GRADES",
+    "Audience",
+    "Commission",
+    "CommissionRecipient",
+    "PointsTable",
     "COUNTED_STATUSES",
     "RISK_CATEGORIES",
     "VALID_GRADES",

@@ -2,6 +2,13 @@
 transaction and full_clean(). ``from reports import services`` still reaches every one."""
 
 from .alerts import alert_recipients, alert_texts, alerts_record
+from .commissions import (
+    commission_answer_nothing,
+    commission_create,
+    commission_remind,
+    commission_send_down,
+    commissions_due_tomorrow,
+)
 from .imports import report_record_imported
 from .review import STALE_MESSAGE, report_grade, report_return
 from .stipends import sheet_approve, sheet_reopen
@@ -19,6 +26,11 @@ __all__ = [
     "alert_recipients",
     "alert_texts",
     "alerts_record",
+    "commission_answer_nothing",
+    "commission_create",
+    "commission_remind",
+    "commission_send_down",
+    "commissions_due_tomorrow",
     "emergency_minutes_for",
     "report_delete_draft",
     "report_grade",

@@ -11,6 +11,7 @@ from unionportal.core.attachments import check_uploads, clean_name
 
 from .. import rules
 from ..models import (
+    CommissionRecipient,
     Report,
     ReportAttachment,
     Status,
@@ -32,6 +33,7 @@ EDITABLE_FIELDS = (
     "enterprise_name",
     "workers_involved",
     "amount_involved",
+    "commission",
 )
 
 
@@ -83,15 +85,18 @@ def report_save(
         errors["township"] = "镇区街道不属于您所在县区"
     if report.enterprise_id and report.enterprise.county_id != officer.county_id:
         errors["enterprise"] = "所选企业不属于您所在县区"
+    if (
+        report.commission_id
+        and not CommissionRecipient.objects.filter(commission_id=report.commission_id, officer=officer).exists()
+    ):
+        errors["commission"] = "该约稿没有发给您，不能选择"
     # A report once submitted stays complete: editing it is held to the same checks as submitting.
     if submit or report.status != Status.DRAFT:
         if not (report.content or "").strip():
             errors["content"] = "请填写信息内容"
         errors.update(rules.place_problems(urgency=report.urgency, township_id=report.township_id))
         errors.update(
-            rules.time_problems(
-                occurred_at=report.occurred_at, submitted_at=report.submitted_at or pressed_at, now=now
-            )
+            rules.time_problems(occurred_at=report.occurred_at, submitted_at=report.submitted_at or pressed_at, now=now)
         )
     elif report.occurred_at and report.occurred_at > now:
         errors["occurred_at"] = "发生时间不能晚于当前时间"

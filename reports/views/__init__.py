@@ -1,8 +1,16 @@
 """The reporting system's pages, one module per concern."""
 
+from .commissions import (
+    CommissionCreateView,
+    CommissionDetailView,
+    CommissionListView,
+    CommissionNothingView,
+    MyCommissionsView,
+)
 from .notifications import NotificationListView
 from .officer_record import OfficerDetailView
 from .offline import ReportOfflineShellView, ReportOutboxView
+from .points import MyPointsView, PointsTableView
 from .reports import (
     XLSX_TYPE,
     AttachmentDownloadView,
@@ -20,6 +28,13 @@ __all__ = [
     "XLSX_TYPE",
     "AttachmentDownloadView",
     "BudgetView",
+    "CommissionCreateView",
+    "CommissionDetailView",
+    "CommissionListView",
+    "CommissionNothingView",
+    "MyCommissionsView",
+    "MyPointsView",
+    "PointsTableView",
     "MyReportsView",
     "NotificationListView",
     "OfficerDetailView",
