@@ -178,4 +178,4 @@ def test_the_pages(client, county, team):
         page = client.get(reverse("reports:points") + "?period=2026&by=township").content.decode()
         assert "东坎街道" in page and "2026年" in page
         response = client.get(reverse("reports:points") + "?period=20xx")
-        assert "“20xx”不是有效月份" in response.content.decode()
+        assert "年度应为2000–2100之间的四位数字" in response.content.decode()
