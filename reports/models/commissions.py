@@ -51,7 +51,12 @@ class Commission(CheckConstraintsInOneQuery, models.Model):
     key_group = models.CharField("重点群体", max_length=20, choices=Officer.KeyGroup.choices, blank=True)
     due_on = models.DateField("截止日期")
     created_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+", verbose_name="约稿人"
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name="约稿人",
     )
     created_at = models.DateTimeField("约稿时间", default=timezone.now)
 

@@ -21,7 +21,9 @@ TODAY = date(2026, 10, 10)
 
 
 def frozen(day=TODAY, hour=9):
-    return mock.patch("django.utils.timezone.now", return_value=datetime(day.year, day.month, day.day, hour, tzinfo=BEIJING))
+    return mock.patch(
+        "django.utils.timezone.now", return_value=datetime(day.year, day.month, day.day, hour, tzinfo=BEIJING)
+    )
 
 
 @pytest.fixture
@@ -98,8 +100,13 @@ def test_answers_and_states(county, people):
     with mock.patch("unionportal.core.outbox.enqueue"):
         report = services.report_save(
             officer=people["east"],
-            data={"title": "某工地欠薪", "content": "30人", "category": "wage_arrears",
-                  "occurred_at": datetime(2026, 10, 10, 8, tzinfo=BEIJING), "commission": commission},
+            data={
+                "title": "某工地欠薪",
+                "content": "30人",
+                "category": "wage_arrears",
+                "occurred_at": datetime(2026, 10, 10, 8, tzinfo=BEIJING),
+                "commission": commission,
+            },
             submit=True,
             now=datetime(2026, 10, 10, 9, tzinfo=BEIJING),
         )
@@ -114,7 +121,11 @@ def test_answers_and_states(county, people):
     staff = people["admin"]
     with frozen(date(2026, 10, 20)):
         detail = selectors.commission_detail(user=staff, pk=commission.pk)
-    assert {r.officer.name: r.state for r in detail.recipients.all()} == {"张东": "answered", "李西": "nothing", "王骑": "open"}
+    assert {r.officer.name: r.state for r in detail.recipients.all()} == {
+        "张东": "answered",
+        "李西": "nothing",
+        "王骑": "open",
+    }
     with frozen(date(2026, 10, 21)):
         detail = selectors.commission_detail(user=staff, pk=commission.pk)
         assert selectors.commission_counts(detail) == {"answered": 1, "nothing": 1, "open": 0, "overdue": 1}
@@ -152,7 +163,12 @@ def test_staff_send_a_commission_and_see_each_state(client, county, people):
     with frozen(), mock.patch("unionportal.core.outbox.enqueue"):
         response = client.post(
             reverse("reports:commission_create"),
-            {"topic": "快递网点欠薪", "audience": "township", "township": people["east_town"].pk, "due_on": "2026-10-15"},
+            {
+                "topic": "快递网点欠薪",
+                "audience": "township",
+                "township": people["east_town"].pk,
+                "due_on": "2026-10-15",
+            },
         )
     commission = Commission.objects.get()
     assert response.status_code == 302 and response["Location"] == reverse("reports:commission", args=[commission.pk])
@@ -161,7 +177,9 @@ def test_staff_send_a_commission_and_see_each_state(client, county, people):
         page = client.get(reverse("reports:commission", args=[commission.pk])).content.decode()
     assert "张东" in page and "未答复" in page
     with frozen():
-        response = client.post(reverse("reports:commission_create"), {"topic": "x", "audience": "township", "due_on": "2026-10-15"})
+        response = client.post(
+            reverse("reports:commission_create"), {"topic": "x", "audience": "township", "due_on": "2026-10-15"}
+        )
     assert response.status_code == 200 and "请选择镇区街道" in response.content.decode()
 
 
@@ -178,7 +196,9 @@ def test_officers_answer_on_their_page_and_are_refused_staff_pages(client, count
         assert 'data-testid="commission-choice"' in form and f'<option value="{commission.pk}" selected>' in form
         response = client.post(reverse("reports:commission_nothing", args=[commission.pk]), {"note": ""})
         assert response.status_code == 400 and "这个字段是必填项" in response.content.decode()
-        response = client.post(reverse("reports:commission_nothing", args=[commission.pk]), {"note": "本片区无相关情况"})
+        response = client.post(
+            reverse("reports:commission_nothing", args=[commission.pk]), {"note": "本片区无相关情况"}
+        )
         assert response.status_code == 302
         assert CommissionRecipient.objects.get(officer=people["rider"]).nothing_note == "本片区无相关情况"
         # another officer's commission is not theirs to answer
@@ -197,7 +217,10 @@ def test_a_city_sends_a_commission_down_to_its_counties(county, other_county, pe
     OfficerFactory(county=other_county, name="外县二")
     with mock.patch("unionportal.core.outbox.enqueue"):
         sent = services.commission_send_down(
-            counties=[county, other_county], unit_name="盐城市总工会", actor=None, topic="全市欠薪排查",
+            counties=[county, other_county],
+            unit_name="盐城市总工会",
+            actor=None,
+            topic="全市欠薪排查",
             due_on=date(2026, 12, 20),
         )
     assert [c.sent_by_unit for c in sent] == ["盐城市总工会", "盐城市总工会"]

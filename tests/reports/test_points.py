@@ -10,7 +10,14 @@ from django.urls import reverse
 
 from reports import rules, selectors, services
 from reports.models import COUNTED_STATUSES, CommissionRecipient, PointsTable, Report
-from tests.factories import AdminFactory, EnterpriseFactory, OfficerFactory, ReportFactory, ReviewerFactory, TownshipFactory
+from tests.factories import (
+    AdminFactory,
+    EnterpriseFactory,
+    OfficerFactory,
+    ReportFactory,
+    ReviewerFactory,
+    TownshipFactory,
+)
 from unionportal.core.clock import BEIJING
 
 pytestmark = pytest.mark.django_db
@@ -34,7 +41,9 @@ def filed(officer, grade, month=OCT, **kwargs):
 
 
 def frozen(day):
-    return mock.patch("django.utils.timezone.now", return_value=datetime(day.year, day.month, day.day, 9, tzinfo=BEIJING))
+    return mock.patch(
+        "django.utils.timezone.now", return_value=datetime(day.year, day.month, day.day, 9, tzinfo=BEIJING)
+    )
 
 
 def points_by_name(county, start, end, today=date(2026, 11, 30)):
@@ -48,17 +57,23 @@ def oracle(county, months, today=date(2026, 11, 30)) -> dict:
         table = selectors.points.points_table_in_force(county_id=county.pk, month=month)
         start, end = rules.month_bounds(month.year, month.month)
         facts = {}
-        for r in Report.objects.filter(county=county, status__in=COUNTED_STATUSES, submitted_at__gte=start, submitted_at__lt=end):
+        for r in Report.objects.filter(
+            county=county, status__in=COUNTED_STATUSES, submitted_at__gte=start, submitted_at__lt=end
+        ):
             f = facts.setdefault(r.officer.name, dict.fromkeys(rules.DEFAULT_POINTS, 0))
             if r.grade in ("qualified", "county_adopted", "above_adopted"):
                 f[r.grade] += 1
             if r.urgency == "emergency" and r.on_time is False:
                 f["late_emergency"] += 1
-        for rec in CommissionRecipient.objects.filter(commission__county=county).select_related("commission", "officer"):
+        for rec in CommissionRecipient.objects.filter(commission__county=county).select_related(
+            "commission", "officer"
+        ):
             if rec.commission.due_on.replace(day=1) != month:
                 continue
             f = facts.setdefault(rec.officer.name, dict.fromkeys(rules.DEFAULT_POINTS, 0))
-            answered = Report.objects.filter(commission=rec.commission, officer=rec.officer, status__in=COUNTED_STATUSES).exists()
+            answered = Report.objects.filter(
+                commission=rec.commission, officer=rec.officer, status__in=COUNTED_STATUSES
+            ).exists()
             if answered:
                 f["commission_answered"] += 1
             elif rec.nothing_at is None and today > rec.commission.due_on:
@@ -133,7 +148,9 @@ def test_a_changed_table_applies_only_from_its_month(county, team):
         past = PointsTable(county=county, effective_from=OCT.replace(day=1), qualified=9)
         with pytest.raises(ValidationError) as exc:
             past.full_clean()
-        assert exc.value.message_dict["effective_from"] == ["只能设置本月及以后执行的积分标准，过去的月份保持当时的标准"]
+        assert exc.value.message_dict["effective_from"] == [
+            "只能设置本月及以后执行的积分标准，过去的月份保持当时的标准"
+        ]
         started = PointsTable.objects.get(effective_from=OCT)
         started.qualified, started.effective_from = 9, date(2026, 12, 1)  # moved forward to be edited
         with pytest.raises(ValidationError) as exc:
@@ -155,7 +172,9 @@ def test_grouped_by_township_and_unit(county, team):
 @pytest.mark.parametrize("size", [2, 12])
 def test_the_points_table_costs_a_fixed_number_of_queries(county, django_assert_num_queries, size):
     for n in range(size):
-        officer = OfficerFactory(county=county, township=TownshipFactory(county=county, name=f"镇{n % 3}"), password=None)
+        officer = OfficerFactory(
+            county=county, township=TownshipFactory(county=county, name=f"镇{n % 3}"), password=None
+        )
         filed(officer, "qualified")
         filed(officer, "county_adopted", urgency="emergency", on_time=False)
     # the tables, the reports, the commissions, the officers
