@@ -30,6 +30,7 @@ from django.utils import timezone
 from disputes import services as dispute_services
 from officers import services as officer_services
 from reports import services as report_services
+from reports.models import PointsTable
 from tests.factories import (
     AdminFactory,
     EnterpriseFactory,
@@ -45,6 +46,7 @@ from unionportal.core.audit import audit_record
 from unionportal.core.idempotency import submit_once
 from unionportal.core.imports import services as import_services
 from unionportal.core.models import OutboxMessage
+from unionportal.overview import notices as notice_services
 from unionportal.overview import services as overview_services
 from unionportal.overview import summaries
 
@@ -132,6 +134,12 @@ MUST_REACH_A_PAGE = {
     ("disputes.Agreement", "court"),
     ("disputes.Agreement", "court_case_number"),
     ("disputes.AgreementTemplate", "text"),
+    ("reports.Commission", "topic"),
+    ("reports.Commission", "guidance"),
+    ("reports.Commission", "sent_by_unit"),
+    ("reports.CommissionRecipient", "nothing_note"),
+    ("overview.RankingNotice", "foreword"),
+    ("overview.RankingNotice", "number"),
 }
 
 
@@ -399,6 +407,26 @@ def payload_world(county, other_county) -> World:
     dispute_services.case_link_report(case=case, report=emergency, actor=reviewer)
     dispute_services.case_from_report(report=returned, actor=reviewer)
 
+    # Issue 17: a commission answered 无相关情况, a points table, last month's notice (a draft) and the
+    # month before's (published).
+    commission = report_services.commission_create(
+        county=county,
+        actor=reviewer,
+        topic="约稿",
+        guidance="要求",
+        due_on=today + timedelta(days=7),
+        sent_by_unit="下达单位",
+    )
+    report_services.commission_answer_nothing(commission=commission, officer=officer, note="无相关情况说明")
+    PointsTable.objects.create(county=county, effective_from=this_month, created_by=county_admin)
+    notice_services.notice_publish(
+        notice=notice_services.notice_build(county=county, month=(last_month - timedelta(days=1)).replace(day=1)),
+        actor=county_admin,
+    )
+    notice_services.notice_foreword(
+        notice=notice_services.notice_build(county=county, month=last_month), foreword="按语"
+    )
+
     # A ledger import checked and waiting for confirmation, and one refused with its bad rows.
     header = "姓名,手机号,县区代码,人员类别\n"
     for rows in ("王建国,13815119001,{code},一线职工\n", "王建国,1381511,{code},一线职工\n"):
@@ -415,6 +443,7 @@ def payload_world(county, other_county) -> World:
     world.planted = plant_payloads()
     # The month's figures carry township and other names: build them again from the payloads.
     summaries.summary_build(county=county, month=this_month)
+    notice_services.notice_build(county=county, month=last_month)
     return world
 
 
@@ -426,6 +455,8 @@ PARAMETER_MODELS = (
     (r"^officers/channels/", "officers.ChannelSetting"),
     (r"^officers/", "officers.Officer"),
     (r"^reports/attachments/", "reports.ReportAttachment"),
+    (r"^reports/commissions/", "reports.Commission"),
+    (r"^notices/", "overview.RankingNotice"),
     (r"^reports/summaries/", "overview.MonthlySummary"),
     (r"^reports/actions/", "overview.SummaryAction"),
     (r"^reports/", "reports.Report"),
