@@ -226,3 +226,18 @@ def test_a_city_sends_a_commission_down_to_its_counties(county, other_county, pe
     assert [c.sent_by_unit for c in sent] == ["盐城市总工会", "盐城市总工会"]
     assert sorted(c.county_id for c in sent) == sorted([county.pk, other_county.pk])
     assert sum(c.recipients.count() for c in sent) == 5
+
+
+def test_an_answer_is_graded_like_any_report_and_names_its_commission(client, county, people):
+    commission = send(county, people)
+    report = ReportFactory(officer=people["east"], commission=commission)
+    reviewer = ReviewerFactory(county=county)
+    client.force_login(reviewer)
+    page = client.get(reverse("reports:detail", args=[report.pk])).content.decode()
+    assert "答复约稿" in page and "春节前建筑工地欠薪情况（2026-10-20 截止）" in page
+    response = client.post(
+        reverse("reports:grade", args=[report.pk]), {"version": report.version, "grade": "qualified"}
+    )
+    assert response.status_code == 302
+    report.refresh_from_db()
+    assert report.grade == "qualified" and report.commission_id == commission.pk
