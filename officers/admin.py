@@ -20,6 +20,7 @@ from .models import (
     Guidance,
     Officer,
     OfficerStatusChange,
+    Region,
     Suggestion,
     Township,
     User,
@@ -33,17 +34,23 @@ from .rules import pinyin_key
 class UserAdmin(DjangoUserAdmin):
     """Accounts are the superuser's: a county admin must not be able to raise their own rights."""
 
-    list_display = ("username", "full_name", "role", "county", "is_active", "last_login")
-    list_filter = ("role", "county", "is_active", "is_superuser")
+    list_display = ("username", "full_name", "role", "county", "region", "is_active", "last_login")
+    list_filter = ("role", "county", "region", "is_active", "is_superuser")
     search_fields = ("username", "full_name")
     fieldsets = (
         (None, {"fields": ("username", "password")}),
         ("个人信息", {"fields": ("full_name", "email")}),
-        ("角色与权限", {"fields": ("role", "county", "is_active", "is_staff", "is_superuser")}),
+        ("角色与权限", {"fields": ("role", "county", "region", "is_active", "is_staff", "is_superuser")}),
         ("时间", {"fields": ("last_login", "date_joined")}),
     )
     add_fieldsets = (
-        (None, {"classes": ("wide",), "fields": ("username", "full_name", "role", "county", "password1", "password2")}),
+        (
+            None,
+            {
+                "classes": ("wide",),
+                "fields": ("username", "full_name", "role", "county", "region", "password1", "password2"),
+            },
+        ),
     )
 
     def has_module_permission(self, request):
@@ -60,9 +67,25 @@ class TownshipInline(admin.TabularInline):
     extra = 0
 
 
+@admin.register(Region)
+class RegionAdmin(ScopedAdminMixin, admin.ModelAdmin):
+    """Units above the county: the superuser's to create and name (create_region does the same)."""
+
+    list_display = ("code", "name", "level", "parent")
+    list_filter = ("level",)
+    search_fields = ("code", "name")
+    list_select_related = ("parent",)
+
+    def has_add_permission(self, request):
+        return request.user.is_superuser
+
+    def has_change_permission(self, request, obj=None):
+        return request.user.is_superuser
+
+
 @admin.register(County)
 class CountyAdmin(ScopedAdminMixin, admin.ModelAdmin):
-    list_display = ("code", "name", "city", "province", "township_count")
+    list_display = ("code", "name", "region", "city", "province", "township_count")
     search_fields = ("code", "name")
     inlines = [TownshipInline]
 
@@ -80,7 +103,7 @@ class CountyAdmin(ScopedAdminMixin, admin.ModelAdmin):
         # A county's name and code head every sheet and file it sends out: the superuser's to set.
         if request.user.is_superuser:
             return super().get_readonly_fields(request, obj)
-        return ("code", "name", "city", "province")
+        return ("code", "name", "city", "province", "region")
 
     def save_formset(self, request, form, formset, change):
         for township in formset.save(commit=False):

@@ -10,12 +10,14 @@ from .scoping import scope_for
 
 
 def county_people(user):
-    """Accounts an admin may pick: their county's staff and officers (every account for a
-    superuser without a county)."""
+    """Accounts an admin may pick: their county's staff and officers, or a city's or province's own
+    staff (every account for a superuser without a unit)."""
     scope = scope_for(user)
     users = get_user_model().objects.filter(is_active=True)
     if scope.all_counties:
         return users
+    if scope.region_id is not None:
+        return users.filter(region_id=scope.region_id)
     if scope.county_id is None:
         return users.none()
     return users.filter(Q(county_id=scope.county_id) | Q(officer__county_id=scope.county_id)).distinct()

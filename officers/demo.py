@@ -13,6 +13,7 @@ from .services import (
     officer_save,
     officer_set_password,
     password_changed,
+    region_upsert,
     staff_upsert,
 )
 
@@ -22,6 +23,12 @@ DEMO_PASSWORD = "Binhai@2026"  # nosec B105
 ADMIN_PHONE = "13900000001"
 REVIEWER_PHONE = "13900000002"
 OFFICER_PHONE = "13700000001"
+# The units above the county (contract §6): 盐城市 and 江苏省, with a reviewer of each and a second
+# county under the city, so the city's view shows its counties side by side.
+PROVINCE_CODE, CITY_CODE = "320000", "320900"
+CITY_REVIEWER_PHONE = "13900000011"
+PROVINCE_REVIEWER_PHONE = "13900000021"
+NEIGHBOUR_COUNTY = ("320923", "阜宁县", ["阜城街道", "沟墩镇", "益林镇"])
 # Reserved for examples (RFC 2606): under `make run` the console mail backend prints the emergency
 # alert mails sent to these, so a tester sees them.
 ADMIN_EMAIL = "zhou.admin@demo.example"
@@ -119,7 +126,11 @@ def credit_code(serial: int) -> str:
 @transaction.atomic
 def seed_demo() -> dict:
     """Create the demo county, enterprises, ~150 officers and staff. Running it again adds nothing."""
-    county, _ = county_upsert(code=COUNTY_CODE, name="滨海县", city="盐城市", province="江苏省", townships=TOWNSHIPS)
+    region_upsert(code=PROVINCE_CODE, name="江苏省", level="province")
+    region_upsert(code=CITY_CODE, name="盐城市", level="city", parent_code=PROVINCE_CODE)
+    county, _ = county_upsert(code=COUNTY_CODE, name="滨海县", townships=TOWNSHIPS, parent_code=CITY_CODE)
+    code, name, neighbour_townships = NEIGHBOUR_COUNTY
+    county_upsert(code=code, name=name, townships=neighbour_townships, parent_code=CITY_CODE)
     townships = list(county.townships.order_by("pk"))
     # Repeatable demo data, not security: a seeded generator is what we want.
     rng = random.Random(320922)  # nosec B311
@@ -141,8 +152,14 @@ def seed_demo() -> dict:
     reviewer, _ = staff_upsert(
         phone=REVIEWER_PHONE, name="陈审核", county_code=COUNTY_CODE, role="reviewer", password=DEMO_PASSWORD
     )
-    password_changed(user=admin)
-    password_changed(user=reviewer)
+    city_reviewer, _ = staff_upsert(
+        phone=CITY_REVIEWER_PHONE, name="孙市审", unit_code=CITY_CODE, role="reviewer", password=DEMO_PASSWORD
+    )
+    province_reviewer, _ = staff_upsert(
+        phone=PROVINCE_REVIEWER_PHONE, name="刘省审", unit_code=PROVINCE_CODE, role="reviewer", password=DEMO_PASSWORD
+    )
+    for user in (admin, reviewer, city_reviewer, province_reviewer):
+        password_changed(user=user)
     for user, email in ((admin, ADMIN_EMAIL), (reviewer, REVIEWER_EMAIL)):
         if not user.email:  # an address set by hand since stays
             user.email = email

@@ -1,8 +1,18 @@
-"""Who may see what: the one county/owner scoping rule that every query goes through.
+"""Who may see what: the one unit/owner scoping rule that every query goes through.
 
 Each model's QuerySet has ``visible_to(user)``, which calls :func:`apply_scope` with the paths from
-that model to its county and to its owner's account. Views and admin classes only ever call
-``Model.objects.visible_to(request.user)``; none of them filters by county on its own.
+that model to its county, to the region (a unit above the county) it belongs to, and to its owner's
+account. Views and admin classes only ever call ``Model.objects.visible_to(request.user)``; none of
+them filters by unit on its own.
+
+The unit tree is province → city → county. Staff belong to one unit:
+- county staff see their county's rows;
+- staff of a city or province (a *region*) see the rows that belong to their region or a region
+  below it (``region=``), and never a county's own rows (an officer's reports, the registry, money),
+  unless a model says those may be seen from above (``county_below=``: the list of counties itself);
+- rows published by a unit above (``region_above=``, a city's bulletin) reach the staff of every
+  unit below it;
+- an officer sees what they own; a superuser without a unit sees everything.
 """
 
 from dataclasses import dataclass, field
@@ -14,6 +24,7 @@ from django.db.models import Q, QuerySet
 class Scope:
     all_counties: bool = False
     county_id: int | None = None
+    region_id: int | None = None  # staff of a city or province
     user_id: int | None = None  # an officer: only what they own
     user: object = field(default=None, repr=False, compare=False)
 
@@ -25,54 +36,105 @@ class Scope:
         return officer.county_id if officer is not None else None
 
     @property
+    def region_ids(self) -> tuple[int, ...]:
+        """A region's staff: their region and the regions below it."""
+        if self.region_id is None:
+            return ()
+        return self.user.region.subtree_ids()
+
+    @property
+    def regions_above(self) -> tuple[int, ...]:
+        """The regions above the staff member's own unit (whose publications reach them)."""
+        if self.county_id is not None:
+            return self.user.county.ancestor_ids() if self.user is not None else ()
+        if self.region_id is not None:
+            return self.user.region.ancestor_ids()
+        return ()
+
+    @property
     def is_empty(self) -> bool:
-        return not self.all_counties and self.county_id is None and self.user_id is None
+        return not self.all_counties and self.county_id is None and self.region_id is None and self.user_id is None
 
 
 def scope_for(user) -> Scope:
     if user is None or not user.is_authenticated or not user.is_active:
         return Scope()
+    staff = user.is_superuser or user.role in (user.Role.REVIEWER, user.Role.ADMIN)
+    if staff and user.county_id:
+        # A superuser tied to a unit acts for that unit.
+        return Scope(county_id=user.county_id, user=user)
+    if staff and getattr(user, "region_id", None):
+        return Scope(region_id=user.region_id, user=user)
     if user.is_superuser:
-        # A superuser tied to a county acts for that county; one without a county sees every county.
-        return Scope(county_id=user.county_id) if user.county_id else Scope(all_counties=True)
-    if user.role in (user.Role.REVIEWER, user.Role.ADMIN):
-        return Scope(county_id=user.county_id) if user.county_id else Scope()
+        # A superuser without a unit sees every county and every region.
+        return Scope(all_counties=True)
+    if staff:
+        return Scope()
     return Scope(user_id=user.pk, user=user)
+
+
+def _any_path(paths: str | tuple[str, ...], suffix: str, value) -> Q:
+    q = Q()
+    for path in (paths,) if isinstance(paths, str) else paths:
+        q |= Q(**{f"{path}{suffix}": value})
+    return q
 
 
 def apply_scope(
     qs: QuerySet,
     user,
     *,
-    county: str,
+    county: str | None,
     owner: str | tuple[str, ...] | None = None,
     shared_with_officers: bool = False,
     admins_only: bool = False,
+    region: str | tuple[str, ...] | None = None,
+    region_above: str | None = None,
+    county_below: bool = False,
 ) -> QuerySet:
     """Filter ``qs`` to what ``user`` may see.
 
-    ``county`` is the lookup path from the model to its County; ``owner`` the path to the User who
-    owns the row, or several paths any of which makes them an owner (``None`` when officers own
-    nothing of this model, so they see none of it).
+    ``county`` is the lookup path from the model to its County (``None`` for rows that belong to a
+    region only); ``owner`` the path to the User who owns the row, or several paths any of which
+    makes them an owner (``None`` when officers own nothing of this model, so they see none of it).
     ``shared_with_officers``: reference lists (townships, enterprises) that an officer picks from
     when reporting: officers see their own county's.
-    ``admins_only``: money and the audit log: only admins see them (their county's), nobody else.
+    ``admins_only``: money and the audit log: only admins see them (their unit's), nobody else.
+    ``region``: path(s) to the Region a row belongs to (an item forwarded to a city): staff of that
+    region or a region above it see it.
+    ``region_above``: path to the Region that published the row: staff of every unit below see it.
+    ``county_below``: staff of a region also see the rows of the counties under their region.
     """
     if admins_only and not getattr(user, "is_portal_admin", False):
         return qs.none()
     scope = scope_for(user)
     if scope.all_counties:
         return qs
-    if scope.county_id is not None:
-        return qs.filter(**{county: scope.county_id})
+    if scope.county_id is not None or scope.region_id is not None:
+        visible = []
+        if scope.county_id is not None and county is not None:
+            visible.append(Q(**{county: scope.county_id}))
+        if scope.region_id is not None:
+            region_ids = scope.region_ids
+            if region is not None:
+                visible.append(_any_path(region, "__in", region_ids))
+            if county_below and county is not None:
+                # Counties sit under a city, or under a province directly.
+                below = "region__in" if county == "pk" else f"{county}__region__in"
+                visible.append(Q(**{below: region_ids}))
+        if region_above is not None and (above := scope.regions_above):
+            visible.append(Q(**{f"{region_above}__in": above}))
+        if not visible:
+            return qs.none()
+        condition = visible[0]
+        for more in visible[1:]:
+            condition |= more
+        return qs.filter(condition)
     if scope.user_id is not None and shared_with_officers and (own_county_id := scope.own_county_id) is not None:
         return qs.filter(**{county: own_county_id})
     if scope.user_id is not None and owner is not None:
         if isinstance(owner, str):
             return qs.filter(**{owner: scope.user_id})
         # Several paths through to-many relations: match ids in a subquery, so no row is repeated.
-        mine = Q()
-        for path in owner:
-            mine |= Q(**{path: scope.user_id})
-        return qs.filter(pk__in=qs.model._base_manager.filter(mine).values("pk"))
+        return qs.filter(pk__in=qs.model._base_manager.filter(_any_path(owner, "", scope.user_id)).values("pk"))
     return qs.none()

@@ -218,7 +218,7 @@ class CommissionAdmin(ScopedAdminMixin, admin.ModelAdmin):
     list_filter = ("county", "audience")
     readonly_fields = (
         "county",
-        "sent_by_unit",
+        "region",
         "topic",
         "guidance",
         "audience",

@@ -9,6 +9,7 @@ from unionportal.core.validators import money_messages, multiline_text, single_l
 from .models import ADOPTED_GRADES, Audience, Commission, Grade, Report, Urgency
 from .rules import CONTENT_MAX_LENGTH, EMERGENCY_PLACE_MESSAGE
 from .selectors.commissions import open_commissions
+from .services.commissions import DOWN_AUDIENCES
 
 DATETIME_INPUT = forms.DateTimeInput(attrs={"type": "datetime-local"}, format="%Y-%m-%dT%H:%M")
 
@@ -175,6 +176,12 @@ class CommissionForm(SubmissionKeyFormMixin, forms.Form):
 
     def __init__(self, *args, user, **kwargs):
         super().__init__(*args, **kwargs)
+        if getattr(user, "is_regional_staff", False):
+            # A city or province sends down to every county below it: townships and named officers
+            # are each county's own choice.
+            self.fields["audience"].choices = [(a.value, a.label) for a in DOWN_AUDIENCES]
+            del self.fields["township"], self.fields["officers"]
+            return
         self.fields["township"].queryset = Township.objects.visible_to(user)
         self.fields["officers"].queryset = Officer.objects.visible_to(user).active().select_related("township")
 
@@ -189,7 +196,7 @@ class CommissionForm(SubmissionKeyFormMixin, forms.Form):
         }
         if audience in needs:
             name, message = needs[audience]
-            if not cleaned.get(name):
+            if name in self.fields and not cleaned.get(name):
                 self.add_error(name, message)
         return cleaned
 

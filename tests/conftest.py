@@ -60,7 +60,7 @@ SCHEDULE_STEPS = (
     ("core", "0004_deliveries_into_the_outbox", "sweep_schedule_renamed"),
     ("overview", "0003_summary_jobs_renamed", "forward"),
     ("disputes", "0005_mediation_clock_instalments_return_visits", "install_schedule"),
-    ("reports", "0014_commission_reminder_schedule", "install_schedule"),
+    ("reports", "0015_commission_reminder_schedule", "install_schedule"),
     ("overview", "0006_ranking_notice_schedule", "install_schedule"),
 )
 

@@ -3,7 +3,7 @@ from django.utils import timezone
 from factory.django import DjangoModelFactory
 
 from officers import rules
-from officers.models import County, Enterprise, Officer, Township, User
+from officers.models import County, Enterprise, Officer, Region, Township, User
 
 PASSWORD = "Test-pass-2026"
 
@@ -113,3 +113,16 @@ def image_bytes() -> bytes:
     return base64.b64decode(
         "iVBORw0KGgoAAAANSUhEUgAAAAEAAAABCAYAAAAfFcSJAAAADUlEQVR42mP8z8BQDwAEhQGAhKmMIQAAAABJRU5ErkJggg=="
     )
+
+
+class RegionFactory(DjangoModelFactory):
+    """A unit above the county: a city by default (give ``parent`` a province for the full tree)."""
+
+    class Meta:
+        model = Region
+        django_get_or_create = ("code",)
+
+    code = factory.Sequence(lambda n: f"{330000 + 100 * (n + 1):06d}")
+    name = factory.Sequence(lambda n: f"测试市{n}")
+    level = Region.Level.CITY
+    parent = None

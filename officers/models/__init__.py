@@ -4,7 +4,7 @@ from ..account_safety import PasswordHistory, SignInFailure
 from ..channels.models import ChannelSetting
 from .accounts import User
 from .officer import Officer, OfficerStatusChange, VettingNote
-from .registry import County, Enterprise, Township, county_code_validator, phone_validator, validate_credit_code
+from .registry import County, Enterprise, Region, Township, county_code_validator, phone_validator, validate_credit_code
 from .training import Activity, Attendance, Commendation, Guidance, SignInCode, Suggestion
 
 __all__ = [
@@ -18,6 +18,7 @@ __all__ = [
     "Officer",
     "OfficerStatusChange",
     "PasswordHistory",
+    "Region",
     "SignInCode",
     "SignInFailure",
     "Suggestion",

@@ -6,7 +6,7 @@ from django.db.models import Q
 
 from unionportal.core.validators import single_line_text
 
-from .registry import County
+from .registry import County, Region
 
 
 class User(AbstractUser):
@@ -35,7 +35,16 @@ class User(AbstractUser):
         blank=True,
         related_name="staff",
         verbose_name="所属县区",
-        help_text="工作人员所属县区；超级管理员留空可管理全部县区。",
+        help_text="县总工会工作人员所属县区；市、省总工会的工作人员留空并选择所属单位。",
+    )
+    region = models.ForeignKey(
+        Region,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="staff",
+        verbose_name="所属单位（市、省）",
+        help_text="市、省总工会工作人员所属单位；超级管理员县区与单位都留空可管理全部。",
     )
 
     password_change_required = models.BooleanField(
@@ -48,6 +57,11 @@ class User(AbstractUser):
         verbose_name = verbose_name_plural = "用户"
         constraints = [
             models.CheckConstraint(condition=Q(role__in=["officer", "reviewer", "admin"]), name="user_role_valid"),
+            # One unit per account: a county, or a city/province; officers belong to a county only.
+            models.CheckConstraint(condition=Q(county__isnull=True) | Q(region__isnull=True), name="user_one_unit"),
+            models.CheckConstraint(
+                condition=~Q(role="officer") | Q(region__isnull=True), name="user_officer_not_in_region"
+            ),
         ]
 
     def __str__(self):
@@ -64,6 +78,16 @@ class User(AbstractUser):
     @property
     def is_portal_admin(self) -> bool:
         return self.is_active and (self.is_superuser or self.role == self.Role.ADMIN)
+
+    @property
+    def unit(self):
+        """The unit the account belongs to: its County or its Region (None for a superuser of all)."""
+        return self.county if self.county_id else self.region if self.region_id else None
+
+    @property
+    def is_regional_staff(self) -> bool:
+        """Staff of a city or province union: they see what is forwarded to them, not the counties' own."""
+        return self.is_portal_staff and self.county_id is None and self.region_id is not None
 
     @property
     def is_officer(self) -> bool:

@@ -12,6 +12,7 @@ from ..scoping import apply_scope
 
 phone_validator = RegexValidator(rules.PHONE_RE, "手机号格式不正确：应为以1开头的11位大陆手机号（第二位3–9）")
 county_code_validator = RegexValidator(rules.COUNTY_CODE_RE, "县区代码应为6位数字行政区划代码")
+region_code_validator = RegexValidator(rules.COUNTY_CODE_RE, "市、省单位代码应为6位数字行政区划代码")
 
 
 def validate_credit_code(value):
@@ -20,9 +21,72 @@ def validate_credit_code(value):
         raise ValidationError(problem)
 
 
+class RegionQuerySet(models.QuerySet):
+    def visible_to(self, user):
+        """A unit above the county: its own staff see it and the units below it; a county's staff see
+        the units above their county (whose bulletins reach them)."""
+        return apply_scope(self, user, county=None, region="pk", region_above="pk")
+
+
+class Region(models.Model):
+    """A unit above the county: a city (盐城市 320900) or a province (江苏省 320000).
+
+    The tree is province → city → county (→ township); a county may also sit directly under a
+    province (省直管县). Staff of a region see what their region and the regions below it may see:
+    items forwarded to them, never an officer's own reports (the scoping rule).
+    """
+
+    class Level(models.TextChoices):
+        CITY = "city", "市"
+        PROVINCE = "province", "省"
+
+    code = models.CharField("行政区划代码", max_length=6, unique=True, validators=[region_code_validator])
+    name = models.CharField("单位名称", max_length=50, validators=[single_line_text])
+    level = models.CharField("层级", max_length=10, choices=Level.choices)
+    parent = models.ForeignKey(
+        "self", on_delete=models.PROTECT, null=True, blank=True, related_name="children", verbose_name="上级单位"
+    )
+
+    objects = RegionQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = verbose_name_plural = "市、省单位"
+        ordering = ["code"]
+        constraints = [
+            models.CheckConstraint(condition=Q(code__regex=r"^[0-9]{6}$"), name="region_code_six_digits"),
+            models.CheckConstraint(condition=Q(level__in=["city", "province"]), name="region_level_valid"),
+            # A province is the top of the tree.
+            models.CheckConstraint(
+                condition=~Q(level="province") | Q(parent__isnull=True), name="region_province_has_no_parent"
+            ),
+        ]
+
+    def __str__(self):
+        return f"{self.name}（{self.code}）"
+
+    def clean(self):
+        if self.parent_id is not None:
+            if self.level == self.Level.PROVINCE:
+                raise ValidationError({"parent": "省级单位没有上级单位"})
+            if self.parent_id == self.pk or self.parent.level != self.Level.PROVINCE:
+                raise ValidationError({"parent": "市的上级单位应为省"})
+
+    def subtree_ids(self) -> tuple[int, ...]:
+        """This region and the regions below it (a province's cities), looked up once per instance."""
+        if not hasattr(self, "_subtree_ids"):
+            below = Region.objects.filter(parent_id=self.pk).values_list("pk", flat=True)
+            self._subtree_ids = (self.pk, *below) if self.level == self.Level.PROVINCE else (self.pk,)
+        return self._subtree_ids
+
+    def ancestor_ids(self) -> tuple[int, ...]:
+        """The regions above this one, nearest first (a city's province); none for a province."""
+        return (self.parent_id,) if self.parent_id is not None else ()
+
+
 class CountyQuerySet(models.QuerySet):
     def visible_to(self, user):
-        return apply_scope(self, user, county="pk")
+        # Staff above see the counties below them (names and codes, for their figures and filters).
+        return apply_scope(self, user, county="pk", county_below=True)
 
 
 class County(models.Model):
@@ -30,6 +94,15 @@ class County(models.Model):
     name = models.CharField("县区名称", max_length=50, validators=[single_line_text])
     city = models.CharField("所属市", max_length=50, blank=True, validators=[single_line_text])
     province = models.CharField("所属省", max_length=50, blank=True, validators=[single_line_text])
+    region = models.ForeignKey(
+        Region,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="counties",
+        verbose_name="上级单位",
+        help_text="县区所属的市（或省直管县所属的省）；县总工会向它上报信息。",
+    )
 
     objects = CountyQuerySet.as_manager()
 
@@ -40,6 +113,12 @@ class County(models.Model):
 
     def __str__(self):
         return f"{self.name}（{self.code}）"
+
+    def ancestor_ids(self) -> tuple[int, ...]:
+        """The regions above this county, nearest first (its city, then the province)."""
+        if self.region_id is None:
+            return ()
+        return (self.region_id, *self.region.ancestor_ids())
 
 
 class TownshipQuerySet(models.QuerySet):

@@ -11,6 +11,7 @@ from ..choices import (
     Tier,
     Urgency,
 )
+from .adoption import Adoption
 from .budget import Budget, BudgetLine
 from .commissions import Audience, Commission, CommissionRecipient
 from .points import PointsTable
@@ -27,6 +28,7 @@ __all__ = [
     "COUNTED_STATUSES",
     "RISK_CATEGORIES",
     "VALID_GRADES",
+    "Adoption",
     "Budget",
     "BudgetLine",
     "Category",

@@ -11,7 +11,7 @@ from django.db import models
 from django.db.models import Q
 from django.utils import timezone
 
-from officers.models import County, Officer, Township
+from officers.models import County, Officer, Region, Township
 from officers.scoping import apply_scope
 from unionportal.core.constraints import CheckConstraintsInOneQuery
 from unionportal.core.validators import multiline_text, single_line_text
@@ -27,19 +27,26 @@ class Audience(models.TextChoices):
 
 class CommissionQuerySet(models.QuerySet):
     def visible_to(self, user):
-        """Staff see their county's commissions; an officer those sent to them."""
-        return apply_scope(self, user, county="county", owner=("recipients__officer__user",))
+        """Staff see their county's commissions; staff of a city or province those their unit (or one
+        below it) sent down; an officer those sent to them."""
+        return apply_scope(self, user, county="county", owner=("recipients__officer__user",), region="region")
 
 
 class Commission(CheckConstraintsInOneQuery, models.Model):
     Audience = Audience
 
-    # The county whose officers are asked. A commission sent down by a city or province (issue 15's
-    # unit tree) is one row per county, each with ``sent_by_unit`` naming the unit above: see
-    # services.commissions.commission_create.
+    # The county whose officers are asked. A commission sent down by a city or province (the unit
+    # tree) is one row per county under it, each with ``region`` naming the unit that sent it: see
+    # services.commissions.commission_send_down.
     county = models.ForeignKey(County, on_delete=models.PROTECT, related_name="commissions", verbose_name="县区")
-    sent_by_unit = models.CharField(
-        "下达单位", max_length=100, blank=True, validators=[single_line_text], help_text="市、省级下达时为其名称"
+    region = models.ForeignKey(
+        Region,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="commissions",
+        verbose_name="下达单位",
+        help_text="市、省总工会下达的约稿",
     )
     topic = models.CharField("约稿主题", max_length=100, validators=[single_line_text])
     guidance = models.TextField("约稿要求", blank=True, validators=[multiline_text])
@@ -85,6 +92,11 @@ class Commission(CheckConstraintsInOneQuery, models.Model):
     def clean(self):
         if self.township_id and self.county_id and self.township.county_id != self.county_id:
             raise ValidationError({"township": "镇区街道不属于该县区"})
+
+    @property
+    def sent_by(self) -> str:
+        """Who asks, as the officers read it: 盐城市总工会, or the county's own union."""
+        return f"{self.region.name}总工会" if self.region_id else f"{self.county.name}总工会"
 
     @property
     def audience_label(self) -> str:

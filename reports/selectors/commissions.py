@@ -26,7 +26,7 @@ def commission_list(*, user):
     )
     return (
         Commission.objects.visible_to(user)
-        .select_related("county", "township")
+        .select_related("county", "township", "region")
         .annotate(
             recipient_count=Count("recipients", distinct=True),
             nothing_count=Count("recipients", filter=Q(recipients__nothing_at__isnull=False), distinct=True),
@@ -45,7 +45,7 @@ def commission_detail(*, user, pk) -> Commission:
     reports = Report.objects.filter(commission_id=pk, status__in=COUNTED_STATUSES).order_by("submitted_at", "pk")
     commission = (
         Commission.objects.visible_to(user)
-        .select_related("county", "township", "created_by")
+        .select_related("county", "township", "created_by", "region")
         .prefetch_related(
             Prefetch(
                 "recipients",
@@ -85,7 +85,7 @@ def my_commissions(*, officer):
     """An officer's commissions, latest due first, each with its state for them."""
     rows = list(
         CommissionRecipient.objects.filter(officer=officer)
-        .select_related("commission")
+        .select_related("commission", "commission__county", "commission__region")
         .annotate(answered=_answered_by_report())
         .order_by("-commission__due_on", "-commission_id")
     )

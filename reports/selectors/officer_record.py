@@ -1,7 +1,6 @@
 """An officer's record page: training, guidance, commendations, equipment, and month by month the
 reports and the stipend."""
 
-
 from django.db.models import Count, Q
 from django.db.models.functions import TruncMonth
 

@@ -1,6 +1,5 @@
 """Reads of reports: an officer's list and progress, the review queue, one report, headline counts, open emergencies."""
 
-
 from django.db.models import Case, Count, Exists, OuterRef, Prefetch, Q, Subquery, Value, When
 from django.db.models.functions import Coalesce
 from django.utils import timezone

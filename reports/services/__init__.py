@@ -1,6 +1,7 @@
 """Writes of the reporting system, one module per concern: each with keyword arguments, one
 transaction and full_clean(). ``from reports import services`` still reaches every one."""
 
+from .adoption import report_adopt
 from .alerts import alert_recipients, alert_texts, alerts_record
 from .commissions import (
     commission_answer_nothing,
@@ -32,6 +33,7 @@ __all__ = [
     "commission_send_down",
     "commissions_due_tomorrow",
     "emergency_minutes_for",
+    "report_adopt",
     "report_delete_draft",
     "report_grade",
     "report_record_imported",

@@ -65,9 +65,8 @@ def _notices(*, commission, officer, purpose: str, title: str, body: str, gatewa
 
 
 def _sent_text(commission) -> tuple[str, str]:
-    source = commission.sent_by_unit or commission.county.name + "总工会"
     body = (
-        f"{source}约稿：{commission.topic}。请于{commission.due_on.year}年{commission.due_on.month}月"
+        f"{commission.sent_by}约稿：{commission.topic}。请于{commission.due_on.year}年{commission.due_on.month}月"
         f"{commission.due_on.day}日前报送相关信息（报送时选择该约稿），没有相关情况请在“我的约稿”中答复“无相关情况”。"
     )
     return f"约稿：{commission.topic}"[:200], body
@@ -86,7 +85,7 @@ def commission_create(
     officer_category: str = "",
     key_group: str = "",
     officers=(),
-    sent_by_unit: str = "",
+    region=None,
     today: date | None = None,
 ) -> Commission:
     """Send a commission to the county's 在岗 officers its audience names; the recipients are fixed now
@@ -105,7 +104,7 @@ def commission_create(
         key_group=key_group if audience == Audience.KEY_GROUP else "",
         due_on=due_on,
         created_by=actor,
-        sent_by_unit=sent_by_unit,
+        region=region,
     )
     if audience == Audience.NAMED and not officers:
         raise ValidationError({"officers": "请选择约稿的信息员"})
@@ -139,13 +138,31 @@ def commission_create(
     return commission
 
 
+DOWN_AUDIENCES = (Audience.ALL, Audience.CATEGORY, Audience.KEY_GROUP)
+
+
 @transaction.atomic
-def commission_send_down(*, counties, unit_name: str, actor, **fields) -> list[Commission]:
-    """A city or province sends a commission down to its counties' officers (the unit tree of issue
-    15): one commission per county, each naming the unit above, all or none."""
+def commission_send_down(*, region, actor, **fields) -> list[Commission]:
+    """A city or province sends a commission down through the unit tree: one commission for each
+    county under it (a province's cities' counties and its own), each naming the unit that sent it,
+    to the 在岗 officers its audience names there; all or none. A county with no such officer is
+    left out; none anywhere is refused. Townships and named officers are a county's own choice."""
+    if fields.get("audience", Audience.ALL) not in DOWN_AUDIENCES:
+        raise ValidationError({"audience": "市、省下达的约稿只能发给全体信息员、某人员类别或某重点群体"})
+    counties = list(County.objects.filter(region_id__in=region.subtree_ids()).order_by("code"))
     if not counties:
-        raise ValidationError("没有可下达的县区")
-    return [commission_create(county=county, actor=actor, sent_by_unit=unit_name, **fields) for county in counties]
+        raise ValidationError("所辖范围内还没有县区，约稿未发出")
+    sent = []
+    for county in counties:
+        try:
+            with transaction.atomic():
+                sent.append(commission_create(county=county, actor=actor, region=region, **fields))
+        except ValidationError as exc:
+            if exc.messages != [NO_RECIPIENTS]:
+                raise
+    if not sent:
+        raise ValidationError(NO_RECIPIENTS)
+    return sent
 
 
 @transaction.atomic

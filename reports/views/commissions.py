@@ -33,9 +33,18 @@ class CommissionCreateView(StaffRequiredMixin, SubmitOnceViewMixin, FormView):
     template_name = "reports/commission_form.html"
 
     def dispatch(self, request, *args, **kwargs):
-        if request.user.is_authenticated and request.user.is_portal_staff and request.user.county_id is None:
-            raise Http404("您的账号没有所属县区，不能发出约稿")
+        user = request.user
+        if user.is_authenticated and user.is_portal_staff and user.county_id is None and not user.is_regional_staff:
+            raise Http404("您的账号没有所属单位，不能发出约稿")
         return super().dispatch(request, *args, **kwargs)
+
+    def send(self, data):
+        user = self.request.user
+        if user.is_regional_staff:
+            # Down the unit tree: one commission per county below; the page shows the first.
+            self.sent_down = services.commission_send_down(region=user.region, actor=user, **data)
+            return self.sent_down[0]
+        return services.commission_create(county=user.county, actor=user, **data)
 
     def get_form_kwargs(self):
         return {**super().get_form_kwargs(), "user": self.request.user}
@@ -45,9 +54,7 @@ class CommissionCreateView(StaffRequiredMixin, SubmitOnceViewMixin, FormView):
         try:
             done = self.submit_once(
                 form,
-                create=lambda: services.commission_create(
-                    county=self.request.user.county, actor=self.request.user, **data
-                ),
+                create=lambda: self.send(data),
                 url_of=lambda commission: reverse("reports:commission", args=[commission.pk]),
             )
         except ValidationError as exc:
@@ -55,8 +62,11 @@ class CommissionCreateView(StaffRequiredMixin, SubmitOnceViewMixin, FormView):
             return self.form_invalid(form)
         if done.repeated:
             return self.show_first_result(done)
-        n = done.created.recipients.count()
-        messages.success(self.request, f"约稿已发给 {n} 名信息员（站内通知和短信）")
+        if self.request.user.is_regional_staff:
+            messages.success(self.request, f"约稿已下达 {len(self.sent_down)} 个县区的信息员（站内通知和短信）")
+        else:
+            n = done.created.recipients.count()
+            messages.success(self.request, f"约稿已发给 {n} 名信息员（站内通知和短信）")
         return redirect(done.url)
 
 

@@ -24,7 +24,14 @@ def parse_period(text: str, today: date) -> tuple[int, int | None]:
 
 
 class PointsTableView(StaffRequiredMixin, TemplateView):
+    """A county's officers by name: the county's staff (a city or province sees counties ranked on the
+    notice page, never an officer's name)."""
+
     template_name = "reports/points_table.html"
+    permission_denied_message = "积分表列出信息员个人，由县总工会查看"
+
+    def test_func(self):
+        return super().test_func() and not self.request.user.is_regional_staff
 
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)

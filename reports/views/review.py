@@ -1,6 +1,5 @@
 """Staff review: the queue, grading and returning."""
 
-
 from django.http import QueryDict
 from django.urls import reverse
 from django_filters.views import FilterView
@@ -62,7 +61,6 @@ class ReportReturnView(ReviewActionView):
             version=data["version"],
             request=self.request,
         )
-
 
 
 class ReviewQueueView(StaffRequiredMixin, FilteredListMixin, FilterView):

@@ -63,7 +63,7 @@ class TestStaffUpsert:
         ("kwargs", "message"),
         [
             ({"county_code": "999999"}, "县区代码 999999 不存在，请先用 create_county 创建"),
-            ({"role": "officer"}, "角色只能是 reviewer（县总工会工作人员）或 admin（系统管理员）"),
+            ({"role": "officer"}, "角色只能是 reviewer（工作人员）或 admin（管理员）"),
             ({"phone": "12345"}, "手机号格式不正确：应为以1开头的11位大陆手机号（第二位3–9）"),
             ({"password": "12345678"}, "这个密码太常见了。"),
         ],

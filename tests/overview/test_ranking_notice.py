@@ -16,13 +16,14 @@ from django_celery_beat.models import PeriodicTask
 from docx import Document
 from openpyxl import load_workbook
 
-from officers.models import Officer, OfficerStatusChange
+from officers.models import County, Officer, OfficerStatusChange
 from reports import selectors
 from tests.factories import (
     AdminFactory,
     CountyFactory,
     EnterpriseFactory,
     OfficerFactory,
+    RegionFactory,
     ReportFactory,
     ReviewerFactory,
     TownshipFactory,
@@ -296,3 +297,18 @@ def test_a_city_sees_its_counties_ranked_the_same_way(client, county, other_coun
     assert 'data-testid="counties-ranked"' in page and page.index("阜宁县") < page.index("滨海县") < page.index(
         "东台市"
     )
+
+
+def test_a_citys_staff_see_their_counties_ranked_and_no_countys_notice(client, county, other_county, month_data):
+    city = RegionFactory(code="320900", name="盐城市")
+    County.objects.filter(pk__in=[county.pk, other_county.pk]).update(region=city)
+    filed(OfficerFactory(county=other_county, name="阜宁甲"))
+    with frozen():
+        notice = notices.notice_build(county=county, month=OCT)
+        client.force_login(AdminFactory(county=None, region=city))
+        page = client.get(reverse("overview:notices"), {"month": "2026-10"}).content.decode()
+        assert page.index("阜宁县") < page.index("滨海县") and "月末聘任" not in page
+        assert 'action="/notices/build/"' not in page
+        assert client.get(reverse("overview:notice", args=[notice.pk])).status_code == 404
+        card = client.get(reverse("dashboard")).context["reporting"]
+    assert [(c["county"], c["reporting_rate"]) for c in card["counties"]] == [("阜宁县", 1.0), ("滨海县", 0.4)]

@@ -9,10 +9,18 @@ from django.core.exceptions import ValidationError
 from django.urls import reverse
 from django_celery_beat.models import PeriodicTask
 
-from officers.models import Officer
+from officers.models import County, Officer
 from reports import selectors, services, tasks
 from reports.models import Commission, CommissionRecipient
-from tests.factories import AdminFactory, OfficerFactory, ReportFactory, ReviewerFactory, TownshipFactory
+from tests.factories import (
+    AdminFactory,
+    CountyFactory,
+    OfficerFactory,
+    RegionFactory,
+    ReportFactory,
+    ReviewerFactory,
+    TownshipFactory,
+)
 from unionportal.core.clock import BEIJING
 from unionportal.core.models import OutboxMessage
 
@@ -213,19 +221,53 @@ def test_reviewer_of_another_county_sees_no_commission(client, county, other_cou
     assert "春节前" not in client.get(reverse("reports:commissions")).content.decode()
 
 
-def test_a_city_sends_a_commission_down_to_its_counties(county, other_county, people):
+@pytest.fixture
+def city(county, other_county):
+    city = RegionFactory(code="320900", name="盐城市")
+    County.objects.filter(pk__in=[county.pk, other_county.pk]).update(region=city)
+    CountyFactory(code="320102", name="玄武区", region=RegionFactory(code="320100", name="南京市"))
+    return city
+
+
+def test_a_city_sends_a_commission_down_to_its_counties(client, county, other_county, people, city):
     OfficerFactory(county=other_county, name="外县二")
-    with mock.patch("unionportal.core.outbox.enqueue"):
-        sent = services.commission_send_down(
-            counties=[county, other_county],
-            unit_name="盐城市总工会",
-            actor=None,
-            topic="全市欠薪排查",
-            due_on=date(2026, 12, 20),
+    staff = ReviewerFactory(county=None, region=city)
+    client.force_login(staff)
+    form = client.get(reverse("reports:commission_create")).content.decode()
+    assert 'name="township"' not in form and 'value="named"' not in form
+    with frozen(), mock.patch("unionportal.core.outbox.enqueue"):
+        response = client.post(
+            reverse("reports:commission_create"), {"topic": "全市欠薪排查", "audience": "all", "due_on": "2026-12-20"}
         )
-    assert [c.sent_by_unit for c in sent] == ["盐城市总工会", "盐城市总工会"]
-    assert sorted(c.county_id for c in sent) == sorted([county.pk, other_county.pk])
-    assert sum(c.recipients.count() for c in sent) == 5
+        assert response.status_code == 302, response.context["form"].errors
+        sent = list(Commission.objects.order_by("county__code"))
+        assert [(c.county.name, c.region_id, c.recipients.count()) for c in sent] == [
+            ("滨海县", city.pk, 3),
+            ("阜宁县", city.pk, 2),
+        ]
+        sms = OutboxMessage.objects.get(key=f"commission:{sent[0].pk}:{people['east'].pk}:sent:sms")
+        assert sms.body.startswith("盐城市总工会约稿：全市欠薪排查")
+        # the city follows the answers by county, never by name
+        listing = client.get(reverse("reports:commissions")).content.decode()
+        assert "滨海县" in listing and "阜宁县" in listing
+        page = client.get(reverse("reports:commission", args=[sent[0].pk])).content.decode()
+        assert 'data-testid="no-names"' in page and "张东" not in page
+        assert client.get(reverse("reports:points")).status_code == 403
+        # the county's own staff see it as theirs, with the names
+        client.force_login(people["admin"])
+        page = client.get(reverse("reports:commission", args=[sent[0].pk])).content.decode()
+        assert "盐城市总工会下达" in page and "张东" in page
+        client.force_login(ReviewerFactory(county=None, region=RegionFactory(code="320100")))
+        assert client.get(reverse("reports:commission", args=[sent[0].pk])).status_code == 404
+
+
+def test_sending_down_refuses_a_county_only_audience(county, city, people):
+    with pytest.raises(ValidationError) as exc:
+        services.commission_send_down(
+            region=city, actor=None, topic="x", due_on=date(2026, 12, 20), audience="named", officers=[people["east"]]
+        )
+    assert exc.value.message_dict == {"audience": ["市、省下达的约稿只能发给全体信息员、某人员类别或某重点群体"]}
+    assert Commission.objects.count() == 0
 
 
 def test_an_answer_is_graded_like_any_report_and_names_its_commission(client, county, people):

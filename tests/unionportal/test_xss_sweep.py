@@ -29,6 +29,7 @@ from django.utils import timezone
 
 from disputes import services as dispute_services
 from officers import services as officer_services
+from officers.models import County
 from reports import services as report_services
 from reports.models import PointsTable
 from tests.factories import (
@@ -69,6 +70,7 @@ MARKER_RE = re.compile(r"~(\d{3})")
 # choices in officers, reports and disputes (the custom User included) gets one.
 NOT_PAYLOADED = {
     ("officers.County", "code"): "6-digit administrative code: CHECK constraint county_code_six_digits refuses it",
+    ("officers.Region", "code"): "6-digit administrative code: CHECK constraint region_code_six_digits refuses it",
     ("officers.Officer", "phone"): "mobile number: CHECK constraint officer_phone_format refuses it",
     ("officers.User", "password"): "a password hash, never shown; changing it would end the sessions under test",
     ("officers.PasswordHistory", "password"): "the hash of an earlier password: never shown anywhere",
@@ -136,7 +138,6 @@ MUST_REACH_A_PAGE = {
     ("disputes.AgreementTemplate", "text"),
     ("reports.Commission", "topic"),
     ("reports.Commission", "guidance"),
-    ("reports.Commission", "sent_by_unit"),
     ("reports.CommissionRecipient", "nothing_note"),
     ("overview.RankingNotice", "foreword"),
     ("overview.RankingNotice", "number"),
@@ -225,6 +226,8 @@ def payload_world(county, other_county) -> World:
     this_month = today.replace(day=1)
     last_month = (this_month - timedelta(days=1)).replace(day=1)
 
+    city, _ = officer_services.region_upsert(code="320900", name="盐城市", level="city")
+    County.objects.filter(pk=county.pk).update(region=city)
     reviewer = ReviewerFactory(county=county, email="reviewer@example.com")
     county_admin = AdminFactory(county=county, email="admin@example.com")
     superuser = UserFactory(county=None, role="admin", is_staff=True, is_superuser=True)
@@ -415,7 +418,6 @@ def payload_world(county, other_county) -> World:
         topic="约稿",
         guidance="要求",
         due_on=today + timedelta(days=7),
-        sent_by_unit="下达单位",
     )
     report_services.commission_answer_nothing(commission=commission, officer=officer, note="无相关情况说明")
     PointsTable.objects.create(county=county, effective_from=this_month, created_by=county_admin)

@@ -62,7 +62,7 @@ class NoticeListView(LoginRequiredMixin, TemplateView):
         context["default_month"] = last_month().strftime("%Y-%m")
         if user.is_portal_staff:
             counties = list(County.objects.visible_to(user).order_by("code"))
-            if len(counties) > 1:
+            if user.is_regional_staff or len(counties) > 1:
                 # A city (or anyone over several counties) sees its counties ranked the same way.
                 text = self.request.GET.get("month", "")
                 try:

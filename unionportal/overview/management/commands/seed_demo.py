@@ -33,6 +33,8 @@ class Command(BaseCommand):
         self.stdout.write(f"  系统管理员   {demo.ADMIN_PHONE} / {demo.DEMO_PASSWORD}")
         self.stdout.write(f"  县总工会审核 {demo.REVIEWER_PHONE} / {demo.DEMO_PASSWORD}")
         self.stdout.write(f"  信息员       {demo.OFFICER_PHONE} / {demo.DEMO_PASSWORD}")
+        self.stdout.write(f"  盐城市总工会 {demo.CITY_REVIEWER_PHONE} / {demo.DEMO_PASSWORD}")
+        self.stdout.write(f"  江苏省总工会 {demo.PROVINCE_REVIEWER_PHONE} / {demo.DEMO_PASSWORD}")
         self.stdout.write(
             f"突发信息提醒邮件发给 {demo.ADMIN_EMAIL}、{demo.REVIEWER_EMAIL}"
             "（make run 时打印在终端 / printed on the terminal）"

@@ -1,0 +1,115 @@
+"""Adoption (采用) recorded from any path: a unit above grading a forwarded item, an item put into a
+signed bulletin, a receipt entered by hand or imported (contract §7).
+
+One rule for all of them: the adoption is kept as its own record, and the report's grade is raised
+to the adoption's level when that is higher; a grade never goes down this way. Whether the raise
+is paid now or as 补发 on a later stipend sheet is the stipend sheet's business (it reads
+``Adoption.recorded_at``), not this module's.
+"""
+
+from django.core.exceptions import ValidationError
+from django.db import IntegrityError, transaction
+from django.utils import timezone
+
+from officers.models import Region, User
+from unionportal.core.audit import audit_record
+from unionportal.core.models import AuditEntry, Notification
+
+from ..choices import COUNTED_STATUSES, Grade, Status
+from ..models import Adoption, Report, ReviewEvent
+
+# How far each grade goes: an adoption raises a report only to a grade further along.
+GRADE_RANK = {
+    Grade.PENDING: 0,
+    Grade.REJECTED: 1,
+    Grade.QUALIFIED: 2,
+    Grade.COUNTY_ADOPTED: 3,
+    Grade.ABOVE_ADOPTED: 4,
+}
+
+
+@transaction.atomic
+def report_adopt(
+    *,
+    report: Report,
+    actor: User | None,
+    body: str,
+    adopted_on,
+    source: str,
+    grade: str = Grade.ABOVE_ADOPTED,
+    publication: str = "",
+    issue: str = "",
+    region: Region | None = None,
+    request=None,
+) -> tuple[Adoption, bool]:
+    """Record that ``body`` used ``report`` and raise its grade to ``grade`` if that is higher.
+
+    Returns (adoption, created): the same notice recorded again returns the first record, unchanged.
+    """
+    if grade not in (Grade.COUNTY_ADOPTED, Grade.ABOVE_ADOPTED):
+        raise ValidationError({"grade": "采用层级只能是县总工会采用或县级以上部门采用"})
+    body, publication, issue = body.strip(), publication.strip(), issue.strip()
+    locked = Report.objects.select_for_update(of=("self",)).select_related("officer__user").get(pk=report.pk)
+    if locked.status not in COUNTED_STATUSES or locked.submitted_at is None:
+        raise ValidationError(f"该信息当前状态为“{locked.get_status_display()}”，不能登记采用")
+    if not body:
+        raise ValidationError({"body": "请填写采用单位"})
+    if adopted_on is None:
+        raise ValidationError({"adopted_on": "请填写采用日期"})
+    reported_on = timezone.localdate(locked.submitted_at)
+    if adopted_on < reported_on:
+        raise ValidationError({"adopted_on": f"采用日期不能早于报送日期（{reported_on:%Y-%m-%d}）"})
+    if adopted_on > timezone.localdate():
+        raise ValidationError({"adopted_on": "采用日期不能晚于今天"})
+
+    same = {"body": body, "publication": publication, "issue": issue, "adopted_on": adopted_on}
+    existing = Adoption.objects.filter(report=locked, **same).first()
+    if existing is not None:
+        return existing, False
+
+    raises = GRADE_RANK[grade] > GRADE_RANK[Grade(locked.grade)]
+    adoption = Adoption(
+        report=locked, grade=grade, source=source, region=region, raised_grade=raises, recorded_by=actor, **same
+    )
+    adoption.full_clean()
+    try:
+        with transaction.atomic():
+            adoption.save()
+    except IntegrityError:  # the same notice recorded at the same moment by another request
+        return Adoption.objects.get(report=locked, **same), False
+
+    where = "".join(part for part in (publication and f"《{publication}》", issue) if part)
+    if raises:
+        ReviewEvent.objects.create(
+            report=locked,
+            action=ReviewEvent.Action.GRADE,
+            from_grade=locked.grade,
+            to_grade=grade,
+            comment=f"{body}{where}采用（{adopted_on:%Y-%m-%d}）",
+            actor=actor,
+        )
+        locked.grade = grade
+        locked.status = Status.REVIEWED
+        locked.adopted_by = body
+        locked.adopted_on = adopted_on
+        locked.adoption_doc_no = where[:50]
+        locked.version += 1
+        if locked.reviewed_at is None:
+            locked.reviewed_at = timezone.now()
+        locked.full_clean()
+        locked.save()
+    Notification.objects.create(
+        recipient=locked.officer.user,
+        kind=Notification.Kind.GRADED,
+        title=f"您报送的“{locked.title}”被{body}采用" + (f"（{where}）" if where else ""),
+        body=f"评定等级：{locked.get_grade_display()}",
+        report=locked,
+    )
+    audit_record(
+        actor=actor,
+        action=AuditEntry.Action.GRADE,
+        report=locked,
+        request=request,
+        target=f"{Grade(grade).label}：{body}{where}",
+    )
+    return adoption, True
