@@ -6,6 +6,8 @@ from unittest import mock
 
 import pytest
 from django.core.exceptions import ValidationError
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
 from reports import rules, selectors, services
@@ -198,3 +200,32 @@ def test_the_pages(client, county, team):
         assert "东坎街道" in page and "2026年" in page
         response = client.get(reverse("reports:points") + "?period=20xx")
         assert "年度应为2000–2100之间的四位数字" in response.content.decode()
+
+
+def test_an_adoption_receipt_raises_the_points_with_the_grade(county, team):
+    report = filed(team["丙"], "qualified")
+    assert points_by_name(county, OCT, OCT)["丙"] == 1
+    services.report_adopt(
+        report=report, actor=None, body="盐城市委办公室", adopted_on=date(2026, 10, 20), source="receipt"
+    )
+    report.refresh_from_db()
+    assert report.grade == "above_adopted"
+    after = points_by_name(county, OCT, OCT)
+    assert after["丙"] == 5 and {k: v for k, v in after.items() if v} == oracle(county, [OCT])
+
+
+def test_the_points_page_costs_the_same_queries_at_two_sizes(client, county, team):
+    client.force_login(AdminFactory(county=county))
+
+    def count(by):
+        with frozen(date(2026, 10, 25)), CaptureQueriesContext(connection) as ctx:
+            assert client.get(reverse("reports:points"), {"period": "2026", "by": by}).status_code == 200
+        return len(ctx)
+
+    small = {by: count(by) for by in ("officer", "township", "unit")}
+    for n in range(25):
+        officer = OfficerFactory(
+            county=county, township=TownshipFactory(county=county, name=f"新镇{n % 4}"), password=None
+        )
+        filed(officer, "qualified")
+    assert {by: count(by) for by in ("officer", "township", "unit")} == small
