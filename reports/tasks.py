@@ -76,3 +76,8 @@ def remind_commission(commission_id: int, today: str) -> int:
     """Remind a commission's recipients who have not answered; keyed in the outbox, so a second run
     (the 15:00 one) sends only to whoever was not reminded yet."""
     return services.commission_remind(commission_id=commission_id, today=date.fromisoformat(today))
+@shared_task(time_limit=600, soft_time_limit=540, autoretry_for=(OperationalError,), retry_backoff=10, max_retries=5)
+def sweep_supervision() -> int:
+    """Every 10 minutes: colour open supervision items from the clock; an item turning red tells the
+    county's admins and staff groups once. Safe to run twice or on two workers."""
+    return services.supervision_sweep()

@@ -33,4 +33,11 @@ urlpatterns = [
     path("commissions/<int:pk>/nothing/", views.CommissionNothingView.as_view(), name="commission_nothing"),
     path("points/", views.PointsTableView.as_view(), name="points"),
     path("points/mine/", views.MyPointsView.as_view(), name="my_points"),
+    path("<int:pk>/risk/", views.ReportRiskView.as_view(), name="risk"),
+    path("supervision/", views.SupervisionListView.as_view(), name="supervision"),
+    path("supervision/<int:pk>/", views.SupervisionDetailView.as_view(), name="supervision_detail"),
+    path("supervision/<int:pk>/respond/", views.SupervisionRespondView.as_view(), name="supervision_respond"),
+    path("supervision/<int:pk>/close/", views.SupervisionCloseView.as_view(), name="supervision_close"),
+    path("supervision/<int:pk>/extend/", views.SupervisionExtendView.as_view(), name="supervision_extend"),
+    path("supervision/<int:pk>/decide/", views.ExtensionDecideView.as_view(), name="supervision_decide"),
 ]

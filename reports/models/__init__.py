@@ -6,8 +6,13 @@ from ..choices import (
     RISK_CATEGORIES,
     VALID_GRADES,
     Category,
+    ExtensionState,
     Grade,
+    RiskLevel,
     Status,
+    SupervisionColour,
+    SupervisionKind,
+    SupervisionState,
     Tier,
     Urgency,
 )
@@ -18,6 +23,14 @@ from .points import PointsTable
 from .reminders import Reminder
 from .report import Report, ReportAttachment, ReviewEvent, TimelinessRule
 from .stipends import SheetEvent, StipendSetting, StipendSheet, StipendSheetRow
+from .supervision import (
+    SUBJECT_FIELDS,
+    SUBJECT_LABELS,
+    RiskAssessment,
+    SupervisionExtension,
+    SupervisionItem,
+    SupervisionLog,
+)
 
 __all__ = [
     "ADOPTED_GRADES",
@@ -32,6 +45,17 @@ __all__ = [
     "Budget",
     "BudgetLine",
     "Category",
+    "ExtensionState",
+    "RiskAssessment",
+    "RiskLevel",
+    "SUBJECT_FIELDS",
+    "SUBJECT_LABELS",
+    "SupervisionColour",
+    "SupervisionExtension",
+    "SupervisionItem",
+    "SupervisionKind",
+    "SupervisionLog",
+    "SupervisionState",
     "Grade",
     "Reminder",
     "Report",

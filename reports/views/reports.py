@@ -19,7 +19,7 @@ from unionportal.core.models import AuditEntry
 from unionportal.core.notifications import notifications_mark_read
 
 from .. import rules, selectors, services
-from ..forms import GradeForm, ReportForm, ReturnForm
+from ..forms import GradeForm, ReportForm, ReturnForm, RiskLevelForm
 from ..models import Grade, Report, ReportAttachment, Urgency
 
 XLSX_TYPE = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
@@ -168,6 +168,11 @@ class ReportDetailView(LoginRequiredMixin, ReportScopedMixin, TemplateView):
                 }
             )
             context["return_form"] = kwargs.get("return_form") or ReturnForm(initial={"version": report.version})
+            context["risk_form"] = kwargs.get("risk_form") or RiskLevelForm(
+                owners=selectors.owner_choices(county_id=report.county_id)
+            )
+            context["risk_history"] = selectors.risk_history(user=user, report=report)
+            context["supervision_items"] = selectors.subject_items(user=user, report=report)
         return context
 
 

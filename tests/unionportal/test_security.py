@@ -84,9 +84,25 @@ def foreign_county_world(other_county) -> list[int]:
         notice_services.notice_publish(
             notice=notice_services.notice_build(county=other_county, month=date(2026, 8, 1)), actor=None
         )
+    # Risk levels and supervision items (督办), with an extension waiting, in the other county.
+    report_services.risk_level_set(subject=report, level="red", reason="外县风险", actor=reviewer)
+    report_services.risk_level_set(subject=case, level="blue", reason="外县案件", actor=reviewer)
+    from reports.models import SupervisionItem
+
+    foreign_item = SupervisionItem.objects.filter(report=report).get()
+    report_services.extension_request(
+        item=foreign_item, actor=reviewer, new_due_at=foreign_item.due_at + timedelta(days=2), reason="外县延期"
+    )
     from disputes.models import CaseAttachment, DisputeCase
-    from officers.models import Activity, Officer
-    from reports.models import Commission, CommissionRecipient, Report, ReportAttachment
+    from officers.models import Activity, Enterprise, Officer
+    from reports.models import (
+        Commission,
+        CommissionRecipient,
+        Report,
+        ReportAttachment,
+        RiskAssessment,
+        SupervisionExtension,
+    )
     from unionportal.overview.models import MonthlySummary, RankingNotice, SummaryAction
 
     ids = set()
@@ -102,6 +118,10 @@ def foreign_county_world(other_county) -> list[int]:
         Commission,
         CommissionRecipient,
         RankingNotice,
+        Enterprise,
+        SupervisionItem,
+        SupervisionExtension,
+        RiskAssessment,
     ):
         ids.update(model.objects.values_list("pk", flat=True))
     return sorted(ids)

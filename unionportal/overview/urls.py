@@ -1,6 +1,6 @@
 from django.urls import path
 
-from . import notice_views, views
+from . import enterprise_views, notice_views, views
 
 app_name = "overview"
 
@@ -19,4 +19,7 @@ urlpatterns = [
     path("notices/<int:pk>/foreword/", notice_views.NoticeForewordView.as_view(), name="notice_foreword"),
     path("notices/<int:pk>/publish/", notice_views.NoticePublishView.as_view(), name="notice_publish"),
     path("notices/<int:pk>/download/", notice_views.NoticeDownloadView.as_view(), name="notice_download"),
+    path("enterprises/", enterprise_views.EnterpriseListView.as_view(), name="enterprises"),
+    path("enterprises/export/", enterprise_views.EnterpriseExportView.as_view(), name="enterprise_export"),
+    path("enterprises/<int:pk>/", enterprise_views.EnterpriseDetailView.as_view(), name="enterprise"),
 ]

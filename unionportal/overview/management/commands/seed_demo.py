@@ -3,9 +3,10 @@ from datetime import timedelta
 from django.core.management.base import BaseCommand
 from django.utils import timezone
 
+from disputes.demo import seed_demo_cases
 from officers import demo
 from officers.models import User
-from reports.demo import seed_demo_commissions, seed_demo_reports
+from reports.demo import seed_demo_commissions, seed_demo_reports, seed_demo_supervision
 from unionportal.overview import notices
 from unionportal.overview.models import RankingNotice
 
@@ -26,6 +27,8 @@ class Command(BaseCommand):
                 notice=notice, foreword="各镇区街道要对照通报查找不足，督促未报送的信息员按月报送。"
             )
             notices.notice_publish(notice=notice, actor=admin)
+        seed_demo_supervision(result["county"])
+        seed_demo_cases(result["county"])
         self.stdout.write(
             f"演示数据就绪：{result['county']}，本次新增信息员 {result['officers_created']} 名、报送信息 {reports} 条。"
         )
