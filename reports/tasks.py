@@ -9,6 +9,7 @@ from django.db import OperationalError
 from django.utils import timezone
 
 from . import reminders, services
+from .services import anonymise
 
 
 @shared_task(time_limit=300, soft_time_limit=240, autoretry_for=(OperationalError,), retry_backoff=10, max_retries=5)
@@ -81,3 +82,13 @@ def sweep_supervision() -> int:
     """Every 10 minutes: colour open supervision items from the clock; an item turning red tells the
     county's admins and staff groups once. Safe to run twice or on two workers."""
     return services.supervision_sweep()
+
+
+@shared_task(time_limit=600, soft_time_limit=540, autoretry_for=(OperationalError,), retry_backoff=10, max_retries=5)
+def anonymise_dismissed_officers() -> int:
+    """Nightly (PIPL): anonymise each officer dismissed longer ago than the retention period. Each
+    officer is its own transaction; a second run finds nobody left to do."""
+    done = 0
+    for officer_id in list(anonymise.officers_due().values_list("pk", flat=True)):
+        done += anonymise.officer_anonymise(officer_id=officer_id)
+    return done

@@ -40,4 +40,7 @@ urlpatterns = [
     path("supervision/<int:pk>/close/", views.SupervisionCloseView.as_view(), name="supervision_close"),
     path("supervision/<int:pk>/extend/", views.SupervisionExtendView.as_view(), name="supervision_extend"),
     path("supervision/<int:pk>/decide/", views.ExtensionDecideView.as_view(), name="supervision_decide"),
+    path("me/", views.MyInfoView.as_view(), name="my_info"),
+    path("me/export.json", views.MyInfoExportView.as_view(), {"fmt": "json"}, name="my_info_json"),
+    path("me/export.xlsx", views.MyInfoExportView.as_view(), {"fmt": "xlsx"}, name="my_info_xlsx"),
 ]

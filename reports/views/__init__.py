@@ -7,6 +7,7 @@ from .commissions import (
     CommissionNothingView,
     MyCommissionsView,
 )
+from .my_info import MyInfoExportView, MyInfoView
 from .notifications import NotificationListView
 from .officer_record import OfficerDetailView
 from .offline import ReportOfflineShellView, ReportOutboxView
@@ -41,6 +42,8 @@ __all__ = [
     "SupervisionExtendView",
     "SupervisionListView",
     "SupervisionRespondView",
+    "MyInfoExportView",
+    "MyInfoView",
     "XLSX_TYPE",
     "AttachmentDownloadView",
     "BudgetView",

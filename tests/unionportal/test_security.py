@@ -347,7 +347,7 @@ class TestPasswordSetByAdmin:
 
         officer = OfficerFactory(county=county, phone="13815110004")
         with pytest.raises(ValidationError) as exc:
-            validate_password("x13815110004", officer.user)
+            validate_password("Xa13815110004", officer.user)  # complex enough, too like the phone
         assert exc.value.messages == ["密码跟 手机号 太相似了。"]
 
     def test_staff_created_by_command_must_change_too(self, county):

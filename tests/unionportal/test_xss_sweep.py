@@ -75,6 +75,12 @@ NOT_PAYLOADED = {
     ("officers.User", "password"): "a password hash, never shown; changing it would end the sessions under test",
     ("officers.PasswordHistory", "password"): "the hash of an earlier password: never shown anywhere",
     ("officers.SignInCode", "code"): "6 digits drawn by the server: 6 characters cannot hold an active payload",
+    ("core.AuditEntry", "prev_hash"): "a digest the audit chain writes (hex), never typed; shown only as hex",
+    ("core.AuditEntry", "entry_hash"): "a digest the audit chain writes (hex), never typed; shown only as hex",
+    ("core.AuditEntry", "hash_algorithm"): "sha256 or sm3, set from settings: 8 characters hold no payload",
+    ("core.AuditPurge", "last_hash"): "a digest copied from the audit chain (hex), never typed",
+    ("core.AuditPurge", "archive_sha256"): "the archive's SHA-256 (hex), computed by the purge command",
+    ("core.UserSession", "session_key"): "the session store's key: changing it would orphan the row under test",
 }
 
 # The columns people type into and that the portal shows: each must be seen (escaped) on some page,
@@ -182,6 +188,17 @@ def _unique(model, column) -> bool:
     return any(column.name in fields for fields in together)
 
 
+def _update_audit_rows(rows, **values) -> None:
+    """The audit log is append-only (a trigger refuses UPDATE): the sweep plays the table owner who
+    switches it off, as a shell session with those rights might."""
+    from django.db import connection, transaction
+
+    with transaction.atomic(), connection.cursor() as cursor:
+        cursor.execute("ALTER TABLE reports_auditentry DISABLE TRIGGER reports_auditentry_append_only")
+        rows.update(**values)
+        cursor.execute("ALTER TABLE reports_auditentry ENABLE TRIGGER reports_auditentry_append_only")
+
+
 def plant_payloads() -> dict[tuple[str, str], str]:
     """Set every payload-able column of every row to its payload, bypassing validators (as a bad
     import, a shell session or a future code path might); returns {(model label, column): marker}."""
@@ -201,7 +218,10 @@ def plant_payloads() -> dict[tuple[str, str], str]:
         else:
             value = payload_for(marker, column.max_length)
             assert value, f"{key}: too short for any payload; list it in NOT_PAYLOADED with the reason"
-            rows.update(**{column.name: value})
+            if model._meta.label == "core.AuditEntry":
+                _update_audit_rows(rows, **{column.name: value})
+            else:
+                rows.update(**{column.name: value})
         planted[key] = marker
     return planted
 
@@ -467,6 +487,19 @@ def payload_world(county, other_county) -> World:
         job = import_services.job_start(kind="officers", user=county_admin, upload=SimpleUploadedFile("台账.csv", text))
         import_services.job_run(job.pk)
 
+    # Personal information and security: a notice and its consent, a correction, a session, a purge.
+    from officers import personal
+    from unionportal.core.models import AuditPurge, UserSession
+
+    personal.notice_publish(actor=None, title="告知书", text="告知内容")
+    personal.consent_accept_online(request=None, user=officer.user)
+    personal.correction_request_create(officer=officer, text="请更正")
+    UserSession.objects.create(user=officer.user, session_key="s" * 40, user_agent="浏览器")
+    AuditPurge.objects.create(
+        purged_before=last_month, rows=0, last_id=0, last_hash="0" * 64, archive_path="/backup/a.jsonl",
+        archive_sha256="0" * 64,
+    )
+
     world = World(
         officer=officer,
         people={"officer": officer.user, "reviewer": reviewer, "admin": county_admin, "superuser": superuser},
@@ -499,6 +532,7 @@ PARAMETER_MODELS = (
     (r"^disputes/attachments/", "disputes.CaseAttachment"),
     (r"^disputes/", "disputes.DisputeCase"),
     (r"^imports/", "core.ImportJob"),
+    (r"^security/accounts/", "officers.User"),
 )
 
 # List pages with the filters that show the world's objects (the review queue opens on 待审核 only).
@@ -762,6 +796,11 @@ REVIEWED_UNESCAPING = {
         1,
         "the channel form's help text shows the stored (masked) address or key: help texts are printed "
         "unescaped, so format_html escapes the value; swept on the channel edit page",
+    ),
+    ("templates/registration/otp_enrol.html", "|safe"): (
+        1,
+        "the enrolment QR code: SVG markup drawn by segno from the otpauth address (base32 secret, the "
+        "account's phone, the fixed issuer); no stored text reaches it",
     ),
     ("templates/overview/dashboard.html", "json_script"): (
         1,

@@ -26,7 +26,7 @@ class PortalAdminMixin(LoginRequiredMixin):
 
     def dispatch(self, request, *args, **kwargs):
         if request.user.is_authenticated and not getattr(request.user, "is_portal_admin", False):
-            raise PermissionDenied("只有系统管理员可以导入台账")
+            raise PermissionDenied("只有县总工会管理员可以导入台账")
         return super().dispatch(request, *args, **kwargs)
 
 

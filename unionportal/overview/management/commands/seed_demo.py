@@ -29,15 +29,21 @@ class Command(BaseCommand):
             notices.notice_publish(notice=notice, actor=admin)
         seed_demo_supervision(result["county"])
         seed_demo_cases(result["county"])
+        demo.seed_security_demo()
         self.stdout.write(
             f"演示数据就绪：{result['county']}，本次新增信息员 {result['officers_created']} 名、报送信息 {reports} 条。"
         )
         self.stdout.write("演示账号（登录名 / 密码）：")
-        self.stdout.write(f"  系统管理员   {demo.ADMIN_PHONE} / {demo.DEMO_PASSWORD}")
+        self.stdout.write(f"  县总工会管理员 {demo.ADMIN_PHONE} / {demo.DEMO_PASSWORD}")
         self.stdout.write(f"  县总工会审核 {demo.REVIEWER_PHONE} / {demo.DEMO_PASSWORD}")
         self.stdout.write(f"  信息员       {demo.OFFICER_PHONE} / {demo.DEMO_PASSWORD}")
         self.stdout.write(f"  盐城市总工会 {demo.CITY_REVIEWER_PHONE} / {demo.DEMO_PASSWORD}")
         self.stdout.write(f"  江苏省总工会 {demo.PROVINCE_REVIEWER_PHONE} / {demo.DEMO_PASSWORD}")
+        self.stdout.write(
+            f"  三员分立：系统管理员 {demo.SYSTEM_ADMIN_PHONE}、安全管理员 {demo.SECURITY_ADMIN_PHONE}、"
+            f"审计管理员 {demo.AUDIT_ADMIN_PHONE}，密码同上"
+        )
+        self.stdout.write("  工作人员和三员首次登录时须用手机身份验证器扫码绑定动态码（双因素登录）")
         self.stdout.write(
             f"突发信息提醒邮件发给 {demo.ADMIN_EMAIL}、{demo.REVIEWER_EMAIL}"
             "（make run 时打印在终端 / printed on the terminal）"

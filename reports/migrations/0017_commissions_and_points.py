@@ -12,7 +12,7 @@ class Migration(migrations.Migration):
 
     dependencies = [
         ('officers', '0010_units_above_the_county'),
-        ('reports', '0015_supervision_sweep_schedule'),
+        ('reports', '0016_anonymisation_schedule'),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 
