@@ -14,6 +14,10 @@ from .models import (
     BudgetLine,
     Commission,
     CommissionRecipient,
+    Event,
+    EventEntry,
+    Lead,
+    MissedFollowup,
     PointsTable,
     Reminder,
     Report,
@@ -74,7 +78,7 @@ class ReportAdmin(ScopedAdminMixin, AuditedExportMixin, ImportExportModelAdmin):
 
 @admin.register(TimelinessRule)
 class TimelinessRuleAdmin(ScopedAdminMixin, admin.ModelAdmin):
-    list_display = ("county", "emergency_minutes")
+    list_display = ("county", "emergency_minutes", "followup_hour")
 
 
 @admin.register(AuditEntry)
@@ -213,6 +217,16 @@ class CommissionRecipientInline(ReadOnlyAdminMixin, admin.TabularInline):
         return False
 
 
+class EventEntryInline(ReadOnlyAdminMixin, admin.TabularInline):
+    model = EventEntry
+    fields = ("kind", "number", "reported_at", "officer", "source", "due_at", "on_time", "situation", "outcome")
+    readonly_fields = fields
+    extra = 0
+
+    def has_delete_permission(self, request, obj=None):
+        return False
+
+
 @admin.register(Commission)
 class CommissionAdmin(ScopedAdminMixin, admin.ModelAdmin):
     """Commissions are sent on their own page (the service fixes the recipients and tells them);
@@ -239,4 +253,38 @@ class CommissionAdmin(ScopedAdminMixin, admin.ModelAdmin):
         return False
 
     def has_change_permission(self, request, obj=None):
+        return False
+
+
+@admin.register(Event)
+class EventAdmin(ReadOnlyAdminMixin, ScopedAdminMixin, admin.ModelAdmin):
+    """Events are filed in the portal (初报, 续报, 终报); here admins look them up."""
+
+    list_display = ("title", "officer", "township", "opened_at", "state", "followup_count", "next_due_at")
+    list_filter = ("state", "township")
+    search_fields = ("title", "officer__name", "enterprise_name")
+    date_hierarchy = "opened_at"
+    list_select_related = ("officer", "township")
+    inlines = [EventEntryInline]
+
+    def has_delete_permission(self, request, obj=None):
+        return False
+
+
+@admin.register(MissedFollowup)
+class MissedFollowupAdmin(ReadOnlyAdminMixin, ScopedAdminMixin, admin.ModelAdmin):
+    list_display = ("event", "officer", "due_at", "officer_notified_at", "admins_notified_at", "answered_by")
+    list_select_related = ("event", "officer", "answered_by")
+    date_hierarchy = "due_at"
+
+    def has_delete_permission(self, request, obj=None):
+        return False
+
+
+@admin.register(Lead)
+class LeadAdmin(ReadOnlyAdminMixin, ScopedAdminMixin, admin.ModelAdmin):
+    list_display = ("title", "first_report", "event", "created_by", "created_at")
+    list_select_related = ("first_report", "event", "created_by")
+
+    def has_delete_permission(self, request, obj=None):
         return False

@@ -60,8 +60,9 @@ SCHEDULE_STEPS = (
     ("core", "0004_deliveries_into_the_outbox", "sweep_schedule_renamed"),
     ("overview", "0003_summary_jobs_renamed", "forward"),
     ("disputes", "0005_mediation_clock_instalments_return_visits", "install_schedule"),
-    ("reports", "0018_commission_reminder_schedule", "install_schedule"),
+    ("reports", "0020_commission_reminder_schedule", "install_schedule"),
     ("overview", "0006_ranking_notice_schedule", "install_schedule"),
+    ("reports", "0018_event_followup_schedule", "install"),
     ("reports", "0015_supervision_sweep_schedule", "install"),
     ("disputes", "0007_case_supervision_schedule", "install_schedule"),
     ("reports", "0016_anonymisation_schedule", "install"),
@@ -79,6 +80,16 @@ def installed_schedules(db):
     for app, name, step in SCHEDULE_STEPS:
         module = importlib.import_module(f"{live_apps.get_app_config(app).module.__name__}.migrations.{name}")
         getattr(module, step)(live_apps, connection.schema_editor())
+
+
+@pytest.fixture(autouse=True)
+def _empty_cache():
+    """Each test starts with an empty cache (the bell's counts, dashboard figures): a test database is
+    new each run, so a user's id may be one a cached count of an earlier run speaks of."""
+    from django.core.cache import cache
+
+    cache.clear()
+    yield
 
 
 @pytest.fixture(autouse=True)

@@ -6,6 +6,9 @@ from ..choices import (
     RISK_CATEGORIES,
     VALID_GRADES,
     Category,
+    EntryKind,
+    EntrySource,
+    EventState,
     ExtensionState,
     Grade,
     RiskLevel,
@@ -19,6 +22,7 @@ from ..choices import (
 from .adoption import Adoption
 from .budget import Budget, BudgetLine
 from .commissions import Audience, Commission, CommissionRecipient
+from .events import Event, EventEntry, Lead, MissedFollowup
 from .points import PointsTable
 from .reminders import Reminder
 from .report import Report, ReportAttachment, ReviewEvent, TimelinessRule
@@ -45,6 +49,11 @@ __all__ = [
     "Budget",
     "BudgetLine",
     "Category",
+    "EntryKind",
+    "EntrySource",
+    "Event",
+    "EventEntry",
+    "EventState",
     "ExtensionState",
     "RiskAssessment",
     "RiskLevel",
@@ -57,6 +66,8 @@ __all__ = [
     "SupervisionLog",
     "SupervisionState",
     "Grade",
+    "Lead",
+    "MissedFollowup",
     "Reminder",
     "Report",
     "ReportAttachment",

@@ -3,6 +3,19 @@ number of queries. ``from reports import selectors`` still reaches every one."""
 
 from ..choices import COUNTED_STATUSES
 from .commissions import commission_counts, commission_detail, commission_list, my_commissions, open_commissions
+from .events import (
+    entry_for_officer,
+    event_figures,
+    event_for_view,
+    event_list,
+    event_officer_choices,
+    events_joinable,
+    events_missed_followups,
+    lead_reports,
+    likely_duplicates,
+    merge_targets,
+    my_events,
+)
 from .officer_record import officer_record
 from .points import county_points, grouped_points, instruction_counts, missed_followup_counts, officer_points
 from .ranking import contract_figures, counties_ranked, ranking_figures, reporting_figures
@@ -74,6 +87,17 @@ __all__ = [
     "reporting_figures",
     "budget_overview",
     "county_for_admin",
+    "entry_for_officer",
+    "event_figures",
+    "event_for_view",
+    "event_list",
+    "event_officer_choices",
+    "events_joinable",
+    "events_missed_followups",
+    "lead_reports",
+    "likely_duplicates",
+    "merge_targets",
+    "my_events",
     "month_progress",
     "my_reports",
     "officer_record",

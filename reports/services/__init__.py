@@ -10,8 +10,17 @@ from .commissions import (
     commission_send_down,
     commissions_due_tomorrow,
 )
+from .events import (
+    event_entry_confirm,
+    event_entry_file,
+    event_followups_check,
+    event_open,
+    events_to_check,
+    followup_hour_for,
+)
 from .imports import report_record_imported
-from .review import STALE_MESSAGE, report_grade, report_return
+from .merge import report_merge
+from .review import MERGED_NOT_ADOPTED, STALE_MESSAGE, report_grade, report_return
 from .risk import risk_cause_key, risk_level_set
 from .stipends import sheet_approve, sheet_reopen
 from .submission import (
@@ -36,6 +45,7 @@ from .supervision import (
 
 __all__ = [
     "EDITABLE_FIELDS",
+    "MERGED_NOT_ADOPTED",
     "STALE_MESSAGE",
     "alert_recipients",
     "alert_texts",
@@ -46,9 +56,16 @@ __all__ = [
     "commission_send_down",
     "commissions_due_tomorrow",
     "emergency_minutes_for",
+    "event_entry_confirm",
+    "event_entry_file",
+    "event_followups_check",
+    "event_open",
+    "events_to_check",
+    "followup_hour_for",
     "report_adopt",
     "report_delete_draft",
     "report_grade",
+    "report_merge",
     "report_record_imported",
     "report_return",
     "report_save",

@@ -7,6 +7,14 @@ from .commissions import (
     CommissionNothingView,
     MyCommissionsView,
 )
+from .events import (
+    EventDetailView,
+    EventEntryConfirmView,
+    EventEntryCreateView,
+    EventFinalCreateView,
+    EventListView,
+    ReportMergeView,
+)
 from .my_info import MyInfoExportView, MyInfoView
 from .notifications import NotificationListView
 from .officer_record import OfficerDetailView
@@ -54,6 +62,11 @@ __all__ = [
     "MyCommissionsView",
     "MyPointsView",
     "PointsTableView",
+    "EventDetailView",
+    "EventEntryConfirmView",
+    "EventEntryCreateView",
+    "EventFinalCreateView",
+    "EventListView",
     "MyReportsView",
     "NotificationListView",
     "OfficerDetailView",
@@ -62,6 +75,7 @@ __all__ = [
     "ReportDetailView",
     "ReportEditView",
     "ReportGradeView",
+    "ReportMergeView",
     "ReportOfflineShellView",
     "ReportOutboxView",
     "ReportReturnView",

@@ -15,12 +15,14 @@ from disputes import services as dispute_services
 from officers import services as officer_services
 from reports import services as report_services
 from tests.factories import (
+    EMERGENCY_ESSENTIALS,
     PASSWORD,
     AdminFactory,
     EnterpriseFactory,
     OfficerFactory,
     ReportFactory,
     ReviewerFactory,
+    TownshipFactory,
     image_bytes,
 )
 from unionportal.core.notifications import notifications_mark_read
@@ -84,6 +86,27 @@ def foreign_county_world(other_county) -> list[int]:
         notice_services.notice_publish(
             notice=notice_services.notice_build(county=other_county, month=date(2026, 8, 1)), actor=None
         )
+    # An event with a 续报, a phone report, a merged duplicate and a 漏报 (issue 16).
+    emergency = report_services.report_save(
+        officer=officer,
+        data={
+            "title": "外县突发",
+            "content": "职工聚集",
+            "category": "mass_incident",
+            "urgency": "emergency",
+            "occurred_at": timezone.now() - timedelta(minutes=5),
+            "township": TownshipFactory(county=other_county),
+            **EMERGENCY_ESSENTIALS,
+        },
+        submit=True,
+    )
+    event = emergency.event_entry.event
+    report_services.event_entry_file(event=event, kind="followup", actor=officer.user, data={"situation": "进展"})
+    report_services.event_entry_file(
+        event=event, kind="followup", actor=reviewer, officer=officer, phone=True, data={"situation": "电话"}
+    )
+    report_services.report_merge(report=ReportFactory(officer=officer), actor=reviewer, into_event=event)
+    report_services.event_followups_check(event_id=event.pk, now=timezone.now() + timedelta(days=3))
     # Risk levels and supervision items (督办), with an extension waiting, in the other county.
     report_services.risk_level_set(subject=report, level="red", reason="外县风险", actor=reviewer)
     report_services.risk_level_set(subject=case, level="blue", reason="外县案件", actor=reviewer)
@@ -98,6 +121,10 @@ def foreign_county_world(other_county) -> list[int]:
     from reports.models import (
         Commission,
         CommissionRecipient,
+        Event,
+        EventEntry,
+        Lead,
+        MissedFollowup,
         Report,
         ReportAttachment,
         RiskAssessment,
@@ -118,11 +145,16 @@ def foreign_county_world(other_county) -> list[int]:
         Commission,
         CommissionRecipient,
         RankingNotice,
+        Event,
+        EventEntry,
+        MissedFollowup,
+        Lead,
         Enterprise,
         SupervisionItem,
         SupervisionExtension,
         RiskAssessment,
     ):
+        assert model.objects.exists(), model
         ids.update(model.objects.values_list("pk", flat=True))
     return sorted(ids)
 
@@ -172,7 +204,7 @@ def test_the_sweep_would_catch_a_view_that_forgets_scoping(client, county, other
     settings.ROOT_URLCONF = "careless_urls"
     foreign_county_world(other_county)
     client.force_login(ReviewerFactory(county=county))
-    foreign_report = Report.objects.get()
+    foreign_report = Report.objects.order_by("pk").first()
     assert client.get(f"/careless/{foreign_report.pk}/").status_code == 200  # what the sweep flags as a leak
 
 

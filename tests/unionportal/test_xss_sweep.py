@@ -111,6 +111,14 @@ MUST_REACH_A_PAGE = {
     ("reports.Report", "return_reason"),
     ("reports.ReportAttachment", "original_name"),
     ("reports.ReviewEvent", "comment"),
+    ("reports.Report", "demands"),
+    ("reports.Event", "title"),
+    ("reports.Event", "enterprise_name"),
+    ("reports.EventEntry", "situation"),
+    ("reports.EventEntry", "demands"),
+    ("reports.EventEntry", "measures"),
+    ("reports.EventEntry", "outcome"),
+    ("reports.Lead", "title"),
     ("core.Notification", "title"),
     ("core.Notification", "body"),
     ("core.AuditEntry", "target"),
@@ -302,6 +310,7 @@ def payload_world(county, other_county) -> World:
             "enterprise": enterprise,
             "enterprise_name": "登记外企业",
             "workers_involved": 3,
+            "demands": "诉求",
             "amount_involved": Decimal("1000"),
         }
         return report_services.report_save(officer=officer, data=data, submit=submit, files=files)
@@ -332,6 +341,23 @@ def payload_world(county, other_county) -> World:
     returned = report("乙")
     report_services.report_return(report=returned, reviewer=reviewer, reason="退回原因", version=returned.version)
     emergency = report("丙", urgency="emergency")
+    # Events: the emergency's event with a 续报, a phone report and a merged duplicate; another one closed.
+    from reports.models import Event
+
+    event = Event.objects.get(entries__report=emergency)
+    report_services.event_entry_file(
+        event=event,
+        kind="followup",
+        actor=officer.user,
+        data={"situation": "进展", "demands": "诉求", "measures": "措施"},
+    )
+    report_services.event_entry_file(
+        event=event, kind="followup", actor=reviewer, officer=officer, phone=True, data={"situation": "电话"}
+    )
+    report_services.report_merge(report=report("戊"), actor=reviewer, into_event=event)
+    report_services.event_followups_check(event_id=event.pk, now=timezone.now() + timedelta(days=3))  # 漏报
+    closed_event = Event.objects.get(entries__report=report("己", urgency="emergency"))
+    report_services.event_entry_file(event=closed_event, kind="final", actor=officer.user, data={"outcome": "结果"})
     from reports.models import Budget, BudgetLine, Reminder, StipendSetting, TimelinessRule
 
     for delivery in OutboxMessage.objects.filter(report=emergency):
@@ -789,8 +815,10 @@ REVIEWED_UNESCAPING = {
         "filter_control's options: values escaped by format_html_join; swept on every list page",
     ),
     ("reports/templatetags/report_tags.py", "format_html_join"): (
-        1,
-        "report_badges: status and urgency labels escaped by format_html_join; swept on every list and report page",
+        2,
+        "report_badges: status and urgency labels escaped by format_html_join; swept on every list and report page; "
+        "review_rows: the queue's rows (title, officer, township, labels) escaped by format_html_join; swept on the "
+        "review queue",
     ),
     ("officers/channels/forms.py", "format_html"): (
         1,

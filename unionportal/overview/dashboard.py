@@ -123,8 +123,10 @@ def dashboard(*, user, year: int) -> dict:
         guidance__officer__county_id__in=county_ids, guidance__given_on__year=year
     ).count()
     total = totals["total"]
+    events = selectors.event_figures(county_ids=county_ids, start=start, end=end)
     return {
         "year": year,
+        "events": events,
         "counties": counties,
         "officers": {
             "active": by_status.get(Officer.Status.ACTIVE, 0),

@@ -72,7 +72,8 @@ MIDDLEWARE = [
 
 AUTHENTICATION_BACKENDS = [
     "axes.backends.AxesStandaloneBackend",  # login throttling, before the real check
-    "django.contrib.auth.backends.ModelBackend",
+    # Django's ModelBackend, loading the user's officer and county with the user (one query a request).
+    "officers.backends.PortalBackend",
 ]
 # Five failed logins for the same phone from the same address lock that pair out for 30 minutes;
 # officers often share one network address, so an address alone is locked only at a higher count
@@ -132,12 +133,12 @@ if REDIS_URL:
 else:
     CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
 
-# Sessions: in the database (default), or SESSION_STORE=redis for several web servers: Django's cache
-# session engine on the cache alias "sessions", at SESSION_REDIS_URL (default: REDIS_URL).
-SESSION_STORE = env("SESSION_STORE", default="database")
-SESSION_ENGINE, _session_caches = scaling.session_settings(
-    SESSION_STORE, redis_url=env("SESSION_REDIS_URL", default=REDIS_URL)
-)
+# Sessions: in Redis whenever REDIS_URL is set (Django's cache session engine on the cache alias
+# "sessions", at SESSION_REDIS_URL, default REDIS_URL: no database query to know who asks), else in the
+# database; SESSION_STORE=database or redis chooses either way.
+_SESSION_REDIS = env("SESSION_REDIS_URL", default="") or REDIS_URL
+SESSION_STORE = env("SESSION_STORE", default="redis" if _SESSION_REDIS else "database")
+SESSION_ENGINE, _session_caches = scaling.session_settings(SESSION_STORE, redis_url=_SESSION_REDIS)
 CACHES |= _session_caches
 SESSION_CACHE_ALIAS = scaling.SESSION_CACHE_ALIAS  # used only by the cache engine
 
@@ -149,6 +150,9 @@ LOGOUT_REDIRECT_URL = "login"
 # (unionportal.core.middleware.SessionIdleExpiryMiddleware), not written on every request.
 SESSION_COOKIE_AGE = env.int("SESSION_COOKIE_AGE", default=8 * 3600)
 SESSION_TOUCH_SECONDS = 60
+# The bell's unread count is kept per user in the cache this long at most (every new or read
+# notification forgets it at once: unionportal.core.bell).
+BELL_CACHE_SECONDS = env.int("BELL_CACHE_SECONDS", default=300)
 
 AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},

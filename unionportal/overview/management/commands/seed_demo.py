@@ -6,7 +6,7 @@ from django.utils import timezone
 from disputes.demo import seed_demo_cases
 from officers import demo
 from officers.models import User
-from reports.demo import seed_demo_commissions, seed_demo_reports, seed_demo_supervision
+from reports.demo import seed_demo_commissions, seed_demo_events, seed_demo_reports, seed_demo_supervision
 from unionportal.overview import notices
 from unionportal.overview.models import RankingNotice
 
@@ -27,6 +27,7 @@ class Command(BaseCommand):
                 notice=notice, foreword="各镇区街道要对照通报查找不足，督促未报送的信息员按月报送。"
             )
             notices.notice_publish(notice=notice, actor=admin)
+        seed_demo_events(result["county"])
         seed_demo_supervision(result["county"])
         seed_demo_cases(result["county"])
         demo.seed_security_demo()

@@ -26,7 +26,7 @@ def remove_schedule(apps, schema_editor):
 
 class Migration(migrations.Migration):
     dependencies = [
-        ("reports", "0017_commissions_and_points"),
+        ("reports", "0019_commissions_and_points"),
         ("django_celery_beat", "0019_alter_periodictasks_options"),
     ]
 

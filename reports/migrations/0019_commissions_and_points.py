@@ -12,7 +12,7 @@ class Migration(migrations.Migration):
 
     dependencies = [
         ('officers', '0010_units_above_the_county'),
-        ('reports', '0016_anonymisation_schedule'),
+        ('reports', '0018_event_followup_schedule'),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 
