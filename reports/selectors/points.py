@@ -24,7 +24,7 @@ from officers.models import Officer
 from officers.selectors import officers_active_in_month
 
 from .. import rules
-from ..models import COUNTED_STATUSES, CommissionRecipient, Grade, PointsTable, Report, Urgency
+from ..models import COUNTED_STATUSES, CommissionRecipient, Grade, MissedFollowup, PointsTable, Report, Urgency
 
 FACTS = tuple(rules.DEFAULT_POINTS)
 INSTRUCTION_FACT = {"county": "instruction_county", "city": "instruction_city", "province": "instruction_province"}
@@ -42,10 +42,19 @@ def instruction_counts(*, county_id, start: date, end: date) -> list[tuple[int, 
 
 
 def missed_followup_counts(*, county_id, start: date, end: date) -> list[tuple[int, date, int]]:
-    """Missed 续报 of the county's officers, months ``start`` to ``end`` (first days, both included):
-    rows ``(officer_id, month, n)``. Issue 16's events (初报/续报/终报) provide
-    ``reports.selectors.events_missed_followups``; until it is wired in here this returns no row."""
-    return []
+    """Missed 续报 (漏报) of the county's officers, months ``start`` to ``end`` (first days, both
+    included): rows ``(officer_id, month, n)``, each in the month it was due (Beijing time). The same
+    records as ``events.events_missed_followups`` (a 续报 filed late answers its due time and is not a
+    miss), grouped by month in one query."""
+    first, last = _bounds(start, end)
+    rows = (
+        MissedFollowup.objects.filter(county_id=county_id, due_at__gte=first, due_at__lt=last, answered_by__isnull=True)
+        .annotate(m=TruncMonth("due_at", tzinfo=rules.BEIJING))
+        .order_by()
+        .values_list("officer_id", "m")
+        .annotate(n=Count("pk"))
+    )
+    return [(officer_id, _as_month(month), n) for officer_id, month, n in rows]
 
 
 # ---- the tables in force --------------------------------------------------------------------------
@@ -89,8 +98,8 @@ def _bounds(start: date, end: date):
 
 
 def points_facts(*, county_id, start: date, end: date, today: date | None = None) -> dict[tuple[int, date], dict]:
-    """{(officer_id, month): {fact: n}} for the county's officers, months ``start`` to ``end``. Four
-    queries (reports, commissions) plus the two hooks."""
+    """{(officer_id, month): {fact: n}} for the county's officers, months ``start`` to ``end``. Three
+    queries (reports, commissions, missed 续报) plus the instructions'."""
     today = today or timezone.localdate()
     first, last = _bounds(start, end)
     facts: dict[tuple[int, date], dict] = defaultdict(lambda: dict.fromkeys(FACTS, 0))

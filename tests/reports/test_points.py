@@ -179,8 +179,8 @@ def test_the_points_table_costs_a_fixed_number_of_queries(county, django_assert_
         )
         filed(officer, "qualified")
         filed(officer, "county_adopted", urgency="emergency", on_time=False)
-    # the tables, the reports, the commissions, the officers
-    with django_assert_num_queries(4):
+    # the tables, the reports, the commissions, the missed 续报, the officers
+    with django_assert_num_queries(5):
         rows = selectors.county_points(county_id=county.pk, start=date(2026, 1, 1), end=OCT, today=date(2026, 11, 30))
     assert len(rows) == size and all(r.points == 1 + 3 - 2 for r in rows)
 
@@ -230,3 +230,28 @@ def test_the_points_page_costs_the_same_queries_at_two_sizes(client, county, tea
         )
         filed(officer, "qualified")
     assert {by: count(by) for by in ("officer", "township", "unit")} == small
+
+
+def test_a_missed_followup_costs_points_in_the_month_it_was_due(county):
+    from reports.models import Event, MissedFollowup
+
+    officer = OfficerFactory(county=county)
+    event = Event.objects.create(
+        county=county,
+        officer=officer,
+        title="某厂职工聚集",
+        occurred_at=at(OCT, 30),
+        opened_at=at(OCT, 30),
+        next_due_at=at(OCT, 31, 17),
+    )
+    # Due at 17:00 on 31 October Beijing time: 09:00 UTC, still October however the clock is read.
+    MissedFollowup.objects.create(event=event, county=county, officer=officer, due_at=at(OCT, 31, 17))
+    MissedFollowup.objects.create(event=event, county=county, officer=officer, due_at=at(date(2026, 11, 1), 1, 17))
+    facts = selectors.points.points_facts(county_id=county.pk, start=SEP, end=OCT, today=date(2026, 11, 30))
+    assert facts[(officer.pk, OCT)]["missed_followup"] == 1
+    assert sorted(selectors.missed_followup_counts(county_id=county.pk, start=OCT, end=date(2026, 11, 1))) == [
+        (officer.pk, OCT, 1),
+        (officer.pk, date(2026, 11, 1), 1),
+    ]
+    table = selectors.points.points_table_in_force(county_id=county.pk, month=OCT)
+    assert rules.points_of(facts[(officer.pk, OCT)], table) == -table["missed_followup"]
