@@ -21,7 +21,9 @@ from ..choices import (
 )
 from .adoption import Adoption
 from .budget import Budget, BudgetLine
+from .commissions import Audience, Commission, CommissionRecipient
 from .events import Event, EventEntry, Lead, MissedFollowup
+from .points import PointsTable
 from .reminders import Reminder
 from .report import Report, ReportAttachment, ReviewEvent, TimelinessRule
 from .stipends import SheetEvent, StipendSetting, StipendSheet, StipendSheetRow
@@ -36,6 +38,10 @@ from .supervision import (
 
 __all__ = [
     "ADOPTED_GRADES",
+    "Audience",
+    "Commission",
+    "CommissionRecipient",
+    "PointsTable",
     "COUNTED_STATUSES",
     "RISK_CATEGORIES",
     "VALID_GRADES",

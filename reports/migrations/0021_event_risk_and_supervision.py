@@ -12,7 +12,7 @@ class Migration(migrations.Migration):
     dependencies = [
         ("disputes", "0007_case_supervision_schedule"),
         ("officers", "0012_three_administrators_security_policy_privacy"),
-        ("reports", "0018_event_followup_schedule"),
+        ("reports", "0020_commission_reminder_schedule"),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 
