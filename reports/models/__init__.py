@@ -22,8 +22,10 @@ from ..choices import (
 from .adoption import Adoption
 from .budget import Budget, BudgetLine
 from .bulletins import BulletinIssue, BulletinItem, Publication
+from .commissions import Audience, Commission, CommissionRecipient
 from .events import Event, EventEntry, Lead, MissedFollowup
 from .instructions import FollowUp, Instruction
+from .points import PointsTable
 from .reminders import Reminder
 from .report import Report, ReportAttachment, ReviewEvent, TimelinessRule
 from .stipends import BackPay, SheetEvent, StipendSetting, StipendSheet, StipendSheetRow
@@ -38,6 +40,10 @@ from .supervision import (
 
 __all__ = [
     "ADOPTED_GRADES",
+    "Audience",
+    "Commission",
+    "CommissionRecipient",
+    "PointsTable",
     "COUNTED_STATUSES",
     "RISK_CATEGORIES",
     "VALID_GRADES",

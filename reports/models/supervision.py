@@ -1,7 +1,7 @@
 """Risk levels (风险等级) on what the union watches, and supervision items (督办) to closure.
 
-Both belong to a subject: a report here, a dispute case (declared by label, as core's AuditEntry does:
-this floor imports nothing of disputes), and later an event and a leader's instruction. Adding a kind
+Both belong to a subject: a report, an event (突发事件), a dispute case (declared by label, as core's
+AuditEntry does: this floor imports nothing of disputes), and later a leader's instruction. Adding a kind
 of subject is one nullable FK below and one entry in ``SUBJECT_FIELDS``; the constraints that say
 "exactly one subject" and "one current level per subject" are built from that tuple."""
 
@@ -18,12 +18,13 @@ from officers.scoping import apply_scope
 from unionportal.core.validators import multiline_text, single_line_text
 
 from ..choices import ExtensionState, RiskLevel, SupervisionColour, SupervisionKind, SupervisionState
+from .events import Event
 from .report import Report
 
-# The subject FKs, in one place. The coordinator adds "event" (reports.Event, h16a) and "instruction"
-# (the leader's 批示, h15b) here with their FKs on merge.
-SUBJECT_FIELDS = ("report", "case")
-SUBJECT_LABELS = {"report": "报送信息", "case": "争议案件", "event": "事件", "instruction": "领导批示"}
+# The subject FKs, in one place. The coordinator adds "instruction" (the leader's 批示, h15b) here with
+# its FKs on merge.
+SUBJECT_FIELDS = ("report", "case", "event")
+SUBJECT_LABELS = {"report": "报送信息", "case": "争议案件", "event": "突发事件", "instruction": "领导批示"}
 
 
 def exactly_one_subject(fields=SUBJECT_FIELDS) -> Q:
@@ -35,6 +36,12 @@ def exactly_one_subject(fields=SUBJECT_FIELDS) -> Q:
 def _report_fk(related_name):
     return models.ForeignKey(
         Report, on_delete=models.CASCADE, null=True, blank=True, related_name=related_name, verbose_name="报送信息"
+    )
+
+
+def _event_fk(related_name):
+    return models.ForeignKey(
+        Event, on_delete=models.CASCADE, null=True, blank=True, related_name=related_name, verbose_name="突发事件"
     )
 
 
@@ -81,7 +88,8 @@ class RiskAssessment(SubjectMixin, models.Model):
     county = models.ForeignKey(County, on_delete=models.PROTECT, related_name="+", verbose_name="县区")
     report = _report_fk("risk_assessments")
     case = _case_fk("risk_assessments")
-    # event = FK("reports.Event"), instruction = FK(the leader's instruction): added on merge.
+    event = _event_fk("risk_assessments")
+    # instruction = FK(the leader's instruction): added on merge.
     level = models.CharField("风险等级", max_length=8, choices=RiskLevel.choices)
     previous_level = models.CharField("原等级", max_length=8, choices=RiskLevel.choices, blank=True)
     reason = models.TextField("理由", validators=[multiline_text])
@@ -137,7 +145,8 @@ class SupervisionItem(SubjectMixin, models.Model):
     kind = models.CharField("督办类别", max_length=12, choices=SupervisionKind.choices)
     report = _report_fk("supervision_items")
     case = _case_fk("supervision_items")
-    # event, instruction: added on merge, with their entries in SUBJECT_FIELDS.
+    event = _event_fk("supervision_items")
+    # instruction: added on merge, with its entry in SUBJECT_FIELDS.
     # What opened it (risk:report:12, untold:case:5 …): at most one open item per cause, so opening it
     # again (a second run of a job, two workers) finds the one already open.
     cause_key = models.CharField("来源标识", max_length=120)

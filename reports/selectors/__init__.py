@@ -14,6 +14,7 @@ from .bulletins import (
     publications_for,
     signed_issues_for,
 )
+from .commissions import commission_counts, commission_detail, commission_list, my_commissions, open_commissions
 from .events import (
     entry_for_officer,
     event_figures,
@@ -28,6 +29,8 @@ from .events import (
     my_events,
 )
 from .officer_record import officer_record
+from .points import county_points, grouped_points, missed_followup_counts, officer_points
+from .ranking import contract_figures, counties_ranked, ranking_figures, reporting_figures
 from .reports import (
     OPEN_EMERGENCIES_SHOWN,
     attachment_count,
@@ -83,6 +86,19 @@ __all__ = [
     "SheetSummary",
     "Terms",
     "attachment_count",
+    "commission_counts",
+    "commission_detail",
+    "commission_list",
+    "contract_figures",
+    "counties_ranked",
+    "county_points",
+    "grouped_points",
+    "missed_followup_counts",
+    "my_commissions",
+    "officer_points",
+    "open_commissions",
+    "ranking_figures",
+    "reporting_figures",
     "budget_overview",
     "back_pay_owed",
     "county_for_admin",

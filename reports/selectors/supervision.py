@@ -27,7 +27,7 @@ def _rank():
 
 def supervision_list(*, user, state: str = SupervisionState.OPEN, colour: str = "", kind: str = "", mine=False):
     """The county's items, most urgent first: red, yellow, blue, then the rest, each by due date."""
-    items = SupervisionItem.objects.visible_to(user).select_related("owner", "report", "case")
+    items = SupervisionItem.objects.visible_to(user).select_related("owner", "report", "case", "event")
     if state in SupervisionState.values:
         items = items.filter(state=state)
     if colour in SupervisionColour.values:
@@ -61,7 +61,7 @@ def supervision_detail(*, user, pk: int) -> SupervisionItem:
     """SupervisionItem.DoesNotExist for another county's item, or for an officer."""
     return (
         SupervisionItem.objects.visible_to(user)
-        .select_related("county", "owner", "opened_by", "closed_by", "report", "case")
+        .select_related("county", "owner", "opened_by", "closed_by", "report", "case", "event")
         .prefetch_related(
             Prefetch("logs", queryset=SupervisionLog.objects.select_related("actor")),
             Prefetch("extensions", queryset=SupervisionExtension.objects.select_related("requested_by", "decided_by")),
@@ -71,7 +71,7 @@ def supervision_detail(*, user, pk: int) -> SupervisionItem:
 
 
 def risk_history(*, user, **subject) -> list[RiskAssessment]:
-    """Every level the subject had, newest first (``report=…`` or ``case=…``); empty for officers."""
+    """Every level the subject had, newest first (``report=…``, ``event=…`` or ``case=…``); empty for officers."""
     return list(RiskAssessment.objects.visible_to(user).filter(**subject).select_related("set_by"))
 
 

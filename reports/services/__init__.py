@@ -14,6 +14,13 @@ from .bulletins import (
     publication_create,
     unit_candidates,
 )
+from .commissions import (
+    commission_answer_nothing,
+    commission_create,
+    commission_remind,
+    commission_send_down,
+    commissions_due_tomorrow,
+)
 from .events import (
     event_entry_confirm,
     event_entry_file,
@@ -55,6 +62,11 @@ __all__ = [
     "alert_recipients",
     "alert_texts",
     "alerts_record",
+    "commission_answer_nothing",
+    "commission_create",
+    "commission_remind",
+    "commission_send_down",
+    "commissions_due_tomorrow",
     "emergency_minutes_for",
     "follow_up_feedback",
     "instruction_record",

@@ -1,4 +1,4 @@
-"""Risk levels (红橙黄蓝) set by staff on a report, a case (later an event), with a reason: every change
+"""Risk levels (红橙黄蓝) set by staff on a report, an event or a case, with a reason: every change
 kept, and the subject supervised to closure by a risk item whose deadlines are the county's for the
 level (officers.selectors.risk_deadlines: calendar or working time)."""
 
@@ -20,7 +20,10 @@ def risk_cause_key(subject) -> str:
 def _subject_title(subject) -> str:
     """A short name of the subject for the item's title (staff pages only; never sent out)."""
     number = getattr(subject, "number", "")
-    return f"案件 {number}" if number else f"“{str(subject)[:60]}”"
+    if number:
+        return f"案件 {number}"
+    prefix = "事件" if subject_field(subject) == "event" else ""
+    return f"{prefix}“{str(subject)[:60]}”"
 
 
 @transaction.atomic

@@ -79,7 +79,7 @@ def supervision_open(
     opened_by=None,
     now: datetime | None = None,
 ) -> tuple[SupervisionItem, bool]:
-    """Open an item about ``subject`` (a report, a case; later an event or an instruction), or return
+    """Open an item about ``subject`` (a report, an event, a case; later an instruction), or return
     the one already open for ``cause_key`` (False): opening twice, or from two workers, opens one."""
     now = now or timezone.now()
     existing = SupervisionItem.objects.select_for_update().filter(cause_key=cause_key, state=SupervisionState.OPEN)

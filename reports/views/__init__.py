@@ -12,12 +12,20 @@ from .bulletins import (
     PublicationDetailView,
     PublicationListView,
 )
+from .commissions import (
+    CommissionCreateView,
+    CommissionDetailView,
+    CommissionListView,
+    CommissionNothingView,
+    MyCommissionsView,
+)
 from .events import (
     EventDetailView,
     EventEntryConfirmView,
     EventEntryCreateView,
     EventFinalCreateView,
     EventListView,
+    EventRiskView,
     ReportMergeView,
 )
 from .instructions import (
@@ -33,6 +41,7 @@ from .my_info import MyInfoExportView, MyInfoView
 from .notifications import NotificationListView
 from .officer_record import OfficerDetailView
 from .offline import ReportOfflineShellView, ReportOutboxView
+from .points import MyPointsView, PointsTableView
 from .reports import (
     XLSX_TYPE,
     AttachmentDownloadView,
@@ -85,11 +94,19 @@ __all__ = [
     "XLSX_TYPE",
     "AttachmentDownloadView",
     "BudgetView",
+    "CommissionCreateView",
+    "CommissionDetailView",
+    "CommissionListView",
+    "CommissionNothingView",
+    "MyCommissionsView",
+    "MyPointsView",
+    "PointsTableView",
     "EventDetailView",
     "EventEntryConfirmView",
     "EventEntryCreateView",
     "EventFinalCreateView",
     "EventListView",
+    "EventRiskView",
     "MyReportsView",
     "NotificationListView",
     "OfficerDetailView",

@@ -11,6 +11,7 @@ from django.views import View
 from django.views.generic import FormView, ListView, TemplateView
 
 from officers.permissions import OfficerRequiredMixin, StaffRequiredMixin
+from unionportal.core.actions import ServiceActionView
 from unionportal.core.audit import audit_record
 from unionportal.core.forms import add_service_errors
 from unionportal.core.idempotency import SubmitOnceViewMixin
@@ -18,7 +19,7 @@ from unionportal.core.list_views import ForgivingPaginationMixin
 from unionportal.core.models import AuditEntry
 
 from .. import selectors, services
-from ..forms import EventEntryForm, MergeForm
+from ..forms import EventEntryForm, MergeForm, RiskLevelForm
 from ..models import EntryKind, Event, EventEntry, EventState, Report
 
 
@@ -87,7 +88,40 @@ class EventDetailView(LoginRequiredMixin, EventScopedMixin, TemplateView):
         context["may_file"] = event.state == EventState.OPEN and (
             user.is_portal_staff or getattr(getattr(user, "officer", None), "county_id", None) == event.county_id
         )
+        if user.is_portal_staff:
+            # The risk level is the union's judgement: staff only, never on an officer's page.
+            context["risk_form"] = kwargs.get("risk_form") or RiskLevelForm(
+                owners=selectors.owner_choices(county_id=event.county_id)
+            )
+            context["risk_history"] = selectors.risk_history(user=user, event=event)
+            context["supervision_items"] = selectors.subject_items(user=user, event=event)
         return context
+
+
+class EventRiskView(StaffRequiredMixin, EventScopedMixin, ServiceActionView):
+    """Set or change an event's risk level (the event's page shows the form and the history): a risk
+    supervision item with the county's deadlines for the level."""
+
+    detail_view = EventDetailView
+    form_name = "risk_form"
+    success_message = "风险等级已设定，已生成督办事项"
+
+    def get_object(self):
+        return self.get_event()
+
+    def get_form(self, event):
+        return RiskLevelForm(self.request.POST, owners=selectors.owner_choices(county_id=event.county_id))
+
+    def act(self, event, data):
+        services.risk_level_set(
+            subject=event, level=data["level"], reason=data["reason"], actor=self.request.user, owner=data["owner"]
+        )
+
+    def get_success_url(self, event):
+        return reverse("reports:event", args=[event.pk])
+
+    def prime_detail_view(self, view, event):
+        view._event = event
 
 
 class EventEntryCreateView(LoginRequiredMixin, SubmitOnceViewMixin, FormView):

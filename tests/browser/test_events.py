@@ -1,14 +1,18 @@
 """Issue 16 on a phone: an emergency as a chain. An officer files the 初报, another officer a 续报 into
-the same event, staff see the chain, and the first officer files the 终报 which closes the event.
+the same event, staff see the chain and set 红 on the event (a supervision item with the county's
+deadlines), the sweep turns the item red once its deadline is a day past, and the first officer files
+the 终报 which closes the event. Officers never see the risk panel.
 
 Each step is a function of the journey (``EventJourney``), so a later step (risk levels, supervision)
 is one more method and one more line in the test."""
 
 from dataclasses import dataclass, field
+from datetime import timedelta
 
 import pytest
 
-from reports.models import Event, EventEntry
+from reports import services
+from reports.models import Event, EventEntry, SupervisionItem
 from tests.browser.conftest import PHONE_VIEWPORT
 from tests.browser.test_reports import log_in
 from tests.factories import OfficerFactory, ReviewerFactory, TownshipFactory
@@ -78,6 +82,31 @@ class EventJourney:
         timeline = page.get_by_test_id("event-timeline")
         return [item.inner_text().split("\n")[0].strip() for item in timeline.locator("> li").all()]
 
+    def staff_set_red(self, page, event: Event, reason: str) -> SupervisionItem:
+        page.goto(f"{self.base}/reports/events/{event.pk}/")
+        panel = page.get_by_test_id("risk-panel")
+        panel.get_by_label("红色", exact=True).check()
+        panel.get_by_label("理由").fill(reason)
+        panel.get_by_role("button", name="设定 / 调整风险等级").click()
+        page.get_by_text("风险等级已设定，已生成督办事项").wait_for()
+        assert page.url == f"{self.base}/reports/events/{event.pk}/"
+        assert page.get_by_test_id("risk-current").inner_text() == "红色"
+        return SupervisionItem.objects.get(event=event)
+
+    def sweep_after_the_deadline(self, item: SupervisionItem) -> int:
+        """The scheduled colour sweep, run with its clock a day and a minute past the item's deadline
+        (the service takes ``now``, as the supervision tests freeze it)."""
+        return services.supervision_sweep(now=item.due_at + timedelta(days=1, minutes=1))
+
+    def staff_see_the_item_colour(self, page, event: Event) -> str:
+        page.goto(f"{self.base}/reports/events/{event.pk}/")
+        items = page.get_by_test_id("subject-supervision")
+        text = items.inner_text()
+        items.get_by_role("link").first.click()  # the item's page links back to the event
+        page.get_by_test_id("item-event").click()
+        page.wait_for_url(f"{self.base}/reports/events/{event.pk}/")
+        return text
+
     def file_final(self, page, event: Event, outcome: str):
         page.goto(f"{self.base}/reports/events/{event.pk}/")
         page.get_by_role("link", name="报送终报（处置完毕）").click()
@@ -111,6 +140,21 @@ def test_an_event_from_its_initial_report_to_its_final_report(journey):
     desk = journey.phone("陈审核", "13900000002")
     assert journey.staff_see_the_chain(desk, event) == ["初报", "续报1 按时"]
     assert "镇工会、人社所已到现场" in desk.get_by_test_id("event-timeline").inner_text()
+
+    item = journey.staff_set_red(desk, event, "四十余名职工聚集，情绪激动")
+    assert (item.kind, item.colour, item.owner.full_name, item.state) == ("risk", "none", "陈审核", "open")
+    assert item.due_at - item.opened_at == timedelta(days=1)  # the county's default for 红: handle in a day
+    assert journey.sweep_after_the_deadline(item) == 1
+    assert journey.sweep_after_the_deadline(item) == 0  # run twice: nothing more changes
+    item.refresh_from_db()
+    assert item.colour == "red"
+    assert "红色（严重逾期）" in journey.staff_see_the_item_colour(desk, event)
+    assert desk.get_by_test_id("risk-current").inner_text() == "红色"
+    # the officers never see the union's judgement
+    for officer_page in (first, second):
+        officer_page.goto(f"{journey.base}/reports/events/{event.pk}/")
+        officer_page.get_by_test_id("event-timeline").wait_for()
+        assert officer_page.get_by_test_id("risk-panel").count() == 0
 
     journey.file_final(first, event, "企业已结清拖欠工资，职工已返岗")
     event.refresh_from_db()

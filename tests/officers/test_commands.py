@@ -5,6 +5,8 @@ from django.core.management import CommandError, call_command
 
 from officers import demo
 from officers.models import County, Enterprise, Officer, Township, User
+from reports.demo import DEMO_EVENT_TITLE
+from reports.models import RiskAssessment, SupervisionItem
 
 pytestmark = pytest.mark.django_db
 
@@ -72,6 +74,10 @@ def test_seed_demo_builds_the_demo_county_once():
     assert Enterprise.objects.large().filter(is_foreign_funded=True).exists()
     assert Enterprise.objects.large().filter(is_foreign_funded=False).exists()
     assert Enterprise.objects.filter(is_foreign_funded=True, staff_count__lt=5000).exists()
+    # the open demo event carries a risk level and its supervision item (issue 16)
+    event_item = SupervisionItem.objects.get(event__title=DEMO_EVENT_TITLE)
+    assert (event_item.kind, event_item.state, event_item.colour) == ("risk", "open", "yellow")
+    assert RiskAssessment.objects.current().get(event=event_item.event).level == "red"
     counts = (Officer.objects.count(), Enterprise.objects.count(), User.objects.count(), Township.objects.count())
 
     assert "本次新增信息员 0 名、报送信息 0 条。" in run("seed_demo")

@@ -154,3 +154,35 @@ def test_the_monthly_summary_lists_items_closed_late_and_still_open(county, revi
     assert f["supervision_open"] == [
         ["尚未办结", "其他督办", "陈审核", "10-08 09:00", "红色（严重逾期）", still_open.pk]
     ]
+
+
+def test_an_events_risk_counts_for_the_enterprise_its_initial_report_names(client, county, reviewer, world):
+    """The 初报 of an emergency names 安静机械厂: the event, its 红 and its item are the enterprise's."""
+    officer = OfficerFactory(county=county, township=world["dongkan"])
+    initial = report_services.report_save(
+        officer=officer,
+        data={
+            "title": "机械厂职工聚集",
+            "content": "约二十名职工聚集。",
+            "category": "mass_incident",
+            "urgency": "emergency",
+            "occurred_at": timezone.now() - timedelta(minutes=10),
+            "township": world["dongkan"],
+            "enterprise": world["quiet"],
+            "workers_involved": 20,
+            "demands": "要求补缴社保",
+        },
+        submit=True,
+    )
+    event = initial.event_entry.event
+    assert event.enterprise == world["quiet"]
+    report_services.risk_level_set(subject=event, level="red", reason="聚集人数多", actor=reviewer)
+    client.force_login(reviewer)
+    rows = {e.name: e for e in client.get(reverse("overview:enterprises")).context["enterprises"]}
+    quiet = rows["安静机械厂"]
+    assert (quiet.risk_level, quiet.open_supervision, quiet.report_count) == ("red", 1, 1)
+    page = client.get(reverse("overview:enterprise", args=[world["quiet"].pk]))
+    assert sorted(kind for kind, _, _ in page.context["timeline"]) == ["event", "report", "risk"]
+    assert [i.event for i in page.context["items"]] == [event]
+    body = page.content.decode()
+    assert f'突发事件：<a href="{reverse("reports:event", args=[event.pk])}">机械厂职工聚集</a>' in body

@@ -175,6 +175,9 @@ def test_the_event_page_and_list_take_a_fixed_number_of_queries(
 ):
     for i in range(followups):
         services.event_entry_file(event=event, kind="followup", actor=officer.user, data={"situation": f"进展{i}"})
+    # the staff page's risk panel: its levels (one change per follow-up) and the open item
+    for level in ["blue", "red", "orange", "yellow", "blue", "red"][: followups + 1]:
+        services.risk_level_set(subject=event, level=level, reason="研判", actor=reviewer)
     client.force_login(reviewer)
     client.get(reverse("reports:event", args=[event.pk]))  # warm the session and the caches
     with django_assert_num_queries(QUERIES["event"]):
@@ -183,4 +186,4 @@ def test_the_event_page_and_list_take_a_fixed_number_of_queries(
         assert client.get(reverse("reports:events")).status_code == 200
 
 
-QUERIES = {"event": 15, "list": 8}
+QUERIES = {"event": 18, "list": 8}  # the event page: 15, and 3 for the risk panel (owners, levels, items)

@@ -1,5 +1,5 @@
-"""The enterprise risk ledger (企业风险台账): every report, case and risk level about an enterprise over
-time, the money recovered, repeat reporting, open supervision; and the county's enterprises ordered by
+"""The enterprise risk ledger (企业风险台账): every report, event, case and risk level about an enterprise
+over time, the money recovered, repeat reporting, open supervision; and the county's enterprises ordered by
 current risk and recent activity. Staff only; every read goes through ``visible_to``. Counts and sums
 are subqueries: a fixed number of queries whatever the number of enterprises."""
 
@@ -27,7 +27,7 @@ from django.utils import timezone
 from disputes.models import DisputeCase, Outcome
 from officers.models import Enterprise, Township
 from officers.rules import RISK_LEVELS
-from reports.models import COUNTED_STATUSES, Report, RiskAssessment, SupervisionItem
+from reports.models import COUNTED_STATUSES, Event, EventState, Report, RiskAssessment, SupervisionItem
 from unionportal.core.clock import BEIJING
 from unionportal.core.exports import escape_formula
 
@@ -45,9 +45,14 @@ def _rank_of_level():
     )
 
 
-def _about(prefix=""):
-    """Rows about the outer enterprise: through its reports or its cases."""
-    return Q(**{f"{prefix}report__enterprise": OuterRef("pk")}) | Q(**{f"{prefix}case__enterprise": OuterRef("pk")})
+def _about_enterprise(enterprise):
+    """Risk levels and supervision items about ``enterprise`` (an OuterRef or a row): through its
+    reports, its cases, or its events (an event names the enterprise its 初报 named)."""
+    return Q(report__enterprise=enterprise) | Q(case__enterprise=enterprise) | Q(event__enterprise=enterprise)
+
+
+def _about():
+    return _about_enterprise(OuterRef("pk"))
 
 
 def _count(qs):
@@ -61,6 +66,7 @@ def enterprise_rows(enterprises, *, now=None):
     current = RiskAssessment.objects.current().filter(_about()).annotate(rank=_rank_of_level()).order_by("rank")
     reports = Report.objects.filter(enterprise=OuterRef("pk"), status__in=COUNTED_STATUSES)
     cases = DisputeCase.objects.filter(enterprise=OuterRef("pk"))
+    events = Event.objects.filter(enterprise=OuterRef("pk")).exclude(state=EventState.WITHDRAWN)
     money = (
         Outcome.objects.counted()
         .filter(case__enterprise=OuterRef("pk"))
@@ -83,6 +89,7 @@ def enterprise_rows(enterprises, *, now=None):
         last_activity=Greatest(
             Coalesce(Subquery(reports.order_by("-submitted_at").values("submitted_at")[:1]), Value(EPOCH)),
             Coalesce(Subquery(cases.order_by("-last_activity_at").values("last_activity_at")[:1]), Value(EPOCH)),
+            Coalesce(Subquery(events.order_by("-opened_at").values("opened_at")[:1]), Value(EPOCH)),
             output_field=DateTimeField(),
         ),
     )
@@ -138,15 +145,21 @@ def enterprise_ledger(*, user, pk: int, now=None) -> dict:
         )
         .order_by("-registered_on", "-pk")
     )
+    events = list(
+        Event.objects.visible_to(user)
+        .filter(enterprise=enterprise)
+        .exclude(state=EventState.WITHDRAWN)
+        .order_by("-opened_at", "-pk")
+    )
     risks = list(
         RiskAssessment.objects.visible_to(user)
-        .filter(Q(report__enterprise=enterprise) | Q(case__enterprise=enterprise))
-        .select_related("set_by", "report", "case")
+        .filter(_about_enterprise(enterprise))
+        .select_related("set_by", "report", "case", "event")
     )
     items = list(
         SupervisionItem.objects.visible_to(user)
         .open()
-        .filter(Q(report__enterprise=enterprise) | Q(case__enterprise=enterprise))
+        .filter(_about_enterprise(enterprise))
         .select_related("owner")
         .order_by("due_at")
     )
@@ -160,6 +173,7 @@ def enterprise_ledger(*, user, pk: int, now=None) -> dict:
     )
     timeline = sorted(
         [("report", r.submitted_at, r) for r in reports]
+        + [("event", e.opened_at, e) for e in events]
         + [("case", datetime.combine(c.registered_on, datetime.min.time(), tzinfo=BEIJING), c) for c in cases]
         + [("risk", a.set_at, a) for a in risks],
         key=lambda row: row[1],
@@ -172,6 +186,7 @@ def enterprise_ledger(*, user, pk: int, now=None) -> dict:
         "timeline": timeline,
         "reports": reports,
         "cases": cases,
+        "events": events,
         "risks": risks,
         "items": items,
         "money": {

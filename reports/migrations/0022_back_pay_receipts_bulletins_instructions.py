@@ -13,7 +13,7 @@ class Migration(migrations.Migration):
 
     dependencies = [
         ('officers', '0010_units_above_the_county'),
-        ('reports', '0018_event_followup_schedule'),
+        ('reports', '0021_event_risk_and_supervision'),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 
