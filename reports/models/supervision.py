@@ -23,7 +23,7 @@ from .report import Report
 
 # The subject FKs, in one place. The coordinator adds "instruction" (the leader's 批示, h15b) here with
 # its FKs on merge.
-SUBJECT_FIELDS = ("report", "case", "event")
+SUBJECT_FIELDS = ("report", "case", "event", "instruction")
 SUBJECT_LABELS = {"report": "报送信息", "case": "争议案件", "event": "突发事件", "instruction": "领导批示"}
 
 
@@ -42,6 +42,18 @@ def _report_fk(related_name):
 def _event_fk(related_name):
     return models.ForeignKey(
         Event, on_delete=models.CASCADE, null=True, blank=True, related_name=related_name, verbose_name="突发事件"
+    )
+
+
+def _instruction_fk(related_name):
+    # By label: the instructions' module sits beside this one and reads the supervision models.
+    return models.ForeignKey(
+        "reports.Instruction",
+        on_delete=models.CASCADE,
+        null=True,
+        blank=True,
+        related_name=related_name,
+        verbose_name="领导批示",
     )
 
 
@@ -89,6 +101,7 @@ class RiskAssessment(SubjectMixin, models.Model):
     report = _report_fk("risk_assessments")
     case = _case_fk("risk_assessments")
     event = _event_fk("risk_assessments")
+    instruction = _instruction_fk("risk_assessments")
     # instruction = FK(the leader's instruction): added on merge.
     level = models.CharField("风险等级", max_length=8, choices=RiskLevel.choices)
     previous_level = models.CharField("原等级", max_length=8, choices=RiskLevel.choices, blank=True)
@@ -146,6 +159,7 @@ class SupervisionItem(SubjectMixin, models.Model):
     report = _report_fk("supervision_items")
     case = _case_fk("supervision_items")
     event = _event_fk("supervision_items")
+    instruction = _instruction_fk("supervision_items")
     # instruction: added on merge, with its entry in SUBJECT_FIELDS.
     # What opened it (risk:report:12, untold:case:5 …): at most one open item per cause, so opening it
     # again (a second run of a job, two workers) finds the one already open.

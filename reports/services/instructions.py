@@ -5,6 +5,8 @@ the one outbox (the officer reads the text only when staff chose so), and opens 
 owner and a due date; the follow-up ends when its feedback (反馈) is recorded.
 """
 
+from datetime import datetime, time, timedelta
+
 from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils import timezone
@@ -13,9 +15,12 @@ from officers.models import User
 from unionportal.core import outbox
 from unionportal.core.attachments import check_uploads, clean_name
 from unionportal.core.audit import audit_record
+from unionportal.core.clock import BEIJING
 from unionportal.core.models import AuditEntry, Notification
 
+from ..choices import SupervisionKind
 from ..models import BulletinItem, FollowUp, Instruction, Report
+from .supervision import supervision_close_cause, supervision_open
 
 NOTICE_KIND = "instruction"
 
@@ -77,6 +82,18 @@ def instruction_record(
     follow_up = FollowUp(instruction=instruction, owner=owner, due_on=due_on)
     follow_up.full_clean()
     follow_up.save()
+    if owner.county_id == instruction.county_id:
+        # The follow-up is also supervised (督办): it changes colour on the clock, and red reaches the
+        # county's leaders, as every other item does. Due at the end of its day, Beijing time.
+        supervision_open(
+            subject=instruction,
+            kind=SupervisionKind.INSTRUCTION,
+            owner=owner,
+            due_at=datetime.combine(due_on + timedelta(days=1), time(0), tzinfo=BEIJING),
+            title=f"领导批示落实：{report.title}",
+            cause_key=f"instruction:{instruction.pk}",
+            opened_by=actor,
+        )
 
     headline = f"“{report.title}”获{instruction.leader}（{instruction.get_rank_display()}）批示"
     notices = []
@@ -130,6 +147,7 @@ def follow_up_feedback(*, follow_up: FollowUp, actor: User, feedback: str, reque
     locked.feedback_at = timezone.now()
     locked.full_clean()
     locked.save()
+    supervision_close_cause(cause_key=f"instruction:{locked.instruction_id}", note="已反馈落实情况")
     audit_record(
         actor=actor,
         action=AuditEntry.Action.GRADE,

@@ -2,7 +2,7 @@
 told through the outbox, on the owner's home page until answered, overdue ones on the dashboards of
 the unit and the unit above, in the monthly summary, and counted per county by rank."""
 
-from datetime import date, timedelta
+from datetime import date, datetime, timedelta
 
 import pytest
 from django.core.exceptions import ValidationError
@@ -22,6 +22,7 @@ from tests.factories import (
     ReviewerFactory,
     image_bytes,
 )
+from unionportal.core.clock import BEIJING
 from unionportal.core.models import OutboxMessage
 from unionportal.overview import summaries
 
@@ -226,3 +227,22 @@ def test_the_monthly_summary_lists_the_months_instructions_and_their_state(tree,
     assert summary.figures["instructions"] == [
         ["10-03", "县委书记 王某", "县级", "外卖骑手反映站点罚款过重", "周管理", "2026-10-20", "已逾期"]
     ]
+
+
+def test_the_follow_up_is_supervised_until_its_feedback(tree, report):
+    from reports.models import SupervisionItem
+
+    instruction = record(tree, report, due_on=date(2026, 12, 10))
+    item = SupervisionItem.objects.get(instruction=instruction)
+    assert (item.kind, item.owner, item.county_id, item.state, item.cause_key) == (
+        "instruction",
+        tree["county_admin"],
+        report.county_id,
+        "open",
+        f"instruction:{instruction.pk}",
+    )
+    # Due at the end of its day, Beijing time.
+    assert item.due_at == datetime(2026, 12, 11, 0, 0, tzinfo=BEIJING)
+    services.follow_up_feedback(follow_up=instruction.follow_up, actor=tree["county_admin"], feedback="已核实处置")
+    item.refresh_from_db()
+    assert (item.state, item.close_note) == ("closed", "已反馈落实情况")
