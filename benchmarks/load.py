@@ -71,6 +71,15 @@ def main():
     for user in (reviewer, admin, officer.user):
         password_changed(user=user)
     report = Report.objects.filter(county=county).order_by("-pk").first()
+    # Issue 15: the staff of the county's city and of the province (province.py's unit tree).
+    city_reviewer, _ = staff_upsert(
+        phone="13911110011", name="压测市审核", unit_code=county.region.code, role="reviewer", password="Load#test2026"
+    )
+    province_reviewer, _ = staff_upsert(
+        phone="13911110012", name="压测省审核", unit_code=province.PROVINCE, role="reviewer", password="Load#test2026"
+    )
+    for user in (city_reviewer, province_reviewer):
+        password_changed(user=user)
     pages = [
         ("GET /healthz (baseline)", "/healthz", None),
         ("signed-in floor (bare page)", "/bench/page/", officer.user),
@@ -81,6 +90,9 @@ def main():
         ("dispute list", "/disputes/", reviewer),
         ("county dashboard", "/dashboard/?year=2026", reviewer),
         ("stipend page", "/reports/stipends/?month=2026-10", admin),
+        ("city queue", "/reports/forwarded/", city_reviewer),
+        ("province queue", "/reports/forwarded/", province_reviewer),
+        ("province dashboard", "/dashboard/?year=2026", province_reviewer),
     ]
     cookies, queries = {}, {}
     for name, url, user in pages:

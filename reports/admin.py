@@ -12,6 +12,7 @@ from unionportal.core.models import AuditEntry
 from .models import (
     Budget,
     BudgetLine,
+    ForwardedItem,
     Reminder,
     Report,
     ReviewEvent,
@@ -169,3 +170,16 @@ class ReminderAdmin(ReadOnlyAdminMixin, ScopedAdminMixin, admin.ModelAdmin):
     search_fields = ("recipient__full_name", "recipient__username")
     date_hierarchy = "created_at"
     list_select_related = ("recipient",)
+
+
+@admin.register(ForwardedItem)
+class ForwardedItemAdmin(ReadOnlyAdminMixin, ScopedAdminMixin, admin.ModelAdmin):
+    """Forwards are written by the pages' services only (上报, 转报, 采用, 不予采用); shown here read-only,
+    without the report behind them (the report link would name the officer)."""
+
+    list_display = ("forwarded_at", "title", "county", "officer_code", "from_region", "to_region", "status")
+    list_filter = ("status", "urgency", "category")
+    search_fields = ("title", "officer_code")
+    date_hierarchy = "forwarded_at"
+    list_select_related = ("county", "from_region", "to_region")
+    exclude = ("report", "adoption", "previous")

@@ -192,3 +192,22 @@ def approval_block(*, approved: bool, month_over: bool, pending: int) -> str:
     if pending:
         return f"还有 {pending} 条待审核"
     return ""
+
+
+# ---- forwarding upward (上报) ---------------------------------------------------------------------
+
+
+def forward_problem(*, status: str, grade: str) -> str | None:
+    """Why a report may not be forwarded upward, or None: it must have been submitted (not a draft,
+    not withdrawn, not waiting for the officer's changes) and not graded 不予采用."""
+    if status not in (Status.SUBMITTED, Status.REVIEWED):
+        return f"该信息当前状态为“{Status(status).label}”，不能上报"
+    if grade == Grade.REJECTED:
+        return "该信息已评定为不予采用，不能上报"
+    return None
+
+
+def unit_body(unit_name: str) -> str:
+    """The adopting body's name as the officer reads it: 盐城市 → 盐城市总工会."""
+    name = unit_name.strip()
+    return name if name.endswith("总工会") else f"{name}总工会"

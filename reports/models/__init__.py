@@ -13,6 +13,7 @@ from ..choices import (
 )
 from .adoption import Adoption
 from .budget import Budget, BudgetLine
+from .forwarding import ForwardedItem
 from .reminders import Reminder
 from .report import Report, ReportAttachment, ReviewEvent, TimelinessRule
 from .stipends import SheetEvent, StipendSetting, StipendSheet, StipendSheetRow
@@ -26,6 +27,7 @@ __all__ = [
     "Budget",
     "BudgetLine",
     "Category",
+    "ForwardedItem",
     "Grade",
     "Reminder",
     "Report",

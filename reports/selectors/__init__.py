@@ -2,6 +2,17 @@
 number of queries. ``from reports import selectors`` still reaches every one."""
 
 from ..choices import COUNTED_STATUSES
+from .forwarding import (
+    counties_below,
+    forward_figures,
+    instructions_received,
+    item_attachments,
+    item_chain,
+    item_for_view,
+    report_forwards,
+    unit_queue,
+)
+from .forwarding import pending_count as forwarded_pending_count
 from .officer_record import officer_record
 from .reports import (
     OPEN_EMERGENCIES_SHOWN,
@@ -38,7 +49,14 @@ __all__ = [
     "Terms",
     "attachment_count",
     "budget_overview",
+    "counties_below",
     "county_for_admin",
+    "forward_figures",
+    "forwarded_pending_count",
+    "instructions_received",
+    "item_attachments",
+    "item_chain",
+    "item_for_view",
     "month_progress",
     "my_reports",
     "officer_record",
@@ -46,6 +64,7 @@ __all__ = [
     "pending_in_month",
     "pending_review_count",
     "report_for_view",
+    "report_forwards",
     "report_totals",
     "reports_in_month",
     "review_queue",
@@ -55,4 +74,5 @@ __all__ = [
     "snapshot_lines",
     "stipend_lines",
     "stipend_terms",
+    "unit_queue",
 ]

@@ -3,6 +3,7 @@ transaction and full_clean(). ``from reports import services`` still reaches eve
 
 from .adoption import report_adopt
 from .alerts import alert_recipients, alert_texts, alerts_record
+from .forwarding import item_adopt, item_forward, item_forward_on, item_refuse, officer_reveal
 from .imports import report_record_imported
 from .review import STALE_MESSAGE, report_grade, report_return
 from .stipends import sheet_approve, sheet_reopen
@@ -21,6 +22,11 @@ __all__ = [
     "alert_texts",
     "alerts_record",
     "emergency_minutes_for",
+    "item_adopt",
+    "item_forward",
+    "item_forward_on",
+    "item_refuse",
+    "officer_reveal",
     "report_adopt",
     "report_delete_draft",
     "report_grade",

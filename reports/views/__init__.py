@@ -1,5 +1,15 @@
 """The reporting system's pages, one module per concern."""
 
+from .forwarding import (
+    ForwardAdoptView,
+    ForwardedAttachmentView,
+    ForwardedItemDetailView,
+    ForwardOnView,
+    ForwardQueueView,
+    ForwardRefuseView,
+    OfficerRevealView,
+    ReportForwardView,
+)
 from .notifications import NotificationListView
 from .officer_record import OfficerDetailView
 from .offline import ReportOfflineShellView, ReportOutboxView
@@ -20,13 +30,21 @@ __all__ = [
     "XLSX_TYPE",
     "AttachmentDownloadView",
     "BudgetView",
+    "ForwardAdoptView",
+    "ForwardOnView",
+    "ForwardQueueView",
+    "ForwardRefuseView",
+    "ForwardedAttachmentView",
+    "ForwardedItemDetailView",
     "MyReportsView",
     "NotificationListView",
     "OfficerDetailView",
+    "OfficerRevealView",
     "ReportCreateView",
     "ReportDeleteDraftView",
     "ReportDetailView",
     "ReportEditView",
+    "ReportForwardView",
     "ReportGradeView",
     "ReportOfflineShellView",
     "ReportOutboxView",

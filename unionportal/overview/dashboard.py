@@ -123,8 +123,17 @@ def dashboard(*, user, year: int) -> dict:
         guidance__officer__county_id__in=county_ids, guidance__given_on__year=year
     ).count()
     total = totals["total"]
+    forwards = selectors.forward_figures(user=user, county_ids=county_ids, start=start, end=end).values()
+    instructions = selectors.instructions_received(user=user, county_ids=county_ids, start=start.date(), end=end.date())
     return {
         "year": year,
+        # 上报: the county's items forwarded upward this year, those adopted above, instructions received.
+        "forwarding": {
+            "forwarded": sum(row["forwarded"] for row in forwards),
+            "adopted": sum(row["adopted"] for row in forwards),
+            "pending": sum(row["pending"] for row in forwards),
+            "instructions": sum(instructions.values()),
+        },
         "counties": counties,
         "officers": {
             "active": by_status.get(Officer.Status.ACTIVE, 0),

@@ -31,6 +31,9 @@ class AuditEntry(models.Model):
         CHANGE_CHANNEL = "change_channel", "修改通知渠道"
         CHANGE_TEMPLATE = "change_template", "修改文书模板"
         TEST_CHANNEL = "test_channel", "发送测试消息"
+        FORWARD = "forward", "上报信息"
+        DECIDE_FORWARD = "decide_forward", "处理上报信息"
+        REVEAL_OFFICER = "reveal_officer", "查看信息员身份"
 
     actor = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+", verbose_name="操作人"
