@@ -94,6 +94,7 @@ def item_forward(
             note=note,
             with_attachments=with_attachments,
             forwarded_by=actor,
+            forwarded_at=timezone.now(),
         ),
         unit=unit,
     )
@@ -141,6 +142,7 @@ def item_forward_on(
             note=note,
             with_attachments=item.with_attachments,
             forwarded_by=actor,
+            forwarded_at=timezone.now(),
         ),
         unit=above,
     )

@@ -2,8 +2,8 @@
 an item's page with the chain of forwards and the decision forms; the county's staff may reveal who
 an officer code stands for (audited)."""
 
-from django.core.exceptions import ValidationError
-from django.http import Http404
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.http import Http404, QueryDict
 from django.urls import reverse
 from django.views import View
 from django.views.generic import TemplateView
@@ -72,7 +72,7 @@ class ForwardQueueView(UnitStaffRequiredMixin, FilteredListMixin, FilterView):
         kwargs = super().get_filterset_kwargs(filterset_class)
         if self.request.user.is_regional_staff and "status" not in self.request.GET:
             # A unit's queue opens on what waits for it; 全部状态 shows everything.
-            data = kwargs["data"].copy()
+            data = kwargs["data"].copy() if kwargs["data"] is not None else QueryDict(mutable=True)
             data["status"] = ForwardedItem.Status.PENDING
             kwargs["data"] = data
         return kwargs
@@ -133,14 +133,22 @@ class ForwardedItemDetailView(UnitStaffRequiredMixin, ForwardedItemScopedMixin, 
             forward_on_form=kwargs.get("forward_on_form")
             or ForwardOnForm(initial={"title": item.title, "content": item.content}),
         )
+        # A refusal of the service shows above the forms (a form not shown any more, after a
+        # decision made meanwhile, still says why).
+        context["form_errors"] = [context[name] for name in ("adopt_form", "refuse_form", "forward_on_form")]
         return context
 
 
 class ForwardedActionView(UnitStaffRequiredMixin, ForwardedItemScopedMixin, ServiceActionView):
+    """A decision on an item (采用, 不予采用, 转报): the staff of the unit it was forwarded to only."""
+
     detail_view = ForwardedItemDetailView
 
     def get_object(self):
-        return self.get_item()
+        item = self.get_item()
+        if self.request.user.region_id != item.to_region_id:
+            raise PermissionDenied(f"只有{item.to_region.name}的工作人员可以处理该信息")
+        return item
 
     def get_success_url(self, item):
         return reverse("reports:forwarded", args=[item.pk])
