@@ -10,7 +10,7 @@ class RoleRequiredMixin(LoginRequiredMixin, UserPassesTestMixin):
 
     def handle_no_permission(self):
         if self.request.user.is_authenticated:
-            raise PermissionDenied(self.permission_denied_message)
+            raise PermissionDenied(self.get_permission_denied_message())
         return super().handle_no_permission()
 
 
