@@ -1,7 +1,8 @@
 from django.core.management.base import BaseCommand
 
 from officers import demo
-from reports.demo import seed_demo_reports
+from officers.models import User
+from reports.demo import seed_demo_forwarding, seed_demo_reports
 
 
 class Command(BaseCommand):
@@ -13,6 +14,13 @@ class Command(BaseCommand):
         self.stdout.write(
             f"演示数据就绪：{result['county']}，本次新增信息员 {result['officers_created']} 名、报送信息 {reports} 条。"
         )
+        forwarded = seed_demo_forwarding(
+            result["county"],
+            reviewer=User.objects.get(username=demo.REVIEWER_PHONE),
+            city_reviewer=User.objects.get(username=demo.CITY_REVIEWER_PHONE),
+        )
+        if forwarded:
+            self.stdout.write(f"  上报盐城市的信息 {forwarded} 条（其中1条已被市总工会采用、1条已转报江苏省）。")
         self.stdout.write("演示账号（登录名 / 密码）：")
         self.stdout.write(f"  系统管理员   {demo.ADMIN_PHONE} / {demo.DEMO_PASSWORD}")
         self.stdout.write(f"  县总工会审核 {demo.REVIEWER_PHONE} / {demo.DEMO_PASSWORD}")
