@@ -211,3 +211,18 @@ def unit_body(unit_name: str) -> str:
     """The adopting body's name as the officer reads it: 盐城市 → 盐城市总工会."""
     name = unit_name.strip()
     return name if name.endswith("总工会") else f"{name}总工会"
+
+
+IDENTITY_IN_COPY = "上报内容不能含有信息员的{what}（上级单位只看到来源县区和信息员代码），请删去后再上报"
+
+
+def identity_problem(*, texts, name: str, phone: str) -> str | None:
+    """The forwarded copy names the officer (their name, or their phone even with spaces or dashes):
+    the unit above must see only the county and the officer's code."""
+    joined = "\n".join(texts)
+    digits = "".join(ch for ch in joined if ch.isdigit())
+    if phone and phone in digits:
+        return IDENTITY_IN_COPY.format(what="电话")
+    if name and name.strip() and name.strip() in joined:
+        return IDENTITY_IN_COPY.format(what="姓名")
+    return None

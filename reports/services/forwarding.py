@@ -33,7 +33,7 @@ def _county_staff(county_id) -> list[User]:
     )
 
 
-def _copy_checked(*, title: str, content: str, note: str) -> tuple[str, str, str]:
+def _copy_checked(*, title: str, content: str, note: str, officer: Officer) -> tuple[str, str, str]:
     title, content, note = title.strip(), content.strip(), note.strip()
     errors = {}
     if not title:
@@ -42,6 +42,9 @@ def _copy_checked(*, title: str, content: str, note: str) -> tuple[str, str, str
         errors["content"] = "请填写上报内容"
     if errors:
         raise ValidationError(errors)
+    problem = rules.identity_problem(texts=(title, content, note), name=officer.name, phone=officer.phone)
+    if problem:
+        raise ValidationError(problem, code="identity")
     return title, content, note
 
 
@@ -80,7 +83,7 @@ def item_forward(
     unit = locked.county.region
     if unit is None:
         raise ValidationError(f"{locked.county.name}尚未设置上级单位（市或省），不能上报；请联系系统管理员")
-    title, content, note = _copy_checked(title=title, content=content, note=note)
+    title, content, note = _copy_checked(title=title, content=content, note=note, officer=locked.officer)
     item = _save_new(
         ForwardedItem(
             report=locked,
@@ -126,7 +129,7 @@ def item_forward_on(
     above = unit.parent
     if above is None:
         raise ValidationError(f"{unit.name}没有上级单位，不能再转报")
-    title, content, note = _copy_checked(title=title, content=content, note=note)
+    title, content, note = _copy_checked(title=title, content=content, note=note, officer=item.report.officer)
     forwarded = _save_new(
         ForwardedItem(
             report=item.report,

@@ -544,3 +544,58 @@ def test_the_queue_and_the_dashboard_cost_the_same_queries_at_two_sizes(
     small = counts()
     grow(15)
     assert counts() == small
+
+
+@pytest.mark.parametrize(
+    ("texts", "expected"),
+    [
+        (("某电子厂欠薪", "县总工会已介入"), None),
+        (("某电子厂欠薪", "刘洋反映欠薪"), "姓名"),
+        (("某电子厂欠薪", "联系电话 138-1511-0004"), "电话"),
+        (("某电子厂欠薪", "联系电话13815110004"), "电话"),
+        (("某电子厂欠薪", "涉及金额13815110元"), None),  # digits that are not the whole number
+    ],
+)
+def test_identity_in_the_copy(texts, expected):
+    from reports.rules import IDENTITY_IN_COPY, identity_problem
+
+    problem = identity_problem(texts=texts, name=OFFICER_NAME, phone=OFFICER_PHONE)
+    assert problem == (IDENTITY_IN_COPY.format(what=expected) if expected else None)
+
+
+@pytest.mark.parametrize(
+    ("status", "grade", "expected"),
+    [
+        ("submitted", "pending", None),
+        ("reviewed", "qualified", None),
+        ("reviewed", "county_adopted", None),
+        ("reviewed", "rejected", "该信息已评定为不予采用，不能上报"),
+        ("returned", "pending", "该信息当前状态为“退回修改”，不能上报"),
+        ("draft", "pending", "该信息当前状态为“草稿”，不能上报"),
+        ("withdrawn", "pending", "该信息当前状态为“已撤回”，不能上报"),
+    ],
+)
+def test_what_may_be_forwarded(status, grade, expected):
+    from reports.rules import forward_problem
+
+    assert forward_problem(status=status, grade=grade) == expected
+
+
+@pytest.mark.parametrize(
+    ("name", "body"), [("盐城市", "盐城市总工会"), ("江苏省", "江苏省总工会"), ("盐城市总工会", "盐城市总工会")]
+)
+def test_the_adopting_body_is_the_units_union(name, body):
+    from reports.rules import unit_body
+
+    assert unit_body(name) == body
+
+
+def test_a_copy_naming_the_officer_is_refused(client, reviewer, report, units):
+    response = forward(client, reviewer, report, content="刘洋反映：某电子厂拖欠职工工资。")
+    assert response.status_code == 400
+    assert response.context["forward_form"].non_field_errors() == [
+        "上报内容不能含有信息员的姓名（上级单位只看到来源县区和信息员代码），请删去后再上报"
+    ]
+    response = forward(client, reviewer, report, note="请联系 138 1511 0004 核实")
+    assert "上报内容不能含有信息员的电话" in response.content.decode()
+    assert ForwardedItem.objects.count() == 0
