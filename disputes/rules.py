@@ -7,6 +7,7 @@ from dataclasses import dataclass
 from datetime import date, timedelta
 from decimal import Decimal
 
+from officers.rules import DEFAULT_PAYMENT_ORDER_GRACE_DAYS
 from unionportal.core.figures import rate
 
 # 登记 → 调解中 → 调解成功 / 调解失败; a failed or stalled (still mediating) case may be 移交;
@@ -111,8 +112,11 @@ def money_over_limit(*, amount: Decimal, claimed: Decimal | None, remaining_due:
 
 MEDIATION_DAYS = 15
 WARN_AFTER_DAYS = 12
-# An instalment unpaid this many days after its due date lets the worker ask for a 支付令 (§16).
-PAYMENT_ORDER_GRACE_DAYS = 7
+# An instalment unpaid this many days after its due date lets the worker ask for a 支付令 (§16): the
+# default; each county sets its own, effective from a date (officers.DeadlineSetting).
+PAYMENT_ORDER_GRACE_DAYS = DEFAULT_PAYMENT_ORDER_GRACE_DAYS
+# A flag (支付令, 强制执行, 未告知) becomes a supervision item for the handler, due this many days later.
+REMEDY_SUPERVISION_DAYS = 3
 
 DAY12, EXPIRED = "day12", "expired"
 

@@ -21,6 +21,7 @@ from django.db.models import (
 from django.db.models.functions import Coalesce, ExtractMonth, ExtractYear
 from django.utils import timezone
 
+from officers import selectors as officer_selectors
 from reports.models import Report
 
 from . import rules
@@ -153,11 +154,16 @@ def agreement_of(case: DisputeCase) -> Agreement | None:
         return None
 
 
+def grace_days_of(county_id: int, today: date) -> int:
+    """The county's grace before 可申请支付令, in force on ``today`` (officers.DeadlineSetting)."""
+    return officer_selectors.deadline_terms(county_id=county_id, on=today).payment_order_grace_days
+
+
 def agreement_progress(*, case: DisputeCase, today: date | None = None, grace_days: int | None = None) -> dict:
     """The agreement's instalments against the payments counted (voided ones left out), matched in
     due-date order (rules.match_instalments); uses the case's prefetched instalments and outcomes."""
     today = today or timezone.localdate()
-    grace = rules.PAYMENT_ORDER_GRACE_DAYS if grace_days is None else grace_days
+    grace = grace_days_of(case.county_id, today) if grace_days is None else grace_days
     states = rules.match_instalments(
         schedule=[(i.due_on, i.amount) for i in case.instalments.all()],
         payments=[(o.received_on, o.amount) for o in case.outcomes.all() if o.voided_at is None],
@@ -183,7 +189,7 @@ def agreement_progress(*, case: DisputeCase, today: date | None = None, grace_da
 
 def agreement_standings(*, cases, start: date, end: date, today: date | None = None) -> dict:
     """Agreements with a schedule reached in [start, end], counted as kept, late, broken and still
-    running (rules.agreement_standing). Three queries, whatever the number of cases."""
+    running (rules.agreement_standing). Three queries and one per county, whatever the number of cases."""
     today = today or timezone.localdate()
     agreed = (
         cases.filter(mediation_result=MediationResult.SUCCESS, result_on__gte=start, result_on__lte=end)
@@ -194,8 +200,11 @@ def agreement_standings(*, cases, start: date, end: date, today: date | None = N
         .prefetch_related("instalments", Prefetch("outcomes", queryset=Outcome.objects.counted()))
     )
     counts = {rules.KEPT: 0, rules.LATE: 0, rules.BROKEN: 0, rules.RUNNING: 0}
+    grace = {}  # one look-up per county, not per case
     for case in agreed:
-        counts[agreement_progress(case=case, today=today)["standing"]] += 1
+        if case.county_id not in grace:
+            grace[case.county_id] = grace_days_of(case.county_id, today)
+        counts[agreement_progress(case=case, today=today, grace_days=grace[case.county_id])["standing"]] += 1
     return counts
 
 

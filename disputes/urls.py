@@ -20,6 +20,7 @@ urlpatterns = [
     path("<int:pk>/outcomes/<int:outcome_pk>/correct/", views.OutcomeCorrectView.as_view(), name="outcome_correct"),
     path("<int:pk>/outcomes/<int:outcome_pk>/void/", views.OutcomeVoidView.as_view(), name="outcome_void"),
     path("<int:pk>/tell/", views.CaseTellView.as_view(), name="tell"),
+    path("<int:pk>/risk/", views.CaseRiskView.as_view(), name="risk"),
     path("<int:pk>/extend/", views.CaseExtendView.as_view(), name="extend"),
     path("<int:pk>/instalments/", views.InstalmentsView.as_view(), name="instalments"),
     path("<int:pk>/agreement/", views.AgreementView.as_view(), name="agreement"),

@@ -16,6 +16,7 @@ from .models import (
     Attendance,
     Commendation,
     County,
+    DeadlineSetting,
     Enterprise,
     Guidance,
     Officer,
@@ -25,6 +26,7 @@ from .models import (
     Township,
     User,
     VettingNote,
+    WorkCalendarDay,
 )
 from .resources import OfficerLedgerResource
 from .rules import pinyin_key
@@ -294,3 +296,47 @@ class OutboxMessageAdmin(ReadOnlyAdminMixin, admin.ModelAdmin):
 
     def has_delete_permission(self, request, obj=None):
         return False
+
+
+@admin.register(WorkCalendarDay)
+class WorkCalendarDayAdmin(admin.ModelAdmin):
+    """The national calendar (holidays, 调休 working days): one for every county, kept by admins when
+    the State Council publishes the next year's arrangement."""
+
+    list_display = ("day", "is_workday", "name", "source")
+    list_filter = ("is_workday",)
+    search_fields = ("name",)
+    date_hierarchy = "day"
+
+    def _allowed(self, request):
+        return request.user.is_active and request.user.is_staff and request.user.is_portal_admin
+
+    def has_module_permission(self, request):
+        return self._allowed(request)
+
+    def has_view_permission(self, request, obj=None):
+        return self._allowed(request)
+
+    def has_add_permission(self, request):
+        return self._allowed(request)
+
+    def has_change_permission(self, request, obj=None):
+        return self._allowed(request)
+
+    def has_delete_permission(self, request, obj=None):
+        return self._allowed(request)
+
+
+@admin.register(DeadlineSetting)
+class DeadlineSettingAdmin(ScopedAdminMixin, admin.ModelAdmin):
+    """A county's deadlines per risk level, effective from a date; a row in force is kept as it was."""
+
+    list_display = ("county", "effective_from", "working_days", "red_handling_days", "payment_order_grace_days")
+    list_filter = ("county", "working_days")
+    list_select_related = ("county",)
+    exclude = ("created_by", "created_at")
+
+    def save_model(self, request, obj, form, change):
+        if not change:
+            obj.created_by = request.user
+        super().save_model(request, obj, form, change)

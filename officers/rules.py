@@ -1,9 +1,12 @@
 """Pure rules of the officer registry: no database access, tested by tables of cases."""
 
 import re
+from dataclasses import dataclass, field
+from datetime import date, datetime, time, timedelta
 
 from pypinyin import Style, lazy_pinyin
 
+from unionportal.core.clock import BEIJING
 from unionportal.core.masking import mask_phone  # noqa: F401  (the registry's rules name it too)
 
 PHONE_RE = re.compile(r"^1[3-9]\d{9}$")
@@ -94,7 +97,7 @@ CHANNEL_NEEDS = {
 # What the staff groups (企业微信/钉钉 robots) take, by the channel's flag: a new kind of notice for
 # them (issue 16's red supervision items) is one flag here, one line in ChannelSetting.PURPOSES and
 # the flag's field.
-GROUP_FLAGS = {"for_alerts": "突发信息提醒", "for_digests": "每日待审核汇总"}
+GROUP_FLAGS = {"for_alerts": "突发信息提醒", "for_digests": "每日待审核汇总", "for_supervision": "红色督办提醒"}
 SMS_FLAGS = {"for_reminders": "报送提醒短信"}
 CHANNEL_FIELD_LABELS = {
     "webhook_url": "Webhook / 网关地址",
@@ -126,3 +129,72 @@ def channel_problems(kind: str, values: dict) -> dict[str, str]:
             if values.get(flag):
                 problems[flag] = f"{label}发往工作群，请在群机器人渠道勾选"
     return problems
+
+
+# ---- the clock of deadlines (风险等级的响应、处置时限) ------------------------------------------------
+# A county's deadlines per risk level, counted in calendar time or, where the county says so, in
+# working time: the clock runs only on working days (Monday–Friday and the 调休 make-up days, less the
+# national holidays), whole days in Beijing time.
+
+RISK_LEVELS = ("red", "orange", "yellow", "blue")
+RISK_LEVEL_LABELS = {"red": "红色", "orange": "橙色", "yellow": "黄色", "blue": "蓝色"}
+# level: (response hours, handling days)
+DEFAULT_DEADLINES = {"red": (1, 1), "orange": (4, 3), "yellow": (24, 7), "blue": (72, 15)}
+DEFAULT_PAYMENT_ORDER_GRACE_DAYS = 7
+MAX_WORKING_WALK_DAYS = 800  # far beyond any deadline: a calendar without working days stops here
+
+
+@dataclass(frozen=True)
+class DeadlineTerms:
+    working_days: bool = False
+    levels: dict = field(default_factory=lambda: dict(DEFAULT_DEADLINES))
+    payment_order_grace_days: int = DEFAULT_PAYMENT_ORDER_GRACE_DAYS
+
+    def response_hours(self, level: str) -> int:
+        return self.levels[level][0]
+
+    def handling_days(self, level: str) -> int:
+        return self.levels[level][1]
+
+
+def deadline_terms_problem(terms: DeadlineTerms) -> str | None:
+    """Why these terms cannot be used: a level must answer before it is due, and a graver level must not
+    be given more time than a lighter one."""
+    for level in RISK_LEVELS:
+        hours, days = terms.levels[level]
+        if hours > days * 24:
+            return f"{RISK_LEVEL_LABELS[level]}的响应时限（{hours} 小时）不能长于处置时限（{days} 天）"
+    for graver, lighter in zip(RISK_LEVELS, RISK_LEVELS[1:], strict=False):
+        if terms.levels[graver][1] > terms.levels[lighter][1]:
+            return f"{RISK_LEVEL_LABELS[graver]}的处置时限不能长于{RISK_LEVEL_LABELS[lighter]}"
+    return None
+
+
+def is_workday(day: date, calendar: dict) -> bool:
+    """``calendar``: {date: is_workday} for the days that differ from the ordinary week."""
+    return calendar.get(day, day.weekday() < 5)
+
+
+def deadline_after(start: datetime, *, hours: int = 0, days: int = 0, working: bool, calendar: dict) -> datetime:
+    """The moment ``hours`` hours and ``days`` days after ``start`` (an aware time). In calendar time a
+    plain sum; in working time the clock stands still on days off: from a day off it starts at the next
+    working day's 00:00, and each day's remaining hours are used before moving on."""
+    if not working:
+        return start + timedelta(hours=hours, days=days)
+    cursor = start.astimezone(BEIJING)
+    need = timedelta(hours=hours, days=days)
+    for _ in range(MAX_WORKING_WALK_DAYS):
+        midnight = datetime.combine(cursor.date() + timedelta(days=1), time(0), tzinfo=BEIJING)
+        if is_workday(cursor.date(), calendar):
+            left_today = midnight - cursor
+            if need <= left_today:
+                return cursor + need
+            need -= left_today
+        cursor = midnight
+    raise ValueError("工作日历中找不到足够的工作日")
+
+
+def working_calendar_span(start: datetime, *, hours: int = 0, days: int = 0) -> tuple[date, date]:
+    """The days whose calendar entries a deadline from ``start`` may need: generous, for one query."""
+    first = start.astimezone(BEIJING).date()
+    return first, first + timedelta(days=days * 3 + hours // 8 + 40)

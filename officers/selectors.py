@@ -8,7 +8,8 @@ from django.db.models.functions import Coalesce, NullIf, TruncDate
 from unionportal.core.clock import BEIJING, month_bounds, month_last_day
 from unionportal.core.models import AuditEntry
 
-from .models import Officer, OfficerStatusChange, VettingNote
+from . import rules
+from .models import DeadlineSetting, Officer, OfficerStatusChange, VettingNote, WorkCalendarDay
 from .scoping import apply_scope
 
 
@@ -111,3 +112,31 @@ def county_first_month(*, county_id) -> date | None:
         first=Min(Coalesce("appointed_on", TruncDate("created_at", tzinfo=BEIJING)))
     )["first"]
     return first.replace(day=1) if first else None
+
+
+# ---- the clock of deadlines ------------------------------------------------------------------------
+
+
+def deadline_terms(*, county_id: int, on: date) -> rules.DeadlineTerms:
+    """The county's deadlines in force on ``on`` (DeadlineSetting), or the defaults."""
+    setting = DeadlineSetting.objects.in_force(county_id=county_id, on=on)
+    return setting.terms() if setting is not None else rules.DeadlineTerms()
+
+
+def work_calendar(*, start: date, end: date) -> dict:
+    """{day: is_workday} of the days in [start, end] that differ from the ordinary week."""
+    return dict(WorkCalendarDay.objects.filter(day__gte=start, day__lte=end).values_list("day", "is_workday"))
+
+
+def risk_deadlines(*, county_id: int, level: str, start, terms: rules.DeadlineTerms | None = None):
+    """(response due, handling due) of a risk of ``level`` raised at ``start`` in the county, by the
+    county's terms in force that day: two queries (the terms, the calendar when counted in working days)."""
+    terms = terms or deadline_terms(county_id=county_id, on=start.astimezone(BEIJING).date())
+    hours, days = terms.response_hours(level), terms.handling_days(level)
+    calendar = {}
+    if terms.working_days:
+        first, last = rules.working_calendar_span(start, hours=hours, days=days)
+        calendar = work_calendar(start=first, end=last)
+    response = rules.deadline_after(start, hours=hours, working=terms.working_days, calendar=calendar)
+    handling = rules.deadline_after(start, days=days, working=terms.working_days, calendar=calendar)
+    return response, handling

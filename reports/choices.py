@@ -53,3 +53,41 @@ COUNTED_STATUSES = (Status.SUBMITTED, Status.RETURNED, Status.REVIEWED)
 # Categories that signal a labour-relations risk (everything but 职工思想动态 and 其他): the dashboard's
 # risk count and the summary's "enterprises reported repeatedly" both read this.
 RISK_CATEGORIES = tuple(c for c in Category if c not in (Category.WORKER_SENTIMENT, Category.OTHER))
+
+
+# ---- risk levels and supervision (风险等级、督办) --------------------------------------------------
+
+
+class RiskLevel(models.TextChoices):
+    RED = "red", "红色"
+    ORANGE = "orange", "橙色"
+    YELLOW = "yellow", "黄色"
+    BLUE = "blue", "蓝色"
+
+
+class SupervisionColour(models.TextChoices):
+    """Computed from the clock (rules.supervision_colour), not chosen by anyone."""
+
+    NONE = "none", "正常"
+    BLUE = "blue", "蓝色（临期）"
+    YELLOW = "yellow", "黄色（逾期）"
+    RED = "red", "红色（严重逾期）"
+
+
+class SupervisionKind(models.TextChoices):
+    RISK = "risk", "风险处置"
+    UNTOLD = "untold", "调解期满未告知仲裁权利"
+    REMEDY = "remedy", "协议分期逾期"
+    INSTRUCTION = "instruction", "领导批示落实"
+    OTHER = "other", "其他督办"
+
+
+class SupervisionState(models.TextChoices):
+    OPEN = "open", "办理中"
+    CLOSED = "closed", "已办结"
+
+
+class ExtensionState(models.TextChoices):
+    PENDING = "pending", "待审批"
+    APPROVED = "approved", "已批准"
+    REFUSED = "refused", "未批准"

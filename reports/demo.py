@@ -4,13 +4,23 @@ import random
 from datetime import timedelta
 from decimal import Decimal
 
+from django.contrib.auth import get_user_model
 from django.db import transaction
 from django.utils import timezone
 
-from officers.models import Officer
+from officers.models import Enterprise, Officer
 
-from .models import Budget, ForwardedItem, Grade, Report, Status
-from .services import item_adopt, item_forward, item_forward_on, report_record_imported
+from .models import RISK_CATEGORIES, Budget, ForwardedItem, Grade, Report, Status, SupervisionItem
+from .services import (
+    item_adopt,
+    item_forward,
+    item_forward_on,
+    report_record_imported,
+    risk_level_set,
+    supervision_close,
+    supervision_respond,
+    supervision_sweep,
+)
 
 SAMPLES = [
     (
@@ -122,3 +132,38 @@ def seed_demo_forwarding(county, *, reviewer, city_reviewer) -> int:
             item=items[1], actor=city_reviewer, title=items[1].title, content=items[1].content, note="建议省总关注"
         )
     return len(items)
+
+@transaction.atomic
+def seed_demo_supervision(county) -> int:
+    """Risk levels on reports, one enterprise reported repeatedly, and supervision items of every colour
+    (opened in the past, coloured by the sweep as the clock gives). Skipped when the county has items."""
+    if SupervisionItem.objects.filter(county=county).exists():
+        return 0
+    User = get_user_model()
+    staff = list(User.objects.filter(county=county, role__in=[User.Role.REVIEWER, User.Role.ADMIN]).order_by("role"))
+    reports = list(Report.objects.filter(county=county, category__in=RISK_CATEGORIES).order_by("-submitted_at")[:8])
+    if not staff or len(reports) < 6:
+        return 0
+    reviewer = next((u for u in staff if u.role == User.Role.REVIEWER), staff[0])
+    # An enterprise named in three recent risk reports: 近三个月被重复报送 on its ledger page.
+    enterprise = Enterprise.objects.filter(county=county).order_by("pk").first() or Enterprise.objects.create(
+        county=county, name="滨海华强纺织有限公司", industry="纺织业"
+    )
+    Report.objects.filter(pk__in=[r.pk for r in reports[:3]]).update(enterprise=enterprise)
+    now = timezone.now()
+    # (level, hours ago): red set a week ago is red by now; orange 80 hours ago is past its 3 days by
+    # 8 hours (yellow); yellow set 6 days ago has under a quarter of its 7 days left (blue); blue is new.
+    plan = [("red", 24 * 7), ("orange", 80), ("yellow", 24 * 6 - 2), ("blue", 1)]
+    for report, (level, hours) in zip(reports[:4], plan, strict=True):
+        set_at = now - timedelta(hours=hours)
+        risk_level_set(subject=report, level=level, reason="演示：按信息内容研判", actor=reviewer, now=set_at)
+        if level == "yellow":  # answered in time: only its deadline colours it (blue)
+            item = SupervisionItem.objects.get(report=report, state=SupervisionItem.State.OPEN)
+            note = "演示：已电话联系信息员核实"
+            supervision_respond(item=item, actor=reviewer, note=note, now=set_at + timedelta(hours=2))
+    # a red item answered and closed late, for the monthly summary's "closed late"
+    late = reports[4]
+    risk_level_set(subject=late, level="orange", reason="演示：已处置", actor=reviewer, now=now - timedelta(days=6))
+    item = SupervisionItem.objects.get(report=late, state=SupervisionItem.State.OPEN)
+    supervision_close(item=item, actor=reviewer, note="演示：企业已补发工资，职工情绪稳定", now=now - timedelta(days=1))
+    return supervision_sweep(now=now)

@@ -1,4 +1,5 @@
 from django import forms
+from django.contrib.auth import get_user_model
 from django.utils import timezone
 
 from officers.models import Enterprise, Township
@@ -6,7 +7,7 @@ from unionportal.core.forms import MultipleFileField, MultipleFileInput
 from unionportal.core.idempotency import SubmissionKeyFormMixin
 from unionportal.core.validators import money_messages, multiline_text, single_line_text
 
-from .models import ADOPTED_GRADES, Grade, Report, Urgency
+from .models import ADOPTED_GRADES, Grade, Report, RiskLevel, Urgency
 from .rules import CONTENT_MAX_LENGTH, EMERGENCY_PLACE_MESSAGE
 
 DATETIME_INPUT = forms.DateTimeInput(attrs={"type": "datetime-local"}, format="%Y-%m-%dT%H:%M")
@@ -192,3 +193,43 @@ class ForwardRefuseForm(forms.Form):
         validators=[multiline_text],
         error_messages={"required": "请填写不予采用的理由"},
     )
+
+# ---- risk levels and supervision (风险等级、督办) --------------------------------------------------
+
+
+class RiskLevelForm(forms.Form):
+    """A risk level with its reason; the owner of the supervision item (default: whoever sets it)."""
+
+    level = forms.ChoiceField(label="风险等级", choices=RiskLevel.choices, widget=forms.RadioSelect)
+    reason = forms.CharField(label="理由", widget=forms.Textarea(attrs={"rows": 2}), max_length=1000)
+    owner = forms.ModelChoiceField(label="督办责任人", queryset=None, required=False, empty_label="本人")
+
+    def __init__(self, *args, owners=None, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["owner"].queryset = owners if owners is not None else get_user_model().objects.none()
+        self.fields["owner"].label_from_instance = lambda u: u.get_full_name()
+
+
+class SupervisionNoteForm(forms.Form):
+    note = forms.CharField(label="说明", widget=forms.Textarea(attrs={"rows": 2}), max_length=300, required=False)
+
+
+class SupervisionCloseForm(forms.Form):
+    note = forms.CharField(label="办结情况", widget=forms.Textarea(attrs={"rows": 2}), max_length=1000)
+
+
+class SupervisionExtensionForm(forms.Form):
+    new_due_at = forms.DateTimeField(
+        label="申请延至",
+        widget=DATETIME_INPUT,
+        input_formats=["%Y-%m-%dT%H:%M", "%Y-%m-%d %H:%M", "%Y-%m-%d"],
+    )
+    reason = forms.CharField(label="延期理由", widget=forms.Textarea(attrs={"rows": 2}), max_length=1000)
+
+
+class ExtensionDecisionForm(forms.Form):
+    extension = forms.IntegerField(widget=forms.HiddenInput)
+    decision = forms.ChoiceField(
+        label="审批", choices=[("approve", "批准"), ("refuse", "不批准")], widget=forms.RadioSelect
+    )
+    note = forms.CharField(label="审批意见", widget=forms.Textarea(attrs={"rows": 2}), max_length=1000, required=False)

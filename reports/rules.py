@@ -226,3 +226,49 @@ def identity_problem(*, texts, name: str, phone: str) -> str | None:
     if name and name.strip() and name.strip() in joined:
         return IDENTITY_IN_COPY.format(what="姓名")
     return None
+
+# ---- supervision items (督办): the colour from the clock ------------------------------------------
+# 蓝 when less than a quarter of the time is left; 黄 when overdue by less than a day, or past the
+# response deadline without a response; 红 when overdue by a day or more. Calendar time: a working-day
+# deadline is already in its due_at (officers.rules.deadline_after).
+
+NONE, BLUE, YELLOW, RED = "none", "blue", "yellow", "red"
+COLOUR_RANK = {RED: 0, YELLOW: 1, BLUE: 2, NONE: 3}
+RED_AFTER = timedelta(days=1)
+
+
+def supervision_colour(
+    *,
+    opened_at: datetime,
+    due_at: datetime,
+    now: datetime,
+    response_due_at: datetime | None = None,
+    responded_at: datetime | None = None,
+) -> str:
+    if now > due_at:
+        return RED if now - due_at >= RED_AFTER else YELLOW
+    if response_due_at is not None and responded_at is None and now > response_due_at:
+        return YELLOW
+    if (due_at - now) * 4 < due_at - opened_at:
+        return BLUE
+    return NONE
+
+
+def escalation_due(*, old: str, new: str) -> bool:
+    """Turning red (from any other colour) tells the owner's leaders; staying red tells nobody again."""
+    return new == RED and old != RED
+
+
+def extension_problem(*, current_due: datetime, new_due: datetime, now: datetime, reason: str) -> str | None:
+    """Why an extension cannot be asked for, or None."""
+    if not (reason or "").strip():
+        return "请填写延期理由"
+    if new_due <= current_due:
+        return f"延期后的期限须晚于当前期限 {current_due.astimezone(BEIJING):%Y-%m-%d %H:%M}"
+    if new_due <= now:
+        return "延期后的期限须晚于现在"
+    return None
+
+
+def closed_late(*, closed_at: datetime | None, due_at: datetime) -> bool:
+    return closed_at is not None and closed_at > due_at

@@ -8,7 +8,7 @@ from celery import shared_task
 from django.db import OperationalError
 from django.utils import timezone
 
-from . import reminders
+from . import reminders, services
 
 
 @shared_task(time_limit=300, soft_time_limit=240, autoretry_for=(OperationalError,), retry_backoff=10, max_retries=5)
@@ -59,3 +59,10 @@ def review_digest(user_id: int, day: str) -> bool:
 def county_digest(county_id: int, day: str) -> int:
     """The day's digest to a county's work-chat groups; delivery and its retries are the outbox's."""
     return len(reminders.county_digest(county_id=county_id, day=date.fromisoformat(day)))
+
+
+@shared_task(time_limit=600, soft_time_limit=540, autoretry_for=(OperationalError,), retry_backoff=10, max_retries=5)
+def sweep_supervision() -> int:
+    """Every 10 minutes: colour open supervision items from the clock; an item turning red tells the
+    county's admins and staff groups once. Safe to run twice or on two workers."""
+    return services.supervision_sweep()

@@ -38,4 +38,11 @@ urlpatterns = [
     path("stipends/reopen/", views.SheetReopenView.as_view(), name="stipends_reopen"),
     path("stipends/export/", views.SheetExportView.as_view(), name="stipends_export"),
     path("budget/", views.BudgetView.as_view(), name="budget"),
+    path("<int:pk>/risk/", views.ReportRiskView.as_view(), name="risk"),
+    path("supervision/", views.SupervisionListView.as_view(), name="supervision"),
+    path("supervision/<int:pk>/", views.SupervisionDetailView.as_view(), name="supervision_detail"),
+    path("supervision/<int:pk>/respond/", views.SupervisionRespondView.as_view(), name="supervision_respond"),
+    path("supervision/<int:pk>/close/", views.SupervisionCloseView.as_view(), name="supervision_close"),
+    path("supervision/<int:pk>/extend/", views.SupervisionExtendView.as_view(), name="supervision_extend"),
+    path("supervision/<int:pk>/decide/", views.ExtensionDecideView.as_view(), name="supervision_decide"),
 ]

@@ -29,9 +29,15 @@ from .cases import (
 )
 from .mediation import case_tell_arbitration, instalments_set, mediation_extend, mediation_warnings_send
 from .money import outcome_add, outcome_correct, outcome_void
+from .supervision import case_supervision_refresh, case_supervisor, cases_supervise, remedy_key, untold_key
 from .visits import return_visit_record, return_visit_reminders_send
 
 __all__ = [
+    "case_supervision_refresh",
+    "case_supervisor",
+    "cases_supervise",
+    "remedy_key",
+    "untold_key",
     "agreement_document",
     "agreement_record",
     "agreement_template_save",

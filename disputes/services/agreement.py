@@ -14,6 +14,7 @@ from unionportal.core.models import AuditEntry
 from .. import rules
 from ..agreement_docx import agreement_docx_bytes
 from ..models import Agreement, AgreementTemplate, CaseStatus, DisputeCase, FollowUp, MediationResult
+from .supervision import case_supervision_refresh
 
 
 def _locked(case: DisputeCase) -> DisputeCase:
@@ -98,6 +99,7 @@ def court_confirmation_record(
         text += f"；{confirmed_on:%Y-%m-%d} 经法院确认有效，案号 {court_case_number}"
     FollowUp.objects.create(case=case, happened_on=confirmed_on or applied_on, action=text, author=actor)
     DisputeCase.objects.filter(pk=case.pk).update(last_activity_at=timezone.now())
+    case_supervision_refresh(case=case)  # 支付令 becomes 强制执行
     return agreement
 
 

@@ -15,6 +15,7 @@ from unionportal.core.models import AuditEntry
 
 from .. import rules, selectors
 from ..models import CaseAttachment, CaseCounter, CaseStatus, DisputeCase, FollowUp
+from .supervision import case_supervision_refresh
 
 STATUS_LABELS = dict(CaseStatus.choices)
 
@@ -283,6 +284,7 @@ def case_move(
         target=f"{case.number} {text}",
         request=request,
     )
+    case_supervision_refresh(case=case)  # a case moved on needs no 告知 any more
     return case
 
 

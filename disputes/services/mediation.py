@@ -14,6 +14,7 @@ from unionportal.core.models import Notification
 
 from .. import rules
 from ..models import CaseStatus, DisputeCase, FollowUp, Instalment, MediationExtension, TellMethod
+from .supervision import case_supervision_refresh
 
 WARNING_KIND = "mediation"
 
@@ -47,6 +48,7 @@ def case_tell_arbitration(*, case: DisputeCase, actor, told_on: date, how: str, 
         action=f"已告知劳动者可申请劳动争议仲裁（{case.get_arbitration_told_how_display()}）",
         author=actor,
     )
+    case_supervision_refresh(case=case)  # the untold item, if any, closes itself
     return case
 
 
@@ -88,6 +90,7 @@ def mediation_extend(
         ),
         author=actor,
     )
+    case_supervision_refresh(case=case)
     return extension
 
 
@@ -174,4 +177,5 @@ def instalments_set(*, case: DisputeCase, actor, schedule: list[tuple[date, Deci
         action=f"{'更新' if replaced else '登记'}调解协议分期：共 {len(rows)} 期，合计 {total:,.2f} 元",
         author=actor,
     )
+    case_supervision_refresh(case=case)
     return rows

@@ -18,6 +18,7 @@ from unionportal.core.models import AuditEntry
 
 from .. import rules
 from ..models import DisputeCase, FollowUp, Outcome, OutcomeCorrection
+from .supervision import case_supervision_refresh
 
 CONFIRM_HINT = "请核对金额；确认无误请勾选“确认金额无误”并写明原因"
 
@@ -54,6 +55,8 @@ def _check_limit(
 
 
 def _record(*, outcome: Outcome, actor, text: str, audit: bool = True, request=None, on: date | None = None):
+    # Money paid may cure an overdue instalment: its 支付令 item closes itself.
+    case_supervision_refresh(case=outcome.case)
     """The case's timeline and (for what changes money already counted, or confirms money above the
     limit) the audit log say the same thing."""
     case = outcome.case

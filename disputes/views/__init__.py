@@ -18,7 +18,7 @@ from .cases import (
     FollowUpView,
 )
 from .links import LinkReportView
-from .mediation import CaseExtendView, CaseTellView, InstalmentsView, ReturnVisitView
+from .mediation import CaseExtendView, CaseRiskView, CaseTellView, InstalmentsView, ReturnVisitView
 from .money import OutcomeCorrectView, OutcomeView, OutcomeVoidView
 
 __all__ = [
@@ -28,6 +28,7 @@ __all__ = [
     "CourtConfirmView",
     "AttachView",
     "CaseActionView",
+    "CaseRiskView",
     "CaseAttachmentView",
     "CaseCorrectView",
     "CaseCreateView",

@@ -1,8 +1,12 @@
 """The law's clock on a case page: 告知 of the right to arbitration, extensions, the agreement's
 instalment schedule, the return visit. Each is a form on the case page posted to one service (staff only)."""
 
+from reports import selectors as report_selectors
+from reports.forms import RiskLevelForm
+from reports.services import risk_level_set
+
 from ..forms import ExtendForm, InstalmentsForm, ReturnVisitForm, TellForm
-from ..services import case_tell_arbitration, instalments_set, mediation_extend, return_visit_record
+from ..services import case_supervisor, case_tell_arbitration, instalments_set, mediation_extend, return_visit_record
 from .cases import CaseActionView
 
 
@@ -47,3 +51,21 @@ class ReturnVisitView(CaseActionView):
             note=data["note"],
         )
         return "回访已记录，案件已重新打开复查" if visit.reopened else None
+
+
+class CaseRiskView(CaseActionView):
+    """Set or change the case's risk level: a supervision item for its handler (or whom staff name)."""
+
+    form_name, success_message = "risk_form", "风险等级已设定，已生成督办事项"
+
+    def get_form(self, case):
+        return RiskLevelForm(self.request.POST, owners=report_selectors.owner_choices(county_id=case.county_id))
+
+    def act(self, case, data):
+        risk_level_set(
+            subject=case,
+            level=data["level"],
+            reason=data["reason"],
+            actor=self.request.user,
+            owner=data["owner"] or case_supervisor(case) or self.request.user,
+        )

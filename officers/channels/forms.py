@@ -19,6 +19,7 @@ class ChannelForm(forms.ModelForm):
             "enabled",
             "for_alerts",
             "for_digests",
+            "for_supervision",
             "for_reminders",
             "webhook_url",
             "key_id",

@@ -33,10 +33,13 @@ def _any_flag(flags) -> Q:
 
 
 class ChannelSetting(models.Model):
-    # A notice's kind (the outbox message's ``kind``) → the flag of the channels that carry it. Issue
-    # 16's red supervision items: a ``for_supervision`` field, its label in rules.GROUP_FLAGS, and
-    # ``"supervision": "for_supervision"`` here; its service then asks ``channels_for``.
-    PURPOSES = {"alert": "for_alerts", "digest": "for_digests", "reminder": "for_reminders"}
+    # A notice's kind (the outbox message's ``kind``) → the flag of the channels that carry it.
+    PURPOSES = {
+        "alert": "for_alerts",
+        "digest": "for_digests",
+        "reminder": "for_reminders",
+        "supervision": "for_supervision",
+    }
 
     class Kind(models.TextChoices):
         WECOM = core_channels.WECOM, "企业微信群机器人"
@@ -85,6 +88,11 @@ class ChannelSetting(models.Model):
     for_digests = models.BooleanField(
         "接收每日待审核汇总", default=False, help_text="群机器人：每天上午把本县区超过两天仍待审核的条数发到本群"
     )
+    for_supervision = models.BooleanField(
+        "接收红色督办提醒",
+        default=False,
+        help_text="群机器人：督办事项逾期转为红色时通知本群（只含事项类别和链接，不含信息内容和人员姓名）",
+    )
     for_reminders = models.BooleanField(
         "发送信息员报送提醒短信", default=False, help_text="短信渠道：信息员的报送提醒短信经此网关发送"
     )
@@ -106,7 +114,7 @@ class ChannelSetting(models.Model):
                 condition=~(Q(kind__in=core_channels.GROUP_KINDS) & _any_flag(rules.SMS_FLAGS))
                 & ~(Q(kind__in=core_channels.SMS_KINDS) & _any_flag(rules.GROUP_FLAGS)),
                 name="channel_carries_what_it_can",
-                violation_error_message="群机器人只接收工作群通知（突发信息提醒、每日待审核汇总），短信渠道只发送报送提醒",
+                violation_error_message="群机器人只接收工作群通知（突发信息提醒、每日待审核汇总、红色督办提醒），短信渠道只发送报送提醒",
             ),
             # Reminders go through one gateway per county.
             models.UniqueConstraint(

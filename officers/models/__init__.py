@@ -3,6 +3,7 @@
 from ..account_safety import PasswordHistory, SignInFailure
 from ..channels.models import ChannelSetting
 from .accounts import User
+from .clock import DeadlineSetting, WorkCalendarDay
 from .officer import Officer, OfficerStatusChange, VettingNote
 from .registry import County, Enterprise, Region, Township, county_code_validator, phone_validator, validate_credit_code
 from .training import Activity, Attendance, Commendation, Guidance, SignInCode, Suggestion
@@ -13,6 +14,7 @@ __all__ = [
     "ChannelSetting",
     "Commendation",
     "County",
+    "DeadlineSetting",
     "Enterprise",
     "Guidance",
     "Officer",
@@ -25,6 +27,7 @@ __all__ = [
     "Township",
     "User",
     "VettingNote",
+    "WorkCalendarDay",
     "county_code_validator",
     "phone_validator",
     "validate_credit_code",

@@ -6,8 +6,13 @@ from ..choices import (
     RISK_CATEGORIES,
     VALID_GRADES,
     Category,
+    ExtensionState,
     Grade,
+    RiskLevel,
     Status,
+    SupervisionColour,
+    SupervisionKind,
+    SupervisionState,
     Tier,
     Urgency,
 )
@@ -17,6 +22,14 @@ from .forwarding import ForwardedItem
 from .reminders import Reminder
 from .report import Report, ReportAttachment, ReviewEvent, TimelinessRule
 from .stipends import SheetEvent, StipendSetting, StipendSheet, StipendSheetRow
+from .supervision import (
+    SUBJECT_FIELDS,
+    SUBJECT_LABELS,
+    RiskAssessment,
+    SupervisionExtension,
+    SupervisionItem,
+    SupervisionLog,
+)
 
 __all__ = [
     "ADOPTED_GRADES",
@@ -28,6 +41,17 @@ __all__ = [
     "BudgetLine",
     "Category",
     "ForwardedItem",
+    "ExtensionState",
+    "RiskAssessment",
+    "RiskLevel",
+    "SUBJECT_FIELDS",
+    "SUBJECT_LABELS",
+    "SupervisionColour",
+    "SupervisionExtension",
+    "SupervisionItem",
+    "SupervisionKind",
+    "SupervisionLog",
+    "SupervisionState",
     "Grade",
     "Reminder",
     "Report",

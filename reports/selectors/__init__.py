@@ -40,8 +40,26 @@ from .stipends import (
     stipend_lines,
     stipend_terms,
 )
+from .supervision import (
+    HOME_ITEMS_SHOWN,
+    colour_counts,
+    owner_choices,
+    risk_history,
+    subject_items,
+    supervision_detail,
+    supervision_home,
+    supervision_list,
+)
 
 __all__ = [
+    "HOME_ITEMS_SHOWN",
+    "colour_counts",
+    "owner_choices",
+    "risk_history",
+    "subject_items",
+    "supervision_detail",
+    "supervision_home",
+    "supervision_list",
     "COUNTED_STATUSES",
     "OPEN_EMERGENCIES_SHOWN",
     "SheetLine",

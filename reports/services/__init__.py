@@ -6,6 +6,7 @@ from .alerts import alert_recipients, alert_texts, alerts_record
 from .forwarding import item_adopt, item_forward, item_forward_on, item_refuse, officer_reveal
 from .imports import report_record_imported
 from .review import STALE_MESSAGE, report_grade, report_return
+from .risk import risk_cause_key, risk_level_set
 from .stipends import sheet_approve, sheet_reopen
 from .submission import (
     EDITABLE_FIELDS,
@@ -13,6 +14,18 @@ from .submission import (
     report_delete_draft,
     report_save,
     report_withdraw,
+)
+from .supervision import (
+    escalation_recipients,
+    extension_decide,
+    extension_request,
+    subject_field,
+    supervision_close,
+    supervision_close_cause,
+    supervision_deadlines_reset,
+    supervision_open,
+    supervision_respond,
+    supervision_sweep,
 )
 
 __all__ = [
@@ -34,6 +47,18 @@ __all__ = [
     "report_return",
     "report_save",
     "report_withdraw",
+    "escalation_recipients",
+    "extension_decide",
+    "extension_request",
+    "risk_cause_key",
+    "risk_level_set",
     "sheet_approve",
+    "subject_field",
+    "supervision_close",
+    "supervision_close_cause",
+    "supervision_deadlines_reset",
+    "supervision_open",
+    "supervision_respond",
+    "supervision_sweep",
     "sheet_reopen",
 ]

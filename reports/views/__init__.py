@@ -25,8 +25,24 @@ from .reports import (
 )
 from .review import ReportGradeView, ReportReturnView, ReviewQueueView
 from .stipends import BudgetView, SheetApproveView, SheetExportView, SheetReopenView, StipendSheetView
+from .supervision import (
+    ExtensionDecideView,
+    ReportRiskView,
+    SupervisionCloseView,
+    SupervisionDetailView,
+    SupervisionExtendView,
+    SupervisionListView,
+    SupervisionRespondView,
+)
 
 __all__ = [
+    "ExtensionDecideView",
+    "ReportRiskView",
+    "SupervisionCloseView",
+    "SupervisionDetailView",
+    "SupervisionExtendView",
+    "SupervisionListView",
+    "SupervisionRespondView",
     "XLSX_TYPE",
     "AttachmentDownloadView",
     "BudgetView",

@@ -19,7 +19,7 @@ from unionportal.core.models import AuditEntry
 from unionportal.core.notifications import notifications_mark_read
 
 from .. import rules, selectors, services
-from ..forms import ForwardForm, GradeForm, ReportForm, ReturnForm
+from ..forms import ForwardForm, GradeForm, ReportForm, ReturnForm, RiskLevelForm
 from ..models import Grade, Report, ReportAttachment, Urgency
 
 XLSX_TYPE = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
@@ -174,6 +174,11 @@ class ReportDetailView(LoginRequiredMixin, ReportScopedMixin, TemplateView):
             context["forward_form"] = kwargs.get("forward_form") or ForwardForm(
                 initial={"title": report.title, "content": report.content}
             )
+            context["risk_form"] = kwargs.get("risk_form") or RiskLevelForm(
+                owners=selectors.owner_choices(county_id=report.county_id)
+            )
+            context["risk_history"] = selectors.risk_history(user=user, report=report)
+            context["supervision_items"] = selectors.subject_items(user=user, report=report)
         return context
 
 

@@ -227,6 +227,7 @@ class TestTellAndExtend:
 def test_the_daily_jobs_are_scheduled_in_beijing_time(installed_schedules):
     tasks_ = PeriodicTask.objects.filter(task__startswith="disputes.tasks.").order_by("name")
     assert [(t.name, t.task, t.crontab.hour, str(t.crontab.timezone)) for t in tasks_] == [
+        ("争议案件督办（期满未告知、分期逾期）", "disputes.tasks.supervise_cases", "0,8,14", "Asia/Shanghai"),
         ("结案回访提醒（结案30天）", "disputes.tasks.remind_return_visits", "8,14", "Asia/Shanghai"),
         ("调解期限提醒（第12天、期满）", "disputes.tasks.warn_mediation_deadlines", "8,14", "Asia/Shanghai"),
     ]

@@ -5,6 +5,7 @@ admin are refused."""
 import json
 
 import pytest
+from django.core.exceptions import ValidationError
 from django.urls import reverse
 
 from officers.channels.models import ChannelSetting
@@ -282,3 +283,18 @@ def test_the_digest_flag_on_the_form_and_the_pages(client, admin_user, county):
     assert (channel.for_alerts, channel.for_digests) == (True, True)
     for url in (reverse("officers:channels"), reverse("officers:channel", args=[channel.pk])):
         assert "突发信息提醒、每日待审核汇总" in client.get(url).content.decode()
+
+
+def test_the_supervision_flag_on_the_form_and_only_for_groups(client, admin_user, county):
+    client.force_login(admin_user)
+    assert "接收红色督办提醒" in client.get(reverse("officers:channel_create")).content.decode()
+    client.post(reverse("officers:channel_create"), form_data(for_supervision="on"))
+    channel = ChannelSetting.objects.get()
+    assert (channel.for_alerts, channel.for_supervision) == (True, True)
+    assert "突发信息提醒、红色督办提醒" in client.get(reverse("officers:channels")).content.decode()
+    sms = ChannelSetting(
+        county=county, kind="http_sms", name="短信", webhook_url="https://sms.gov/api", secret="s", for_supervision=True
+    )
+    with pytest.raises(ValidationError) as caught:
+        sms.full_clean()
+    assert caught.value.message_dict["for_supervision"] == ["红色督办提醒发往工作群，请在群机器人渠道勾选"]

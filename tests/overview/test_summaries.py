@@ -14,6 +14,7 @@ from django.urls import reverse
 from django.utils import timezone
 
 from disputes import services as dispute_services
+from officers.models import Enterprise
 from reports.models import Reminder
 from tests.factories import (
     AdminFactory,
@@ -148,7 +149,8 @@ def test_every_figure(county, october):
         ["10-12 10:00", "某纺织企业拖欠工资苗头", "王建国", "东坎街道", "县级以上部门采用"],
         ["10-31 23:00", "外卖骑手反映站点罚款过重", "刘洋", "五汛镇", "待审核"],
     ]
-    assert f["repeated_enterprises"] == [["滨海华强纺织有限公司", 3]]
+    textile = Enterprise.objects.get(name="滨海华强纺织有限公司")
+    assert f["repeated_enterprises"] == [["滨海华强纺织有限公司", 3, textile.pk]]  # the id links to its ledger
     assert f["disputes"] == {
         "registered": 1,
         "concluded": 1,
@@ -229,6 +231,8 @@ def test_docx_and_xlsx_open(county, october):
         "按重点群体",
         "突发信息",
         "重复风险企业",
+        "本月逾期办结的督办事项",
+        "尚未办结的督办事项",
         "未完成任务",
     ]
     assert list(book["突发信息"].iter_rows(values_only=True))[1][1] == "某纺织企业拖欠工资苗头"

@@ -74,9 +74,18 @@ def foreign_county_world(other_county) -> list[int]:
         county=other_county, actor=None, kind="exchange", held_on=date(2026, 5, 1), topic="外县活动"
     )
     notifications_mark_read(user=reviewer)
+    # Risk levels and supervision items (督办), with an extension waiting, in the other county.
+    report_services.risk_level_set(subject=report, level="red", reason="外县风险", actor=reviewer)
+    report_services.risk_level_set(subject=case, level="blue", reason="外县案件", actor=reviewer)
+    from reports.models import SupervisionItem
+
+    foreign_item = SupervisionItem.objects.filter(report=report).get()
+    report_services.extension_request(
+        item=foreign_item, actor=reviewer, new_due_at=foreign_item.due_at + timedelta(days=2), reason="外县延期"
+    )
     from disputes.models import CaseAttachment, DisputeCase
-    from officers.models import Activity, Officer
-    from reports.models import Report, ReportAttachment
+    from officers.models import Activity, Enterprise, Officer
+    from reports.models import Report, ReportAttachment, RiskAssessment, SupervisionExtension
     from unionportal.overview.models import MonthlySummary, SummaryAction
 
     ids = set()
@@ -89,6 +98,10 @@ def foreign_county_world(other_county) -> list[int]:
         MonthlySummary,
         SummaryAction,
         Activity,
+        Enterprise,
+        SupervisionItem,
+        SupervisionExtension,
+        RiskAssessment,
     ):
         ids.update(model.objects.values_list("pk", flat=True))
     return sorted(ids)

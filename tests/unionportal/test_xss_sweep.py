@@ -143,6 +143,12 @@ MUST_REACH_A_PAGE = {
     ("reports.ForwardedItem", "refusal_reason"),
     ("reports.ForwardedItem", "publication"),
     ("reports.ForwardedItem", "issue"),
+    ("reports.RiskAssessment", "reason"),
+    ("reports.SupervisionItem", "title"),
+    ("reports.SupervisionItem", "close_note"),
+    ("reports.SupervisionExtension", "reason"),
+    ("reports.SupervisionExtension", "decision_note"),
+    ("reports.SupervisionLog", "note"),
 }
 
 
@@ -295,6 +301,16 @@ def payload_world(county, other_county) -> World:
         adopted_on=today,
         adoption_doc_no="文号",
     )
+    report_services.report_adopt(
+        report=adopted,
+        actor=reviewer,
+        body="采用单位",
+        publication="刊物",
+        issue="期号",
+        adopted_on=today,
+        source="receipt",
+        region=city,
+    )
     returned = report("乙")
     report_services.report_return(report=returned, reviewer=reviewer, reason="退回原因", version=returned.version)
     emergency = report("丙", urgency="emergency")
@@ -412,6 +428,22 @@ def payload_world(county, other_county) -> World:
     dispute_services.case_link_report(case=case, report=emergency, actor=reviewer)
     dispute_services.case_from_report(report=returned, actor=reviewer)
 
+    # Risk levels and supervision (督办): a report's and a case's levels, an item with a refused
+    # extension, one closed; a day of the working calendar.
+    from officers.models import DeadlineSetting, WorkCalendarDay
+    from reports.models import SupervisionItem
+
+    report_services.risk_level_set(subject=adopted, level="red", reason="理由", actor=reviewer)
+    report_services.risk_level_set(subject=case, level="blue", reason="理由", actor=reviewer)
+    risk_item = SupervisionItem.objects.get(report=adopted)
+    extension = report_services.extension_request(
+        item=risk_item, actor=reviewer, new_due_at=risk_item.due_at + timedelta(days=2), reason="延期"
+    )
+    report_services.extension_decide(extension=extension, actor=county_admin, approve=False, note="不批准")
+    report_services.supervision_close(item=SupervisionItem.objects.get(case=case), actor=reviewer, note="办结")
+    WorkCalendarDay.objects.get_or_create(day=today, defaults={"is_workday": False, "name": "节日", "source": "通知"})
+    DeadlineSetting.objects.create(county=county, effective_from=today + timedelta(days=1), created_by=county_admin)
+
     # A ledger import checked and waiting for confirmation, and one refused with its bad rows.
     header = "姓名,手机号,县区代码,人员类别\n"
     for rows in ("王建国,13815119001,{code},一线职工\n", "王建国,1381511,{code},一线职工\n"):
@@ -455,6 +487,8 @@ PARAMETER_MODELS = (
     (r"^officers/", "officers.Officer"),
     (r"^reports/attachments/", "reports.ReportAttachment"),
     (r"^reports/forwarded/", "reports.ForwardedItem"),
+    (r"^reports/supervision/", "reports.SupervisionItem"),
+    (r"^enterprises/", "officers.Enterprise"),
     (r"^reports/summaries/", "overview.MonthlySummary"),
     (r"^reports/actions/", "overview.SummaryAction"),
     (r"^reports/", "reports.Report"),

@@ -5,14 +5,24 @@ from datetime import date, timedelta
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
-from django.db.models import Count, Q
+from django.db.models import Count, F, Q
 from django.utils import timezone
 
 from disputes.models import DisputeCase
 from disputes.selectors import dispute_figures
 from officers.models import Officer
 from reports import rules, selectors
-from reports.models import COUNTED_STATUSES, RISK_CATEGORIES, Category, ForwardedItem, Report, Urgency
+from reports import rules as report_rules
+from reports.models import (
+    COUNTED_STATUSES,
+    RISK_CATEGORIES,
+    Category,
+    ForwardedItem,
+    Report,
+    SupervisionItem,
+    SupervisionState,
+    Urgency,
+)
 from unionportal.core.figures import rate
 
 from .models import MonthlySummary
@@ -77,12 +87,13 @@ def summary_figures(*, county, month: date) -> dict:
         base.submitted_between(window_start, end)
         .filter(category__in=RISK_CATEGORIES)
         .exclude(enterprise__isnull=True, enterprise_name="")
-        .values("enterprise__name", "enterprise_name")
+        .values("enterprise_id", "enterprise__name", "enterprise_name")
         .annotate(n=Count("pk"))
         .filter(n__gte=2)
         .order_by("-n", "enterprise__name", "enterprise_name")
     )
-    repeated = [[row["enterprise__name"] or row["enterprise_name"], row["n"]] for row in risky]
+    # [name, reports, enterprise id or None]: a registered enterprise links to its risk ledger page.
+    repeated = [[row["enterprise__name"] or row["enterprise_name"], row["n"], row["enterprise_id"]] for row in risky]
     terms = selectors.stipend_terms(county_id=county.pk, month=month)
     missed = list(
         Officer.objects.filter(county=county, status=Officer.Status.ACTIVE)
@@ -138,6 +149,31 @@ def summary_figures(*, county, month: date) -> dict:
         },
         "quota": terms.quota,
         "missed_quota": [[name, township or ""] for name, township in missed],
+        **supervision_figures(county=county, start=start, end=end),
+    }
+
+
+def _item_row(item, *, closed: bool) -> list:
+    when = timezone.localtime(item.closed_at if closed else item.due_at).strftime("%m-%d %H:%M")
+    due = timezone.localtime(item.due_at).strftime("%m-%d %H:%M")
+    last = when if closed else item.get_colour_display()
+    return [item.title, item.get_kind_display(), item.owner.get_full_name(), due, last, item.pk]
+
+
+def supervision_figures(*, county, start, end) -> dict:
+    """The month's supervision for the meeting: items closed late in the month, and those still open
+    (as the summary is built), most urgent first. Two queries."""
+    items = SupervisionItem.objects.filter(county=county).select_related("owner")
+    late = items.filter(
+        state=SupervisionState.CLOSED, closed_at__gte=start, closed_at__lt=end, closed_at__gt=F("due_at")
+    ).order_by("closed_at")
+    still_open = items.filter(state=SupervisionState.OPEN, opened_at__lt=end).order_by("due_at")
+    open_rows = sorted(
+        still_open, key=lambda i: (report_rules.COLOUR_RANK.get(i.colour, 9), i.due_at)
+    )
+    return {
+        "supervision_closed_late": [_item_row(i, closed=True) for i in late],
+        "supervision_open": [_item_row(i, closed=False) for i in open_rows],
     }
 
 

@@ -7,6 +7,11 @@ from unionportal.core.figures import percent
 
 from .charts import summary_charts
 
+SUPERVISION_TABLES = (
+    ("supervision_closed_late", "本月逾期办结的督办事项", "办结时间"),
+    ("supervision_open", "尚未办结的督办事项", "督办颜色"),
+)
+
 
 def _text(value) -> str:
     """Every piece of text the DOCX holds: stored text may carry characters Word's XML cannot."""
@@ -67,9 +72,17 @@ def docx_bytes(summary) -> bytes:
         doc.add_paragraph("无。")
     doc.add_heading("近三个月多次被报送风险的企业", level=1)
     if f["repeated_enterprises"]:
-        _table(doc, ["企业", "信息条数"], f["repeated_enterprises"])
+        _table(doc, ["企业", "信息条数"], [row[:2] for row in f["repeated_enterprises"]])
     else:
         doc.add_paragraph("无。")
+    # Summaries built before supervision existed lack these two lists.
+    for key, heading, last in SUPERVISION_TABLES:
+        if key in f:
+            doc.add_heading(heading, level=1)
+            if f[key]:
+                _table(doc, ["督办事项", "类别", "责任人", "办结时限", last], [row[:5] for row in f[key]])
+            else:
+                doc.add_paragraph("无。")
     d = f["disputes"]
     doc.add_heading("劳动争议调处", level=1)
     doc.add_paragraph(
@@ -143,7 +156,13 @@ def xlsx_bytes(summary) -> bytes:
     ws = book.create_sheet("重复风险企业")
     put(ws, "企业", "信息条数")
     for row in f["repeated_enterprises"]:
-        put(ws, *row)
+        put(ws, *row[:2])
+    for key, heading, last in SUPERVISION_TABLES:
+        if key in f:
+            ws = book.create_sheet(heading[:31])
+            put(ws, "督办事项", "类别", "责任人", "办结时限", last)
+            for row in f[key]:
+                put(ws, *row[:5])
     ws = book.create_sheet("未完成任务")
     put(ws, "姓名", "镇区街道")
     for row in f["missed_quota"]:

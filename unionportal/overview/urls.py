@@ -1,6 +1,6 @@
 from django.urls import path
 
-from . import views
+from . import enterprise_views, views
 
 app_name = "overview"
 
@@ -13,4 +13,7 @@ urlpatterns = [
     path("reports/summaries/<int:pk>/chart/<int:index>.png", views.SummaryChartView.as_view(), name="summary_chart"),
     path("reports/summaries/<int:pk>/download/", views.SummaryDownloadView.as_view(), name="summary_download"),
     path("reports/actions/<int:pk>/done/", views.SummaryActionDoneView.as_view(), name="action_done"),
+    path("enterprises/", enterprise_views.EnterpriseListView.as_view(), name="enterprises"),
+    path("enterprises/export/", enterprise_views.EnterpriseExportView.as_view(), name="enterprise_export"),
+    path("enterprises/<int:pk>/", enterprise_views.EnterpriseDetailView.as_view(), name="enterprise"),
 ]

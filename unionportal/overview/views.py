@@ -21,7 +21,7 @@ from officers.models import Activity
 from officers.permissions import StaffRequiredMixin
 from reports import rules
 from reports import selectors as report_selectors
-from reports.models import ForwardedItem
+from reports.models import ForwardedItem, SupervisionColour
 from reports.views import XLSX_TYPE
 from unionportal.core.actions import ServiceActionView
 from unionportal.core.audit import audit_record
@@ -60,6 +60,7 @@ class HomeView(LoginRequiredMixin, TemplateView):
             context["overview"] = officer_selectors.county_overview(user=user)
             context["pending_reviews"] = report_selectors.pending_review_count(user=user)
             context["untold_cases"] = dispute_selectors.untold_overdue_count(user=user)
+            context["supervision"] = report_selectors.supervision_home(user=user)
         else:
             context["officer"] = officer
             if officer is not None:
@@ -275,5 +276,14 @@ class DashboardView(StaffRequiredMixin, TemplateView):
             },
             year_start=f"{year}-01-01",
             year_end=f"{year}-12-31",
+            # Live, not cached with the year's figures: what is open now, by colour, with links.
+            supervision_counts=[
+                (colour, label, n)
+                for (colour, label), n in zip(
+                    SupervisionColour.choices,
+                    report_selectors.colour_counts(user=self.request.user).values(),
+                    strict=True,
+                )
+            ],
         )
         return context

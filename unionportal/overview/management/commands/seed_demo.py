@@ -1,8 +1,9 @@
 from django.core.management.base import BaseCommand
 
+from disputes.demo import seed_demo_cases
 from officers import demo
 from officers.models import User
-from reports.demo import seed_demo_forwarding, seed_demo_reports
+from reports.demo import seed_demo_forwarding, seed_demo_reports, seed_demo_supervision
 
 
 class Command(BaseCommand):
@@ -11,6 +12,8 @@ class Command(BaseCommand):
     def handle(self, *args, **options):
         result = demo.seed_demo()
         reports = seed_demo_reports(result["county"])
+        seed_demo_supervision(result["county"])
+        seed_demo_cases(result["county"])
         self.stdout.write(
             f"演示数据就绪：{result['county']}，本次新增信息员 {result['officers_created']} 名、报送信息 {reports} 条。"
         )

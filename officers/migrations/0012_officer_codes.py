@@ -26,7 +26,7 @@ def give_codes(apps, schema_editor):
 
 class Migration(migrations.Migration):
     dependencies = [
-        ("officers", "0010_units_above_the_county"),
+        ("officers", "0011_work_calendar_deadlines_channel_supervision"),
     ]
 
     operations = [
