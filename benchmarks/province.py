@@ -29,14 +29,22 @@ FORWARD_ONE_IN, ON_ONE_IN = 100, 4
 
 
 def copy(table, columns, rows):
+    """COPY ``rows`` into ``table``; every column not given gets the model's default (so a field
+    added to a model later needs no change here), as the ledger imports' RowWriter does."""
+    from django.apps import apps
     from django.db import connection
 
+    from unionportal.core.imports.bulk import RowWriter
+
+    model = next(m for m in apps.get_models() if m._meta.db_table == table)
+    writer = RowWriter(model, tuple(columns))
+    tail = ("\t" + writer.constant if writer.rest else "") + "\n"
     buffer = io.StringIO()
     for row in rows:
-        buffer.write("\t".join(row) + "\n")
+        buffer.write("\t".join(row) + tail)
     buffer.seek(0)
     with connection.cursor() as cursor:
-        cursor.copy_from(buffer, table, columns=columns)
+        cursor.copy_from(buffer, table, columns=[*columns, *(f.column for f in writer.rest)])
 
 
 def load():

@@ -3,12 +3,13 @@ from django import forms
 from django.db.models import Q
 
 from officers.models import Township
+from unionportal.core.list_views import LightFilterSetMixin
 
 from . import selectors
 from .models import CaseStatus, DisputeCase, DisputeType
 
 
-class CaseFilter(django_filters.FilterSet):
+class CaseFilter(LightFilterSetMixin, django_filters.FilterSet):
     q = django_filters.CharFilter(label="搜索", method="search")
     status = django_filters.ChoiceFilter(label="状态", choices=CaseStatus.choices, empty_label="全部状态")
     dispute_type = django_filters.ChoiceFilter(label="争议类型", choices=DisputeType.choices, empty_label="全部类型")

@@ -154,11 +154,44 @@ class DisputeLedgerResource(CountyLedgerResource):
 
     # -- import
 
+    def before_import(self, dataset, **kwargs):
+        super().before_import(dataset, **kwargs)
+        # Loaded once per file, not once a row: the cases the rows name, their handlers and money, and
+        # the accounts named as handlers.
+        self.cases = {}
+        for chunk in self.in_chunks(self.column_values(dataset, "案件编号")):
+            for case in DisputeCase.objects.filter(number__in=chunk).select_related("county"):
+                self.cases[(case.county.code, case.number)] = case
+        ids = [case.pk for case in self.cases.values()]
+        self.case_handlers = {}
+        self.totals = {}
+        for chunk in self.in_chunks(ids):
+            for case_id, user in (
+                (link.disputecase_id, link.user)
+                for link in DisputeCase.handlers.through.objects.filter(disputecase_id__in=chunk).select_related("user")
+            ):
+                self.case_handlers.setdefault(case_id, []).append(user)
+            sums = (
+                Outcome.objects.counted()
+                .filter(case_id__in=chunk)
+                .values_list("case_id", "kind", "from_ledger")
+                .annotate(total=Sum("amount"))
+            )
+            for case_id, kind, from_ledger, total in sums:
+                self.totals[(case_id, kind, from_ledger)] = total or Decimal("0")
+        self.accounts = {}
+        for chunk in self.in_chunks([p for p in self.column_values(dataset, "承办人手机号") if "*" not in p]):
+            for user in User.objects.filter(username__in=chunk, is_active=True).select_related("officer"):
+                self.accounts[user.username] = user
+
     def get_instance(self, instance_loader, row):
         number, code = cell_text(row.get("案件编号")), cell_text(row.get("县区代码"))
         if not number or not code:
             return None
-        return DisputeCase.objects.filter(county__code=code, number=number).select_related("county").first()
+        return self.cases.get((code, number))
+
+    def _handlers(self, case) -> list:
+        return self.case_handlers.get(case.pk, []) if case.pk else []
 
     def import_instance(self, case, row, **kwargs):
         row_number = kwargs.get("row_number", 0)
@@ -234,13 +267,11 @@ class DisputeLedgerResource(CountyLedgerResource):
         phone = cell_text(row.get("承办人手机号"))
         if phone and "*" in phone:
             # A reviewer's export masks the phone: it stands for the handler the case already has.
-            handler = (
-                next((h for h in case.handlers.all() if mask_phone(h.username) == phone), None) if case.pk else None
-            )
+            handler = next((h for h in self._handlers(case) if mask_phone(h.username) == phone), None)
             if handler is None:
                 errors["承办人手机号"] = f"手机号 {phone} 已打码，请填写完整手机号"
         elif phone:
-            handler = User.objects.filter(username=phone, is_active=True).first()
+            handler = self.accounts.get(phone)
             if handler is None:
                 errors["承办人手机号"] = f"手机号 {phone} 不是平台中的信息员或工作人员"
             elif (
@@ -276,10 +307,9 @@ class DisputeLedgerResource(CountyLedgerResource):
         self.money_changed = case.pk is not None and self._money_differs(case)
 
     def _portal_totals(self, case, kind, ledger: bool) -> Decimal:
-        total = (
-            Outcome.objects.counted().filter(case=case, kind=kind, from_ledger=ledger).aggregate(t=Sum("amount"))["t"]
-        )
-        return total or Decimal("0")
+        """What the portal holds of ``kind`` for ``case`` (as loaded before the import: a case is
+        written at most once a file, since a repeated number is a bad row)."""
+        return self.totals.get((case.pk, kind, ledger), Decimal("0"))
 
     def _money_differs(self, case) -> bool:
         for kind, figure in self.pending_money.items():
@@ -291,7 +321,7 @@ class DisputeLedgerResource(CountyLedgerResource):
     def skip_row(self, instance, original, row, import_validation_errors=None):
         if import_validation_errors or original is None or original.pk is None or self.money_changed:
             return False
-        if self.pending_handler is not None and not instance.handlers.filter(pk=self.pending_handler.pk).exists():
+        if self.pending_handler is not None and self.pending_handler not in self._handlers(instance):
             return False
         return all(getattr(instance, f) == getattr(original, f) for f in self.compared_fields)
 

@@ -108,6 +108,10 @@ def main():
             officer.get_by_label("标题").fill("快递网点派件费下调引发议论")
             officer.get_by_label("突发").check()
             officer.get_by_label("内容").fill("片区网点通知下月起派件费每件下调0.2元，快递员普遍不满。")
+            officer.get_by_label("事发地（镇区街道）").select_option(index=1)  # an emergency names its place
+            officer.get_by_label("涉及企业或场所（未登记时填写名称）").fill("某快递网点")  # the 初报's essentials
+            officer.get_by_label("涉及人数").fill("12")
+            officer.get_by_label("职工诉求").fill("要求恢复原派件费标准")
             officer.get_by_role("button", name="报送", exact=True).click()
             officer.wait_for_url(f"{base}/reports/*/")
             shot(officer, "officer-report-submitted")

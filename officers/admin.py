@@ -7,9 +7,10 @@ from import_export.formats import base_formats
 
 from unionportal.core.admin_mixins import AuditedExportMixin, ReadOnlyAdminMixin
 from unionportal.core.ledger import LEDGER_FORMATS
-from unionportal.core.models import OutboxMessage
+from unionportal.core.models import AuditPurge, OutboxMessage
+from unionportal.core.sessions import sessions_end_all
 
-from . import services
+from . import personal, services
 from .admin_mixins import ScopedAdminMixin, county_people
 from .models import (
     Activity,
@@ -21,6 +22,7 @@ from .models import (
     Guidance,
     Officer,
     OfficerStatusChange,
+    ProcessingNotice,
     Region,
     Suggestion,
     Township,
@@ -30,11 +32,14 @@ from .models import (
 )
 from .resources import OfficerLedgerResource
 from .rules import pinyin_key
+from .security.accounts import account_role_change, account_set_active
 
 
 @admin.register(User)
 class UserAdmin(DjangoUserAdmin):
-    """Accounts are the superuser's: a county admin must not be able to raise their own rights."""
+    """Accounts are the superuser's (once, to create the three administrators) and the security
+    administrator's: a county admin must not be able to raise their own rights. Changes of role or
+    of 启用 go through the audited services (officers.security.accounts)."""
 
     list_display = ("username", "full_name", "role", "county", "region", "is_active", "last_login")
     list_filter = ("role", "county", "region", "is_active", "is_superuser")
@@ -56,11 +61,42 @@ class UserAdmin(DjangoUserAdmin):
     )
 
     def has_module_permission(self, request):
-        return request.user.is_superuser
+        return request.user.is_superuser or request.user.is_security_admin
 
     has_view_permission = has_change_permission = has_add_permission = lambda self, request, obj=None: (
-        request.user.is_superuser
+        request.user.is_superuser or request.user.is_security_admin
     )
+
+    def has_delete_permission(self, request, obj=None):
+        return False  # an account is stopped, never deleted: the audit trail names it
+
+    def get_readonly_fields(self, request, obj=None):
+        if request.user.is_superuser:
+            return ("last_login", "date_joined")
+        # The security administrator changes a role or 启用 here through the services; never 超级用户.
+        return ("is_superuser", "is_staff", "last_login", "date_joined", "password")
+
+    def save_model(self, request, obj, form, change):
+        if not change:
+            return super().save_model(request, obj, form, change)
+        before = User.objects.get(pk=obj.pk)
+        changed_role, changed_active = obj.role != before.role, obj.is_active != before.is_active
+        role, county, active = obj.role, obj.county, obj.is_active
+        obj.role, obj.is_active = before.role, before.is_active
+        super().save_model(request, obj, form, change)
+        actor = request.user
+        if changed_role:
+            if actor.is_security_admin:
+                account_role_change(actor=actor, user=obj, role=role, county=county, request=request)
+            else:
+                User.objects.filter(pk=obj.pk).update(role=role)
+        if changed_active:
+            if actor.is_security_admin:
+                account_set_active(actor=actor, user=obj, active=active, request=request)
+            else:
+                User.objects.filter(pk=obj.pk).update(is_active=active)
+                if not active:
+                    sessions_end_all(user_id=obj.pk)
 
 
 class TownshipInline(admin.TabularInline):
@@ -98,12 +134,22 @@ class CountyAdmin(ScopedAdminMixin, admin.ModelAdmin):
     def township_count(self, county):
         return county.n_townships
 
+    def _allowed(self, request):
+        # Units are the system administrator's duty too (三员分立), beside the county admins' own county.
+        return super()._allowed(request) or request.user.is_system_admin
+
+    def scoped_queryset(self, request):
+        if request.user.is_system_admin:
+            return County.objects.all()
+        return super().scoped_queryset(request)
+
     def has_add_permission(self, request):
-        return request.user.is_superuser
+        return request.user.is_superuser or request.user.is_system_admin
 
     def get_readonly_fields(self, request, obj=None):
-        # A county's name and code head every sheet and file it sends out: the superuser's to set.
-        if request.user.is_superuser:
+        # A county's name and code head every sheet and file it sends out: the superuser's or the
+        # system administrator's to set.
+        if request.user.is_superuser or request.user.is_system_admin:
             return super().get_readonly_fields(request, obj)
         return ("code", "name", "city", "province", "region")
 
@@ -340,3 +386,48 @@ class DeadlineSettingAdmin(ScopedAdminMixin, admin.ModelAdmin):
         if not change:
             obj.created_by = request.user
         super().save_model(request, obj, form, change)
+
+
+@admin.register(ProcessingNotice)
+class ProcessingNoticeAdmin(admin.ModelAdmin):
+    """个人信息处理告知书: the system administrator publishes a new version (never edits one an officer
+    may have accepted); every officer is asked again at their next login."""
+
+    list_display = ("version", "title", "published_at")
+    fields = ("title", "text")
+
+    def _allowed(self, request):
+        return request.user.is_superuser or request.user.is_system_admin
+
+    def has_module_permission(self, request):
+        return self._allowed(request)
+
+    def has_view_permission(self, request, obj=None):
+        return self._allowed(request)
+
+    def has_add_permission(self, request):
+        return self._allowed(request)
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return False
+
+    def save_model(self, request, obj, form, change):
+        published = personal.notice_publish(actor=request.user, title=obj.title, text=obj.text, request=request)
+        obj.pk, obj.version, obj.published_at = published.pk, published.version, published.published_at
+
+
+@admin.register(AuditPurge)
+class AuditPurgeAdmin(ReadOnlyAdminMixin, admin.ModelAdmin):
+    list_display = ("created_at", "purged_before", "rows", "archive_path", "archive_sha256")
+
+    def has_module_permission(self, request):
+        return request.user.is_superuser or request.user.is_audit_admin
+
+    def has_view_permission(self, request, obj=None):
+        return self.has_module_permission(request)
+
+    def has_delete_permission(self, request, obj=None):
+        return False

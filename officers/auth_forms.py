@@ -8,6 +8,7 @@ from django.urls import reverse
 from unionportal.core.forms import add_service_errors
 
 from .models import User
+from .security.signin import PASSWORD_EXPIRED_KEY, sign_in_completed
 from .services import password_change
 
 
@@ -47,6 +48,11 @@ class PortalLoginView(LoginView):
         url = super().get_redirect_url()
         return "" if url.startswith(reverse("login")) else url
 
+    def form_valid(self, form):
+        response = super().form_valid(form)  # Django's login(): a new session key
+        sign_in_completed(request=self.request, user=form.get_user())
+        return response
+
 
 # Signing out clears what the phone holds for this site: the service worker's cache, the drafts and
 # the outbox in IndexedDB (static/js/offline_reports.js also clears them before the form is sent).
@@ -66,9 +72,12 @@ class PortalPasswordChangeView(PasswordChangeView):
 
     def form_valid(self, form):
         try:
-            user = password_change(user=form.user, password=form.cleaned_data["new_password1"])
+            user = password_change(
+                user=form.user, password=form.cleaned_data["new_password1"], request=self.request
+            )
         except ValidationError as exc:
             add_service_errors(form, exc)
             return self.form_invalid(form)
         update_session_auth_hash(self.request, user)  # stays logged in, as Django's own view does
+        self.request.session.pop(PASSWORD_EXPIRED_KEY, None)
         return HttpResponseRedirect(self.get_success_url())

@@ -6,7 +6,9 @@ from datetime import date
 from django.db import transaction
 
 from . import rules
-from .models import Officer
+from .models import Officer, ProcessingNotice, User
+from .personal import notice_publish
+from .security.accounts import system_admin_upsert
 from .services import (
     county_upsert,
     enterprise_resolve,
@@ -203,3 +205,30 @@ def seed_demo() -> dict:
             password_changed(user=officer.user)
         created += 1
     return {"county": county, "officers_created": created}
+
+
+# The three administrators (三员分立) of the demo, and the first processing notice.
+SYSTEM_ADMIN_PHONE, SECURITY_ADMIN_PHONE, AUDIT_ADMIN_PHONE = "13900000091", "13900000092", "13900000093"
+DEMO_NOTICE_TEXT = (
+    "滨海县总工会（以下简称“我们”）为开展劳动领域信息员工作，处理您的以下个人信息：姓名、手机号、性别、"
+    "所在镇区街道、工作单位、人员类别及您报送的信息。\n"
+    "处理目的：信息员的聘任、联络、报送信息的审核与补助发放。手机号仅对需要联系您的工作人员完整显示，"
+    "其他情况下一律隐去中间四位，每次查看完整号码均有记录。\n"
+    "保存期限：您在岗期间及解聘后三年；期满后您的姓名、手机号、工作单位等将被匿名化处理。\n"
+    "您的权利：可随时在“我的信息”中查阅、下载您的个人信息，发现有误可申请更正。"
+    "我们不收集身份证号码；工伤等健康信息仅在您另行签字同意后处理。"
+)
+
+
+def seed_security_demo() -> None:
+    """The three administrators (each a separate account) and notice version 1: run again, nothing new."""
+    for role, phone, name in (
+        ("sysadmin", SYSTEM_ADMIN_PHONE, "孙系统"),
+        ("secadmin", SECURITY_ADMIN_PHONE, "钱安全"),
+        ("auditadmin", AUDIT_ADMIN_PHONE, "李审计"),
+    ):
+        if not User.objects.filter(username=phone).exists():
+            user, _ = system_admin_upsert(role=role, phone=phone, name=name, password=DEMO_PASSWORD)
+            User.objects.filter(pk=user.pk).update(password_change_required=False)  # demo: keep the shared password
+    if not ProcessingNotice.objects.exists():
+        notice_publish(actor=None, title="信息员个人信息处理告知书", text=DEMO_NOTICE_TEXT)

@@ -1,10 +1,12 @@
 import django_filters
 from django.db.models import Q
 
+from unionportal.core.list_views import LightFilterSetMixin
+
 from .models import Officer, Township
 
 
-class OfficerFilter(django_filters.FilterSet):
+class OfficerFilter(LightFilterSetMixin, django_filters.FilterSet):
     q = django_filters.CharFilter(label="搜索", method="search")
     township = django_filters.ModelChoiceFilter(label="镇区街道", queryset=Township.objects.none(), empty_label="全部")
     category = django_filters.ChoiceFilter(label="人员类别", choices=Officer.Category.choices, empty_label="全部")

@@ -71,7 +71,7 @@ def locked_logins(*, user, now=None) -> list[Lockout]:
 def lockout_clear(*, actor, kind: str, ip_address: str, username: str = "", request=None, now=None) -> int:
     """Lift a lockout ``actor`` may see: its failed attempts are deleted. Returns how many rows went."""
     if not actor.is_portal_admin:
-        raise PermissionDenied("只有系统管理员可以解除登录锁定")
+        raise PermissionDenied("只有县总工会管理员可以解除登录锁定")
     match = [
         lockout
         for lockout in locked_logins(user=actor, now=now)

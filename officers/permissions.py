@@ -45,7 +45,7 @@ class UnitStaffRequiredMixin(StaffRequiredMixin):
 
 
 class AdminRequiredMixin(CountyPageMixin, RoleRequiredMixin):
-    permission_denied_message = "只有系统管理员可以进行此操作"
+    permission_denied_message = "只有县总工会管理员可以进行此操作"
 
     def test_func(self):
         return self.request.user.is_portal_admin and not self.regional_refused()
@@ -59,3 +59,24 @@ class OfficerRequiredMixin(RoleRequiredMixin):
     def test_func(self):
         user = self.request.user
         return user.is_active and user.is_officer and hasattr(user, "officer")
+
+
+class SecurityAdminRequiredMixin(RoleRequiredMixin):
+    permission_denied_message = "只有安全管理员可以进行此操作"
+
+    def test_func(self):
+        return self.request.user.is_security_admin
+
+
+class AuditAdminRequiredMixin(RoleRequiredMixin):
+    permission_denied_message = "只有审计管理员可以查看审计日志"
+
+    def test_func(self):
+        return self.request.user.is_audit_admin
+
+
+class SystemAdminRequiredMixin(RoleRequiredMixin):
+    permission_denied_message = "只有系统管理员可以进行此操作"
+
+    def test_func(self):
+        return self.request.user.is_system_admin

@@ -198,3 +198,45 @@ def working_calendar_span(start: datetime, *, hours: int = 0, days: int = 0) -> 
     """The days whose calendar entries a deadline from ``start`` may need: generous, for one query."""
     first = start.astimezone(BEIJING).date()
     return first, first + timedelta(days=days * 3 + hours // 8 + 40)
+
+
+# ---- 三员分立: which paths each system administrator may open -----------------------------------
+
+# Every signed-in account may open these: signing in and out, its own password, second factor and
+# sessions, the home page (which sends each role to its console), static files and the health check.
+COMMON_PATHS = ("/accounts/", "/static/", "/healthz", "/favicon.ico", "/manifest.webmanifest", "/sw.js")
+# The admin site's own pages every administrator with admin access needs.
+ADMIN_SITE_COMMON = ("/admin/", "/admin/logout/", "/admin/jsi18n/", "/admin/password_change/")
+DUTY_PATHS = {
+    # settings, schedules, units, the processing notice: never the audit trail nor accounts.
+    "sysadmin": (
+        "/system/",
+        "/admin/django_celery_beat/",
+        "/admin/officers/county/",
+        "/admin/officers/township/",
+        "/admin/officers/processingnotice/",
+    ),
+    # accounts, roles, locks, password and session policy.
+    "secadmin": (
+        "/security/",
+        "/admin/officers/user/",
+        "/admin/axes/",
+        "/admin/officers/securitypolicy/",
+    ),
+    # reads and exports the audit trail, nothing else.
+    "auditadmin": ("/audit/", "/admin/core/auditentry/", "/admin/core/auditpurge/"),
+}
+SYSTEM_CONSOLES = ("/system/", "/security/", "/audit/")
+
+
+def duty_allows(role: str, path: str) -> bool:
+    """May an account of ``role`` open ``path``? The three administrators only their duty's pages;
+    everyone else anything but the three consoles (whose pages check their own role too)."""
+    if path == "/" or path.startswith(COMMON_PATHS):
+        return True
+    duties = DUTY_PATHS.get(role)
+    if duties is None:
+        return not path.startswith(SYSTEM_CONSOLES)
+    if path in ADMIN_SITE_COMMON:
+        return True
+    return path.startswith(duties)

@@ -57,6 +57,19 @@ class Scope:
 
 
 def scope_for(user) -> Scope:
+    """The user's scope, worked out once per user object (a request's user): kept on the object with
+    what it was worked out from, so a role or county changed on the same object is seen at once."""
+    if user is None or not getattr(user, "is_authenticated", False):
+        return _scope_for(user)
+    basis = (user.pk, user.is_active, user.is_superuser, user.role, user.county_id, getattr(user, "region_id", None))
+    memo = getattr(user, "_scope_memo", None)
+    if memo is None or memo[0] != basis:
+        memo = (basis, _scope_for(user))
+        user._scope_memo = memo
+    return memo[1]
+
+
+def _scope_for(user) -> Scope:
     if user is None or not user.is_authenticated or not user.is_active:
         return Scope()
     staff = user.is_superuser or user.role in (user.Role.REVIEWER, user.Role.ADMIN)

@@ -4,6 +4,7 @@ import secrets
 from datetime import timedelta
 
 from axes.utils import reset as axes_reset
+from django.conf import settings
 from django.contrib.auth.hashers import check_password
 from django.contrib.auth.password_validation import validate_password
 from django.core.exceptions import ValidationError
@@ -13,6 +14,7 @@ from django.utils import timezone
 
 from unionportal.core.audit import audit_record
 from unionportal.core.models import AuditEntry
+from unionportal.core.sessions import sessions_end_all
 
 from . import rules
 from .models import (
@@ -135,6 +137,7 @@ def staff_upsert(
     _remember_own_password(user)
     user.set_password(password)
     user.password_change_required = True  # whoever ran the command knows it: the user replaces it
+    user.password_changed_at = timezone.now()
     user.full_clean()
     user.save()
     axes_reset(username=user.username)  # a new password lifts a lockout
@@ -205,8 +208,11 @@ def officer_save(*, officer: Officer, actor: User | None = None, reason: str = "
         user.set_unusable_password()  # an admin sets the first password
     user.username = officer.phone
     user.full_name = officer.name
+    was_active = user.pk is not None and user.is_active
     user.is_active = officer.status == Officer.Status.ACTIVE
     user.save()
+    if was_active and not user.is_active:
+        sessions_end_all(user_id=user.pk)  # a stopped or dismissed officer is signed out at once
     officer.user = user
     officer.save()
 
@@ -257,16 +263,32 @@ def officer_set_password(*, officer: Officer, password: str, actor: User) -> Use
     _remember_own_password(user)
     user.set_password(password)
     user.password_change_required = True  # a password an admin knows is the officer's to replace
-    user.save(update_fields=["password", "password_change_required"])
+    user.password_changed_at = timezone.now()
+    user.save(update_fields=["password", "password_change_required", "password_changed_at"])
+    sessions_end_all(user_id=user.pk)
+    if actor is not None:
+        audit_record(
+            actor=actor,
+            action=AuditEntry.Action.PASSWORD_RESET,
+            target=f"{officer.name}（{officer.masked_phone}）",
+            county=officer.county_id,
+        )
     # A locked-out officer calls the admin for a new password: it works at once, lockout lifted.
     axes_reset(username=user.username)
     return user
 
 
 # How many of an account's earlier passwords a new one may not repeat (the current one is always
-# compared). Only passwords the user chose are kept; one an admin set is the current hash while the
-# change it forces is pending, and is never kept after.
-PASSWORD_HISTORY_CHECKED = 1
+# compared): settings.PASSWORD_HISTORY_COUNT, 5 by default (等保 2.0). Only passwords the user chose
+# are kept; one an admin set is the current hash while the change it forces is pending, and is never
+# kept after.
+def password_history_checked() -> int:
+    return settings.PASSWORD_HISTORY_COUNT
+
+
+def _earlier_checked() -> int:
+    """The current password is one of the last N, so N - 1 earlier ones are looked up."""
+    return max(password_history_checked() - 1, 1)
 
 
 def _remember_own_password(user) -> None:
@@ -281,14 +303,17 @@ def password_reuse_problem(*, user, password: str) -> str | None:
         if user.password_change_required:
             return "新密码不能与管理员设置的初始密码相同"
         return "新密码不能与原密码相同"
-    earlier = user.password_history.values_list("password", flat=True)[:PASSWORD_HISTORY_CHECKED]
-    if any(check_password(password, hashed) for hashed in earlier):
-        return "新密码不能与原密码相同"
+    earlier = list(user.password_history.values_list("password", flat=True)[: _earlier_checked()])
+    for position, hashed in enumerate(earlier):
+        if check_password(password, hashed):
+            if position == 0:
+                return "新密码不能与原密码相同"
+            return f"新密码不能与最近 {password_history_checked()} 次使用过的密码相同"
     return None
 
 
 @transaction.atomic
-def password_change(*, user, password: str) -> User:
+def password_change(*, user, password: str, request=None) -> User:
     """The user replaces their password with one of their own choosing (the portal's password page)."""
     user = User.objects.select_for_update().get(pk=user.pk)
     problem = password_reuse_problem(user=user, password=password)
@@ -298,7 +323,11 @@ def password_change(*, user, password: str) -> User:
     _remember_own_password(user)
     user.set_password(password)
     user.password_change_required = False
-    user.save(update_fields=["password", "password_change_required"])
+    user.password_changed_at = timezone.now()
+    user.save(update_fields=["password", "password_change_required", "password_changed_at"])
+    audit_record(
+        actor=user, action=AuditEntry.Action.PASSWORD_CHANGE, target=str(user), request=request, county=user.county_id
+    )
     return user
 
 

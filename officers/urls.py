@@ -2,7 +2,7 @@ from django.urls import path
 
 from unionportal.core.imports.views import ImportStartView
 
-from . import views
+from . import personal_views, views
 from .channels import views as channel_views
 
 app_name = "officers"
@@ -21,6 +21,8 @@ urlpatterns = [
     path("activities/<int:pk>/", views.ActivityDetailView.as_view(), name="activity"),
     path("sign-in/", views.SignInView.as_view(), name="sign_in"),
     path("lockouts/", views.LockoutListView.as_view(), name="lockouts"),
+    path("corrections/", personal_views.CorrectionListView.as_view(), name="corrections"),
+    path("<int:pk>/consent/", personal_views.PaperConsentView.as_view(), name="consent"),
     path("channels/", channel_views.ChannelListView.as_view(), name="channels"),
     path("channels/new/", channel_views.ChannelCreateView.as_view(), name="channel_create"),
     path("channels/<int:pk>/", channel_views.ChannelDetailView.as_view(), name="channel"),

@@ -12,7 +12,11 @@ from unionportal.core.models import AuditEntry
 from .models import (
     Budget,
     BudgetLine,
+    Event,
+    EventEntry,
     ForwardedItem,
+    Lead,
+    MissedFollowup,
     Reminder,
     Report,
     ReviewEvent,
@@ -72,21 +76,25 @@ class ReportAdmin(ScopedAdminMixin, AuditedExportMixin, ImportExportModelAdmin):
 
 @admin.register(TimelinessRule)
 class TimelinessRuleAdmin(ScopedAdminMixin, admin.ModelAdmin):
-    list_display = ("county", "emergency_minutes")
+    list_display = ("county", "emergency_minutes", "followup_hour")
 
 
 @admin.register(AuditEntry)
 class AuditEntryAdmin(ReadOnlyAdminMixin, ScopedAdminMixin, admin.ModelAdmin):
     """Admins read the log, by person, report and date; nobody edits or deletes it here."""
 
-    list_display = ("created_at", "actor", "action", "report", "target", "ip_address")
-    list_filter = ("action", ("actor", admin.RelatedOnlyFieldListFilter))
+    list_display = ("created_at", "actor", "action", "result", "report", "target", "ip_address")
+    list_filter = ("action", "result", ("actor", admin.RelatedOnlyFieldListFilter))
     search_fields = ("report__title", "target", "actor__full_name", "actor__username", "=report__id")
     date_hierarchy = "created_at"
     list_select_related = ("actor", "report")
 
     def scoped_queryset(self, request):
         return audit_log(user=request.user)
+
+    def _allowed(self, request):
+        # County admins read their county's log; the audit administrator (三员分立) the whole log.
+        return super()._allowed(request) or request.user.is_audit_admin
 
 
 @admin.register(StipendSetting)
@@ -183,3 +191,45 @@ class ForwardedItemAdmin(ReadOnlyAdminMixin, ScopedAdminMixin, admin.ModelAdmin)
     date_hierarchy = "forwarded_at"
     list_select_related = ("county", "from_region", "to_region")
     exclude = ("report", "adoption", "previous")
+class EventEntryInline(ReadOnlyAdminMixin, admin.TabularInline):
+    model = EventEntry
+    fields = ("kind", "number", "reported_at", "officer", "source", "due_at", "on_time", "situation", "outcome")
+    readonly_fields = fields
+    extra = 0
+
+    def has_delete_permission(self, request, obj=None):
+        return False
+
+
+@admin.register(Event)
+class EventAdmin(ReadOnlyAdminMixin, ScopedAdminMixin, admin.ModelAdmin):
+    """Events are filed in the portal (初报, 续报, 终报); here admins look them up."""
+
+    list_display = ("title", "officer", "township", "opened_at", "state", "followup_count", "next_due_at")
+    list_filter = ("state", "township")
+    search_fields = ("title", "officer__name", "enterprise_name")
+    date_hierarchy = "opened_at"
+    list_select_related = ("officer", "township")
+    inlines = [EventEntryInline]
+
+    def has_delete_permission(self, request, obj=None):
+        return False
+
+
+@admin.register(MissedFollowup)
+class MissedFollowupAdmin(ReadOnlyAdminMixin, ScopedAdminMixin, admin.ModelAdmin):
+    list_display = ("event", "officer", "due_at", "officer_notified_at", "admins_notified_at", "answered_by")
+    list_select_related = ("event", "officer", "answered_by")
+    date_hierarchy = "due_at"
+
+    def has_delete_permission(self, request, obj=None):
+        return False
+
+
+@admin.register(Lead)
+class LeadAdmin(ReadOnlyAdminMixin, ScopedAdminMixin, admin.ModelAdmin):
+    list_display = ("title", "first_report", "event", "created_by", "created_at")
+    list_select_related = ("first_report", "event", "created_by")
+
+    def has_delete_permission(self, request, obj=None):
+        return False

@@ -11,6 +11,7 @@ class ReportsConfig(AppConfig):
         from unionportal.core.imports.registry import LedgerKind, register
 
         from .resources import COLUMNS, ReportLedgerResource
+        from .services.imports import ReportLedger
 
         register(
             LedgerKind(
@@ -20,5 +21,6 @@ class ReportsConfig(AppConfig):
                 columns=COLUMNS,
                 back_url_name="reports:queue",
                 start_url_name="reports:import",
+                bulk_class=ReportLedger,
             )
         )

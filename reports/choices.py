@@ -55,6 +55,26 @@ COUNTED_STATUSES = (Status.SUBMITTED, Status.RETURNED, Status.REVIEWED)
 RISK_CATEGORIES = tuple(c for c in Category if c not in (Category.WORKER_SENTIMENT, Category.OTHER))
 
 
+# ---- events (突发事件信息的初报、续报、终报) ------------------------------------------------------
+
+
+class EventState(models.TextChoices):
+    OPEN = "open", "处置中"
+    CLOSED = "closed", "已终报"
+    MERGED = "merged", "已并入其他事件"
+    WITHDRAWN = "withdrawn", "初报已撤回"
+
+
+class EntryKind(models.TextChoices):
+    INITIAL = "initial", "初报"
+    FOLLOWUP = "followup", "续报"
+    FINAL = "final", "终报"
+
+
+class EntrySource(models.TextChoices):
+    PORTAL = "portal", "信息员报送"
+    PHONE = "phone", "电话报告（工作人员代录）"
+    STAFF = "staff", "工作人员录入"
 # ---- risk levels and supervision (风险等级、督办) --------------------------------------------------
 
 

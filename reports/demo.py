@@ -8,13 +8,16 @@ from django.contrib.auth import get_user_model
 from django.db import transaction
 from django.utils import timezone
 
-from officers.models import Enterprise, Officer
+from officers.models import Enterprise, Officer, User
 
-from .models import RISK_CATEGORIES, Budget, ForwardedItem, Grade, Report, Status, SupervisionItem
+from .models import RISK_CATEGORIES, Budget, EntryKind, Event, ForwardedItem, Grade, Report, Status, SupervisionItem
 from .services import (
+    event_entry_file,
+    event_open,
     item_adopt,
     item_forward,
     item_forward_on,
+    report_merge,
     report_record_imported,
     risk_level_set,
     supervision_close,
@@ -133,6 +136,69 @@ def seed_demo_forwarding(county, *, reviewer, city_reviewer) -> int:
         )
     return len(items)
 
+DEMO_EVENT_TITLE = "八巨镇某服装厂职工聚集讨薪"
+
+
+@transaction.atomic
+def seed_demo_events(county, *, now=None) -> int:
+    """An open event with its 初报 (the demo officer's) and a 续报 by another officer, and a second
+    officer's report of the same incident merged into it as a duplicate lead (已合并). Returns the
+    events created (0 when already there)."""
+    if Event.objects.filter(county=county, title=DEMO_EVENT_TITLE).exists():
+        return 0
+    officers = list(Officer.objects.filter(county=county, status=Officer.Status.ACTIVE).order_by("pk")[:3])
+    staff = User.objects.filter(county=county, role=User.Role.REVIEWER, is_active=True).order_by("pk").first()
+    if len(officers) < 3 or staff is None:
+        return 0
+    first, second, third = officers
+    now = now or timezone.now()
+    opened = now - timedelta(hours=26)
+    township = county.townships.filter(name="八巨镇").first() or county.townships.order_by("sort_key").first()
+    initial = report_record_imported(
+        report=Report(
+            officer=first,
+            county=county,
+            title=DEMO_EVENT_TITLE,
+            content="上午8时许，某服装厂约40名职工在厂门口聚集，反映企业拖欠3个月工资，情绪较激动，暂无过激行为。",
+            category="wage_arrears",
+            urgency="emergency",
+            occurred_at=opened - timedelta(minutes=35),
+            submitted_at=opened,
+            township=township,
+            enterprise_name="某服装厂",
+            workers_involved=40,
+            demands="要求企业一次性结清拖欠的3个月工资",
+        )
+    )
+    event = event_open(report=initial)
+    event_entry_file(
+        event=event,
+        kind=EntryKind.FOLLOWUP,
+        actor=second.user,
+        data={
+            "situation": "镇工会、人社所已到现场，企业负责人承诺本周五前先发放1个月工资，聚集职工已陆续散去。",
+            "workers_involved": 25,
+            "measures": "镇工会约谈企业负责人，人社所启动欠薪调查",
+        },
+        now=now - timedelta(hours=2),
+    )
+    duplicate = report_record_imported(
+        report=Report(
+            officer=third,
+            county=county,
+            title="服装厂工人门口聚集要工资",
+            content="某服装厂几十名工人在厂门口聚集，说三个月没发工资了。",
+            category="wage_arrears",
+            urgency="general",
+            occurred_at=opened - timedelta(minutes=20),
+            submitted_at=opened + timedelta(minutes=40),
+            township=township,
+            enterprise_name="某服装厂",
+            workers_involved=30,
+        )
+    )
+    report_merge(report=duplicate, actor=staff, into_event=event, now=opened + timedelta(hours=2))
+    return 1
 @transaction.atomic
 def seed_demo_supervision(county) -> int:
     """Risk levels on reports, one enterprise reported repeatedly, and supervision items of every colour

@@ -5,6 +5,7 @@ from django import forms
 from django.db.models import Q
 
 from officers.models import County, Township
+from unionportal.core.list_views import LightFilterSetMixin
 
 from .models import Category, ForwardedItem, Grade, Report, Status, Urgency
 from .rules import BEIJING
@@ -24,7 +25,7 @@ class ReviewQueueForm(forms.Form):
         return cleaned
 
 
-class ReviewQueueFilter(django_filters.FilterSet):
+class ReviewQueueFilter(LightFilterSetMixin, django_filters.FilterSet):
     q = django_filters.CharFilter(label="搜索", method="search")
     status = django_filters.ChoiceFilter(
         label="状态",

@@ -7,7 +7,7 @@ from unionportal.core.forms import MultipleFileField, MultipleFileInput
 from unionportal.core.idempotency import SubmissionKeyFormMixin
 from unionportal.core.validators import money_messages, multiline_text, single_line_text
 
-from .models import ADOPTED_GRADES, Grade, Report, RiskLevel, Urgency
+from .models import ADOPTED_GRADES, EntryKind, Grade, Report, RiskLevel, Urgency
 from .rules import CONTENT_MAX_LENGTH, EMERGENCY_PLACE_MESSAGE
 
 DATETIME_INPUT = forms.DateTimeInput(attrs={"type": "datetime-local"}, format="%Y-%m-%dT%H:%M")
@@ -45,9 +45,11 @@ class ReportForm(SubmissionKeyFormMixin, forms.ModelForm):
             "enterprise",
             "enterprise_name",
             "workers_involved",
+            "demands",
             "amount_involved",
         ]
         widgets = {
+            "demands": forms.Textarea(attrs={"rows": 2, "placeholder": "如：要求补发两个月工资、足额缴纳社保"}),
             "urgency": forms.RadioSelect,
             "occurred_at": DATETIME_INPUT,
             "content": forms.Textarea(
@@ -63,11 +65,14 @@ class ReportForm(SubmissionKeyFormMixin, forms.ModelForm):
         labels = {
             "township": "事发地（镇区街道）",
             "enterprise": "涉及企业（已登记）",
-            "enterprise_name": "涉及企业（未登记时填写名称）",
+            "enterprise_name": "涉及企业或场所（未登记时填写名称）",
+            "demands": "职工诉求",
         }
         help_texts = {
             "content": f"不超过 {CONTENT_MAX_LENGTH} 字；较长的材料请作为附件上传。",
             "township": "突发信息必须选择事发地（不一定是您所在的镇区）。",
+            "workers_involved": "突发信息必须填写。",
+            "demands": "突发信息必须填写：职工要求什么。",
         }
         error_messages = {"amount_involved": money_messages()}
 
@@ -194,6 +199,79 @@ class ForwardRefuseForm(forms.Form):
         error_messages={"required": "请填写不予采用的理由"},
     )
 
+class EventEntryForm(SubmissionKeyFormMixin, forms.Form):
+    """A 续报 (what changed since the last report) or the 终报 (the outcome). Staff also say whether it
+    is a phone report (电话报告) and for which officer, and when the call came."""
+
+    situation = forms.CharField(
+        label="事态进展",
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 3, "placeholder": "与上次报告相比的变化：人员聚集、企业态度、当前状态"}),
+        validators=[multiline_text],
+    )
+    workers_involved = forms.IntegerField(
+        label="涉及人数（如有变化）",
+        required=False,
+        min_value=0,
+        widget=forms.NumberInput(attrs={"inputmode": "numeric"}),
+    )
+    demands = forms.CharField(
+        label="诉求（如有变化）", required=False, widget=forms.Textarea(attrs={"rows": 2}), validators=[multiline_text]
+    )
+    measures = forms.CharField(
+        label="已采取的措施",
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 2, "placeholder": "如：镇工会已约谈企业负责人"}),
+        validators=[multiline_text],
+    )
+    outcome = forms.CharField(
+        label="处置结果",
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 3, "placeholder": "如：企业已补发全部工资，职工已返岗"}),
+        validators=[multiline_text],
+    )
+
+    def __init__(self, *args, kind: str, officers=None, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.kind = kind
+        if kind == EntryKind.FINAL:
+            self.fields["outcome"].required = True
+            self.fields["outcome"].error_messages["required"] = "终报请填写处置结果"
+            self.fields["situation"].label = "事态进展（可不填）"
+        else:
+            del self.fields["outcome"]
+            self.fields["situation"].required = True
+            self.fields["situation"].error_messages["required"] = "请填写事态进展（与上次报告相比有哪些变化）"
+        if officers is not None:
+            self.fields["phone"] = forms.BooleanField(label="电话报告（代信息员录入，由信息员确认）", required=False)
+            self.fields["officer"] = forms.ModelChoiceField(
+                label="来电的信息员", queryset=officers, required=False, empty_label="（工作人员自己录入时不选）"
+            )
+            self.fields["reported_at"] = forms.DateTimeField(
+                label="来电时间",
+                required=False,
+                widget=DATETIME_INPUT,
+                input_formats=["%Y-%m-%dT%H:%M", "%Y-%m-%d %H:%M"],
+            )
+
+    def entry_data(self) -> dict:
+        return {
+            name: self.cleaned_data.get(name)
+            for name in ("situation", "workers_involved", "demands", "measures", "outcome")
+        }
+
+
+class MergeForm(forms.Form):
+    """Merge the report into another report's lead, or into an event's."""
+
+    into_report = forms.IntegerField(required=False, widget=forms.HiddenInput)
+    into_event = forms.IntegerField(label="并入事件", required=False)
+
+    def clean(self):
+        cleaned = super().clean()
+        if not cleaned.get("into_report") and not cleaned.get("into_event"):
+            raise forms.ValidationError("请选择要并入的信息或事件")
+        return cleaned
 # ---- risk levels and supervision (风险等级、督办) --------------------------------------------------
 
 

@@ -9,6 +9,7 @@ from django.db import OperationalError
 from django.utils import timezone
 
 from . import reminders, services
+from .services import anonymise, events
 
 
 @shared_task(time_limit=300, soft_time_limit=240, autoretry_for=(OperationalError,), retry_backoff=10, max_retries=5)
@@ -61,8 +62,31 @@ def county_digest(county_id: int, day: str) -> int:
     return len(reminders.county_digest(county_id=county_id, day=date.fromisoformat(day)))
 
 
+@shared_task(time_limit=300, soft_time_limit=240, autoretry_for=(OperationalError,), retry_backoff=10, max_retries=5)
+def sweep_event_followups() -> int:
+    """Every ten minutes: queue a check of each open event whose 续报 due time has passed."""
+    ids = events.events_to_check()
+    for event_id in ids:
+        check_event_followups.delay(event_id)
+    return len(ids)
+
+
+@shared_task(time_limit=60, soft_time_limit=45, autoretry_for=(OperationalError,), retry_backoff=10, max_retries=5)
+def check_event_followups(event_id: int) -> int:
+    """One event's 漏报: recorded and told once (unique outbox keys), so a second run sends nothing."""
+    return events.event_followups_check(event_id=event_id)
 @shared_task(time_limit=600, soft_time_limit=540, autoretry_for=(OperationalError,), retry_backoff=10, max_retries=5)
 def sweep_supervision() -> int:
     """Every 10 minutes: colour open supervision items from the clock; an item turning red tells the
     county's admins and staff groups once. Safe to run twice or on two workers."""
     return services.supervision_sweep()
+
+
+@shared_task(time_limit=600, soft_time_limit=540, autoretry_for=(OperationalError,), retry_backoff=10, max_retries=5)
+def anonymise_dismissed_officers() -> int:
+    """Nightly (PIPL): anonymise each officer dismissed longer ago than the retention period. Each
+    officer is its own transaction; a second run finds nobody left to do."""
+    done = 0
+    for officer_id in list(anonymise.officers_due().values_list("pk", flat=True)):
+        done += anonymise.officer_anonymise(officer_id=officer_id)
+    return done

@@ -60,8 +60,10 @@ SCHEDULE_STEPS = (
     ("core", "0004_deliveries_into_the_outbox", "sweep_schedule_renamed"),
     ("overview", "0003_summary_jobs_renamed", "forward"),
     ("disputes", "0005_mediation_clock_instalments_return_visits", "install_schedule"),
+    ("reports", "0018_event_followup_schedule", "install"),
     ("reports", "0015_supervision_sweep_schedule", "install"),
     ("disputes", "0007_case_supervision_schedule", "install_schedule"),
+    ("reports", "0016_anonymisation_schedule", "install"),
 )
 
 
@@ -76,3 +78,39 @@ def installed_schedules(db):
     for app, name, step in SCHEDULE_STEPS:
         module = importlib.import_module(f"{live_apps.get_app_config(app).module.__name__}.migrations.{name}")
         getattr(module, step)(live_apps, connection.schema_editor())
+
+
+@pytest.fixture(autouse=True)
+def _empty_cache():
+    """Each test starts with an empty cache (the bell's counts, dashboard figures): a test database is
+    new each run, so a user's id may be one a cached count of an earlier run speaks of."""
+    from django.core.cache import cache
+
+    cache.clear()
+    yield
+
+
+@pytest.fixture(autouse=True)
+def second_factor_passed_on_force_login(monkeypatch):
+    """``client.force_login(staff)`` stands for a login that passed both factors: the account gets a
+    confirmed TOTP device and the session names it, as ``django_otp.login`` does after a right code.
+    Logins through the login page (client.post to it) still meet the second factor for real, and
+    production code is untouched."""
+    from django.test import Client
+
+    original = Client.force_login
+
+    def force_login(self, user, backend=None):
+        original(self, user, backend)
+        if getattr(user, "needs_second_factor", False):
+            from django_otp import DEVICE_ID_SESSION_KEY
+            from django_otp.plugins.otp_totp.models import TOTPDevice
+
+            device = TOTPDevice.objects.filter(user=user, confirmed=True).first() or TOTPDevice.objects.create(
+                user=user, name="测试设备", confirmed=True
+            )
+            session = self.session
+            session[DEVICE_ID_SESSION_KEY] = device.persistent_id
+            session.save()
+
+    monkeypatch.setattr(Client, "force_login", force_login)

@@ -115,6 +115,10 @@ def image_bytes() -> bytes:
     )
 
 
+# What an emergency's 初报 must carry beside its time, place and content (reports.rules.initial_report_problems).
+EMERGENCY_ESSENTIALS = {"enterprise_name": "某服装厂", "workers_involved": 40, "demands": "要求结清拖欠的工资"}
+
+
 class RegionFactory(DjangoModelFactory):
     """A unit above the county: a city by default (give ``parent`` a province for the full tree)."""
 

@@ -5,9 +5,11 @@ another app's namespace: an officer's page (reports: it shows their reports and 
 from django.contrib import admin
 from django.contrib.auth import views as auth_views
 from django.urls import include, path
+from django.views.generic import RedirectView
 
 from officers import urls as officer_urls
 from officers.auth_forms import PortalLoginView, PortalLogoutView, PortalPasswordChangeView
+from officers.security import urls as security_urls
 from reports.views import OfficerDetailView
 from unionportal.core import views
 from unionportal.overview import pwa
@@ -32,12 +34,18 @@ urlpatterns = [
     path("accounts/logout/", PortalLogoutView.as_view(), name="logout"),
     path("accounts/password/", PortalPasswordChangeView.as_view(), name="password_change"),
     path("accounts/password/done/", auth_views.PasswordChangeDoneView.as_view(), name="password_change_done"),
+    path("accounts/", include(security_urls.account_patterns)),
+    path("security/", include(security_urls.security_patterns)),
+    path("audit/", include(security_urls.audit_patterns)),
+    path("system/", include(security_urls.system_patterns)),
     path("officers/", include((officer_patterns, officer_urls.app_name))),
     path("reports/", include("reports.urls")),
     path("disputes/", include("disputes.urls")),
     path("imports/", include("unionportal.core.imports.urls")),
     path("", include("unionportal.overview.urls")),
     path("dashboard/", DashboardView.as_view(), name="dashboard"),
+    # The admin site signs in through the portal's login (password and second factor), never its own form.
+    path("admin/login/", RedirectView.as_view(pattern_name="login", query_string=True)),
     path("admin/", admin.site.urls),
 ]
 

@@ -5,7 +5,9 @@ from ..channels.models import ChannelSetting
 from .accounts import User
 from .clock import DeadlineSetting, WorkCalendarDay
 from .officer import Officer, OfficerStatusChange, VettingNote
+from .privacy import CorrectionRequest, NoticeConsent, ProcessingNotice
 from .registry import County, Enterprise, Region, Township, county_code_validator, phone_validator, validate_credit_code
+from .security import SecurityPolicy
 from .training import Activity, Attendance, Commendation, Guidance, SignInCode, Suggestion
 
 __all__ = [
@@ -13,13 +15,17 @@ __all__ = [
     "Attendance",
     "ChannelSetting",
     "Commendation",
+    "CorrectionRequest",
     "County",
     "DeadlineSetting",
     "Enterprise",
     "Guidance",
     "Officer",
     "OfficerStatusChange",
+    "NoticeConsent",
     "PasswordHistory",
+    "ProcessingNotice",
+    "SecurityPolicy",
     "Region",
     "SignInCode",
     "SignInFailure",

@@ -1,5 +1,6 @@
 """Accounts: everyone who logs in (officers with their phone, staff with a role)."""
 
+from django.conf import settings
 from django.contrib.auth.models import AbstractUser, UserManager
 from django.db import models
 from django.db.models import Q
@@ -8,6 +9,9 @@ from unionportal.core.validators import single_line_text
 
 from .registry import County, Region
 
+SYSTEM_ROLES = ("sysadmin", "secadmin", "auditadmin")
+ALL_ROLES = ("officer", "reviewer", "admin", *SYSTEM_ROLES)
+
 
 class User(AbstractUser):
     """Every login: officers (username = 手机号), county reviewers and admins."""
@@ -15,7 +19,11 @@ class User(AbstractUser):
     class Role(models.TextChoices):
         OFFICER = "officer", "信息员"
         REVIEWER = "reviewer", "县总工会工作人员"
-        ADMIN = "admin", "系统管理员"
+        ADMIN = "admin", "县总工会管理员"
+        # 三员分立: the three system administrators, each refused outside its duty.
+        SYSTEM_ADMIN = "sysadmin", "系统管理员"
+        SECURITY_ADMIN = "secadmin", "安全管理员"
+        AUDIT_ADMIN = "auditadmin", "审计管理员"
 
     # The login is the phone number: named so wherever Django speaks of the field (the password
     # rule "too similar to the 手机号", the admin's forms).
@@ -51,16 +59,29 @@ class User(AbstractUser):
         "须修改密码", default=False, help_text="管理员设置的密码：用户登录后须先改为自己的密码"
     )
 
+    password_changed_at = models.DateTimeField(
+        "密码设置时间", null=True, blank=True, help_text="工作人员的密码超过规定天数须更换"
+    )
+
     objects = UserManager()
 
     class Meta:
         verbose_name = verbose_name_plural = "用户"
         constraints = [
-            models.CheckConstraint(condition=Q(role__in=["officer", "reviewer", "admin"]), name="user_role_valid"),
+            models.CheckConstraint(condition=Q(role__in=ALL_ROLES), name="user_role_valid"),
             # One unit per account: a county, or a city/province; officers belong to a county only.
             models.CheckConstraint(condition=Q(county__isnull=True) | Q(region__isnull=True), name="user_one_unit"),
             models.CheckConstraint(
                 condition=~Q(role="officer") | Q(region__isnull=True), name="user_officer_not_in_region"
+            ),
+            # One role per account makes holding two of the three impossible; a superuser is no
+            # system administrator either (it would hold all three duties at once), nor is one of a unit.
+            models.CheckConstraint(
+                condition=~Q(role__in=SYSTEM_ROLES) | Q(is_superuser=False), name="user_system_role_not_superuser"
+            ),
+            models.CheckConstraint(
+                condition=~Q(role__in=SYSTEM_ROLES) | Q(county__isnull=True, region__isnull=True),
+                name="user_system_role_no_county",
             ),
         ]
 
@@ -92,3 +113,32 @@ class User(AbstractUser):
     @property
     def is_officer(self) -> bool:
         return self.role == self.Role.OFFICER and not self.is_superuser
+
+    @property
+    def is_system_admin(self) -> bool:
+        return self.is_active and self.role == self.Role.SYSTEM_ADMIN
+
+    @property
+    def is_security_admin(self) -> bool:
+        return self.is_active and self.role == self.Role.SECURITY_ADMIN
+
+    @property
+    def is_audit_admin(self) -> bool:
+        return self.is_active and self.role == self.Role.AUDIT_ADMIN
+
+    @property
+    def holds_system_role(self) -> bool:
+        """One of the three administrators (三员): refused everything outside their duty."""
+        return self.role in SYSTEM_ROLES
+
+    @property
+    def needs_second_factor(self) -> bool:
+        """Staff, the three administrators and superusers always log in with two factors."""
+        return self.is_superuser or self.role != self.Role.OFFICER
+
+    @property
+    def session_idle_seconds(self) -> int:
+        """How long a session of this account may stay idle (settings; the security administrator's
+        policy is fixed into the session at login)."""
+        minutes = settings.OFFICER_IDLE_MINUTES if self.is_officer else settings.STAFF_IDLE_MINUTES
+        return int(minutes) * 60

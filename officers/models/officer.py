@@ -82,6 +82,9 @@ class Officer(CheckConstraintsInOneQuery, models.Model):
     appointed_on = models.DateField("聘任日期", null=True, blank=True)
     created_at = models.DateTimeField("登记时间", default=timezone.now, editable=False)
     updated_at = models.DateTimeField("更新时间", auto_now=True)
+    # PIPL: set when a dismissed officer's personal information was replaced after the retention
+    # period (reports.services.anonymise); the row stays so reports and approved sheets keep a link.
+    anonymised_at = models.DateTimeField("匿名化时间", null=True, blank=True, editable=False)
 
     objects = OfficerQuerySet.as_manager()
 

@@ -6,6 +6,9 @@ from ..choices import (
     RISK_CATEGORIES,
     VALID_GRADES,
     Category,
+    EntryKind,
+    EntrySource,
+    EventState,
     ExtensionState,
     Grade,
     RiskLevel,
@@ -18,6 +21,7 @@ from ..choices import (
 )
 from .adoption import Adoption
 from .budget import Budget, BudgetLine
+from .events import Event, EventEntry, Lead, MissedFollowup
 from .forwarding import ForwardedItem
 from .reminders import Reminder
 from .report import Report, ReportAttachment, ReviewEvent, TimelinessRule
@@ -41,6 +45,11 @@ __all__ = [
     "BudgetLine",
     "Category",
     "ForwardedItem",
+    "EntryKind",
+    "EntrySource",
+    "Event",
+    "EventEntry",
+    "EventState",
     "ExtensionState",
     "RiskAssessment",
     "RiskLevel",
@@ -53,6 +62,8 @@ __all__ = [
     "SupervisionLog",
     "SupervisionState",
     "Grade",
+    "Lead",
+    "MissedFollowup",
     "Reminder",
     "Report",
     "ReportAttachment",

@@ -61,6 +61,8 @@ class Report(CheckConstraintsInOneQuery, models.Model):
     )
     enterprise_name = models.CharField("涉及企业（登记外）", max_length=100, blank=True, validators=[single_line_text])
     workers_involved = models.PositiveIntegerField("涉及人数", null=True, blank=True)
+    # What the workers ask for (诉求): one of the essentials of a 突发 report's 初报.
+    demands = models.TextField("诉求", blank=True, validators=[multiline_text])
     amount_involved = models.DecimalField(
         "涉及金额（元）", max_digits=14, decimal_places=2, null=True, blank=True, validators=[MinValueValidator(0)]
     )
@@ -86,6 +88,20 @@ class Report(CheckConstraintsInOneQuery, models.Model):
         verbose_name="审核人",
     )
     reviewed_at = models.DateTimeField("审核时间", null=True, blank=True)
+    # 线索合并: the lead this report belongs to; ``merged_at`` marks a report merged into another's lead
+    # (the first report of a lead has its lead but no merged_at). A merged report is never adopted.
+    lead = models.ForeignKey(
+        "reports.Lead", on_delete=models.PROTECT, null=True, blank=True, related_name="reports", verbose_name="线索"
+    )
+    merged_at = models.DateTimeField("合并时间", null=True, blank=True)
+    merged_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name="合并人",
+    )
     # Bumped by every review action: a grade posted against an older version is refused.
     version = models.PositiveIntegerField("版本", default=0)
     created_at = models.DateTimeField("创建时间", default=timezone.now, editable=False)
@@ -118,6 +134,13 @@ class Report(CheckConstraintsInOneQuery, models.Model):
                 condition=~Q(grade__in=[Grade.COUNTY_ADOPTED, Grade.ABOVE_ADOPTED]) | ~Q(adopted_by=""),
                 name="report_adoption_names_body",
             ),
+            models.CheckConstraint(
+                condition=Q(merged_at__isnull=True) | ~Q(grade__in=[Grade.COUNTY_ADOPTED, Grade.ABOVE_ADOPTED]),
+                name="report_merged_never_adopted",
+            ),
+            models.CheckConstraint(
+                condition=Q(merged_at__isnull=True) | Q(lead__isnull=False), name="report_merged_has_lead"
+            ),
         ]
         indexes = [
             # the review queue: county first, then each filter
@@ -137,6 +160,11 @@ class Report(CheckConstraintsInOneQuery, models.Model):
     @property
     def is_adopted(self) -> bool:
         return self.grade in ADOPTED_GRADES
+
+    @property
+    def is_merged(self) -> bool:
+        """已合并: merged into another report's lead (or an event's)."""
+        return self.merged_at is not None
 
 
 class AttachmentQuerySet(models.QuerySet):
@@ -209,6 +237,14 @@ class TimelinessRule(models.Model):
     emergency_minutes = models.PositiveSmallIntegerField(
         "突发信息时限（分钟）", default=60, validators=[MinValueValidator(1), MaxValueValidator(24 * 60)]
     )
+    # While an event is open a 续报 is due every day by this hour, Beijing time; a change applies from
+    # the next due time computed (a due time already set stays as it was announced).
+    followup_hour = models.PositiveSmallIntegerField(
+        "续报截止时间（时）",
+        default=17,
+        validators=[MinValueValidator(0), MaxValueValidator(23)],
+        help_text="突发事件处置期间，每天此时（北京时间，0–23 点）前应报送续报",
+    )
 
     objects = TimelinessRuleQuerySet.as_manager()
 
@@ -216,4 +252,6 @@ class TimelinessRule(models.Model):
         verbose_name = verbose_name_plural = "报送时限设置"
 
     def __str__(self):
-        return f"{self.county.name}：突发信息 {self.emergency_minutes} 分钟内报送"
+        return (
+            f"{self.county.name}：突发信息 {self.emergency_minutes} 分钟内报送，续报每天 {self.followup_hour}:00 前"
+        )

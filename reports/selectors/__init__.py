@@ -2,6 +2,19 @@
 number of queries. ``from reports import selectors`` still reaches every one."""
 
 from ..choices import COUNTED_STATUSES
+from .events import (
+    entry_for_officer,
+    event_figures,
+    event_for_view,
+    event_list,
+    event_officer_choices,
+    events_joinable,
+    events_missed_followups,
+    lead_reports,
+    likely_duplicates,
+    merge_targets,
+    my_events,
+)
 from .forwarding import (
     counties_below,
     forward_figures,
@@ -75,6 +88,17 @@ __all__ = [
     "item_attachments",
     "item_chain",
     "item_for_view",
+    "entry_for_officer",
+    "event_figures",
+    "event_for_view",
+    "event_list",
+    "event_officer_choices",
+    "events_joinable",
+    "events_missed_followups",
+    "lead_reports",
+    "likely_duplicates",
+    "merge_targets",
+    "my_events",
     "month_progress",
     "my_reports",
     "officer_record",

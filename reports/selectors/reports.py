@@ -84,7 +84,9 @@ def report_for_view(*, user, pk) -> Report:
     """One report with everything its page shows; Report.DoesNotExist when ``user`` may not see it."""
     return (
         Report.objects.visible_to(user)
-        .select_related("officer", "county__region", "township", "enterprise", "reviewed_by")
+        .select_related(
+            "officer", "county__region", "township", "enterprise", "reviewed_by", "event_entry", "lead__first_report"
+        )
         .prefetch_related(
             "attachments",
             "dispute_cases",

@@ -3,9 +3,18 @@ transaction and full_clean(). ``from reports import services`` still reaches eve
 
 from .adoption import report_adopt
 from .alerts import alert_recipients, alert_texts, alerts_record
+from .events import (
+    event_entry_confirm,
+    event_entry_file,
+    event_followups_check,
+    event_open,
+    events_to_check,
+    followup_hour_for,
+)
 from .forwarding import item_adopt, item_forward, item_forward_on, item_refuse, officer_reveal
 from .imports import report_record_imported
-from .review import STALE_MESSAGE, report_grade, report_return
+from .merge import report_merge
+from .review import MERGED_NOT_ADOPTED, STALE_MESSAGE, report_grade, report_return
 from .risk import risk_cause_key, risk_level_set
 from .stipends import sheet_approve, sheet_reopen
 from .submission import (
@@ -30,6 +39,7 @@ from .supervision import (
 
 __all__ = [
     "EDITABLE_FIELDS",
+    "MERGED_NOT_ADOPTED",
     "STALE_MESSAGE",
     "alert_recipients",
     "alert_texts",
@@ -40,9 +50,16 @@ __all__ = [
     "item_forward_on",
     "item_refuse",
     "officer_reveal",
+    "event_entry_confirm",
+    "event_entry_file",
+    "event_followups_check",
+    "event_open",
+    "events_to_check",
+    "followup_hour_for",
     "report_adopt",
     "report_delete_draft",
     "report_grade",
+    "report_merge",
     "report_record_imported",
     "report_return",
     "report_save",

@@ -15,6 +15,7 @@ from officers.models import Region, User
 from unionportal.core.audit import audit_record
 from unionportal.core.models import AuditEntry, Notification
 
+from .. import rules
 from ..choices import COUNTED_STATUSES, Grade, Status
 from ..models import Adoption, Report, ReviewEvent
 
@@ -52,6 +53,8 @@ def report_adopt(
     locked = Report.objects.select_for_update(of=("self",)).select_related("officer__user").get(pk=report.pk)
     if locked.status not in COUNTED_STATUSES or locked.submitted_at is None:
         raise ValidationError(f"该信息当前状态为“{locked.get_status_display()}”，不能登记采用")
+    if locked.merged_at is not None:
+        raise ValidationError(rules.MERGED_NOT_ADOPTED)
     if not body:
         raise ValidationError({"body": "请填写采用单位"})
     if adopted_on is None:

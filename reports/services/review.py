@@ -21,6 +21,7 @@ from ..models import (
 
 logger = logging.getLogger(__name__)
 
+MERGED_NOT_ADOPTED = rules.MERGED_NOT_ADOPTED
 STALE_MESSAGE = "该信息在您打开后已被其他人审核或修改，请刷新页面查看最新结果后再操作。"
 
 
@@ -51,6 +52,8 @@ def report_grade(
     locked = _locked_for_review(report, version)
     if grade not in Grade.values or grade == Grade.PENDING:
         raise ValidationError({"grade": "请选择审核结果"})
+    if grade in ADOPTED_GRADES and locked.merged_at is not None:
+        raise ValidationError({"grade": MERGED_NOT_ADOPTED})
     if grade in ADOPTED_GRADES and not adopted_by.strip():
         raise ValidationError({"adopted_by": "采用的信息请填写采用单位"})
     if grade in ADOPTED_GRADES and adopted_on:

@@ -18,6 +18,7 @@ from ..models import (
     Urgency,
 )
 from .alerts import alerts_record
+from .events import event_open, event_withdraw_initial
 
 logger = logging.getLogger(__name__)
 
@@ -31,6 +32,7 @@ EDITABLE_FIELDS = (
     "enterprise",
     "enterprise_name",
     "workers_involved",
+    "demands",
     "amount_involved",
 )
 
@@ -88,6 +90,16 @@ def report_save(
         if not (report.content or "").strip():
             errors["content"] = "请填写信息内容"
         errors.update(rules.place_problems(urgency=report.urgency, township_id=report.township_id))
+        # An emergency's 初报 carries the essentials (an event's later changes come as 续报).
+        errors.update(
+            rules.initial_report_problems(
+                urgency=report.urgency,
+                enterprise_id=report.enterprise_id,
+                enterprise_name=report.enterprise_name,
+                workers_involved=report.workers_involved,
+                demands=report.demands,
+            )
+        )
         errors.update(
             rules.time_problems(occurred_at=report.occurred_at, submitted_at=report.submitted_at or pressed_at, now=now)
         )
@@ -133,6 +145,8 @@ def report_save(
         )
         attachment.file.save(f"upload{found.extension}", upload, save=False)
         attachment.save()
+    if first_submission and report.urgency == Urgency.EMERGENCY:
+        event_open(report=report)
     if submit and report.urgency == Urgency.EMERGENCY:
         alerts_record(report=report)
     return report
@@ -143,6 +157,7 @@ def report_withdraw(*, report: Report, officer: Officer) -> Report:
     report = Report.objects.select_for_update().get(pk=report.pk, officer=officer)
     if not rules.officer_may_withdraw(status=report.status, grade=report.grade):
         raise ValidationError("只有尚未审核的信息才能撤回")
+    event_withdraw_initial(report=report)
     report.status = Status.WITHDRAWN
     report.version += 1
     report.save(update_fields=["status", "version", "updated_at"])

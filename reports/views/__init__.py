@@ -1,5 +1,13 @@
 """The reporting system's pages, one module per concern."""
 
+from .events import (
+    EventDetailView,
+    EventEntryConfirmView,
+    EventEntryCreateView,
+    EventFinalCreateView,
+    EventListView,
+    ReportMergeView,
+)
 from .forwarding import (
     ForwardAdoptView,
     ForwardedAttachmentView,
@@ -10,6 +18,7 @@ from .forwarding import (
     OfficerRevealView,
     ReportForwardView,
 )
+from .my_info import MyInfoExportView, MyInfoView
 from .notifications import NotificationListView
 from .officer_record import OfficerDetailView
 from .offline import ReportOfflineShellView, ReportOutboxView
@@ -43,6 +52,8 @@ __all__ = [
     "SupervisionExtendView",
     "SupervisionListView",
     "SupervisionRespondView",
+    "MyInfoExportView",
+    "MyInfoView",
     "XLSX_TYPE",
     "AttachmentDownloadView",
     "BudgetView",
@@ -52,6 +63,11 @@ __all__ = [
     "ForwardRefuseView",
     "ForwardedAttachmentView",
     "ForwardedItemDetailView",
+    "EventDetailView",
+    "EventEntryConfirmView",
+    "EventEntryCreateView",
+    "EventFinalCreateView",
+    "EventListView",
     "MyReportsView",
     "NotificationListView",
     "OfficerDetailView",
@@ -62,6 +78,7 @@ __all__ = [
     "ReportEditView",
     "ReportForwardView",
     "ReportGradeView",
+    "ReportMergeView",
     "ReportOfflineShellView",
     "ReportOutboxView",
     "ReportReturnView",

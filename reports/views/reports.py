@@ -1,8 +1,11 @@
 """An officer's reports: list, form, detail, withdraw, delete a draft, attachments."""
 
+from contextlib import nullcontext
+
 from django.contrib import messages
 from django.contrib.auth.mixins import LoginRequiredMixin
 from django.core.exceptions import ValidationError
+from django.db import transaction
 from django.http import Http404
 from django.shortcuts import redirect
 from django.urls import reverse
@@ -16,11 +19,11 @@ from unionportal.core.forms import add_service_errors
 from unionportal.core.idempotency import SubmitOnceViewMixin
 from unionportal.core.list_views import ForgivingPaginationMixin
 from unionportal.core.models import AuditEntry
-from unionportal.core.notifications import notifications_mark_read
+from unionportal.core.notifications import notifications_mark_read, unread_notifications
 
 from .. import rules, selectors, services
 from ..forms import ForwardForm, GradeForm, ReportForm, ReturnForm, RiskLevelForm
-from ..models import Grade, Report, ReportAttachment, Urgency
+from ..models import COUNTED_STATUSES, Grade, Report, ReportAttachment, Urgency
 
 XLSX_TYPE = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 
@@ -125,9 +128,13 @@ class ReportDetailView(LoginRequiredMixin, ReportScopedMixin, TemplateView):
     def get(self, request, *args, **kwargs):
         # A read writes its audit row here, in get(): a form re-rendered after a failed POST is no view.
         report = self.get_report()
-        audit_record(actor=request.user, action=AuditEntry.Action.VIEW_REPORT, report=report, request=request)
+        # The audit row and the notices marked read in one transaction (one commit, not one a statement);
+        # with nothing unread (the bell's cached count) only the audit row is written.
+        unread = unread_notifications(user=request.user)
+        with transaction.atomic() if unread else nullcontext():
+            audit_record(actor=request.user, action=AuditEntry.Action.VIEW_REPORT, report=report, request=request)
+            notifications_mark_read(user=request.user, report=report)
         self.view_audited = True
-        notifications_mark_read(user=request.user, report=report)
         return super().get(request, *args, **kwargs)
 
     def get_context_data(self, **kwargs):
@@ -174,6 +181,11 @@ class ReportDetailView(LoginRequiredMixin, ReportScopedMixin, TemplateView):
             context["forward_form"] = kwargs.get("forward_form") or ForwardForm(
                 initial={"title": report.title, "content": report.content}
             )
+            # 线索合并: what looks like the same incident, and the events it may join.
+            context["may_merge"] = report.merged_at is None and report.status in COUNTED_STATUSES
+            if context["may_merge"]:
+                context["duplicates"] = selectors.likely_duplicates(user=user, report=report)
+                context["merge_events"] = list(selectors.merge_targets(user=user, report=report))
             context["risk_form"] = kwargs.get("risk_form") or RiskLevelForm(
                 owners=selectors.owner_choices(county_id=report.county_id)
             )

@@ -32,9 +32,16 @@
     return checked ? checked.value : "";
   }
 
+  // An emergency's 初报 needs the enterprise or place, the number of people and their demands: the
+  // section that holds them opens when 突发 is chosen (the server checks them whatever this does).
+  const essentials = form.querySelector("[data-initial-essentials]");
+
   function apply() {
     const emergency = urgency() === "emergency";
     mark(emergency);
+    if (essentials && emergency) {
+      essentials.open = true;
+    }
     if (emergency && filledForOfficer && !chosenByOfficer) {
       select.value = "";
       filledForOfficer = false;

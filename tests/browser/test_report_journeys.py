@@ -57,6 +57,10 @@ def test_an_emergency_names_its_place_on_the_first_screen(phone_page, live_serve
     page.get_by_text("突发信息请选择事发地所在的镇区街道").first.wait_for()
     assert Report.objects.count() == 0
     page.get_by_label("事发地（镇区街道）").select_option(label="八巨镇")
+    # the 初报's essentials (issue 16): the section holding them is open for an emergency
+    page.get_by_label("涉及企业或场所（未登记时填写名称）").fill("某厂")
+    page.get_by_label("涉及人数").fill("30")
+    page.get_by_label("职工诉求").fill("要求补发工资")
     page.get_by_role("button", name="报送", exact=True).click()
     page.get_by_text("信息已报送，正在提醒县总工会工作人员尽快处置").wait_for()
     assert Report.objects.get().township.name == "八巨镇"

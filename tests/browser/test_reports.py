@@ -37,6 +37,9 @@ def test_emergency_report_from_phone_to_grade_and_back(browser, phone_page, live
     page.get_by_label("事发地（镇区街道）").select_option(label="坎北街道")  # an emergency names its place
     page.get_by_label("信息类别").select_option(label="群体性事件苗头")
     page.get_by_label("内容").fill("站点对超时订单罚款标准提高，部分骑手考虑集体停工。")
+    page.get_by_label("涉及企业或场所（未登记时填写名称）").fill("某外卖站点")  # the 初报's essentials
+    page.get_by_label("涉及人数").fill("20")
+    page.get_by_label("职工诉求").fill("要求恢复原罚款标准")
     page.set_input_files(
         "input[name=attachments]", files=[{"name": "现场.png", "mimeType": "image/png", "buffer": image_bytes()}]
     )

@@ -15,7 +15,7 @@ from reports import reminders, services
 from reports.services.alerts import alerts_record
 from tests.core import fake_gateways
 from tests.core.fake_gateways import DING_SECRET, FakeAliyun, FakeDingtalk, FakeWecom
-from tests.factories import OfficerFactory
+from tests.factories import EMERGENCY_ESSENTIALS, OfficerFactory
 from tests.reports.test_services import NOW, data
 from tests.sms import CapturingBackend
 from unionportal.core import outbox
@@ -44,7 +44,12 @@ def group(county, kind, url, **extra):
 def emergency(officer):
     return services.report_save(
         officer=officer,
-        data=data(urgency="emergency", occurred_at=NOW - timedelta(minutes=5), township=officer.township),
+        data=data(
+            **EMERGENCY_ESSENTIALS,
+            urgency="emergency",
+            occurred_at=NOW - timedelta(minutes=5),
+            township=officer.township,
+        ),
         submit=True,
         now=NOW,
     )

@@ -93,4 +93,6 @@ def test_a_query_the_database_refuses_falls_back_to_one_constraint_at_a_time(mon
 
     monkeypatch.setattr(SQLCompiler, "execute_sql", refuse_the_combined_query)
     assert portal_errors(report) == ["约束 “report_status_valid” 是无效的"]
-    assert len(calls) == 1 + 8  # the combined query, then Django's one per constraint
+    checks = [c for c in report._meta.constraints if isinstance(c, CheckConstraint)]
+    assert len(checks) == 10  # the report's CHECK constraints (issue 16 added the two of 线索合并)
+    assert len(calls) == 1 + len(checks)  # the combined query, then Django's one per constraint

@@ -11,7 +11,7 @@ from django.core import mail
 from django.utils import timezone
 
 from reports import reminders, services
-from tests.factories import OfficerFactory
+from tests.factories import EMERGENCY_ESSENTIALS, OfficerFactory
 from tests.reports.test_services import NOW, data
 from tests.sms import CapturingBackend
 from unionportal.core import outbox
@@ -26,7 +26,12 @@ class TestStateMachine:
     def emergency(self, officer):
         return services.report_save(
             officer=officer,
-            data=data(urgency="emergency", occurred_at=NOW - timedelta(minutes=5), township=officer.township),
+            data=data(
+                **EMERGENCY_ESSENTIALS,
+                urgency="emergency",
+                occurred_at=NOW - timedelta(minutes=5),
+                township=officer.township,
+            ),
             submit=True,
             now=NOW,
         )

@@ -18,7 +18,7 @@ from django.utils import timezone
 from reports import services
 from reports.models import Reminder, Report
 from tests.celery_support import wait_until
-from tests.factories import AdminFactory, OfficerFactory, ReviewerFactory, TownshipFactory
+from tests.factories import EMERGENCY_ESSENTIALS, AdminFactory, OfficerFactory, ReviewerFactory, TownshipFactory
 from unionportal.core import outbox
 from unionportal.core.models import Notification, OutboxMessage
 
@@ -44,6 +44,7 @@ def test_redis_down_while_100_reports_come_in(real_celery, private_redis, county
                 "urgency": urgency,
                 "township": township,
                 "occurred_at": timezone.now() - timedelta(minutes=10),
+                **EMERGENCY_ESSENTIALS,
             },
             submit=True,
         )

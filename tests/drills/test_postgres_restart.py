@@ -311,6 +311,10 @@ class Browser:
             "category": "wage_arrears",
             "occurred_at": occurred.strftime("%Y-%m-%dT%H:%M"),
             "content": f"演练内容：{title}",
+            # the 初报's essentials (issue 16)
+            "enterprise_name": "演练企业",
+            "workers_involved": "30",
+            "demands": "要求补发工资",
             "submit": "报送",
         }
         # An emergency names its place: the township offered by the form this browser last loaded.

@@ -98,7 +98,7 @@ class TestWhoMaySee:
         ):
             response = client.get(url)
             assert response.status_code == 403
-            assert "只有系统管理员可以进行此操作" in response.content.decode()
+            assert "只有县总工会管理员可以进行此操作" in response.content.decode()
         assert client.post(reverse("officers:channel_test", args=[wecom.pk])).status_code == 403
         assert AuditEntry.objects.count() == 0
 

@@ -34,8 +34,8 @@ def test_create_county_bad_code():
 
 def test_create_staff_creates_then_updates(county):
     args = ["create_staff", "--phone", "13900000001", "--name", "周管理", "--county", "320922", "--role", "admin"]
-    assert run(*args, "--password", "Binhai@2026") == "已创建：周管理（13900000001，系统管理员，滨海县）"
-    assert run(*args, "--password", "Binhai@2027") == "已更新：周管理（13900000001，系统管理员，滨海县）"
+    assert run(*args, "--password", "Binhai@2026") == "已创建：周管理（13900000001，县总工会管理员，滨海县）"
+    assert run(*args, "--password", "Binhai@2027") == "已更新：周管理（13900000001，县总工会管理员，滨海县）"
     user = User.objects.get(username="13900000001")
     assert user.check_password("Binhai@2027") and user.is_staff
 
@@ -61,7 +61,7 @@ def test_create_staff_unknown_county():
 def test_seed_demo_builds_the_demo_county_once():
     out = run("seed_demo")
     assert "演示数据就绪：滨海县（320922），本次新增信息员 150 名、报送信息 48 条。" in out
-    assert f"系统管理员   {demo.ADMIN_PHONE} / {demo.DEMO_PASSWORD}" in out
+    assert f"县总工会管理员 {demo.ADMIN_PHONE} / {demo.DEMO_PASSWORD}" in out
     county = County.objects.get(code="320922")
     assert county.townships.filter(name="东坎街道").exists()
     officers = Officer.objects.filter(county=county)

@@ -180,6 +180,7 @@ def test_query_count_is_the_same_for_10_and_1000_officers(client, county):
             ReportFactory(officer=officer, submitted_at=at(1, 3), occurred_at=at(1, 3))
 
     def count():
+        client.get(reverse("dashboard"), {"year": "2026"})  # the steady state: the bell's count kept
         with CaptureQueriesContext(connection) as ctx:
             assert client.get(reverse("dashboard"), {"year": "2026"}).status_code == 200
         return len(ctx)

@@ -15,6 +15,7 @@ from django.utils import timezone
 from reports import services
 from reports.models import Report
 from tests.celery_support import wait_until
+from tests.factories import EMERGENCY_ESSENTIALS
 from unionportal.core import outbox
 from unionportal.core.models import Notification, OutboxMessage
 
@@ -33,6 +34,7 @@ def test_redis_down_reports_stored_alerts_delivered_once_after_it_returns(
             "content": "部分骑手考虑集体停工。",
             "category": "mass_incident",
             "urgency": "emergency",
+            **EMERGENCY_ESSENTIALS,
             "township": officer.township,
             "occurred_at": timezone.now() - timedelta(minutes=5),
         },
@@ -76,6 +78,7 @@ def test_alert_and_reminder_end_to_end_on_redis_url(celery_on_redis_url, officer
                 "content": "约四十名职工聚集。",
                 "category": "mass_incident",
                 "urgency": "emergency",
+                **EMERGENCY_ESSENTIALS,
                 "township": officer.township,
                 "occurred_at": timezone.now() - timedelta(minutes=3),
             },

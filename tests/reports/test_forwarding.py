@@ -123,7 +123,7 @@ class TestOfficerCodes:
         Officer.objects.filter(pk=early.pk).update(created_at=datetime(2025, 1, 1, tzinfo=BEIJING))
         for n, pk in enumerate(Officer.objects.order_by("-pk").values_list("pk", flat=True)):
             Officer.objects.filter(pk=pk).update(serial=9000 + n, code=f"000000-{9000 + n}")
-        migration = importlib.import_module("officers.migrations.0012_officer_codes")
+        migration = importlib.import_module("officers.migrations.0013_officer_codes")
         migration.give_codes(apps, None)
         codes = dict(Officer.objects.values_list("pk", "code"))
         assert (codes[early.pk], codes[late.pk], codes[elsewhere.pk]) == ("320922-0001", "320922-0002", "320923-0001")

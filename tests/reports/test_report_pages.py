@@ -17,7 +17,7 @@ from django.utils import timezone
 from reports import services
 from reports.models import Report, ReportAttachment
 from reports.rules import EMERGENCY_PLACE_MESSAGE
-from tests.factories import OfficerFactory, ReportFactory, TownshipFactory, image_bytes
+from tests.factories import EMERGENCY_ESSENTIALS, OfficerFactory, ReportFactory, TownshipFactory, image_bytes
 from unionportal.core.idempotency import NOT_YOURS_MESSAGE, REPEATED_MESSAGE
 from unionportal.core.models import AuditEntry, SubmissionKey
 
@@ -108,7 +108,10 @@ class TestEmergencyPlace:
     def test_an_emergency_elsewhere_is_filed_where_it_happens(self, client, officer, county):
         elsewhere = TownshipFactory(county=county, name="八巨镇")
         client.force_login(officer.user)
-        client.post(reverse("reports:create"), report_form(urgency="emergency", township=str(elsewhere.pk)))
+        client.post(
+            reverse("reports:create"),
+            report_form(urgency="emergency", township=str(elsewhere.pk), **EMERGENCY_ESSENTIALS),
+        )
         assert Report.objects.get().township == elsewhere
 
     def test_an_emergency_draft_may_wait_for_its_place(self, client, officer):

@@ -14,7 +14,7 @@ from kombu.exceptions import OperationalError as BrokerDown
 
 from reports import services
 from reports.models import Report, ReportAttachment, ReviewEvent, TimelinessRule
-from tests.factories import ReportFactory, TownshipFactory, image_bytes
+from tests.factories import EMERGENCY_ESSENTIALS, ReportFactory, TownshipFactory, image_bytes
 from unionportal.core import outbox
 from unionportal.core.models import AuditEntry, Notification, OutboxMessage
 
@@ -64,13 +64,23 @@ class TestSubmit:
         TimelinessRule.objects.create(county=county, emergency_minutes=30)
         on_time = services.report_save(
             officer=officer,
-            data=data(urgency="emergency", occurred_at=NOW - timedelta(minutes=29), township=officer.township),
+            data=data(
+                **EMERGENCY_ESSENTIALS,
+                urgency="emergency",
+                occurred_at=NOW - timedelta(minutes=29),
+                township=officer.township,
+            ),
             submit=True,
             now=NOW,
         )
         late = services.report_save(
             officer=officer,
-            data=data(urgency="emergency", occurred_at=NOW - timedelta(minutes=31), township=officer.township),
+            data=data(
+                **EMERGENCY_ESSENTIALS,
+                urgency="emergency",
+                occurred_at=NOW - timedelta(minutes=31),
+                township=officer.township,
+            ),
             submit=True,
             now=NOW,
         )
@@ -334,7 +344,12 @@ class TestEmergencyAlerts:
         with django_capture_on_commit_callbacks(execute=True):
             report = services.report_save(
                 officer=officer,
-                data=data(urgency="emergency", occurred_at=NOW - timedelta(minutes=10), township=officer.township),
+                data=data(
+                    **EMERGENCY_ESSENTIALS,
+                    urgency="emergency",
+                    occurred_at=NOW - timedelta(minutes=10),
+                    township=officer.township,
+                ),
                 submit=True,
                 now=NOW,
             )
@@ -369,7 +384,12 @@ class TestEmergencyAlerts:
             with django_capture_on_commit_callbacks(execute=True):
                 report = services.report_save(
                     officer=officer,
-                    data=data(urgency="emergency", occurred_at=NOW - timedelta(minutes=5), township=officer.township),
+                    data=data(
+                        **EMERGENCY_ESSENTIALS,
+                        urgency="emergency",
+                        occurred_at=NOW - timedelta(minutes=5),
+                        township=officer.township,
+                    ),
                     submit=True,
                     now=NOW,
                 )

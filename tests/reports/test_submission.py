@@ -10,7 +10,7 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from reports import services
 from reports.models import Report, ReportAttachment
 from reports.rules import CONTENT_MAX_LENGTH, EMERGENCY_PLACE_MESSAGE
-from tests.factories import ReportFactory, TownshipFactory, image_bytes
+from tests.factories import EMERGENCY_ESSENTIALS, ReportFactory, TownshipFactory, image_bytes
 
 NOW = datetime(2026, 11, 23, 15, 0, tzinfo=ZoneInfo("Asia/Shanghai"))
 pytestmark = pytest.mark.django_db
@@ -23,6 +23,7 @@ def data(**overrides):
         "category": "mass_incident",
         "urgency": "emergency",
         "occurred_at": NOW - timedelta(minutes=5),
+        **EMERGENCY_ESSENTIALS,
     } | overrides
 
 

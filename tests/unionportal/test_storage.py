@@ -368,7 +368,9 @@ def test_session_store_refuses_what_it_cannot_do(variables, message):
 @pytest.mark.redis
 @pytest.mark.django_db
 def test_login_in_redis_is_seen_by_a_second_web_server(county):
-    user = ReviewerFactory(county=county, username="13900000012")
+    # An officer: password only, and an idle limit of SESSION_COOKIE_AGE (staff also pass the second
+    # factor and have 30 minutes: tests/security/test_accounts_and_login.py)
+    user = OfficerFactory(county=county, phone="13900000012").user
     engine, session_caches = session_settings("redis", redis_url=os.environ["REDIS_URL"])
     with override_settings(
         SESSION_ENGINE=engine,

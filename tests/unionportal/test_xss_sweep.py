@@ -76,6 +76,12 @@ NOT_PAYLOADED = {
     ("officers.User", "password"): "a password hash, never shown; changing it would end the sessions under test",
     ("officers.PasswordHistory", "password"): "the hash of an earlier password: never shown anywhere",
     ("officers.SignInCode", "code"): "6 digits drawn by the server: 6 characters cannot hold an active payload",
+    ("core.AuditEntry", "prev_hash"): "a digest the audit chain writes (hex), never typed; shown only as hex",
+    ("core.AuditEntry", "entry_hash"): "a digest the audit chain writes (hex), never typed; shown only as hex",
+    ("core.AuditEntry", "hash_algorithm"): "sha256 or sm3, set from settings: 8 characters hold no payload",
+    ("core.AuditPurge", "last_hash"): "a digest copied from the audit chain (hex), never typed",
+    ("core.AuditPurge", "archive_sha256"): "the archive's SHA-256 (hex), computed by the purge command",
+    ("core.UserSession", "session_key"): "the session store's key: changing it would orphan the row under test",
 }
 
 # The columns people type into and that the portal shows: each must be seen (escaped) on some page,
@@ -106,6 +112,14 @@ MUST_REACH_A_PAGE = {
     ("reports.Report", "return_reason"),
     ("reports.ReportAttachment", "original_name"),
     ("reports.ReviewEvent", "comment"),
+    ("reports.Report", "demands"),
+    ("reports.Event", "title"),
+    ("reports.Event", "enterprise_name"),
+    ("reports.EventEntry", "situation"),
+    ("reports.EventEntry", "demands"),
+    ("reports.EventEntry", "measures"),
+    ("reports.EventEntry", "outcome"),
+    ("reports.Lead", "title"),
     ("core.Notification", "title"),
     ("core.Notification", "body"),
     ("core.AuditEntry", "target"),
@@ -184,6 +198,17 @@ def _unique(model, column) -> bool:
     return any(column.name in fields for fields in together)
 
 
+def _update_audit_rows(rows, **values) -> None:
+    """The audit log is append-only (a trigger refuses UPDATE): the sweep plays the table owner who
+    switches it off, as a shell session with those rights might."""
+    from django.db import connection, transaction
+
+    with transaction.atomic(), connection.cursor() as cursor:
+        cursor.execute("ALTER TABLE reports_auditentry DISABLE TRIGGER reports_auditentry_append_only")
+        rows.update(**values)
+        cursor.execute("ALTER TABLE reports_auditentry ENABLE TRIGGER reports_auditentry_append_only")
+
+
 def plant_payloads() -> dict[tuple[str, str], str]:
     """Set every payload-able column of every row to its payload, bypassing validators (as a bad
     import, a shell session or a future code path might); returns {(model label, column): marker}."""
@@ -203,7 +228,10 @@ def plant_payloads() -> dict[tuple[str, str], str]:
         else:
             value = payload_for(marker, column.max_length)
             assert value, f"{key}: too short for any payload; list it in NOT_PAYLOADED with the reason"
-            rows.update(**{column.name: value})
+            if model._meta.label == "core.AuditEntry":
+                _update_audit_rows(rows, **{column.name: value})
+            else:
+                rows.update(**{column.name: value})
         planted[key] = marker
     return planted
 
@@ -284,6 +312,7 @@ def payload_world(county, other_county) -> World:
             "enterprise": enterprise,
             "enterprise_name": "登记外企业",
             "workers_involved": 3,
+            "demands": "诉求",
             "amount_involved": Decimal("1000"),
         }
         return report_services.report_save(officer=officer, data=data, submit=submit, files=files)
@@ -314,6 +343,23 @@ def payload_world(county, other_county) -> World:
     returned = report("乙")
     report_services.report_return(report=returned, reviewer=reviewer, reason="退回原因", version=returned.version)
     emergency = report("丙", urgency="emergency")
+    # Events: the emergency's event with a 续报, a phone report and a merged duplicate; another one closed.
+    from reports.models import Event
+
+    event = Event.objects.get(entries__report=emergency)
+    report_services.event_entry_file(
+        event=event,
+        kind="followup",
+        actor=officer.user,
+        data={"situation": "进展", "demands": "诉求", "measures": "措施"},
+    )
+    report_services.event_entry_file(
+        event=event, kind="followup", actor=reviewer, officer=officer, phone=True, data={"situation": "电话"}
+    )
+    report_services.report_merge(report=report("戊"), actor=reviewer, into_event=event)
+    report_services.event_followups_check(event_id=event.pk, now=timezone.now() + timedelta(days=3))  # 漏报
+    closed_event = Event.objects.get(entries__report=report("己", urgency="emergency"))
+    report_services.event_entry_file(event=closed_event, kind="final", actor=officer.user, data={"outcome": "结果"})
     from reports.models import Budget, BudgetLine, Reminder, StipendSetting, TimelinessRule
 
     for delivery in OutboxMessage.objects.filter(report=emergency):
@@ -459,6 +505,18 @@ def payload_world(county, other_county) -> World:
     report_services.item_refuse(item=refused, actor=city_reviewer, reason="理由")
     taken = report_services.item_forward(report=emergency, actor=reviewer, title="上报标题", content="上报内容")
     report_services.item_adopt(item=taken, actor=city_reviewer, adopted_on=today, publication="刊物", issue="期号")
+    # Personal information and security: a notice and its consent, a correction, a session, a purge.
+    from officers import personal
+    from unionportal.core.models import AuditPurge, UserSession
+
+    personal.notice_publish(actor=None, title="告知书", text="告知内容")
+    personal.consent_accept_online(request=None, user=officer.user)
+    personal.correction_request_create(officer=officer, text="请更正")
+    UserSession.objects.create(user=officer.user, session_key="s" * 40, user_agent="浏览器")
+    AuditPurge.objects.create(
+        purged_before=last_month, rows=0, last_id=0, last_hash="0" * 64, archive_path="/backup/a.jsonl",
+        archive_sha256="0" * 64,
+    )
 
     world = World(
         officer=officer,
@@ -496,6 +554,7 @@ PARAMETER_MODELS = (
     (r"^disputes/attachments/", "disputes.CaseAttachment"),
     (r"^disputes/", "disputes.DisputeCase"),
     (r"^imports/", "core.ImportJob"),
+    (r"^security/accounts/", "officers.User"),
 )
 
 # List pages with the filters that show the world's objects (the review queue opens on 待审核 only).
@@ -753,13 +812,20 @@ REVIEWED_UNESCAPING = {
         "filter_control's options: values escaped by format_html_join; swept on every list page",
     ),
     ("reports/templatetags/report_tags.py", "format_html_join"): (
-        1,
-        "report_badges: status and urgency labels escaped by format_html_join; swept on every list and report page",
+        2,
+        "report_badges: status and urgency labels escaped by format_html_join; swept on every list and report page; "
+        "review_rows: the queue's rows (title, officer, township, labels) escaped by format_html_join; swept on the "
+        "review queue",
     ),
     ("officers/channels/forms.py", "format_html"): (
         1,
         "the channel form's help text shows the stored (masked) address or key: help texts are printed "
         "unescaped, so format_html escapes the value; swept on the channel edit page",
+    ),
+    ("templates/registration/otp_enrol.html", "|safe"): (
+        1,
+        "the enrolment QR code: SVG markup drawn by segno from the otpauth address (base32 secret, the "
+        "account's phone, the fixed issuer); no stored text reaches it",
     ),
     ("templates/overview/dashboard.html", "json_script"): (
         1,

@@ -1,5 +1,9 @@
 """What every filtered, paginated list page of the portal shares."""
 
+import copy
+
+from django.http import QueryDict
+
 
 class ForgivingPaginationMixin:
     """A page number past the end shows the last page, and one that is not a number the first:
@@ -28,3 +32,29 @@ class FilteredListMixin(ForgivingPaginationMixin):
         query.pop("page", None)
         context["query_without_page"] = query.urlencode()
         return context
+
+
+class LightFilterSetMixin:
+    """For a django-filter FilterSet: each request's filters are shallow copies of the class's (their
+    own ``model``, ``parent`` and ``queryset``), not the deep copies django-filter makes of every
+    filter's choices, labels and widgets on every request. A filter's options are never changed in
+    place by a request (a FilterSet that needs another queryset sets it on its own copy), so sharing
+    them is safe; the form field is still built per request, from the copy."""
+
+    def __init__(self, data=None, queryset=None, *, request=None, prefix=None):
+        if queryset is None:
+            queryset = self._meta.model._default_manager.all()
+        self.is_bound = data is not None
+        self.data = data or QueryDict()
+        self.queryset = queryset
+        self.request = request
+        self.form_prefix = prefix
+        self.filters = {}
+        for name, base in self.base_filters.items():
+            filter_ = copy.copy(base)
+            # A filter's field sets extra["queryset"] on itself: each copy keeps its own dict.
+            filter_.extra = dict(base.extra)
+            if base.method is not None:
+                filter_.method = base.method  # binds a FilterMethod to this copy, not to the class's
+            filter_.model, filter_.parent = queryset.model, self
+            self.filters[name] = filter_

@@ -3,8 +3,11 @@
 import time
 
 from django.conf import settings
+from django.contrib.auth import logout
 from django.shortcuts import redirect
 from django.urls import reverse
+
+from .sessions import session_seen
 
 # No inline scripts anywhere: page scripts are static files, page data is in <script type="application/json">.
 CONTENT_SECURITY_POLICY = (
@@ -30,34 +33,47 @@ class SecurityHeadersMiddleware:
 
 
 class PasswordChangeRequiredMiddleware:
-    """A user whose password an admin set must choose their own before doing anything else."""
+    """A user whose password an admin set, or whose password is past its age (noted in the session
+    at login), must choose their own before doing anything else."""
+
+    expired_key = "_password_expired"
 
     def __init__(self, get_response):
         self.get_response = get_response
 
     def __call__(self, request):
         user = getattr(request, "user", None)
-        if user is not None and user.is_authenticated and getattr(user, "password_change_required", False):
+        if user is not None and user.is_authenticated and (
+            getattr(user, "password_change_required", False) or request.session.get(self.expired_key)
+        ):
             allowed = (reverse("password_change"), reverse("password_change_done"), reverse("logout"))
-            if request.path not in allowed and not request.path.startswith(("/static/", "/healthz")):
+            if request.path not in allowed and not request.path.startswith(("/static/", "/healthz", "/accounts/otp/")):
                 return redirect("password_change")
         return self.get_response(request)
 
 
 class SessionIdleExpiryMiddleware:
-    """Log a user out after SESSION_COOKIE_AGE of inactivity without writing the session on every
+    """Log a user out after their role's idle limit (staff 30 minutes, officers 8 hours by default:
+    ``user.session_idle_seconds``, fixed in the session at login) without writing the session on every
     request (SESSION_SAVE_EVERY_REQUEST costs a write per page): an active session is saved, and so
-    its expiry pushed back, at most once every SESSION_TOUCH_SECONDS. Sits after SessionMiddleware,
-    so the save happens in that middleware's response phase."""
+    its expiry pushed back, at most once every SESSION_TOUCH_SECONDS; its 最近活动 row at most once a
+    minute (core.sessions). Sits after AuthenticationMiddleware; the save happens in SessionMiddleware's
+    response phase."""
 
     key = "_touched"
+    idle_key = "_idle"
 
     def __init__(self, get_response):
         self.get_response = get_response
 
     def __call__(self, request):
+        has_cookie = settings.SESSION_COOKIE_NAME in request.COOKIES
+        if has_cookie and self.idle_too_long(request):
+            logout(request)
+            # Before MessageMiddleware: the login page says why from its query string.
+            return redirect(f"{reverse('login')}?idle=1&next={request.path}")
         response = self.get_response(request)
-        if settings.SESSION_COOKIE_NAME not in request.COOKIES:
+        if not has_cookie:
             return response  # no session to keep alive (and no reason to load one)
         user = getattr(request, "user", None)
         session = getattr(request, "session", None)
@@ -66,4 +82,15 @@ class SessionIdleExpiryMiddleware:
         now = int(time.time())
         if now - session.get(self.key, 0) >= settings.SESSION_TOUCH_SECONDS:
             session[self.key] = now
+            session_seen(request=request)
         return response
+
+    def idle_too_long(self, request) -> bool:
+        user = getattr(request, "user", None)
+        if user is None or not user.is_authenticated:
+            return False
+        last = request.session.get(self.key)
+        if last is None:
+            return False
+        limit = request.session.get(self.idle_key) or getattr(user, "session_idle_seconds", settings.SESSION_COOKIE_AGE)
+        return time.time() - last > limit

@@ -2,11 +2,20 @@
 
 from django.utils import timezone
 
+from .bell import bell_cached, bell_keep
 from .models import Notification
 
 
 def unread_notifications(*, user) -> int:
-    return Notification.objects.visible_to(user).unread().count()
+    """The bell's number: from the user's cache entry, counted (and kept) when there is none. Every
+    write of a notification forgets the entry (``bell.bell_forget``)."""
+    if user is None or not user.is_authenticated:
+        return 0
+    count = bell_cached(user.pk)
+    if count is None:
+        count = Notification.objects.visible_to(user).unread().count()
+        bell_keep(user.pk, count)
+    return count
 
 
 def notifications(*, user):
@@ -14,7 +23,10 @@ def notifications(*, user):
 
 
 def notifications_mark_read(*, user, report=None) -> int:
-    """Mark the user's unread notifications read: all of them, or those about ``report``."""
+    """Mark the user's unread notifications read: all of them, or those about ``report``. A user whose
+    bell shows nothing unread has nothing to mark: no statement is sent."""
+    if unread_notifications(user=user) == 0:
+        return 0
     qs = Notification.objects.visible_to(user).unread()
     if report is not None:
         qs = qs.filter(report=report)

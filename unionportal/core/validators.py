@@ -67,3 +67,29 @@ class ControlCharacterValidator:
 # A one-line field (a title, a name, a place) and a long text (report content, notes, minutes).
 single_line_text = ControlCharacterValidator()
 multiline_text = ControlCharacterValidator(multiline=True)
+
+
+class PasswordComplexityValidator:
+    """At least ``min_length`` characters of at least ``min_kinds`` kinds: capitals, small letters,
+    digits, other signs (等保 2.0: 口令复杂度)."""
+
+    KINDS = (
+        ("大写字母", re.compile(r"[A-Z]")),
+        ("小写字母", re.compile(r"[a-z]")),
+        ("数字", re.compile(r"[0-9]")),
+        ("符号", re.compile(r"[^A-Za-z0-9]")),
+    )
+
+    def __init__(self, min_length: int = 8, min_kinds: int = 3):
+        self.min_length = min_length
+        self.min_kinds = min_kinds
+
+    def kinds(self, password: str) -> int:
+        return sum(1 for _, pattern in self.KINDS if pattern.search(password))
+
+    def validate(self, password, user=None):
+        if len(password) < self.min_length or self.kinds(password) < self.min_kinds:
+            raise ValidationError(self.get_help_text(), code="password_not_complex")
+
+    def get_help_text(self):
+        return f"密码须至少 {self.min_length} 位，并包含大写字母、小写字母、数字、符号中的至少 {self.min_kinds} 种。"

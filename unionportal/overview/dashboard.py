@@ -125,6 +125,7 @@ def dashboard(*, user, year: int) -> dict:
     total = totals["total"]
     forwards = selectors.forward_figures(user=user, county_ids=county_ids, start=start, end=end).values()
     instructions = selectors.instructions_received(user=user, county_ids=county_ids, start=start.date(), end=end.date())
+    events = selectors.event_figures(county_ids=county_ids, start=start, end=end)
     return {
         "year": year,
         # 上报: the county's items forwarded upward this year, those adopted above, instructions received.
@@ -134,6 +135,7 @@ def dashboard(*, user, year: int) -> dict:
             "pending": sum(row["pending"] for row in forwards),
             "instructions": sum(instructions.values()),
         },
+        "events": events,
         "counties": counties,
         "officers": {
             "active": by_status.get(Officer.Status.ACTIVE, 0),

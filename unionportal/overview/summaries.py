@@ -147,6 +147,7 @@ def summary_figures(*, county, month: date) -> dict:
             "compensation": f"{disputes['compensation']:.2f}",
             "wages_recovered": f"{disputes['wages_recovered']:.2f}",
         },
+        "events": selectors.event_figures(county_ids=[county.pk], start=start, end=end),
         "quota": terms.quota,
         "missed_quota": [[name, township or ""] for name, township in missed],
         **supervision_figures(county=county, start=start, end=end),

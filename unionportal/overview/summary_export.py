@@ -65,6 +65,13 @@ def docx_bytes(summary) -> bytes:
     ):
         doc.add_heading(f"按{title}", level=2)
         _table(doc, [title, "本月", "上月", "增减"], [[r[0], r[1], r[2], f"{r[3]:+d}"] for r in f[key]])
+    if f.get("events"):
+        e = f["events"]
+        doc.add_heading("突发事件与续报", level=1)
+        doc.add_paragraph(
+            f"本月新发生突发事件 {e['opened']} 起，终报 {e['closed']} 起，月末仍在处置 {e['open']} 起；"
+            f"续报按时 {e['followups_on_time']} 次、逾期 {e['followups_late']} 次、漏报 {e['missed']} 次。"
+        )
     doc.add_heading("本月突发信息", level=1)
     if f["emergencies"]:
         _table(doc, ["报送时间", "标题", "报送人", "镇区街道", "审核结果"], f["emergencies"])
@@ -139,6 +146,17 @@ def xlsx_bytes(summary) -> bytes:
         *((("向上级上报", f["forwarded"]), ("上级采用", f["forwarded_adopted"])) if "forwarded" in f else ()),
     ):
         put(sheet, label, value)
+    if f.get("events"):
+        e = f["events"]
+        for label, value in (
+            ("新发生突发事件", e["opened"]),
+            ("终报事件", e["closed"]),
+            ("月末处置中事件", e["open"]),
+            ("按时续报", e["followups_on_time"]),
+            ("逾期续报", e["followups_late"]),
+            ("续报漏报", e["missed"]),
+        ):
+            put(sheet, label, value)
     for key, title in (
         ("by_category", "信息类别"),
         ("by_urgency", "紧急程度"),

@@ -34,6 +34,10 @@ INSTALLED_APPS = [
     "import_export",
     "django_celery_beat",
     "axes",
+    # Second factor (TOTP authenticator apps, recovery codes): officers/security/two_factor.py.
+    "django_otp",
+    "django_otp.plugins.otp_totp",
+    "django_otp.plugins.otp_static",
     # The floors, lowest first (docs/architecture.md).
     "unionportal.core",
     "officers",
@@ -56,14 +60,20 @@ MIDDLEWARE = [
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "unionportal.core.middleware.SecurityHeadersMiddleware",
+    # The second factor before anything else a signed-in user asks for, then the password, then
+    # 三员分立 (each system administrator refused every page outside their duty), then the notice.
+    "officers.security.middleware.SecondFactorMiddleware",
     "unionportal.core.middleware.PasswordChangeRequiredMiddleware",
+    "officers.security.middleware.DutySeparationMiddleware",
+    "officers.security.middleware.ProcessingNoticeMiddleware",
     # Last, as django-axes asks: turns a locked-out login into its lockout page.
     "axes.middleware.AxesMiddleware",
 ]
 
 AUTHENTICATION_BACKENDS = [
     "axes.backends.AxesStandaloneBackend",  # login throttling, before the real check
-    "django.contrib.auth.backends.ModelBackend",
+    # Django's ModelBackend, loading the user's officer and county with the user (one query a request).
+    "officers.backends.PortalBackend",
 ]
 # Five failed logins for the same phone from the same address lock that pair out for 30 minutes;
 # officers often share one network address, so an address alone is locked only at a higher count
@@ -123,12 +133,12 @@ if REDIS_URL:
 else:
     CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
 
-# Sessions: in the database (default), or SESSION_STORE=redis for several web servers: Django's cache
-# session engine on the cache alias "sessions", at SESSION_REDIS_URL (default: REDIS_URL).
-SESSION_STORE = env("SESSION_STORE", default="database")
-SESSION_ENGINE, _session_caches = scaling.session_settings(
-    SESSION_STORE, redis_url=env("SESSION_REDIS_URL", default=REDIS_URL)
-)
+# Sessions: in Redis whenever REDIS_URL is set (Django's cache session engine on the cache alias
+# "sessions", at SESSION_REDIS_URL, default REDIS_URL: no database query to know who asks), else in the
+# database; SESSION_STORE=database or redis chooses either way.
+_SESSION_REDIS = env("SESSION_REDIS_URL", default="") or REDIS_URL
+SESSION_STORE = env("SESSION_STORE", default="redis" if _SESSION_REDIS else "database")
+SESSION_ENGINE, _session_caches = scaling.session_settings(SESSION_STORE, redis_url=_SESSION_REDIS)
 CACHES |= _session_caches
 SESSION_CACHE_ALIAS = scaling.SESSION_CACHE_ALIAS  # used only by the cache engine
 
@@ -140,12 +150,17 @@ LOGOUT_REDIRECT_URL = "login"
 # (unionportal.core.middleware.SessionIdleExpiryMiddleware), not written on every request.
 SESSION_COOKIE_AGE = env.int("SESSION_COOKIE_AGE", default=8 * 3600)
 SESSION_TOUCH_SECONDS = 60
+# The bell's unread count is kept per user in the cache this long at most (every new or read
+# notification forgets it at once: unionportal.core.bell).
+BELL_CACHE_SECONDS = env.int("BELL_CACHE_SECONDS", default=300)
 
 AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},
     {"NAME": "unionportal.core.validators.ChineseMinimumLengthValidator", "OPTIONS": {"min_length": 8}},
     {"NAME": "django.contrib.auth.password_validation.CommonPasswordValidator"},
     {"NAME": "django.contrib.auth.password_validation.NumericPasswordValidator"},
+    # 等保 2.0 口令复杂度: at least 8 characters of three kinds.
+    {"NAME": "unionportal.core.validators.PasswordComplexityValidator", "OPTIONS": {"min_length": 8, "min_kinds": 3}},
 ]
 
 LANGUAGE_CODE = "zh-hans"
@@ -291,3 +306,22 @@ LOGGING = {
     "handlers": {"console": {"class": "logging.StreamHandler"}},
     "root": {"handlers": ["console"], "level": env("LOG_LEVEL", default="INFO")},
 }
+
+# 等保 2.0 level 3 / PIPL controls (docs/security-controls.md). The security administrator's policy page
+# (安全策略) overrides the idle limits, password ages and the officers' second factor; these are its defaults.
+STAFF_IDLE_MINUTES = env.int("STAFF_IDLE_MINUTES", default=30)
+OFFICER_IDLE_MINUTES = env.int("OFFICER_IDLE_MINUTES", default=8 * 60)
+STAFF_PASSWORD_MAX_AGE_DAYS = env.int("STAFF_PASSWORD_MAX_AGE_DAYS", default=90)
+OFFICER_PASSWORD_MAX_AGE_DAYS = env.int("OFFICER_PASSWORD_MAX_AGE_DAYS", default=0)  # 0: no expiry
+OFFICER_TOTP_REQUIRED = env.bool("OFFICER_TOTP_REQUIRED", default=False)
+# A new password may not repeat the current one nor any of this many before it.
+PASSWORD_HISTORY_COUNT = env.int("PASSWORD_HISTORY_COUNT", default=5)
+# The authenticator app shows this issuer beside the account.
+OTP_TOTP_ISSUER = env("OTP_TOTP_ISSUER", default="信息员工作平台")
+OTP_RECOVERY_CODES = 10
+# The audit log's hash chain: sha256, or sm3 (国密 SM3) where the assessment asks for it.
+AUDIT_HASH_ALGORITHM = env("AUDIT_HASH_ALGORITHM", default="sha256")
+# 网络安全法 §21: audit rows are kept at least six months; audit_purge refuses anything younger.
+AUDIT_RETENTION_DAYS = max(180, env.int("AUDIT_RETENTION_DAYS", default=180))
+# PIPL: an officer dismissed (解聘) longer ago than this is anonymised by the nightly job.
+OFFICER_RETENTION_YEARS = env.int("OFFICER_RETENTION_YEARS", default=3)

@@ -34,3 +34,12 @@ DASHBOARD_CACHE_SECONDS = 0
 SESSION_TOUCH_SECONDS = 0
 # What would have gone out by SMS, kept in memory for the test to read.
 SMS_BACKEND = "tests.sms.CapturingBackend"
+# Sessions in the database unless a test run asks for Redis (SESSION_STORE=redis): a page's query
+# count then does not depend on whether REDIS_URL is set (tests/unionportal/test_signed_in_floor.py
+# checks the Redis store and the floor's queries with it).
+SESSION_STORE = env("SESSION_STORE", default="database")  # noqa: F405
+SESSION_ENGINE, _test_session_caches = scaling.session_settings(  # noqa: F405
+    SESSION_STORE,
+    redis_url=env("SESSION_REDIS_URL", default=REDIS_URL),  # noqa: F405
+)
+CACHES |= _test_session_caches  # noqa: F405

@@ -6,6 +6,7 @@ openpyxl's read-only reader, blank rows are only counted until a filled row foll
 file stops being read as soon as it passes the row ceiling.
 """
 
+import contextlib
 import csv
 import io
 import zipfile
@@ -65,23 +66,34 @@ def _header(cells) -> list:
 
 
 def _blank(row) -> bool:
+    try:
+        return not "".join(row).strip()  # a CSV row: text only, one C call
+    except TypeError:
+        pass
     return all(value is None or (isinstance(value, str) and not value.strip()) for value in row)
 
 
-def _collect(rows, width: int, limits: Limits, fill):
-    """Data rows padded or cut to ``width``; blank rows kept only when a filled row follows."""
-    data, pending_blank = [], 0
+def _iter_collect(rows, width: int, limits: Limits, fill):
+    """Data rows padded or cut to ``width``, one at a time; blank rows kept only when a filled row
+    follows (so a file's trailing blank rows are no rows). Raises LedgerFileError past the ceiling."""
+    pending_blank = 0
+    padding = [fill] * width
     for count, row in enumerate(rows, start=1):
         if _blank(row):
             pending_blank += 1
             continue
         if limits.max_rows is not None and count > limits.max_rows:
             raise too_many_rows(limits)
-        data.extend([fill] * width for _ in range(pending_blank))
+        for _ in range(pending_blank):
+            yield list(padding)
         pending_blank = 0
-        row = list(row)
-        data.append((row + [fill] * width)[:width])
-    return data
+        if len(row) != width:
+            row = (list(row) + padding)[:width]
+        yield row
+
+
+def _collect(rows, width: int, limits: Limits, fill):
+    return [list(row) for row in _iter_collect(rows, width, limits, fill)]
 
 
 def read_csv(data: bytes | str, limits: Limits) -> tuple[list, list]:
@@ -144,6 +156,90 @@ def read_xlsx(data: bytes, limits: Limits) -> tuple[list, list]:
         raise
     except Exception:
         raise unreadable from None
+    finally:
+        book.close()
+
+
+NOT_UTF8 = "文件不是 UTF-8 编码。请在 Excel 中“另存为”选择“CSV UTF-8（逗号分隔）”后再导入。"
+
+
+def _csv_stream(handle, limits: Limits):
+    text = io.TextIOWrapper(handle, encoding="utf-8-sig", newline="")
+    reader = csv.reader(text)
+    try:
+        header = _header(next(reader, None))
+    except UnicodeDecodeError:
+        raise LedgerFileError(NOT_UTF8) from None
+    if not header:
+        raise LedgerFileError("文件是空的：第1行应为表头")
+
+    def rows():
+        try:
+            yield from _iter_collect(reader, len(header), limits, "")
+        except UnicodeDecodeError:
+            raise LedgerFileError(NOT_UTF8) from None
+        except csv.Error as exc:
+            raise LedgerFileError(f"CSV 文件格式有误：{exc}") from None
+
+    return header, rows()
+
+
+@contextlib.contextmanager
+def open_rows(handle, suffix: str, size: int, limits: Limits):
+    """(header, an iterator of data rows) of an open binary file, read as the rows are asked for, so
+    an import's memory does not grow with the file. The iterator raises LedgerFileError where the
+    file stops being readable (a bad byte, past the row ceiling): the import then writes nothing."""
+    check_size(size, limits)
+    if suffix == ".xlsx":
+        # openpyxl's read-only reader streams the sheet's XML; the checks of read_xlsx come first.
+        yield from _xlsx_stream(handle, size, limits)
+        return
+    yield _csv_stream(handle, limits)
+
+
+def _xlsx_stream(handle, size: int, limits: Limits):
+    import openpyxl
+
+    unreadable = LedgerFileError("无法读取该 Excel 文件：请确认是 .xlsx 格式且未损坏")
+    try:
+        with zipfile.ZipFile(handle) as archive:
+            unpacked = sum(info.file_size for info in archive.infolist())
+        handle.seek(0)
+    except (zipfile.BadZipFile, ValueError, OSError):
+        raise unreadable from None
+    if limits.max_bytes is not None and unpacked > settings.IMPORT_MAX_UNPACKED_BYTES:
+        raise LedgerFileError(
+            f"该 Excel 文件解压后有 {megabytes(unpacked)} MB，超过 {megabytes(settings.IMPORT_MAX_UNPACKED_BYTES)} MB "
+            "的上限。请删除多余的工作表和格式，或分成几个文件导入。"
+        )
+    try:
+        book = openpyxl.load_workbook(handle, read_only=True, data_only=True)
+    except Exception:
+        raise unreadable from None
+    try:
+        sheet = book.worksheets[0]
+        declared_rows = sheet.max_row
+        if limits.max_rows is not None and declared_rows and declared_rows - 1 > limits.max_rows:
+            raise too_many_rows(limits, declared_rows - 1)
+        max_col = min(sheet.max_column or settings.IMPORT_MAX_COLUMNS, settings.IMPORT_MAX_COLUMNS)
+        header = _header(next(sheet.iter_rows(min_row=1, max_row=1, max_col=max_col, values_only=True), None))
+        if not header:
+            raise LedgerFileError("第一个工作表是空的：第1行应为表头")
+        sheet.reset_dimensions()
+
+        def rows():
+            try:
+                yield from _iter_collect(
+                    sheet.iter_rows(min_row=2, max_col=len(header), values_only=True), len(header), limits, None
+                )
+            except LedgerFileError:
+                raise
+            except Exception:
+                raise unreadable from None
+
+        yield header, rows()
+    except LedgerFileError:
+        raise
     finally:
         book.close()
 

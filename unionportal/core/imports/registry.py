@@ -12,6 +12,9 @@ class LedgerKind:
     columns: tuple[str, ...]  # the contract's headers, in the contract's order
     back_url_name: str  # the list the page links back to
     start_url_name: str  # the upload page
+    # A unionportal.core.imports.bulk.BulkLedger: when given, the page's job (and the command) runs it
+    # instead of resource_class, at bulk speed; resource_class stays for the admin's import-export page.
+    bulk_class: type | None = None
 
 
 _KINDS: dict[str, LedgerKind] = {}

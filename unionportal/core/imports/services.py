@@ -17,7 +17,7 @@ from django.utils import timezone
 from ..audit import audit_record
 from ..ledger import FORMAT_FOR_SUFFIX, cell_text, read_ledger, row_problems
 from ..models import AuditEntry, ImportJob
-from .reading import LedgerFileError, check_size, count_rows, web_limits
+from .reading import LedgerFileError, check_size, count_rows, open_rows, web_limits
 from .registry import ledger_kind
 
 logger = logging.getLogger(__name__)
@@ -138,6 +138,10 @@ class _Reporter:
         self.job_id, self.writing, self.done = job.pk, writing, 0
         self.total = job.total_rows
 
+    def rows(self, checked: int, written: int) -> None:
+        """A bulk ledger's progress after each batch."""
+        cache.set(_progress_key(self.job_id), {"checked": checked, "written": written}, timeout=3600)
+
     def __call__(self):
         self.done += 1
         if self.done % PROGRESS_EVERY == 0 or self.done == self.total:
@@ -178,6 +182,30 @@ def _preview(dataset, result, columns) -> list[dict]:
     return [{"columns": shown}] + rows if rows else []
 
 
+def _run_bulk(job: ImportJob, ledger, writing: bool):
+    """The job's file streamed from private storage through the ledger's bulk import."""
+    ledger_import = ledger.bulk_class(user=job.user)
+    ledger_import.progress = _Reporter(job, writing).rows
+    suffix = PurePosixPath(job.file.name).suffix.lower()
+    with (
+        job.file.open("rb") as handle,
+        open_rows(handle, suffix, job.size or job.file.size, web_limits()) as (
+            header,
+            rows,
+        ),
+    ):
+        return ledger_import.run(header, rows, dry_run=not writing)
+
+
+def _bulk_preview(result, columns) -> list[dict]:
+    shown = [c for c in columns if c in result.headers]
+    rows = [
+        {"row": p["row"], "action": p["action"], "cells": [cell_text(p["cells"].get(c)) for c in shown]}
+        for p in result.preview[:PREVIEW_ROWS]
+    ]
+    return [{"columns": shown}] + rows if rows else []
+
+
 def job_run(job_id) -> ImportJob | None:
     """Check or write a queued job, whichever is due; the task's body."""
     job = _claim(job_id)
@@ -187,12 +215,15 @@ def job_run(job_id) -> ImportJob | None:
     writing = job.confirmed
     problems, result, dataset = [], None, None
     try:
-        with job.file.open("rb") as handle:
-            data = handle.read()
-        dataset = read_ledger(data, PurePosixPath(job.file.name).suffix, web_limits())
-        resource = ledger.resource_class()
-        resource.on_row = _Reporter(job, writing)
-        result = resource.import_data(dataset, dry_run=not writing, user=job.user)
+        if ledger.bulk_class is not None:
+            result = _run_bulk(job, ledger, writing)
+        else:
+            with job.file.open("rb") as handle:
+                data = handle.read()
+            dataset = read_ledger(data, PurePosixPath(job.file.name).suffix, web_limits())
+            resource = ledger.resource_class()
+            resource.on_row = _Reporter(job, writing)
+            result = resource.import_data(dataset, dry_run=not writing, user=job.user)
         problems = row_problems(result)
         if not problems and (result.has_errors() or result.has_validation_errors()):
             problems = [{"row": None, "column": "", "message": UNEXPECTED}]
@@ -213,7 +244,9 @@ def job_run(job_id) -> ImportJob | None:
             job.rows_written = job.total_rows
         else:
             job.state = ImportJob.State.CHECKED
-            job.preview = _preview(dataset, result, ledger.columns)
+            job.preview = (
+                _bulk_preview(result, ledger.columns) if dataset is None else _preview(dataset, result, ledger.columns)
+            )
     job.save()
     cache.delete(_progress_key(job.pk))
     if job.state == ImportJob.State.FAILED and writing:

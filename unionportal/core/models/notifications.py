@@ -4,12 +4,52 @@ from django.conf import settings
 from django.db import models
 from django.utils import timezone
 
+from ..bell import bell_forget
+
 
 class NotificationQuerySet(models.QuerySet):
+    """Every write through it forgets the bell counts it changes (``unionportal.core.bell``)."""
+
+    _recipients = None  # the one recipient a queryset is known to be limited to (visible_to)
+
+    def _clone(self):
+        clone = super()._clone()
+        clone._recipients = self._recipients
+        return clone
+
     def visible_to(self, user):
         if user is None or not user.is_authenticated:
             return self.none()
-        return self.filter(recipient=user)
+        qs = self.filter(recipient=user)
+        qs._recipients = [user.pk]
+        return qs
+
+    def _affected(self) -> list:
+        if self._recipients is not None:
+            return self._recipients
+        return list(self.values_list("recipient_id", flat=True).distinct())
+
+    def update(self, **kwargs):
+        recipients = self._affected()
+        count = super().update(**kwargs)
+        if count:
+            bell_forget(recipients)
+        return count
+
+    update.alters_data = True
+
+    def delete(self):
+        recipients = self._affected()
+        result = super().delete()
+        bell_forget(recipients)
+        return result
+
+    delete.alters_data = True
+
+    def bulk_create(self, objs, *args, **kwargs):
+        created = super().bulk_create(objs, *args, **kwargs)
+        bell_forget(obj.recipient_id for obj in created)
+        return created
 
     def unread(self):
         return self.filter(read_at__isnull=True)
@@ -45,3 +85,13 @@ class Notification(models.Model):
 
     def __str__(self):
         return self.title
+
+    def save(self, *args, **kwargs):
+        super().save(*args, **kwargs)
+        bell_forget([self.recipient_id])  # the cache of the bell's count, not a rule
+
+    def delete(self, *args, **kwargs):
+        recipient_id = self.recipient_id
+        result = super().delete(*args, **kwargs)
+        bell_forget([recipient_id])
+        return result

@@ -26,7 +26,7 @@ def give_codes(apps, schema_editor):
 
 class Migration(migrations.Migration):
     dependencies = [
-        ("officers", "0011_work_calendar_deadlines_channel_supervision"),
+        ("officers", "0012_three_administrators_security_policy_privacy"),
     ]
 
     operations = [

@@ -11,8 +11,8 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('officers', '0012_officer_codes'),
-        ('reports', '0015_supervision_sweep_schedule'),
+        ('officers', '0013_officer_codes'),
+        ('reports', '0018_event_followup_schedule'),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 
