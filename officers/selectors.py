@@ -78,7 +78,7 @@ def audit_log(*, user):
 # ---- who served in a month (contract section 3) -------------------------------------------------
 
 
-def officers_active_in_month(*, county_id, month: date) -> QuerySet:
+def officers_active_in_month(*, county_id=None, month: date, county_ids=None) -> QuerySet:
     """The county's officers who were 在岗 on at least one day of ``month`` (contract section 3): the
     stipend sheet's rows, and the officers expected to report in the monthly notice.
 
@@ -89,6 +89,8 @@ def officers_active_in_month(*, county_id, month: date) -> QuerySet:
     none, so its new status); an officer without any history row, their present status. 候选 never
     counts, being no 在岗. One query, lazy: two correlated subqueries on the (officer, changed_at)
     index and an EXISTS on the same index, so its cost follows the county's officers, not the history.
+    ``county_ids`` instead of ``county_id``: the officers of several counties at once (a city's
+    ranking of its counties), by the same rule.
     """
     start, end = month_bounds(month.year, month.month)
     history = OfficerStatusChange.objects.filter(officer=OuterRef("pk")).order_by()
@@ -101,7 +103,11 @@ def officers_active_in_month(*, county_id, month: date) -> QuerySet:
     )
     became_active = history.filter(changed_at__gte=start, changed_at__lt=end, to_status=Officer.Status.ACTIVE)
     return (
-        Officer.objects.filter(county_id=county_id)
+        (
+            Officer.objects.filter(county_id__in=county_ids)
+            if county_ids is not None
+            else Officer.objects.filter(county_id=county_id)
+        )
         .filter(Q(appointed_on__isnull=True) | Q(appointed_on__lte=month_last_day(month)))
         .alias(status_at_start=status_at_start)
         .filter(Q(status_at_start=Officer.Status.ACTIVE) | Exists(became_active))

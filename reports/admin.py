@@ -12,11 +12,14 @@ from unionportal.core.models import AuditEntry
 from .models import (
     Budget,
     BudgetLine,
+    Commission,
+    CommissionRecipient,
     Event,
     EventEntry,
     ForwardedItem,
     Lead,
     MissedFollowup,
+    PointsTable,
     Reminder,
     Report,
     ReviewEvent,
@@ -191,6 +194,41 @@ class ForwardedItemAdmin(ReadOnlyAdminMixin, ScopedAdminMixin, admin.ModelAdmin)
     date_hierarchy = "forwarded_at"
     list_select_related = ("county", "from_region", "to_region")
     exclude = ("report", "adoption", "previous")
+@admin.register(PointsTable)
+class PointsTableAdmin(ScopedAdminMixin, admin.ModelAdmin):
+    """积分标准: like the stipend settings, a new table from this month or later; a past month keeps
+    the table that applied to it (the model's clean refuses the rest)."""
+
+    list_display = (
+        "county",
+        "effective_from",
+        "qualified",
+        "county_adopted",
+        "above_adopted",
+        "commission_answered",
+        "late_emergency",
+        "commission_unanswered",
+        "created_by",
+    )
+    list_filter = ("county",)
+    list_select_related = ("county", "created_by")
+    exclude = ("created_by", "created_at")
+
+    def save_model(self, request, obj, form, change):
+        obj.created_by = obj.created_by or request.user
+        super().save_model(request, obj, form, change)
+
+
+class CommissionRecipientInline(ReadOnlyAdminMixin, admin.TabularInline):
+    model = CommissionRecipient
+    fields = ("officer", "nothing_note", "nothing_at")
+    readonly_fields = fields
+    extra = 0
+
+    def has_delete_permission(self, request, obj=None):
+        return False
+
+
 class EventEntryInline(ReadOnlyAdminMixin, admin.TabularInline):
     model = EventEntry
     fields = ("kind", "number", "reported_at", "officer", "source", "due_at", "on_time", "situation", "outcome")
@@ -198,6 +236,35 @@ class EventEntryInline(ReadOnlyAdminMixin, admin.TabularInline):
     extra = 0
 
     def has_delete_permission(self, request, obj=None):
+        return False
+
+
+@admin.register(Commission)
+class CommissionAdmin(ScopedAdminMixin, admin.ModelAdmin):
+    """Commissions are sent on their own page (the service fixes the recipients and tells them);
+    here they are only looked up."""
+
+    list_display = ("topic", "county", "audience", "due_on", "created_by", "created_at")
+    list_filter = ("county", "audience")
+    readonly_fields = (
+        "county",
+        "region",
+        "topic",
+        "guidance",
+        "audience",
+        "township",
+        "officer_category",
+        "key_group",
+        "due_on",
+        "created_by",
+        "created_at",
+    )
+    inlines = [CommissionRecipientInline]
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_change_permission(self, request, obj=None):
         return False
 
 

@@ -1,7 +1,7 @@
 """Demo reports for the demo county: a few weeks of graded and waiting items."""
 
 import random
-from datetime import timedelta
+from datetime import datetime, time, timedelta
 from decimal import Decimal
 
 from django.contrib.auth import get_user_model
@@ -10,8 +10,22 @@ from django.utils import timezone
 
 from officers.models import Enterprise, Officer, User
 
-from .models import RISK_CATEGORIES, Budget, EntryKind, Event, ForwardedItem, Grade, Report, Status, SupervisionItem
+from .models import (
+    RISK_CATEGORIES,
+    Budget,
+    Commission,
+    EntryKind,
+    Event,
+    ForwardedItem,
+    Grade,
+    PointsTable,
+    Report,
+    Status,
+    SupervisionItem,
+)
 from .services import (
+    commission_answer_nothing,
+    commission_create,
     event_entry_file,
     event_open,
     item_adopt,
@@ -200,6 +214,60 @@ def seed_demo_events(county, *, now=None) -> int:
     report_merge(report=duplicate, actor=staff, into_event=event, now=opened + timedelta(hours=2))
     return 1
 @transaction.atomic
+def seed_demo_commissions(county, *, actor=None) -> int:
+    """A points table from this month, a commission of last month (some answered, one left overdue)
+    and one open now with answers: 约稿 and 积分 have something to show. Once only."""
+    today = timezone.localdate()
+    PointsTable.objects.get_or_create(
+        county=county, effective_from=today.replace(day=1), defaults={"created_by": actor}
+    )
+    if Commission.objects.filter(county=county).exists():
+        return 0
+    officers = list(Officer.objects.filter(county=county, status=Officer.Status.ACTIVE).order_by("pk")[:12])
+    if len(officers) < 6:
+        return 0
+    last_month = (today.replace(day=1) - timedelta(days=1)).replace(day=10)
+    past = commission_create(
+        county=county,
+        actor=actor,
+        topic="节前企业工资支付情况摸排",
+        guidance="请了解所在单位及周边企业本月工资是否按时足额发放，有无拖欠苗头。",
+        audience="named",
+        officers=officers[:6],
+        due_on=last_month + timedelta(days=10),
+        today=last_month,
+    )
+    current = commission_create(
+        county=county,
+        actor=actor,
+        topic="春节前建筑工地欠薪情况",
+        guidance="重点了解在建工程项目农民工工资专用账户、实名制管理落实情况，发现欠薪苗头及时报送。",
+        due_on=today + timedelta(days=7),
+    )
+    answers = [(past, officers[0], last_month), (past, officers[1], last_month), (current, officers[2], None)]
+    for commission, officer, day in answers:
+        submitted = (
+            timezone.now() - timedelta(hours=3)
+            if day is None
+            else timezone.make_aware(datetime.combine(day + timedelta(days=2), time(10)))
+        )
+        report_record_imported(
+            report=Report(
+                officer=officer,
+                county=county,
+                title=f"{commission.topic}：本片区情况",
+                content="走访了三家企业，工资均按月发放；一处工地分包单位有拖欠苗头，已向项目部反映。",
+                category="wage_arrears",
+                urgency="general",
+                occurred_at=submitted - timedelta(hours=2),
+                submitted_at=submitted,
+                grade="qualified" if day else "pending",
+                commission=commission,
+            )
+        )
+    commission_answer_nothing(commission=past, officer=officers[3], note="本单位及周边近期未发现相关情况")
+    commission_answer_nothing(commission=current, officer=officers[4], note="所在园区企业工资发放正常")
+    return 2
 def seed_demo_supervision(county) -> int:
     """Risk levels on reports, one enterprise reported repeatedly, and supervision items of every colour
     (opened in the past, coloured by the sweep as the clock gives). Skipped when the county has items."""

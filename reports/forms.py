@@ -2,13 +2,15 @@ from django import forms
 from django.contrib.auth import get_user_model
 from django.utils import timezone
 
-from officers.models import Enterprise, Township
+from officers.models import Enterprise, Officer, Township
 from unionportal.core.forms import MultipleFileField, MultipleFileInput
 from unionportal.core.idempotency import SubmissionKeyFormMixin
 from unionportal.core.validators import money_messages, multiline_text, single_line_text
 
-from .models import ADOPTED_GRADES, EntryKind, Grade, Report, RiskLevel, Urgency
+from .models import ADOPTED_GRADES, Audience, Commission, EntryKind, Grade, Report, RiskLevel, Urgency
 from .rules import CONTENT_MAX_LENGTH, EMERGENCY_PLACE_MESSAGE
+from .selectors.commissions import open_commissions
+from .services.commissions import DOWN_AUDIENCES
 
 DATETIME_INPUT = forms.DateTimeInput(attrs={"type": "datetime-local"}, format="%Y-%m-%dT%H:%M")
 
@@ -47,6 +49,7 @@ class ReportForm(SubmissionKeyFormMixin, forms.ModelForm):
             "workers_involved",
             "demands",
             "amount_involved",
+            "commission",
         ]
         widgets = {
             "demands": forms.Textarea(attrs={"rows": 2, "placeholder": "如：要求补发两个月工资、足额缴纳社保"}),
@@ -63,6 +66,7 @@ class ReportForm(SubmissionKeyFormMixin, forms.ModelForm):
             "amount_involved": forms.NumberInput(attrs={"inputmode": "decimal", "min": 0, "step": "0.01"}),
         }
         labels = {
+            "commission": "答复约稿（可选）",
             "township": "事发地（镇区街道）",
             "enterprise": "涉及企业（已登记）",
             "enterprise_name": "涉及企业或场所（未登记时填写名称）",
@@ -83,6 +87,18 @@ class ReportForm(SubmissionKeyFormMixin, forms.ModelForm):
         township.queryset = Township.objects.visible_to(officer.user)
         township.widget.attrs["data-own-township"] = officer.township_id or ""
         self.fields["enterprise"].queryset = Enterprise.objects.visible_to(officer.user)
+        # The commissions sent to this officer and still open to a report; none: no such field.
+        commissions = open_commissions(officer=officer)
+        if self.instance.commission_id:
+            commissions = commissions | Commission.objects.filter(pk=self.instance.commission_id)
+        commissions = list(commissions.distinct())
+        if commissions:
+            field = self.fields["commission"]
+            field.queryset = Commission.objects.filter(pk__in=[c.pk for c in commissions])
+            field.empty_label = "不答复约稿"
+            field.help_text = "如果这条信息是答复县总工会约稿的，请选择该约稿。"
+        else:
+            del self.fields["commission"]
         if not self.instance.pk:
             self.initial.setdefault("occurred_at", timezone.localtime().strftime("%Y-%m-%dT%H:%M"))
         drafting = self.is_bound and not submit
@@ -199,6 +215,71 @@ class ForwardRefuseForm(forms.Form):
         error_messages={"required": "请填写不予采用的理由"},
     )
 
+class CommissionForm(SubmissionKeyFormMixin, forms.Form):
+    """Staff send a commission (约稿): topic, guidance, recipients, due date."""
+
+    topic = forms.CharField(label="约稿主题", max_length=100, validators=[single_line_text])
+    guidance = forms.CharField(
+        label="约稿要求",
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 4}),
+        validators=[multiline_text],
+        help_text="需要了解的情况、重点单位、报送口径等",
+    )
+    audience = forms.ChoiceField(
+        label="约稿对象", choices=Audience.choices, initial=Audience.ALL, widget=forms.RadioSelect
+    )
+    township = forms.ModelChoiceField(label="镇区街道", queryset=Township.objects.none(), required=False)
+    officer_category = forms.ChoiceField(
+        label="人员类别", choices=[("", "---------"), *Officer.Category.choices], required=False
+    )
+    key_group = forms.ChoiceField(
+        label="重点群体", choices=[("", "---------"), *Officer.KeyGroup.choices], required=False
+    )
+    officers = forms.ModelMultipleChoiceField(
+        label="指定信息员",
+        queryset=Officer.objects.none(),
+        required=False,
+        widget=forms.SelectMultiple(attrs={"size": 8}),
+    )
+    due_on = forms.DateField(label="截止日期", widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"))
+
+    def __init__(self, *args, user, **kwargs):
+        super().__init__(*args, **kwargs)
+        if getattr(user, "is_regional_staff", False):
+            # A city or province sends down to every county below it: townships and named officers
+            # are each county's own choice.
+            self.fields["audience"].choices = [(a.value, a.label) for a in DOWN_AUDIENCES]
+            del self.fields["township"], self.fields["officers"]
+            return
+        self.fields["township"].queryset = Township.objects.visible_to(user)
+        self.fields["officers"].queryset = Officer.objects.visible_to(user).active().select_related("township")
+
+    def clean(self):
+        cleaned = super().clean()
+        audience = cleaned.get("audience")
+        needs = {
+            Audience.TOWNSHIP: ("township", "请选择镇区街道"),
+            Audience.CATEGORY: ("officer_category", "请选择人员类别"),
+            Audience.KEY_GROUP: ("key_group", "请选择重点群体"),
+            Audience.NAMED: ("officers", "请选择约稿的信息员"),
+        }
+        if audience in needs:
+            name, message = needs[audience]
+            if name in self.fields and not cleaned.get(name):
+                self.add_error(name, message)
+        return cleaned
+
+
+class NothingToReportForm(forms.Form):
+    note = forms.CharField(
+        label="情况说明",
+        max_length=200,
+        validators=[single_line_text],
+        widget=forms.TextInput(attrs={"placeholder": "如：本单位及周边近期未发现相关情况"}),
+    )
+
+
 class EventEntryForm(SubmissionKeyFormMixin, forms.Form):
     """A 续报 (what changed since the last report) or the 终报 (the outcome). Staff also say whether it
     is a phone report (电话报告) and for which officer, and when the call came."""
@@ -272,6 +353,8 @@ class MergeForm(forms.Form):
         if not cleaned.get("into_report") and not cleaned.get("into_event"):
             raise forms.ValidationError("请选择要并入的信息或事件")
         return cleaned
+
+
 # ---- risk levels and supervision (风险等级、督办) --------------------------------------------------
 
 

@@ -63,6 +63,16 @@ def county_digest(county_id: int, day: str) -> int:
 
 
 @shared_task(time_limit=300, soft_time_limit=240, autoretry_for=(OperationalError,), retry_backoff=10, max_retries=5)
+def remind_commissions() -> int:
+    """Every day (09:00 and 15:00): queue the day-before reminder of each commission due tomorrow."""
+    today = timezone.localdate()
+    ids = services.commissions_due_tomorrow(today=today)
+    for commission_id in ids:
+        remind_commission.delay(commission_id, today.isoformat())
+    return len(ids)
+
+
+@shared_task(time_limit=300, soft_time_limit=240, autoretry_for=(OperationalError,), retry_backoff=10, max_retries=5)
 def sweep_event_followups() -> int:
     """Every ten minutes: queue a check of each open event whose 续报 due time has passed."""
     ids = events.events_to_check()
@@ -72,9 +82,18 @@ def sweep_event_followups() -> int:
 
 
 @shared_task(time_limit=60, soft_time_limit=45, autoretry_for=(OperationalError,), retry_backoff=10, max_retries=5)
+def remind_commission(commission_id: int, today: str) -> int:
+    """Remind a commission's recipients who have not answered; keyed in the outbox, so a second run
+    (the 15:00 one) sends only to whoever was not reminded yet."""
+    return services.commission_remind(commission_id=commission_id, today=date.fromisoformat(today))
+
+
+@shared_task(time_limit=60, soft_time_limit=45, autoretry_for=(OperationalError,), retry_backoff=10, max_retries=5)
 def check_event_followups(event_id: int) -> int:
     """One event's 漏报: recorded and told once (unique outbox keys), so a second run sends nothing."""
     return events.event_followups_check(event_id=event_id)
+
+
 @shared_task(time_limit=600, soft_time_limit=540, autoretry_for=(OperationalError,), retry_backoff=10, max_retries=5)
 def sweep_supervision() -> int:
     """Every 10 minutes: colour open supervision items from the clock; an item turning red tells the

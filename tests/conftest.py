@@ -60,6 +60,8 @@ SCHEDULE_STEPS = (
     ("core", "0004_deliveries_into_the_outbox", "sweep_schedule_renamed"),
     ("overview", "0003_summary_jobs_renamed", "forward"),
     ("disputes", "0005_mediation_clock_instalments_return_visits", "install_schedule"),
+    ("reports", "0020_commission_reminder_schedule", "install_schedule"),
+    ("overview", "0006_ranking_notice_schedule", "install_schedule"),
     ("reports", "0018_event_followup_schedule", "install"),
     ("reports", "0015_supervision_sweep_schedule", "install"),
     ("disputes", "0007_case_supervision_schedule", "install_schedule"),

@@ -21,8 +21,10 @@ from ..choices import (
 )
 from .adoption import Adoption
 from .budget import Budget, BudgetLine
+from .commissions import Audience, Commission, CommissionRecipient
 from .events import Event, EventEntry, Lead, MissedFollowup
 from .forwarding import ForwardedItem
+from .points import PointsTable
 from .reminders import Reminder
 from .report import Report, ReportAttachment, ReviewEvent, TimelinessRule
 from .stipends import SheetEvent, StipendSetting, StipendSheet, StipendSheetRow
@@ -37,6 +39,10 @@ from .supervision import (
 
 __all__ = [
     "ADOPTED_GRADES",
+    "Audience",
+    "Commission",
+    "CommissionRecipient",
+    "PointsTable",
     "COUNTED_STATUSES",
     "RISK_CATEGORIES",
     "VALID_GRADES",

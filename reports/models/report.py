@@ -59,6 +59,15 @@ class Report(CheckConstraintsInOneQuery, models.Model):
     enterprise = models.ForeignKey(
         Enterprise, on_delete=models.SET_NULL, null=True, blank=True, related_name="reports", verbose_name="涉及企业"
     )
+    # The commission (约稿) this report answers, chosen by the officer among those sent to them.
+    commission = models.ForeignKey(
+        "reports.Commission",
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="answers",
+        verbose_name="答复约稿",
+    )
     enterprise_name = models.CharField("涉及企业（登记外）", max_length=100, blank=True, validators=[single_line_text])
     workers_involved = models.PositiveIntegerField("涉及人数", null=True, blank=True)
     # What the workers ask for (诉求): one of the essentials of a 突发 report's 初报.
@@ -152,6 +161,7 @@ class Report(CheckConstraintsInOneQuery, models.Model):
             models.Index(fields=["county", "grade", "submitted_at"], name="report_grade_idx"),
             models.Index(fields=["county", "submitted_at"], name="report_submitted_idx"),
             models.Index(fields=["officer", "submitted_at"], name="report_officer_month_idx"),
+            models.Index(fields=["commission", "officer"], name="report_commission_idx"),
         ]
 
     def __str__(self):

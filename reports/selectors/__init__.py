@@ -2,6 +2,7 @@
 number of queries. ``from reports import selectors`` still reaches every one."""
 
 from ..choices import COUNTED_STATUSES
+from .commissions import commission_counts, commission_detail, commission_list, my_commissions, open_commissions
 from .events import (
     entry_for_officer,
     event_figures,
@@ -27,6 +28,8 @@ from .forwarding import (
 )
 from .forwarding import pending_count as forwarded_pending_count
 from .officer_record import officer_record
+from .points import county_points, grouped_points, instruction_counts, missed_followup_counts, officer_points
+from .ranking import contract_figures, counties_ranked, ranking_figures, reporting_figures
 from .reports import (
     OPEN_EMERGENCIES_SHOWN,
     attachment_count,
@@ -79,6 +82,20 @@ __all__ = [
     "SheetSummary",
     "Terms",
     "attachment_count",
+    "commission_counts",
+    "commission_detail",
+    "commission_list",
+    "contract_figures",
+    "counties_ranked",
+    "county_points",
+    "grouped_points",
+    "instruction_counts",
+    "missed_followup_counts",
+    "my_commissions",
+    "officer_points",
+    "open_commissions",
+    "ranking_figures",
+    "reporting_figures",
     "budget_overview",
     "counties_below",
     "county_for_admin",

@@ -85,7 +85,14 @@ def report_for_view(*, user, pk) -> Report:
     return (
         Report.objects.visible_to(user)
         .select_related(
-            "officer", "county__region", "township", "enterprise", "reviewed_by", "event_entry", "lead__first_report"
+            "officer",
+            "county__region",
+            "township",
+            "enterprise",
+            "reviewed_by",
+            "commission",
+            "event_entry",
+            "lead__first_report",
         )
         .prefetch_related(
             "attachments",

@@ -3,6 +3,13 @@ transaction and full_clean(). ``from reports import services`` still reaches eve
 
 from .adoption import report_adopt
 from .alerts import alert_recipients, alert_texts, alerts_record
+from .commissions import (
+    commission_answer_nothing,
+    commission_create,
+    commission_remind,
+    commission_send_down,
+    commissions_due_tomorrow,
+)
 from .events import (
     event_entry_confirm,
     event_entry_file,
@@ -44,6 +51,11 @@ __all__ = [
     "alert_recipients",
     "alert_texts",
     "alerts_record",
+    "commission_answer_nothing",
+    "commission_create",
+    "commission_remind",
+    "commission_send_down",
+    "commissions_due_tomorrow",
     "emergency_minutes_for",
     "item_adopt",
     "item_forward",

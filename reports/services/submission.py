@@ -11,6 +11,7 @@ from unionportal.core.attachments import check_uploads, clean_name
 
 from .. import rules
 from ..models import (
+    CommissionRecipient,
     Report,
     ReportAttachment,
     Status,
@@ -34,6 +35,7 @@ EDITABLE_FIELDS = (
     "workers_involved",
     "demands",
     "amount_involved",
+    "commission",
 )
 
 
@@ -85,6 +87,11 @@ def report_save(
         errors["township"] = "镇区街道不属于您所在县区"
     if report.enterprise_id and report.enterprise.county_id != officer.county_id:
         errors["enterprise"] = "所选企业不属于您所在县区"
+    if (
+        report.commission_id
+        and not CommissionRecipient.objects.filter(commission_id=report.commission_id, officer=officer).exists()
+    ):
+        errors["commission"] = "该约稿没有发给您，不能选择"
     # A report once submitted stays complete: editing it is held to the same checks as submitting.
     if submit or report.status != Status.DRAFT:
         if not (report.content or "").strip():

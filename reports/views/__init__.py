@@ -1,5 +1,12 @@
 """The reporting system's pages, one module per concern."""
 
+from .commissions import (
+    CommissionCreateView,
+    CommissionDetailView,
+    CommissionListView,
+    CommissionNothingView,
+    MyCommissionsView,
+)
 from .events import (
     EventDetailView,
     EventEntryConfirmView,
@@ -22,6 +29,7 @@ from .my_info import MyInfoExportView, MyInfoView
 from .notifications import NotificationListView
 from .officer_record import OfficerDetailView
 from .offline import ReportOfflineShellView, ReportOutboxView
+from .points import MyPointsView, PointsTableView
 from .reports import (
     XLSX_TYPE,
     AttachmentDownloadView,
@@ -63,6 +71,13 @@ __all__ = [
     "ForwardRefuseView",
     "ForwardedAttachmentView",
     "ForwardedItemDetailView",
+    "CommissionCreateView",
+    "CommissionDetailView",
+    "CommissionListView",
+    "CommissionNothingView",
+    "MyCommissionsView",
+    "MyPointsView",
+    "PointsTableView",
     "EventDetailView",
     "EventEntryConfirmView",
     "EventEntryCreateView",

@@ -68,6 +68,14 @@ class ReportFormView(OfficerRequiredMixin, SubmitOnceViewMixin, FormView):
         kwargs["submit"] = self.request.method != "POST" or "submit" in self.request.POST
         return kwargs
 
+    def get_initial(self):
+        initial = super().get_initial()
+        # 以信息答复 on a commission's page opens the form with that commission chosen.
+        commission = self.request.GET.get("commission", "")
+        if self.report is None and commission.isdigit():
+            initial["commission"] = int(commission)
+        return initial
+
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
         context["report"] = self.report

@@ -3,6 +3,7 @@
 import re
 from datetime import date, timedelta
 from decimal import Decimal
+from unittest import mock
 
 import pytest
 from django.contrib.auth.hashers import check_password
@@ -26,6 +27,7 @@ from tests.factories import (
     image_bytes,
 )
 from unionportal.core.notifications import notifications_mark_read
+from unionportal.overview import notices as notice_services
 from unionportal.overview import services as overview_services
 from unionportal.overview import summaries
 
@@ -76,6 +78,15 @@ def foreign_county_world(other_county) -> list[int]:
         county=other_county, actor=None, kind="exchange", held_on=date(2026, 5, 1), topic="外县活动"
     )
     notifications_mark_read(user=reviewer)
+    # Issue 17: a commission to the other county's officer, and its notices (a draft and a published one).
+    with mock.patch("unionportal.core.outbox.enqueue"):
+        report_services.commission_create(
+            county=other_county, actor=reviewer, topic="外县约稿", due_on=timezone.localdate()
+        )
+        notice_services.notice_build(county=other_county, month=date(2026, 9, 1))
+        notice_services.notice_publish(
+            notice=notice_services.notice_build(county=other_county, month=date(2026, 8, 1)), actor=None
+        )
     # An event with a 续报, a phone report, a merged duplicate and a 漏报 (issue 16).
     emergency = report_services.report_save(
         officer=officer,
@@ -109,6 +120,8 @@ def foreign_county_world(other_county) -> list[int]:
     from disputes.models import CaseAttachment, DisputeCase
     from officers.models import Activity, Enterprise, Officer
     from reports.models import (
+        Commission,
+        CommissionRecipient,
         Event,
         EventEntry,
         Lead,
@@ -118,7 +131,7 @@ def foreign_county_world(other_county) -> list[int]:
         RiskAssessment,
         SupervisionExtension,
     )
-    from unionportal.overview.models import MonthlySummary, SummaryAction
+    from unionportal.overview.models import MonthlySummary, RankingNotice, SummaryAction
 
     ids = set()
     for model in (
@@ -130,6 +143,9 @@ def foreign_county_world(other_county) -> list[int]:
         MonthlySummary,
         SummaryAction,
         Activity,
+        Commission,
+        CommissionRecipient,
+        RankingNotice,
         Event,
         EventEntry,
         MissedFollowup,

@@ -31,6 +31,7 @@ from disputes import services as dispute_services
 from officers import services as officer_services
 from officers.models import County
 from reports import services as report_services
+from reports.models import PointsTable
 from tests.factories import (
     AdminFactory,
     EnterpriseFactory,
@@ -47,6 +48,7 @@ from unionportal.core.audit import audit_record
 from unionportal.core.idempotency import submit_once
 from unionportal.core.imports import services as import_services
 from unionportal.core.models import OutboxMessage
+from unionportal.overview import notices as notice_services
 from unionportal.overview import services as overview_services
 from unionportal.overview import summaries
 
@@ -157,6 +159,11 @@ MUST_REACH_A_PAGE = {
     ("reports.ForwardedItem", "refusal_reason"),
     ("reports.ForwardedItem", "publication"),
     ("reports.ForwardedItem", "issue"),
+    ("reports.Commission", "topic"),
+    ("reports.Commission", "guidance"),
+    ("reports.CommissionRecipient", "nothing_note"),
+    ("overview.RankingNotice", "foreword"),
+    ("overview.RankingNotice", "number"),
     ("reports.RiskAssessment", "reason"),
     ("reports.SupervisionItem", "title"),
     ("reports.SupervisionItem", "close_note"),
@@ -474,6 +481,24 @@ def payload_world(county, other_county) -> World:
     dispute_services.case_link_report(case=case, report=emergency, actor=reviewer)
     dispute_services.case_from_report(report=returned, actor=reviewer)
 
+    # Issue 17: a commission answered 无相关情况, a points table, last month's notice (a draft) and the
+    # month before's (published).
+    commission = report_services.commission_create(
+        county=county,
+        actor=reviewer,
+        topic="约稿",
+        guidance="要求",
+        due_on=today + timedelta(days=7),
+    )
+    report_services.commission_answer_nothing(commission=commission, officer=officer, note="无相关情况说明")
+    PointsTable.objects.create(county=county, effective_from=this_month, created_by=county_admin)
+    notice_services.notice_publish(
+        notice=notice_services.notice_build(county=county, month=(last_month - timedelta(days=1)).replace(day=1)),
+        actor=county_admin,
+    )
+    notice_services.notice_foreword(
+        notice=notice_services.notice_build(county=county, month=last_month), foreword="按语"
+    )
     # Risk levels and supervision (督办): a report's and a case's levels, an item with a refused
     # extension, one closed; a day of the working calendar.
     from officers.models import DeadlineSetting, WorkCalendarDay
@@ -533,6 +558,7 @@ def payload_world(county, other_county) -> World:
     world.planted = plant_payloads()
     # The month's figures carry township and other names: build them again from the payloads.
     summaries.summary_build(county=county, month=this_month)
+    notice_services.notice_build(county=county, month=last_month)
     return world
 
 
@@ -545,6 +571,8 @@ PARAMETER_MODELS = (
     (r"^officers/", "officers.Officer"),
     (r"^reports/attachments/", "reports.ReportAttachment"),
     (r"^reports/forwarded/", "reports.ForwardedItem"),
+    (r"^reports/commissions/", "reports.Commission"),
+    (r"^notices/", "overview.RankingNotice"),
     (r"^reports/supervision/", "reports.SupervisionItem"),
     (r"^enterprises/", "officers.Enterprise"),
     (r"^reports/summaries/", "overview.MonthlySummary"),

@@ -4,7 +4,7 @@ from officers.admin_mixins import ScopedAdminMixin, county_people
 from unionportal.core.admin_mixins import ReadOnlyAdminMixin
 
 from . import services
-from .models import MonthlySummary, SummaryAction
+from .models import MonthlySummary, RankingNotice, SummaryAction
 
 
 class SummaryActionInline(ReadOnlyAdminMixin, admin.TabularInline):
@@ -42,3 +42,31 @@ class MonthlySummaryAdmin(ScopedAdminMixin, admin.ModelAdmin):
             conclusions=obj.conclusions,
             request=request,
         )
+
+
+@admin.register(RankingNotice)
+class RankingNoticeAdmin(ScopedAdminMixin, admin.ModelAdmin):
+    """Notices are built, reviewed and published on their own pages (the outbox tells the officers
+    there); here they are only looked up."""
+
+    list_display = ("county", "month", "state", "number", "built_at", "published_at")
+    list_filter = ("county", "state")
+    readonly_fields = (
+        "county",
+        "month",
+        "state",
+        "number",
+        "figures",
+        "foreword",
+        "built_at",
+        "published_at",
+        "published_by",
+        "docx_file",
+        "xlsx_file",
+    )
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False

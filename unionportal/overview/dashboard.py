@@ -243,3 +243,16 @@ def per_county(*, user, year: int) -> list[dict]:
         }
         for c in counties
     ]
+
+
+def month_reporting(*, user, month: date) -> dict | None:
+    """The dashboard's card of a month's reporting: the very figures of that month's ranking notice
+    and of ``reporting_notice`` (one selector, ``reports.selectors.ranking_figures``) for a member of
+    staff of one county; for several counties, or the staff of a city or province (who see no
+    officer), those counties ranked the same way."""
+    counties = list(County.objects.visible_to(user).order_by("code"))
+    if not counties:
+        return None
+    if len(counties) == 1 and not user.is_regional_staff:
+        return {"month": month, "figures": selectors.ranking_figures(county_id=counties[0].pk, month=month)}
+    return {"month": month, "counties": selectors.counties_ranked(counties=counties, month=month)}

@@ -29,7 +29,7 @@ from unionportal.core.models import AuditEntry
 
 from . import services, summaries
 from .charts import summary_charts
-from .dashboard import dashboard_cached
+from .dashboard import dashboard_cached, month_reporting
 from .forms import MeetingForm, SummaryActionForm
 from .models import MonthlySummary, SummaryAction
 from .region_dashboard import region_dashboard
@@ -256,6 +256,11 @@ class DashboardView(StaffRequiredMixin, TemplateView):
                 unit=self.request.user.region,
                 year_start=f"{year}-01-01",
                 year_end=f"{year}-12-31",
+                # Last month's reporting of the counties below, ranked as the ranking notice ranks them.
+                reporting=month_reporting(
+                    user=self.request.user,
+                    month=(timezone.localdate().replace(day=1) - timedelta(days=1)).replace(day=1),
+                ),
             )
             return context
         data, rows, computed_at = dashboard_cached(user=self.request.user, year=year)
@@ -276,6 +281,10 @@ class DashboardView(StaffRequiredMixin, TemplateView):
             },
             year_start=f"{year}-01-01",
             year_end=f"{year}-12-31",
+            # Last month's reporting, as its ranking notice states it (the same selector).
+            reporting=month_reporting(
+                user=self.request.user, month=(timezone.localdate().replace(day=1) - timedelta(days=1)).replace(day=1)
+            ),
             # Live, not cached with the year's figures: what is open now, by colour, with links.
             supervision_counts=[
                 (colour, label, n)

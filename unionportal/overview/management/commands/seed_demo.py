@@ -1,9 +1,20 @@
+from datetime import timedelta
+
 from django.core.management.base import BaseCommand
+from django.utils import timezone
 
 from disputes.demo import seed_demo_cases
 from officers import demo
 from officers.models import User
-from reports.demo import seed_demo_events, seed_demo_forwarding, seed_demo_reports, seed_demo_supervision
+from reports.demo import (
+    seed_demo_commissions,
+    seed_demo_events,
+    seed_demo_forwarding,
+    seed_demo_reports,
+    seed_demo_supervision,
+)
+from unionportal.overview import notices
+from unionportal.overview.models import RankingNotice
 
 
 class Command(BaseCommand):
@@ -12,6 +23,16 @@ class Command(BaseCommand):
     def handle(self, *args, **options):
         result = demo.seed_demo()
         reports = seed_demo_reports(result["county"])
+        # 约稿, 积分 and last month's 通报, published (the demo admin publishes it).
+        admin = User.objects.filter(username=demo.ADMIN_PHONE).first()
+        seed_demo_commissions(result["county"], actor=admin)
+        last_month = (timezone.localdate().replace(day=1) - timedelta(days=1)).replace(day=1)
+        if not RankingNotice.objects.filter(county=result["county"], month=last_month).exists():
+            notice = notices.notice_build(county=result["county"], month=last_month)
+            notices.notice_foreword(
+                notice=notice, foreword="各镇区街道要对照通报查找不足，督促未报送的信息员按月报送。"
+            )
+            notices.notice_publish(notice=notice, actor=admin)
         seed_demo_events(result["county"])
         seed_demo_supervision(result["county"])
         seed_demo_cases(result["county"])

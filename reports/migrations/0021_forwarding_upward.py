@@ -12,7 +12,7 @@ class Migration(migrations.Migration):
 
     dependencies = [
         ('officers', '0013_officer_codes'),
-        ('reports', '0018_event_followup_schedule'),
+        ('reports', '0020_commission_reminder_schedule'),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 
