@@ -34,7 +34,8 @@ end
 @dataclass(frozen=True)
 class Page:
     """A page of the run: its name in the table, its URL (or a function of the run's objects, ``ctx``:
-    ``county``, ``report``, ``officer``, ``reviewer``, ``admin``), and who asks for it (None: nobody
+    ``county``, ``report``, ``officer``, ``reviewer``, ``admin``, ``city_reviewer``,
+    ``province_reviewer``), and who asks for it (None: nobody
     signed in; else a key of ``ctx``)."""
 
     name: str
@@ -57,6 +58,10 @@ PAGES = [
     Page("dispute list", "/disputes/", "reviewer"),
     Page("county dashboard", "/dashboard/?year=2026", "reviewer"),
     Page("stipend page", "/reports/stipends/?month=2026-10", "admin"),
+    # Issue 15: the queues of a city and of the province, and the province's dashboard.
+    Page("city queue", "/reports/forwarded/", "city_reviewer"),
+    Page("province queue", "/reports/forwarded/", "province_reviewer"),
+    Page("province dashboard", "/dashboard/?year=2026", "province_reviewer"),
 ]
 
 
@@ -104,7 +109,24 @@ def main():
     for user in (reviewer, admin, officer.user):
         password_changed(user=user)
     report = Report.objects.filter(county=county).order_by("-pk").first()
-    ctx = {"county": county, "report": report, "officer": officer.user, "reviewer": reviewer, "admin": admin}
+    # Issue 15: the staff of the county's city and of the province (province.py's unit tree).
+    city_reviewer, _ = staff_upsert(
+        phone="13911110011", name="压测市审核", unit_code=county.region.code, role="reviewer", password="Load#test2026"
+    )
+    province_reviewer, _ = staff_upsert(
+        phone="13911110012", name="压测省审核", unit_code=province.PROVINCE, role="reviewer", password="Load#test2026"
+    )
+    for user in (city_reviewer, province_reviewer):
+        password_changed(user=user)
+    ctx = {
+        "county": county,
+        "report": report,
+        "officer": officer.user,
+        "reviewer": reviewer,
+        "admin": admin,
+        "city_reviewer": city_reviewer,
+        "province_reviewer": province_reviewer,
+    }
     only = [name.strip() for name in os.environ.get("LOAD_PAGES", "").split(",") if name.strip()]
     pages = [
         (page.name, page.path(ctx), ctx[page.who] if page.who else None)

@@ -1,5 +1,7 @@
 """A province on PostgreSQL, loaded in bulk with COPY: 100 counties, 50,000 officers,
-1,200,000 reports over two years, 50,000 dispute cases.
+1,200,000 reports over two years, 50,000 dispute cases; the unit tree above them (1 province,
+13 cities) and the items forwarded upward (1 report in 100 to its city, 1 in 4 of those on to the
+province).
 
     DATABASE_URL=postgres://postgres@127.0.0.1:5432/unionportal_province .venv/bin/python benchmarks/province.py
 
@@ -22,6 +24,8 @@ os.environ.setdefault("DJANGO_SETTINGS_MODULE", "unionportal.settings.local")
 os.environ.setdefault("DEBUG", "false")
 BJ = ZoneInfo("Asia/Shanghai")
 COUNTIES, OFFICERS, REPORTS, CASES = 100, 50_000, 1_200_000, 50_000
+PROVINCE, CITIES = "330000", [f"{331000 + 100 * k:06d}" for k in range(13)]
+FORWARD_ONE_IN, ON_ONE_IN = 100, 4
 
 
 def copy(table, columns, rows):
@@ -51,6 +55,7 @@ def load():
 
     call_command("migrate", verbosity=0)
     if Officer.objects.count() >= OFFICERS:
+        load_units()  # a province loaded before the unit tree existed gains it once
         return
     rng = random.Random(2026)
     started = time.perf_counter()
@@ -87,6 +92,8 @@ def load():
             "status",
             "created_at",
             "updated_at",
+            "serial",
+            "code",
         ),
         (
             [
@@ -103,6 +110,8 @@ def load():
                 "active",
                 now,
                 now,
+                str(i // COUNTIES + 1),
+                f"{330100 + i % COUNTIES:06d}-{i // COUNTIES + 1:04d}",
             ]
             for i in range(OFFICERS)
         ),
@@ -219,11 +228,89 @@ def load():
         ),
         cases(),
     )
-    from django.db import connection
+    load_units()
+    print(f"province loaded in {time.perf_counter() - started:.0f}s")
 
+
+def load_units():
+    """The unit tree (1 province, 13 cities, each county under a city) and the forwarded items:
+    every FORWARD_ONE_IN-th report forwarded to its city, every ON_ONE_IN-th of those on to the
+    province; a third of what each unit received is decided. Idempotent."""
+    from django.db import connection
+    from django.db.models.functions import Mod
+
+    from officers.models import County, Officer, Region
+    from officers.services import county_upsert, region_upsert, staff_upsert
+    from reports.models import ForwardedItem, Report
+
+    if Region.objects.filter(code=PROVINCE).exists():
+        return
+    started = time.perf_counter()
+    region_upsert(code=PROVINCE, name="测试省", level="province")
+    for k, code in enumerate(CITIES):
+        region_upsert(code=code, name=f"测试{k}市", level="city", parent_code=PROVINCE)
+    for i, county in enumerate(County.objects.filter(code__startswith="3301").order_by("code")):
+        county_upsert(code=county.code, name=county.name, parent_code=CITIES[i % len(CITIES)])
+    cities = dict(Region.objects.filter(code__in=CITIES).values_list("pk", "code"))
+    city_of = dict(County.objects.filter(region__isnull=False).values_list("pk", "region_id"))
+    province = Region.objects.get(code=PROVINCE)
+    county_staff, _ = staff_upsert(
+        phone="13911110009", name="压测上报", county_code="330100", role="reviewer", password="Load#test2026"
+    )
+    city_staff, _ = staff_upsert(
+        phone="13911110010", name="压测市审核", unit_code=CITIES[0], role="reviewer", password="Load#test2026"
+    )
+    codes = dict(Officer.objects.values_list("pk", "code"))
+    rng = random.Random(15)
+    columns = (
+        "report_id", "county_id", "from_region_id", "to_region_id", "previous_id", "officer_code", "title",
+        "content", "category", "urgency", "note", "with_attachments", "forwarded_by_id", "forwarded_at",
+        "status", "decided_by_id", "decided_at", "refusal_reason", "publication", "issue", "adopted_on",
+        "adoption_id",
+    )  # fmt: skip
+    picked = list(
+        Report.objects.annotate(m=Mod("pk", FORWARD_ONE_IN))
+        .filter(m=0)
+        .values_list("pk", "county_id", "officer_id", "category", "urgency", "submitted_at")
+        .order_by("pk")
+    )
+
+    def first_forwards():
+        for n, (pk, county, officer, category, urgency, submitted) in enumerate(picked):
+            when = (submitted + timedelta(days=1)).isoformat()
+            refused = n % 3 == 1
+            yield [
+                str(pk), str(county), "\\N", str(city_of[county]), "\\N", codes[officer], f"上报{pk}", "内容",
+                category, urgency, "", "f", str(county_staff.pk), when,
+                "refused" if refused else "pending", str(city_staff.pk) if refused else "\\N",
+                when if refused else "\\N", "不予采用" if refused else "", "", "", "\\N", "\\N",
+            ]  # fmt: skip
+
+    copy("reports_forwardeditem", columns, first_forwards())
+    onward = list(
+        ForwardedItem.objects.filter(status="pending")
+        .annotate(m=Mod("report_id", FORWARD_ONE_IN * ON_ONE_IN))
+        .filter(m=0)
+        .values_list("pk", "report_id", "county_id", "to_region_id", "officer_code", "category", "urgency",
+                     "forwarded_at")
+    )  # fmt: skip
+
+    def second_forwards():
+        for pk, report, county, city, code, category, urgency, when in onward:
+            at = (when + timedelta(days=rng.randint(1, 5))).isoformat()
+            yield [
+                str(report), str(county), str(city), str(province.pk), str(pk), code, f"转报{report}", "内容",
+                category, urgency, "", "f", str(city_staff.pk), at, "pending", "\\N", "\\N", "", "", "",
+                "\\N", "\\N",
+            ]  # fmt: skip
+
+    copy("reports_forwardeditem", columns, second_forwards())
     with connection.cursor() as cursor:
         cursor.execute("ANALYZE")
-    print(f"province loaded in {time.perf_counter() - started:.0f}s")
+    print(
+        f"unit tree: {len(cities)} cities, {ForwardedItem.objects.count()} forwarded items "
+        f"in {time.perf_counter() - started:.0f}s"
+    )
 
 
 def main():

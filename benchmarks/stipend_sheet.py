@@ -101,6 +101,8 @@ def load(officers: int, reports: int):
                     "active",
                     now,
                     now,
+                    str(i + 1),
+                    f"{county.code}-{i + 1:04d}",
                 ]
             )
             + "\n"
@@ -124,6 +126,8 @@ def load(officers: int, reports: int):
                 "status",
                 "created_at",
                 "updated_at",
+                "serial",
+                "code",
             ),
         )
     ids = list(Officer.objects.filter(county=county).values_list("pk", flat=True))

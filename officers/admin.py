@@ -216,6 +216,7 @@ class OfficerAdmin(ScopedAdminMixin, AuditedExportMixin, ImportExportModelAdmin)
     export_formats = [base_formats.CSV, base_formats.XLSX]
     list_display = (
         "name",
+        "code",
         "phone",
         "county",
         "township",
@@ -226,15 +227,26 @@ class OfficerAdmin(ScopedAdminMixin, AuditedExportMixin, ImportExportModelAdmin)
         "appointed_on",
     )
     list_filter = ("status", "category", "key_group", "township")
-    search_fields = ("name", "phone", "employer__name")
+    search_fields = ("name", "code", "phone", "employer__name")
     list_select_related = ("county", "township", "employer")
-    readonly_fields = ("user", "status")
+    readonly_fields = ("code", "user", "status")
     inlines = [StatusChangeInline, VettingNoteInline]
     fieldsets = (
         (None, {"fields": ("name", "phone", "gender", "county", "township", "employer")}),
         (
             "选聘",
-            {"fields": ("category", "key_group", "recommended_by", "vetted_by", "appointed_on", "status", "user")},
+            {
+                "fields": (
+                    "category",
+                    "key_group",
+                    "recommended_by",
+                    "vetted_by",
+                    "appointed_on",
+                    "status",
+                    "code",
+                    "user",
+                )
+            },
         ),
     )
 

@@ -11,6 +11,17 @@ from unionportal.core.masking import mask_phone  # noqa: F401  (the registry's r
 
 PHONE_RE = re.compile(r"^1[3-9]\d{9}$")
 COUNTY_CODE_RE = re.compile(r"^\d{6}$")
+# An officer's code: the county's code and a serial within the county (320922-0042). Forwarded items
+# carry it instead of the officer's name; only the county's staff can resolve it.
+OFFICER_CODE_RE = re.compile(r"^\d{6}-\d{4,}$")
+
+
+def officer_code(county_code: str, serial: int) -> str:
+    """``320922`` and 42 → ``320922-0042`` (four digits at least; a county past 9999 grows a digit)."""
+    if serial < 1:
+        raise ValueError("信息员编号从1开始")
+    return f"{county_code}-{serial:04d}"
+
 
 # GB 32100-2015: the unified social credit code alphabet (no I, O, Z, S, V) and position weights.
 CREDIT_CODE_CHARS = "0123456789ABCDEFGHJKLMNPQRTUWXY"

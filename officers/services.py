@@ -9,7 +9,7 @@ from django.contrib.auth.hashers import check_password
 from django.contrib.auth.password_validation import validate_password
 from django.core.exceptions import ValidationError
 from django.db import transaction
-from django.db.models import F
+from django.db.models import F, Max
 from django.utils import timezone
 
 from unionportal.core.audit import audit_record
@@ -185,10 +185,18 @@ def officer_save(*, officer: Officer, actor: User | None = None, reason: str = "
     The account's username is the phone; it can log in only while the officer is 在岗.
     """
     officer.sort_key = rules.pinyin_key(officer.name)
-    officer.full_clean(exclude=["user"])
-    previous_status = None
+    previous_status = previous_county_id = None
     if not officer._state.adding:
-        previous_status = Officer.objects.select_for_update().values_list("status", flat=True).get(pk=officer.pk)
+        previous_status, previous_county_id = (
+            Officer.objects.select_for_update().values_list("status", "county_id").get(pk=officer.pk)
+        )
+    if officer.county_id is not None and (officer._state.adding or previous_county_id != officer.county_id):
+        # Registered in (or moved to) a county: the county's next code.
+        (officer.serial,) = officer_serials_reserve(county_id=officer.county_id, count=1)
+        officer.code = rules.officer_code(
+            County.objects.values_list("code", flat=True).get(pk=officer.county_id), officer.serial
+        )
+    officer.full_clean(exclude=["user"])
 
     problem = phone_account_problem(phone=officer.phone, officer=officer)
     if problem:
@@ -217,6 +225,16 @@ def officer_save(*, officer: Officer, actor: User | None = None, reason: str = "
             reason=reason or ("登记" if previous_status is None else ""),
         )
     return officer
+
+
+@transaction.atomic
+def officer_serials_reserve(*, county_id: int, count: int) -> list[int]:
+    """The next ``count`` serials of a county's officers, taken under a lock on the county's row so two
+    registrations never get the same one (the database's unique constraint stands behind it). A bulk
+    path that creates officers without officer_save takes its serials here."""
+    County.objects.select_for_update().filter(pk=county_id).values_list("pk", flat=True).first()
+    top = Officer.objects.filter(county_id=county_id).aggregate(top=Max("serial"))["top"] or 0
+    return list(range(top + 1, top + 1 + count))
 
 
 @transaction.atomic

@@ -19,6 +19,7 @@ from .models import (
     CommissionRecipient,
     Event,
     EventEntry,
+    ForwardedItem,
     Instruction,
     Lead,
     MissedFollowup,
@@ -222,6 +223,17 @@ class InstructionAdmin(ReadOnlyAdminMixin, ScopedAdminMixin, admin.ModelAdmin):
     list_select_related = ("report", "county")
 
 
+@admin.register(ForwardedItem)
+class ForwardedItemAdmin(ReadOnlyAdminMixin, ScopedAdminMixin, admin.ModelAdmin):
+    """Forwards are written by the pages' services only (上报, 转报, 采用, 不予采用); shown here read-only,
+    without the report behind them (the report link would name the officer)."""
+
+    list_display = ("forwarded_at", "title", "county", "officer_code", "from_region", "to_region", "status")
+    list_filter = ("status", "urgency", "category")
+    search_fields = ("title", "officer_code")
+    date_hierarchy = "forwarded_at"
+    list_select_related = ("county", "from_region", "to_region")
+    exclude = ("report", "adoption", "previous")
 @admin.register(PointsTable)
 class PointsTableAdmin(ScopedAdminMixin, admin.ModelAdmin):
     """积分标准: like the stipend settings, a new table from this month or later; a past month keeps

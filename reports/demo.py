@@ -17,6 +17,7 @@ from .models import (
     Commission,
     EntryKind,
     Event,
+    ForwardedItem,
     Grade,
     Instruction,
     PointsTable,
@@ -35,6 +36,9 @@ from .services import (
     issue_sign,
     issue_update,
     item_add,
+    item_adopt,
+    item_forward,
+    item_forward_on,
     report_adopt,
     report_merge,
     report_record_imported,
@@ -117,6 +121,43 @@ def seed_demo_reports(county) -> int:
         created += 1
     return created
 
+
+FORWARD_SAMPLES = [
+    ("滨海县某纺织企业拖欠百名职工工资", "县总工会已会同人社部门约谈企业负责人，督促制定工资支付计划。"),
+    ("滨海县快递网点派件费下调引发议论", "片区快递员对派件费下调普遍不满，县总工会已与网点负责人沟通。"),
+    ("滨海县外卖骑手反映站点罚款过重", "部分骑手考虑集体停工，县总工会已介入协调，情况总体可控。"),
+    ("滨海县货车司机反映平台信息费上调", "司机收入下降、议论较多，建议关注平台规则调整对货车司机权益的影响。"),
+]
+
+
+@transaction.atomic
+def seed_demo_forwarding(county, *, reviewer, city_reviewer) -> int:
+    """Items 滨海县 forwarded to 盐城市: two waiting there, one adopted by the city into its bulletin,
+    one forwarded on to 江苏省 (waiting there). Nothing when the county has forwarded before."""
+    if county.region_id is None or ForwardedItem.objects.filter(county=county).exists():
+        return 0
+    candidates = list(
+        Report.objects.filter(county=county, status__in=[Status.SUBMITTED, Status.REVIEWED])
+        .exclude(grade__in=[Grade.REJECTED, Grade.ABOVE_ADOPTED])
+        .order_by("-submitted_at")[: len(FORWARD_SAMPLES)]
+    )
+    items = [
+        item_forward(report=report, actor=reviewer, title=title, content=content, note="请市总工会关注")
+        for report, (title, content) in zip(candidates, FORWARD_SAMPLES, strict=False)
+    ]
+    if len(items) >= 1:
+        item_adopt(
+            item=items[0],
+            actor=city_reviewer,
+            publication="盐城工运信息",
+            issue=f"{timezone.localdate().year}年第7期",
+            adopted_on=timezone.localdate(),
+        )
+    if len(items) >= 2:
+        item_forward_on(
+            item=items[1], actor=city_reviewer, title=items[1].title, content=items[1].content, note="建议省总关注"
+        )
+    return len(items)
 
 DEMO_EVENT_TITLE = "八巨镇某服装厂职工聚集讨薪"
 

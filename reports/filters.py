@@ -4,10 +4,10 @@ import django_filters
 from django import forms
 from django.db.models import Q
 
-from officers.models import Township
+from officers.models import County, Township
 from unionportal.core.list_views import LightFilterSetMixin
 
-from .models import Category, Grade, Report, Status, Urgency
+from .models import Category, ForwardedItem, Grade, Report, Status, Urgency
 from .rules import BEIJING
 
 DATE_RANGE_MESSAGE = "开始日期不能晚于结束日期"
@@ -67,3 +67,37 @@ class ReviewQueueFilter(LightFilterSetMixin, django_filters.FilterSet):
 
     def filter_to(self, queryset, name, value):
         return queryset.filter(submitted_at__lt=datetime.combine(value + timedelta(days=1), time.min, tzinfo=BEIJING))
+
+
+class ForwardQueueFilter(django_filters.FilterSet):
+    """A unit's queue of forwarded items: the county queue's filters, with the source county in place
+    of the township and the forwarding date as the range."""
+
+    q = django_filters.CharFilter(label="搜索", method="search")
+    status = django_filters.ChoiceFilter(label="处理状态", choices=ForwardedItem.Status.choices, empty_label="全部状态")
+    urgency = django_filters.ChoiceFilter(label="紧急程度", choices=Urgency.choices, empty_label="全部紧急程度")
+    category = django_filters.ChoiceFilter(label="信息类别", choices=Category.choices, empty_label="全部类别")
+    county = django_filters.ModelChoiceFilter(label="来源县区", queryset=County.objects.none(), empty_label="全部县区")
+    date_from = django_filters.DateFilter(
+        label="上报日期从", method="filter_from", widget=forms.DateInput(attrs={"type": "date"})
+    )
+    date_to = django_filters.DateFilter(label="至", method="filter_to", widget=forms.DateInput(attrs={"type": "date"}))
+
+    class Meta:
+        model = ForwardedItem
+        form = ReviewQueueForm
+        fields = ["q", "status", "urgency", "category", "county", "date_from", "date_to"]
+
+    def __init__(self, *args, user=None, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.filters["county"].queryset = County.objects.visible_to(user).order_by("code")
+
+    def search(self, queryset, name, value):
+        value = value.strip()
+        return queryset.filter(Q(title__icontains=value) | Q(content__icontains=value)) if value else queryset
+
+    def filter_from(self, queryset, name, value):
+        return queryset.filter(forwarded_at__gte=datetime.combine(value, time.min, tzinfo=BEIJING))
+
+    def filter_to(self, queryset, name, value):
+        return queryset.filter(forwarded_at__lt=datetime.combine(value + timedelta(days=1), time.min, tzinfo=BEIJING))

@@ -151,6 +151,70 @@ class SheetReopenForm(forms.Form):
     )
 
 
+class ForwardForm(SubmissionKeyFormMixin, forms.Form):
+    """上报: the edited copy the unit above receives (the officer's original is not changed)."""
+
+    title = forms.CharField(label="上报标题", max_length=100, validators=[single_line_text])
+    content = forms.CharField(
+        label="上报内容",
+        max_length=CONTENT_MAX_LENGTH,
+        widget=forms.Textarea(attrs={"rows": 8}),
+        validators=[multiline_text],
+        help_text="可在原信息基础上修改润色；原信息保持信息员报送时的内容。不写信息员姓名、电话。",
+    )
+    note = forms.CharField(
+        label="报送说明",
+        max_length=1000,
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 2}),
+        validators=[multiline_text],
+    )
+    with_attachments = forms.BooleanField(label="附带原信息的附件（图片、PDF）", required=False)
+
+
+class ForwardOnForm(SubmissionKeyFormMixin, forms.Form):
+    """转报: a city forwards the item again to its province."""
+
+    title = forms.CharField(label="转报标题", max_length=100, validators=[single_line_text])
+    content = forms.CharField(
+        label="转报内容",
+        max_length=CONTENT_MAX_LENGTH,
+        widget=forms.Textarea(attrs={"rows": 8}),
+        validators=[multiline_text],
+    )
+    note = forms.CharField(
+        label="报送说明",
+        max_length=1000,
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 2}),
+        validators=[multiline_text],
+    )
+
+
+class ForwardAdoptForm(forms.Form):
+    publication = forms.CharField(
+        label="刊物", max_length=100, required=False, validators=[single_line_text], help_text="如《盐城工运信息》"
+    )
+    issue = forms.CharField(
+        label="期号", max_length=50, required=False, validators=[single_line_text], help_text="如 2026年第7期"
+    )
+    adopted_on = forms.DateField(
+        label="采用日期",
+        initial=timezone.localdate,
+        widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
+        error_messages={"required": "请填写采用日期"},
+    )
+
+
+class ForwardRefuseForm(forms.Form):
+    reason = forms.CharField(
+        label="不予采用理由",
+        max_length=500,
+        widget=forms.Textarea(attrs={"rows": 2}),
+        validators=[multiline_text],
+        error_messages={"required": "请填写不予采用的理由"},
+    )
+
 class CommissionForm(SubmissionKeyFormMixin, forms.Form):
     """Staff send a commission (约稿): topic, guidance, recipients, due date."""
 

@@ -230,6 +230,38 @@ def locked_grade_message(month) -> str:
     return LOCKED_GRADE_MESSAGE.format(month=month_label(month))
 
 
+# ---- forwarding upward (上报) ---------------------------------------------------------------------
+
+
+def forward_problem(*, status: str, grade: str) -> str | None:
+    """Why a report may not be forwarded upward, or None: it must have been submitted (not a draft,
+    not withdrawn, not waiting for the officer's changes) and not graded 不予采用."""
+    if status not in (Status.SUBMITTED, Status.REVIEWED):
+        return f"该信息当前状态为“{Status(status).label}”，不能上报"
+    if grade == Grade.REJECTED:
+        return "该信息已评定为不予采用，不能上报"
+    return None
+
+
+def unit_body(unit_name: str) -> str:
+    """The adopting body's name as the officer reads it: 盐城市 → 盐城市总工会."""
+    name = unit_name.strip()
+    return name if name.endswith("总工会") else f"{name}总工会"
+
+
+IDENTITY_IN_COPY = "上报内容不能含有信息员的{what}（上级单位只看到来源县区和信息员代码），请删去后再上报"
+
+
+def identity_problem(*, texts, name: str, phone: str) -> str | None:
+    """The forwarded copy names the officer (their name, or their phone even with spaces or dashes):
+    the unit above must see only the county and the officer's code."""
+    joined = "\n".join(texts)
+    digits = "".join(ch for ch in joined if ch.isdigit())
+    if phone and phone in digits:
+        return IDENTITY_IN_COPY.format(what="电话")
+    if name and name.strip() and name.strip() in joined:
+        return IDENTITY_IN_COPY.format(what="姓名")
+    return None
 # ---- commissions (约稿): a recipient's state ------------------------------------------------------
 
 ANSWERED, NOTHING, OPEN, OVERDUE = "answered", "nothing", "open", "overdue"

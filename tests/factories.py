@@ -130,3 +130,25 @@ class RegionFactory(DjangoModelFactory):
     name = factory.Sequence(lambda n: f"测试市{n}")
     level = Region.Level.CITY
     parent = None
+
+
+class RegionalReviewerFactory(UserFactory):
+    """A reviewer of a city or province union (an account of a region, not of a county)."""
+
+    county = None
+    region = factory.SubFactory(RegionFactory)
+    role = User.Role.REVIEWER
+
+
+def unit_tree(county, other_county=None):
+    """江苏省 › 盐城市 › the county (and ``other_county``), beside 淮安市 › 淮安区 (another city, another
+    county): the tree the tests of forwarding and the sweep use. Returns a dict of the units."""
+    province = RegionFactory(code="320000", name="江苏省", level=Region.Level.PROVINCE)
+    city = RegionFactory(code="320900", name="盐城市", parent=province)
+    other_city = RegionFactory(code="320800", name="淮安市", parent=province)
+    far_county = CountyFactory(code="320803", name="淮安区")
+    for place, region in ((county, city), (other_county, city), (far_county, other_city)):
+        if place is not None:
+            place.region = region
+            place.save(update_fields=["region"])
+    return {"province": province, "city": city, "other_city": other_city, "far_county": far_county}

@@ -75,6 +75,10 @@ class Officer(CheckConstraintsInOneQuery, models.Model):
     recommended_by = models.CharField("推荐单位", max_length=100, blank=True, validators=[single_line_text])
     vetted_by = models.CharField("把关单位", max_length=100, blank=True, validators=[single_line_text])
     status = models.CharField("状态", max_length=12, choices=Status.choices, default=Status.ACTIVE)
+    # Given by officer_save when the officer is registered in (or moves to) a county: the next serial
+    # of the county under a lock on the county's row. Units above see the code, never the name.
+    serial = models.PositiveIntegerField("县内编号", editable=False)
+    code = models.CharField("信息员代码", max_length=16, editable=False)
     appointed_on = models.DateField("聘任日期", null=True, blank=True)
     created_at = models.DateTimeField("登记时间", default=timezone.now, editable=False)
     updated_at = models.DateTimeField("更新时间", auto_now=True)
@@ -109,6 +113,9 @@ class Officer(CheckConstraintsInOneQuery, models.Model):
             models.CheckConstraint(
                 condition=Q(key_group="") | Q(category="new_form"), name="officer_key_group_only_new_form"
             ),
+            models.UniqueConstraint(fields=["county", "serial"], name="officer_serial_unique_per_county"),
+            models.UniqueConstraint(fields=["county", "code"], name="officer_code_unique_per_county"),
+            models.CheckConstraint(condition=Q(code__regex=r"^[0-9]{6}-[0-9]{4,}$"), name="officer_code_format"),
         ]
         indexes = [
             models.Index(fields=["county", "status"]),

@@ -24,6 +24,7 @@ from .budget import Budget, BudgetLine
 from .bulletins import BulletinIssue, BulletinItem, Publication
 from .commissions import Audience, Commission, CommissionRecipient
 from .events import Event, EventEntry, Lead, MissedFollowup
+from .forwarding import ForwardedItem
 from .instructions import FollowUp, Instruction
 from .points import PointsTable
 from .reminders import Reminder
@@ -57,6 +58,7 @@ __all__ = [
     "Budget",
     "BudgetLine",
     "Category",
+    "ForwardedItem",
     "EntryKind",
     "EntrySource",
     "Event",

@@ -28,6 +28,17 @@ from .events import (
     merge_targets,
     my_events,
 )
+from .forwarding import (
+    counties_below,
+    forward_figures,
+    instructions_received,
+    item_attachments,
+    item_chain,
+    item_for_view,
+    report_forwards,
+    unit_queue,
+)
+from .forwarding import pending_count as forwarded_pending_count
 from .officer_record import officer_record
 from .points import county_points, grouped_points, missed_followup_counts, officer_points
 from .ranking import contract_figures, counties_ranked, ranking_figures, reporting_figures
@@ -101,12 +112,19 @@ __all__ = [
     "reporting_figures",
     "budget_overview",
     "back_pay_owed",
+    "counties_below",
     "county_for_admin",
+    "forward_figures",
+    "forwarded_pending_count",
     "instruction_counts",
     "instructions_for",
+    "instructions_received",
     "issue_by_number",
     "issue_for_view",
     "issues_of",
+    "item_attachments",
+    "item_chain",
+    "item_for_view",
     "lines_with_back_pay",
     "locked_month",
     "month_instructions",
@@ -132,6 +150,7 @@ __all__ = [
     "pending_in_month",
     "pending_review_count",
     "report_for_view",
+    "report_forwards",
     "report_totals",
     "reports_in_month",
     "review_queue",
@@ -141,4 +160,5 @@ __all__ = [
     "snapshot_lines",
     "stipend_lines",
     "stipend_terms",
+    "unit_queue",
 ]

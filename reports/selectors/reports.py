@@ -86,7 +86,7 @@ def report_for_view(*, user, pk) -> Report:
         Report.objects.visible_to(user)
         .select_related(
             "officer",
-            "county",
+            "county__region",
             "township",
             "enterprise",
             "reviewed_by",

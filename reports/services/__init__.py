@@ -29,6 +29,7 @@ from .events import (
     events_to_check,
     followup_hour_for,
 )
+from .forwarding import item_adopt, item_forward, item_forward_on, item_refuse, officer_reveal
 from .imports import report_record_imported
 from .instructions import follow_up_feedback, instruction_record, owner_choices
 from .merge import report_merge
@@ -74,9 +75,14 @@ __all__ = [
     "issue_sign",
     "issue_update",
     "item_add",
+    "item_adopt",
+    "item_forward",
+    "item_forward_on",
+    "item_refuse",
     "item_remove",
     "item_update",
     "may_edit_publication",
+    "officer_reveal",
     "owner_choices",
     "publication_create",
     "unit_candidates",

@@ -23,7 +23,7 @@ from unionportal.core.notifications import notifications_mark_read, unread_notif
 
 from .. import rules, selectors, services
 from ..bulletin_forms import InstructionForm, ReceiptForm
-from ..forms import GradeForm, ReportForm, ReturnForm, RiskLevelForm
+from ..forms import ForwardForm, GradeForm, ReportForm, ReturnForm, RiskLevelForm
 from ..models import COUNTED_STATUSES, Grade, Report, ReportAttachment, Urgency
 
 XLSX_TYPE = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
@@ -176,6 +176,20 @@ class ReportDetailView(LoginRequiredMixin, ReportScopedMixin, TemplateView):
                 }
             )
             context["return_form"] = kwargs.get("return_form") or ReturnForm(initial={"version": report.version})
+            # 上报: the county's forwards of this report, and the form while the unit above has none.
+            forwards = selectors.report_forwards(user=user, report=report)
+            unit = report.county.region
+            context["forwards"] = forwards
+            context["forward_unit"] = unit
+            context["may_forward"] = (
+                user.county_id == report.county_id
+                and unit is not None
+                and rules.forward_problem(status=report.status, grade=report.grade) is None
+                and not any(f.to_region_id == unit.pk for f in forwards)
+            )
+            context["forward_form"] = kwargs.get("forward_form") or ForwardForm(
+                initial={"title": report.title, "content": report.content}
+            )
             # 线索合并: what looks like the same incident, and the events it may join.
             context["may_merge"] = report.merged_at is None and report.status in COUNTED_STATUSES
             if context["may_merge"]:

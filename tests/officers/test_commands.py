@@ -6,7 +6,7 @@ from django.core.management import CommandError, call_command
 from officers import demo
 from officers.models import County, Enterprise, Officer, Township, User
 from reports.demo import DEMO_EVENT_TITLE
-from reports.models import RiskAssessment, SupervisionItem
+from reports.models import ForwardedItem, RiskAssessment, SupervisionItem
 
 pytestmark = pytest.mark.django_db
 
@@ -79,8 +79,22 @@ def test_seed_demo_builds_the_demo_county_once():
     assert (event_item.kind, event_item.state, event_item.colour) == ("risk", "open", "yellow")
     assert RiskAssessment.objects.current().get(event=event_item.event).level == "red"
     counts = (Officer.objects.count(), Enterprise.objects.count(), User.objects.count(), Township.objects.count())
+    # 上报: pending at 盐城市, one adopted by it, one forwarded on to 江苏省
+    assert "上报盐城市的信息 4 条（其中1条已被市总工会采用、1条已转报江苏省）。" in out
+    forwarded = ForwardedItem.objects.filter(county=county)
+    assert sorted(forwarded.values_list("to_region__code", "status")) == [
+        ("320000", "pending"),
+        ("320900", "adopted"),
+        ("320900", "pending"),
+        ("320900", "pending"),
+        ("320900", "pending"),
+    ]
+    adopted = forwarded.get(status="adopted")
+    assert adopted.report.grade == "above_adopted" and adopted.report.adopted_by == "盐城市总工会"
 
-    assert "本次新增信息员 0 名、报送信息 0 条。" in run("seed_demo")
+    second = run("seed_demo")
+    assert "本次新增信息员 0 名、报送信息 0 条。" in second and "上报盐城市" not in second
+    assert ForwardedItem.objects.count() == 5
     assert (
         Officer.objects.count(),
         Enterprise.objects.count(),

@@ -84,6 +84,10 @@ def test_sample_ledger_imports(binhai):
     # Two officers of 华强纺织 share one enterprise row.
     assert Enterprise.objects.count() == 2
     assert set(OfficerStatusChange.objects.values_list("reason", flat=True)) == {"台账导入"}
+    # Each officer gets the county's next code, in the ledger's order.
+    assert list(Officer.objects.order_by("pk").values_list("code", flat=True)) == [
+        f"320922-{n:04d}" for n in range(1, 7)
+    ]
 
 
 def test_reimport_changes_nothing(binhai):
@@ -96,6 +100,7 @@ def test_reimport_changes_nothing(binhai):
     )
     out, _ = run(SAMPLES / "officers.csv")
     assert out == "导入完成：新增 0 条，更新 0 条，未变化 6 条（共 6 行）。"
+    assert sorted(Officer.objects.values_list("code", flat=True))[-1] == "320922-0006"  # codes kept
     after = (
         Officer.objects.count(),
         Enterprise.objects.count(),

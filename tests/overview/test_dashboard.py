@@ -12,6 +12,8 @@ from django.urls import reverse
 from disputes import services as dispute_services
 from officers import services as officer_services
 from officers.models import Officer
+from officers.rules import officer_code
+from officers.services import officer_serials_reserve
 from reports.models import Budget, BudgetLine, StipendSetting
 from tests.factories import AdminFactory, EnterpriseFactory, OfficerFactory, ReportFactory, ReviewerFactory, UserFactory
 from unionportal.overview.dashboard import dashboard
@@ -160,10 +162,18 @@ def test_query_count_is_the_same_for_10_and_1000_officers(client, county):
     client.force_login(admin)
 
     def add(n, start):
+        serials = officer_serials_reserve(county_id=county.pk, count=n)
         Officer.objects.bulk_create(
             [
-                Officer(name=f"批量{i}", phone=f"150{start + i:08d}", county=county, category="frontline")
-                for i in range(n)
+                Officer(
+                    name=f"批量{i}",
+                    phone=f"150{start + i:08d}",
+                    county=county,
+                    category="frontline",
+                    serial=serial,
+                    code=officer_code(county.code, serial),
+                )
+                for i, serial in zip(range(n), serials, strict=True)
             ]
         )
         for officer in Officer.objects.filter(county=county).order_by("-pk")[:5]:

@@ -20,6 +20,7 @@ from tests.factories import (
     AdminFactory,
     EnterpriseFactory,
     OfficerFactory,
+    RegionalReviewerFactory,
     ReportFactory,
     ReviewerFactory,
     TownshipFactory,
@@ -212,6 +213,9 @@ ALLOWED = {302, 403, 404, 405}
 
 def test_every_url_refuses_another_countys_objects(client, county, other_county):
     ids = foreign_county_world(other_county)
+    # and the other county's item forwarded to the city both counties belong to, and on to the province
+    _, first, second, _ = forwarded_world(county, other_county)
+    ids = sorted({*ids, first.pk, second.pk})
     people = {
         "reviewer": ReviewerFactory(county=county),
         "admin": AdminFactory(county=county),
@@ -555,3 +559,136 @@ def test_uploaded_images_are_re_encoded(county):
     assert Image.open(io.BytesIO(stored)).size == (4, 4)
     assert report.attachments.get().size == len(stored)
     assert Decimal(report.attachments.get().size) > 0
+
+
+# ---- the unit tree (issue 15): staff of a city and of a province, on every URL ----------------------
+
+
+def forwarded_world(county, other_county):
+    """Above :func:`foreign_county_world`: the tree, an item of ``other_county`` forwarded to the city
+    (with its attachments) and on to the province. Returns (units, first item, second item, officer)."""
+    from reports.models import Report
+    from tests.factories import unit_tree
+
+    units = unit_tree(county, other_county)
+    # the first report of the foreign world: submitted with its attachment, not merged into an event
+    report = Report.objects.filter(county=other_county, attachments__isnull=False).select_related("officer").get()
+    sender = ReviewerFactory(county=other_county)
+    first = report_services.item_forward(
+        report=report, actor=sender, title="上报的欠薪信息", content="经县总工会核实", with_attachments=True
+    )
+    city_staff = RegionalReviewerFactory(region=units["city"])
+    second = report_services.item_forward_on(item=first, actor=city_staff, title="转报的欠薪信息", content="市总转报")
+    return units, first, second, report.officer
+
+
+def region_people(units) -> dict:
+    return {
+        "city reviewer": RegionalReviewerFactory(region=units["city"]),
+        "city admin": RegionalReviewerFactory(region=units["city"], role="admin", is_staff=True),
+        "province reviewer": RegionalReviewerFactory(region=units["province"]),
+        "other city reviewer": RegionalReviewerFactory(region=units["other_city"]),
+    }
+
+
+def test_every_url_refuses_county_objects_to_staff_above(client, county, other_county):
+    """Staff of the city the other county belongs to, of the province and of another city: every
+    object URL of the county's own material (officers, reports, cases, summaries, attachments) is
+    refused; of the forwarded items, another city's staff get nothing at all."""
+    ids = foreign_county_world(other_county)
+    units, first, second, officer = forwarded_world(county, other_county)
+    people = region_people(units)
+    patterns = [p for p in project_patterns() if "<int:" in p]
+    forwarded = [p for p in patterns if p.startswith("reports/forwarded/")]
+    assert len(forwarded) == 6
+    leaks = []
+    for role, user in people.items():
+        for pattern in patterns:
+            if pattern in forwarded and role != "other city reviewer":
+                continue  # their own queue's items: below
+            for object_id in [*ids, first.pk, second.pk]:
+                client.force_login(user)
+                path = "/" + re.sub(r"<int:\w+>", str(object_id), pattern)
+                for method in ("get", "post"):
+                    response = getattr(client, method)(path)
+                    if response.status_code not in ALLOWED or officer.name in response.content.decode():
+                        leaks.append((role, method, path, response.status_code))
+    assert leaks == []
+
+
+def test_forwarded_pages_at_every_level(client, county, other_county):
+    from reports.models import ReportAttachment
+
+    foreign_county_world(other_county)
+    units, first, second, officer = forwarded_world(county, other_county)
+    people = region_people(units)
+    attachment = ReportAttachment.objects.get(report=first.report)
+    expected = {
+        # role: (the city's item, the province's item)
+        "city reviewer": (200, 200),
+        "city admin": (200, 200),
+        "province reviewer": (200, 200),
+        "other city reviewer": (404, 404),
+    }
+    for role, user in people.items():
+        client.force_login(user)
+        for item, status in zip((first, second), expected[role], strict=True):
+            for url in (
+                reverse("reports:forwarded", args=[item.pk]),
+                reverse("reports:forwarded_attachment", args=[item.pk, attachment.pk]),
+            ):
+                response = client.get(url)
+                assert response.status_code == status, (role, url)
+                if status == 200 and "attachments" not in url:
+                    body = response.content.decode()
+                    assert officer.name not in body and officer.phone not in body, (role, url)
+        # the original report stays the county's
+        assert client.get(reverse("reports:detail", args=[first.report_id])).status_code == 404
+        assert client.get(reverse("reports:attachment", args=[attachment.pk])).status_code == 404
+    # the county's own reviewer of the other (neighbouring) county sees neither
+    client.force_login(ReviewerFactory(county=county))
+    assert client.get(reverse("reports:forwarded", args=[first.pk])).status_code == 404
+
+
+def test_staff_above_get_a_sensible_page_on_every_url(client, county, other_county):
+    """Every address without an object, as a city reviewer, a city admin and a province reviewer: a
+    page (their own, or a refusal in Chinese), never a server error, never an officer's name."""
+    foreign_county_world(other_county)
+    units, first, second, officer = forwarded_world(county, other_county)
+    people = region_people(units)
+    plain = [p for p in project_patterns() if "<" not in p and p != "accounts/logout/"]
+    problems = []
+    for role, user in people.items():
+        for pattern in plain:
+            client.force_login(user)
+            response = client.get("/" + pattern)
+            body = response.content.decode(errors="replace")
+            if (
+                response.status_code not in (200, 301, 302, 403, 404, 405)
+                or officer.name in body
+                or officer.phone in body
+            ):
+                problems.append((role, pattern, response.status_code))
+            if response.status_code == 403 and "市、省总工会的工作人员" not in body and not refused_anyway(pattern):
+                problems.append((role, pattern, "403 without the regional message"))
+    assert problems == [], "\n".join(map(str, problems))
+
+
+# Pages refused to any reviewer for reasons of their own (an officer's pages, an admin's tools).
+REFUSED_ANYWAY = {
+    "reports/",
+    "reports/new/",
+    "reports/new/offline/",
+    "reports/new/outbox/",
+    "officers/sign-in/",
+    "officers/import/",  # admins only ("只有系统管理员可以导入台账"); a region's admin is refused too
+    "reports/import/",
+    "disputes/import/",
+}
+# The three system administrators' consoles (三员分立) and an officer's 我的信息: refused to any member
+# of a union's staff with their own message.
+REFUSED_ANYWAY_UNDER = ("security/", "audit/", "system/", "reports/me/")
+
+
+def refused_anyway(pattern: str) -> bool:
+    return pattern in REFUSED_ANYWAY or pattern.startswith(REFUSED_ANYWAY_UNDER)

@@ -36,6 +36,7 @@ from tests.factories import (
     AdminFactory,
     EnterpriseFactory,
     OfficerFactory,
+    RegionalReviewerFactory,
     ReviewerFactory,
     TownshipFactory,
     UserFactory,
@@ -72,6 +73,8 @@ NOT_PAYLOADED = {
     ("officers.County", "code"): "6-digit administrative code: CHECK constraint county_code_six_digits refuses it",
     ("officers.Region", "code"): "6-digit administrative code: CHECK constraint region_code_six_digits refuses it",
     ("officers.Officer", "phone"): "mobile number: CHECK constraint officer_phone_format refuses it",
+    ("officers.Officer", "code"): "officer code 320922-0042: CHECK constraint officer_code_format refuses it",
+    ("reports.ForwardedItem", "officer_code"): "officer code: CHECK constraint forward_code_format refuses it",
     ("officers.User", "password"): "a password hash, never shown; changing it would end the sessions under test",
     ("officers.PasswordHistory", "password"): "the hash of an earlier password: never shown anywhere",
     ("officers.SignInCode", "code"): "6 digits drawn by the server: 6 characters cannot hold an active payload",
@@ -150,6 +153,12 @@ MUST_REACH_A_PAGE = {
     ("disputes.Agreement", "court"),
     ("disputes.Agreement", "court_case_number"),
     ("disputes.AgreementTemplate", "text"),
+    ("reports.ForwardedItem", "title"),
+    ("reports.ForwardedItem", "content"),
+    ("reports.ForwardedItem", "note"),
+    ("reports.ForwardedItem", "refusal_reason"),
+    ("reports.ForwardedItem", "publication"),
+    ("reports.ForwardedItem", "issue"),
     ("reports.Commission", "topic"),
     ("reports.Commission", "guidance"),
     ("reports.CommissionRecipient", "nothing_note"),
@@ -570,6 +579,14 @@ def payload_world(county, other_county) -> World:
         job = import_services.job_start(kind="officers", user=county_admin, upload=SimpleUploadedFile("台账.csv", text))
         import_services.job_run(job.pk)
 
+    # 上报: A forwarded to the city and refused; C forwarded with its attachments and adopted there.
+    city_reviewer = RegionalReviewerFactory(region=city)
+    refused = report_services.item_forward(
+        report=adopted, actor=reviewer, title="上报标题", content="上报内容", note="报送说明", with_attachments=True
+    )
+    report_services.item_refuse(item=refused, actor=city_reviewer, reason="理由")
+    taken = report_services.item_forward(report=emergency, actor=reviewer, title="上报标题", content="上报内容")
+    report_services.item_adopt(item=taken, actor=city_reviewer, adopted_on=today, publication="刊物", issue="期号")
     # Personal information and security: a notice and its consent, a correction, a session, a purge.
     from officers import personal
     from unionportal.core.models import AuditPurge, UserSession
@@ -589,7 +606,13 @@ def payload_world(county, other_county) -> World:
 
     world = World(
         officer=officer,
-        people={"officer": officer.user, "reviewer": reviewer, "admin": county_admin, "superuser": superuser},
+        people={
+            "officer": officer.user,
+            "reviewer": reviewer,
+            "admin": county_admin,
+            "superuser": superuser,
+            "city reviewer": city_reviewer,
+        },
         township=township,
         last_month=last_month,
     )
@@ -608,6 +631,7 @@ PARAMETER_MODELS = (
     (r"^officers/channels/", "officers.ChannelSetting"),
     (r"^officers/", "officers.Officer"),
     (r"^reports/attachments/", "reports.ReportAttachment"),
+    (r"^reports/forwarded/", "reports.ForwardedItem"),
     (r"^reports/commissions/", "reports.Commission"),
     (r"^notices/", "overview.RankingNotice"),
     (r"^reports/supervision/", "reports.SupervisionItem"),
@@ -645,6 +669,7 @@ LIST_QUERIES = {
     "reports/stipends/": ({"month": "{last_month}"},),
     "reports/stipends/export/": ({"month": "{last_month}", "format": "csv"},),
     "reports/": ({"page": "1"},),
+    "reports/forwarded/": ({"status": ""}, {"status": "", "box": "all"}),
 }
 # Query parameters the views read: each is also sent with a payload to every parameterless URL (reflected XSS).
 REFLECTED_PARAMETERS = (

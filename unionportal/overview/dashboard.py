@@ -123,9 +123,18 @@ def dashboard(*, user, year: int) -> dict:
         guidance__officer__county_id__in=county_ids, guidance__given_on__year=year
     ).count()
     total = totals["total"]
+    forwards = selectors.forward_figures(user=user, county_ids=county_ids, start=start, end=end).values()
+    instructions = selectors.instructions_received(user=user, county_ids=county_ids, start=start.date(), end=end.date())
     events = selectors.event_figures(county_ids=county_ids, start=start, end=end)
     return {
         "year": year,
+        # 上报: the county's items forwarded upward this year, those adopted above, instructions received.
+        "forwarding": {
+            "forwarded": sum(row["forwarded"] for row in forwards),
+            "adopted": sum(row["adopted"] for row in forwards),
+            "pending": sum(row["pending"] for row in forwards),
+            "instructions": sum(instructions.values()),
+        },
         "events": events,
         "counties": counties,
         "officers": {

@@ -17,6 +17,7 @@ from reports.models import (
     COUNTED_STATUSES,
     RISK_CATEGORIES,
     Category,
+    ForwardedItem,
     Report,
     SupervisionItem,
     SupervisionState,
@@ -116,6 +117,10 @@ def summary_figures(*, county, month: date) -> dict:
     )
     total = totals["total"]
     adopted = totals["county_adopted"] + totals["above_adopted"]
+    forwarding = ForwardedItem.objects.filter(county=county, forwarded_at__gte=start, forwarded_at__lt=end).aggregate(
+        forwarded=Count("report_id", distinct=True),
+        adopted=Count("report_id", filter=Q(status=ForwardedItem.Status.ADOPTED), distinct=True),
+    )
     return {
         "county": county.name,
         "month": f"{month.year}年{month.month}月",
@@ -131,6 +136,9 @@ def summary_figures(*, county, month: date) -> dict:
         "county_adopted": totals["county_adopted"],
         "above_adopted": totals["above_adopted"],
         "adoption_rate": rate(adopted, total),
+        # 上报: the month's items forwarded upward and those a unit above adopted.
+        "forwarded": forwarding["forwarded"],
+        "forwarded_adopted": forwarding["adopted"],
         "pending": totals["pending"],
         "emergencies": emergencies,
         "repeated_enterprises": repeated,

@@ -51,6 +51,11 @@ def docx_bytes(summary) -> bytes:
         f"按时报送 {f['on_time']} 条，及时率 {percent(f['timeliness_rate'])}；"
         f"县总工会采用 {f['county_adopted']} 条，县级以上部门采用 {f['above_adopted']} 条，"
         f"采用率 {percent(f['adoption_rate'])}。"
+        + (
+            f"向上级上报 {f['forwarded']} 条，上级采用 {f['forwarded_adopted']} 条。"
+            if "forwarded" in f
+            else ""  # a summary built before forwarding existed
+        )
     )
     for key, title in (
         ("by_category", "信息类别"),
@@ -143,6 +148,7 @@ def xlsx_bytes(summary) -> bytes:
         ("县级以上部门采用", f["above_adopted"]),
         ("采用率", percent(f["adoption_rate"])),
         ("待审核", f["pending"]),
+        *((("向上级上报", f["forwarded"]), ("上级采用", f["forwarded_adopted"])) if "forwarded" in f else ()),
     ):
         put(sheet, label, value)
     if f.get("events"):

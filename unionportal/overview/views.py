@@ -21,7 +21,7 @@ from officers.models import Activity
 from officers.permissions import StaffRequiredMixin
 from reports import rules
 from reports import selectors as report_selectors
-from reports.models import Instruction, SupervisionColour
+from reports.models import ForwardedItem, Instruction, SupervisionColour
 from reports.views import XLSX_TYPE
 from unionportal.core.actions import ServiceActionView
 from unionportal.core.audit import audit_record
@@ -32,16 +32,26 @@ from .charts import summary_charts
 from .dashboard import dashboard_cached, month_reporting
 from .forms import MeetingForm, SummaryActionForm
 from .models import MonthlySummary, SummaryAction
+from .region_dashboard import region_dashboard
 from .summary_export import docx_bytes, xlsx_bytes
 
 
 class HomeView(LoginRequiredMixin, TemplateView):
     def get_template_names(self):
+        if self.request.user.is_regional_staff:
+            return ["overview/region_home.html"]
         return ["overview/staff_home.html" if self.request.user.is_portal_staff else "overview/officer_home.html"]
 
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
         user = self.request.user
+        if user.is_regional_staff:
+            # A city's or province's staff: the queue of items forwarded to their unit.
+            context["pending_forwarded"] = report_selectors.forwarded_pending_count(user=user)
+            context["latest_forwarded"] = list(
+                report_selectors.unit_queue(user=user).filter(status=ForwardedItem.Status.PENDING)[:5]
+            )
+            return context
         officer = None if user.is_portal_staff else officer_selectors.officer_of_user(user=user)
         context["open_actions"] = (
             SummaryAction.objects.visible_to(user).filter(owner=user, done_at__isnull=True).select_related("summary")
@@ -213,9 +223,14 @@ class SummaryDownloadView(StaffRequiredMixin, SummaryScopedMixin, View):
 
 
 class DashboardView(StaffRequiredMixin, TemplateView):
-    """工作台: the year's figures for reviewers and admins; a per-county table for multi-county admins."""
+    """工作台: the year's figures for reviewers and admins; a per-county table for multi-county admins;
+    for the staff of a city or province, their counties side by side."""
 
     template_name = "overview/dashboard.html"
+    regional_staff_allowed = True
+
+    def get_template_names(self):
+        return ["overview/region_dashboard.html" if self.request.user.is_regional_staff else self.template_name]
 
     def year(self) -> int:
         text = self.request.GET.get("year", "")
@@ -227,7 +242,7 @@ class DashboardView(StaffRequiredMixin, TemplateView):
         return timezone.localdate().year
 
     def get(self, request, *args, **kwargs):
-        if "refresh" in request.GET:
+        if "refresh" in request.GET and not request.user.is_regional_staff:
             # Recompute now, then drop ?refresh from the address: a reload or a bookmark reads the cache.
             year = self.year()
             dashboard_cached(user=request.user, year=year, refresh=True)
@@ -237,6 +252,19 @@ class DashboardView(StaffRequiredMixin, TemplateView):
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
         year = self.year()
+        if self.request.user.is_regional_staff:
+            context.update(
+                r=region_dashboard(user=self.request.user, year=year),
+                unit=self.request.user.region,
+                year_start=f"{year}-01-01",
+                year_end=f"{year}-12-31",
+                # Last month's reporting of the counties below, ranked as the ranking notice ranks them.
+                reporting=month_reporting(
+                    user=self.request.user,
+                    month=(timezone.localdate().replace(day=1) - timedelta(days=1)).replace(day=1),
+                ),
+            )
+            return context
         data, rows, computed_at = dashboard_cached(user=self.request.user, year=year)
         multi = len(data["counties"]) > 1
         context.update(

@@ -27,6 +27,9 @@ class PortalAdminMixin(LoginRequiredMixin):
     def dispatch(self, request, *args, **kwargs):
         if request.user.is_authenticated and not getattr(request.user, "is_portal_admin", False):
             raise PermissionDenied("只有县总工会管理员可以导入台账")
+        if getattr(request.user, "is_regional_staff", False):
+            # Ledgers are a county's: a city's or province's admin has none to import.
+            raise PermissionDenied("台账由各县区导入；市、省总工会的工作人员请从“上报信息”查看各县区上报的信息")
         return super().dispatch(request, *args, **kwargs)
 
 

@@ -31,6 +31,9 @@ class AuditEntry(models.Model):
         CHANGE_CHANNEL = "change_channel", "修改通知渠道"
         CHANGE_TEMPLATE = "change_template", "修改文书模板"
         TEST_CHANNEL = "test_channel", "发送测试消息"
+        FORWARD = "forward", "上报信息"
+        DECIDE_FORWARD = "decide_forward", "处理上报信息"
+        REVEAL_OFFICER = "reveal_officer", "查看信息员身份"
         # Security events (等保 2.0 安全审计): sign-in, second factor, accounts, sessions, settings.
         LOGIN = "login", "登录"
         LOGIN_FAILED = "login_failed", "登录失败"

@@ -10,6 +10,7 @@ from reports.demo import (
     seed_demo_bulletins,
     seed_demo_commissions,
     seed_demo_events,
+    seed_demo_forwarding,
     seed_demo_reports,
     seed_demo_supervision,
 )
@@ -43,6 +44,13 @@ class Command(BaseCommand):
         )
         if bulletins:
             self.stdout.write("信息专报：已签发县《工作信息》和市《盐城工会信息》各一期，并登记一条待落实的领导批示。")
+        forwarded = seed_demo_forwarding(
+            result["county"],
+            reviewer=User.objects.get(username=demo.REVIEWER_PHONE),
+            city_reviewer=User.objects.get(username=demo.CITY_REVIEWER_PHONE),
+        )
+        if forwarded:
+            self.stdout.write(f"  上报盐城市的信息 {forwarded} 条（其中1条已被市总工会采用、1条已转报江苏省）。")
         self.stdout.write("演示账号（登录名 / 密码）：")
         self.stdout.write(f"  县总工会管理员 {demo.ADMIN_PHONE} / {demo.DEMO_PASSWORD}")
         self.stdout.write(f"  县总工会审核 {demo.REVIEWER_PHONE} / {demo.DEMO_PASSWORD}")

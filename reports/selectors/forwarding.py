@@ -1,0 +1,97 @@
+"""Reads of forwarded items (上报): a unit's queue, one item with its chain, the figures per county.
+
+Everything through ``ForwardedItem.objects.visible_to``; a fixed number of queries per page. What a
+region's staff read here never names an officer: the item carries the county and the officer code.
+"""
+
+from datetime import date
+
+from django.db.models import Count, Q
+
+from officers.models import County
+
+from ..models import ForwardedItem, ReportAttachment
+
+
+def unit_queue(*, user, box: str = "received"):
+    """Items as ``user`` may see them, for the queue page. ``box``: ``received`` (forwarded to the
+    user's own unit: a city's or province's queue; for a county's staff, their county's forwards),
+    or ``all`` (everything the scoping rule lets them see: a city also what it forwarded on, a
+    province also what reached its cities). Emergencies first, then the oldest first."""
+    items = ForwardedItem.objects.visible_to(user)
+    if box != "all" and getattr(user, "region_id", None):
+        items = items.filter(to_region_id=user.region_id)
+    return items.select_related("county", "from_region", "to_region").order_by("urgency", "forwarded_at", "id")
+
+
+def pending_count(*, user) -> int:
+    """What waits for ``user``'s unit: the home page's figure (one count on the queue index)."""
+    if not getattr(user, "region_id", None):
+        return 0
+    return ForwardedItem.objects.visible_to(user).filter(to_region_id=user.region_id).pending().count()
+
+
+def item_for_view(*, user, pk) -> ForwardedItem:
+    """One item with what its page shows; ForwardedItem.DoesNotExist when ``user`` may not see it."""
+    return (
+        ForwardedItem.objects.visible_to(user)
+        .select_related("county", "from_region", "to_region__parent", "forwarded_by", "decided_by")
+        .get(pk=pk)
+    )
+
+
+def item_chain(*, user, item: ForwardedItem) -> list[ForwardedItem]:
+    """Every forward of the same report that ``user`` may see, in order (county → city → province)."""
+    return list(
+        ForwardedItem.objects.visible_to(user)
+        .filter(report_id=item.report_id)
+        .select_related("county", "from_region", "to_region", "forwarded_by", "decided_by")
+        .order_by("forwarded_at", "id")
+    )
+
+
+def item_attachments(*, item: ForwardedItem) -> list:
+    """The original's attachments, when the county chose to forward them (the item is already scoped)."""
+    if not item.with_attachments:
+        return []
+    return list(ReportAttachment.objects.filter(report_id=item.report_id).order_by("uploaded_at", "id"))
+
+
+def report_forwards(*, user, report) -> list[ForwardedItem]:
+    """A report's forwards, for its page at the county."""
+    return list(
+        ForwardedItem.objects.visible_to(user)
+        .filter(report_id=report.pk)
+        .select_related("to_region", "from_region", "decided_by")
+        .order_by("forwarded_at", "id")
+    )
+
+
+def forward_figures(*, user, county_ids, start, end) -> dict[int, dict]:
+    """Per source county, of the forwards ``user`` may see made in [start, end): reports forwarded
+    and adopted above (each report counted once however far it went), and those pending. One query."""
+    rows = (
+        ForwardedItem.objects.visible_to(user)
+        .filter(county_id__in=county_ids, forwarded_at__gte=start, forwarded_at__lt=end)
+        .order_by()
+        .values("county_id")
+        .annotate(
+            forwarded=Count("report_id", distinct=True),
+            adopted=Count("report_id", filter=Q(status=ForwardedItem.Status.ADOPTED), distinct=True),
+            pending=Count("pk", filter=Q(status=ForwardedItem.Status.PENDING)),
+        )
+    )
+    return {row["county_id"]: row for row in rows}
+
+
+def instructions_received(*, user, county_ids, start: date, end: date) -> dict[int, int]:
+    """Leader instructions (批示) received per source county in [start, end).
+
+    A placeholder until the instructions model (issue 15, part B) lands: it fills this selector with
+    one grouped, scoped query; the dashboards already show its column."""
+    return {}
+
+
+def counties_below(*, user):
+    """The counties whose figures ``user`` may see side by side (names and codes only)."""
+    return County.objects.visible_to(user).select_related("region").order_by("code")
