@@ -68,7 +68,7 @@ def reporting_figures(*, county_id, month: date) -> dict:
 
 def ranking_figures(*, county_id, month: date, today: date | None = None) -> dict:
     """Every figure of the month's notice, JSON-ready: the reporting figures above, the on-time rate,
-    items by grade, overdue commissions, late emergencies, the top officers by points. Nine queries
+    items by grade, overdue commissions, late emergencies, the top officers by points. Ten queries
     whatever the county's size."""
     today = today or timezone.localdate()
     start, end = rules.month_bounds(month.year, month.month)

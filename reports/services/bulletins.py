@@ -16,7 +16,7 @@ from unionportal.core.audit import audit_record
 from unionportal.core.models import AuditEntry
 
 from ..choices import VALID_GRADES, Grade, Status
-from ..models import Adoption, BulletinIssue, BulletinItem, Publication, Report
+from ..models import Adoption, BulletinIssue, BulletinItem, ForwardedItem, Publication, Report
 from .adoption import report_adopt
 
 SIGNED_MESSAGE = "该期已签发，不能再修改；如需更正，请另编一期。"
@@ -89,10 +89,19 @@ def issue_update(*, issue: BulletinIssue, actor: User, **values) -> BulletinIssu
     return locked
 
 
+def forwarded_to_region(publication: Publication):
+    """Items forwarded (上报/转报) to the publication's region and not refused: a city may edit any of
+    them into its bulletin, which adopts them when it is signed."""
+    return (
+        ForwardedItem.objects.filter(to_region_id=publication.region_id)
+        .exclude(status=ForwardedItem.Status.REFUSED)
+        .values("report_id")
+    )
+
+
 # Where a unit above finds items besides those it adopted: each source takes the publication and
-# returns a queryset of report ids. Forwarding (the items forwarded to the unit, issue 15's
-# ForwardedItem) registers itself here, so this module needs no knowledge of it.
-REGION_SOURCES: list = []
+# returns a queryset of report ids.
+REGION_SOURCES: list = [forwarded_to_region]
 
 
 def unit_candidates(*, publication: Publication):

@@ -9,7 +9,7 @@ from django.utils.http import content_disposition_header
 from django.views import View
 from django.views.generic import TemplateView
 
-from officers.permissions import StaffRequiredMixin
+from officers.permissions import UnitStaffRequiredMixin
 from unionportal.core.actions import ServiceActionView
 from unionportal.core.audit import audit_record
 from unionportal.core.forms import add_service_errors
@@ -23,7 +23,7 @@ from ..models import BulletinIssue, BulletinItem, Publication
 CANDIDATES_SHOWN = 50
 
 
-class PublicationListView(StaffRequiredMixin, TemplateView):
+class PublicationListView(UnitStaffRequiredMixin, TemplateView):
     """刊物: the publications the user's unit keeps and those from the units above; admins add one."""
 
     template_name = "reports/publication_list.html"
@@ -62,7 +62,7 @@ class PublicationScopedMixin:
         return publication
 
 
-class PublicationDetailView(StaffRequiredMixin, PublicationScopedMixin, TemplateView):
+class PublicationDetailView(UnitStaffRequiredMixin, PublicationScopedMixin, TemplateView):
     """A publication's issues (drafts only for its own unit), and 新编一期."""
 
     template_name = "reports/publication_detail.html"
@@ -96,7 +96,7 @@ class IssueScopedMixin:
         return self._issue
 
 
-class IssueDetailView(StaffRequiredMixin, IssueScopedMixin, TemplateView):
+class IssueDetailView(UnitStaffRequiredMixin, IssueScopedMixin, TemplateView):
     """An issue: read-only once signed; a draft with its editor for the unit's own staff."""
 
     template_name = "reports/issue_detail.html"
@@ -151,7 +151,7 @@ def instruction_form(issue, user, data=None, files=None):
     )
 
 
-class IssueActionView(StaffRequiredMixin, IssueScopedMixin, ServiceActionView):
+class IssueActionView(UnitStaffRequiredMixin, IssueScopedMixin, ServiceActionView):
     detail_view = IssueDetailView
 
     def get_object(self):
@@ -219,7 +219,7 @@ class ItemScopedMixin:
         return item
 
 
-class ItemActionView(StaffRequiredMixin, ItemScopedMixin, ServiceActionView):
+class ItemActionView(UnitStaffRequiredMixin, ItemScopedMixin, ServiceActionView):
     detail_view = IssueDetailView
 
     def get_object(self):
@@ -287,7 +287,7 @@ class IssueInstructionView(IssueActionView):
         )
 
 
-class IssueDocxView(StaffRequiredMixin, IssueScopedMixin, View):
+class IssueDocxView(UnitStaffRequiredMixin, IssueScopedMixin, View):
     """The signed issue as DOCX (GB/T 9704 layout); the download is audited."""
 
     def get(self, request, pk):

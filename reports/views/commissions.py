@@ -9,7 +9,7 @@ from django.utils import timezone
 from django.views import View
 from django.views.generic import FormView, TemplateView
 
-from officers.permissions import OfficerRequiredMixin, StaffRequiredMixin
+from officers.permissions import OfficerRequiredMixin, UnitStaffRequiredMixin
 from unionportal.core.forms import add_service_errors
 from unionportal.core.idempotency import SubmitOnceViewMixin
 
@@ -18,7 +18,7 @@ from ..forms import CommissionForm, NothingToReportForm
 from ..models import Commission
 
 
-class CommissionListView(StaffRequiredMixin, TemplateView):
+class CommissionListView(UnitStaffRequiredMixin, TemplateView):
     template_name = "reports/commission_list.html"
 
     def get_context_data(self, **kwargs):
@@ -28,7 +28,7 @@ class CommissionListView(StaffRequiredMixin, TemplateView):
         return context
 
 
-class CommissionCreateView(StaffRequiredMixin, SubmitOnceViewMixin, FormView):
+class CommissionCreateView(UnitStaffRequiredMixin, SubmitOnceViewMixin, FormView):
     form_class = CommissionForm
     template_name = "reports/commission_form.html"
 
@@ -70,7 +70,7 @@ class CommissionCreateView(StaffRequiredMixin, SubmitOnceViewMixin, FormView):
         return redirect(done.url)
 
 
-class CommissionDetailView(StaffRequiredMixin, TemplateView):
+class CommissionDetailView(UnitStaffRequiredMixin, TemplateView):
     template_name = "reports/commission_detail.html"
 
     def get_context_data(self, **kwargs):

@@ -7,7 +7,7 @@ from django.utils import timezone
 from django.views import View
 from django.views.generic import TemplateView
 
-from officers.permissions import StaffRequiredMixin
+from officers.permissions import UnitStaffRequiredMixin
 from unionportal.core.actions import ServiceActionView
 from unionportal.core.attachments import private_file_response
 from unionportal.core.audit import audit_record
@@ -88,7 +88,7 @@ class AdoptionReceiptView(LoginRequiredMixin, View):
         )
 
 
-class InstructionListView(StaffRequiredMixin, TemplateView):
+class InstructionListView(UnitStaffRequiredMixin, TemplateView):
     """领导批示: the unit's instructions (and its counties'), open, overdue or answered."""
 
     template_name = "reports/instruction_list.html"
@@ -124,7 +124,7 @@ class InstructionScopedMixin:
         return self._instruction
 
 
-class InstructionDetailView(StaffRequiredMixin, InstructionScopedMixin, TemplateView):
+class InstructionDetailView(UnitStaffRequiredMixin, InstructionScopedMixin, TemplateView):
     template_name = "reports/instruction_detail.html"
 
     def get_context_data(self, **kwargs):
@@ -145,7 +145,7 @@ class InstructionDetailView(StaffRequiredMixin, InstructionScopedMixin, Template
         return context
 
 
-class FollowUpFeedbackView(StaffRequiredMixin, InstructionScopedMixin, ServiceActionView):
+class FollowUpFeedbackView(UnitStaffRequiredMixin, InstructionScopedMixin, ServiceActionView):
     form_class = FeedbackForm
     form_name = "feedback_form"
     success_message = "落实情况已反馈"
@@ -166,7 +166,7 @@ class FollowUpFeedbackView(StaffRequiredMixin, InstructionScopedMixin, ServiceAc
         )
 
 
-class InstructionScanView(StaffRequiredMixin, InstructionScopedMixin, View):
+class InstructionScanView(UnitStaffRequiredMixin, InstructionScopedMixin, View):
     def get(self, request, pk):
         instruction = self.get_instruction()
         if not instruction.scan:

@@ -1,5 +1,5 @@
-"""Issue 15 in the browser: the county grades an item, the city puts it into its bulletin and signs
-it, and the officer sees 县级以上部门采用 and the 300 yuan it brings."""
+"""Issue 15 in the browser: the county grades an item and forwards it, the city puts it into its
+bulletin and signs it, and the officer sees 县级以上部门采用 and the 300 yuan it brings."""
 
 import pytest
 from django.utils import timezone
@@ -7,7 +7,6 @@ from django.utils import timezone
 from officers.models import Region
 from reports import services
 from reports.models import Report
-from reports.services import bulletins as bulletin_services
 from tests.factories import PASSWORD, AdminFactory, OfficerFactory, RegionFactory, ReportFactory, ReviewerFactory
 
 pytestmark = pytest.mark.django_db(transaction=True)
@@ -21,13 +20,13 @@ def login(page, live_server, phone):
     page.wait_for_url(f"{live_server.url}/")
 
 
-def test_a_city_reviewer_publishes_an_item_and_the_officer_sees_300_yuan(browser, live_server, county, monkeypatch):
+def test_a_city_reviewer_publishes_an_item_and_the_officer_sees_300_yuan(browser, live_server, county):
     province = RegionFactory(code="320000", name="江苏省", level=Region.Level.PROVINCE)
     city = RegionFactory(code="320900", name="盐城市", parent=province)
     county.region = city
     county.save()
     officer = OfficerFactory(county=county, name="刘洋", phone="13815110004")
-    ReviewerFactory(county=county, username="13900000002", full_name="陈审核")
+    county_reviewer = ReviewerFactory(county=county, username="13900000002", full_name="陈审核")
     ReviewerFactory(county=None, region=city, username="13900000011", full_name="市审核")
     services.publication_create(actor=AdminFactory(county=None, region=city), name="盐城工会信息")
     now = timezone.now()
@@ -36,11 +35,6 @@ def test_a_city_reviewer_publishes_an_item_and_the_officer_sees_300_yuan(browser
         title="外卖骑手反映站点罚款过重",
         submitted_at=now,
         occurred_at=now - timezone.timedelta(hours=1),
-    )
-    # Forwarding (issue 15, merged separately) will name the items forwarded to the city; here it is
-    # a stand-in naming this report.
-    monkeypatch.setattr(
-        bulletin_services, "REGION_SOURCES", [lambda publication: Report.objects.filter(pk=report.pk).values("pk")]
     )
     context = browser.new_context(viewport={"width": 1280, "height": 900}, locale="zh-CN")
     page = context.new_page()
@@ -52,6 +46,13 @@ def test_a_city_reviewer_publishes_an_item_and_the_officer_sees_300_yuan(browser
     page.get_by_role("button", name="保存审核结果").click()
     page.get_by_text("审核结果已保存").wait_for()
     context.clear_cookies()
+    # ...and forwards it (上报) to the city, which finds it among the items it may publish.
+    services.item_forward(
+        report=Report.objects.get(pk=report.pk),
+        actor=county_reviewer,
+        title="外卖骑手反映站点罚款过重",
+        content="某站点罚款过重",
+    )
 
     # The city reviewer opens a new issue, puts the item in, names the signer and signs.
     login(page, live_server, "13900000011")

@@ -195,7 +195,7 @@ def test_the_figures_cost_the_same_queries_at_two_sizes(county, month_data, extr
     with CaptureQueriesContext(connection) as ctx:
         figures = selectors.ranking_figures(county_id=county.pk, month=OCT, today=date(2026, 11, 5))
     assert figures["expected"] == 5 + extra
-    assert len(ctx) == 9  # the ranking reads the points, whose facts include missed 续报
+    assert len(ctx) == 10  # the ranking reads the points, whose facts include missed 续报 and instructions
 
 
 def test_the_draft_job_of_the_2nd_and_the_admins_told_once(county, month_data, installed_schedules):

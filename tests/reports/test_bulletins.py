@@ -517,3 +517,21 @@ def test_the_city_records_a_leaders_instruction_on_its_bulletins_item(client, tr
         OutboxMessage.objects.filter(kind="instruction", channel="in_app").values_list("recipient_id", flat=True)
     )
     assert told == {tree["county_reviewer"].pk, tree["county_admin"].pk, item_report.officer.user_id}
+
+
+def test_items_forwarded_to_a_city_are_its_candidates_and_refused_ones_are_not(county):
+    from reports.models import ForwardedItem
+    from reports.services.bulletins import forwarded_to_region
+
+    province = RegionFactory(code="320000", name="江苏省", level=Region.Level.PROVINCE)
+    city = RegionFactory(code="320900", name="盐城市", parent=province)
+    county.region = city
+    county.save()
+    reviewer = ReviewerFactory(county=county)
+    kept, refused = (ReportFactory(officer=OfficerFactory(county=county)) for _ in range(2))
+    for report in (kept, refused):
+        services.item_forward(report=report, actor=reviewer, title=report.title, content="内容")
+    city_reviewer = ReviewerFactory(county=None, region=city)
+    services.item_refuse(item=ForwardedItem.objects.get(report=refused), actor=city_reviewer, reason="情况已掌握")
+    publication = services.publication_create(actor=AdminFactory(county=None, region=city), name="盐城工会信息")
+    assert list(forwarded_to_region(publication).values_list("report_id", flat=True)) == [kept.pk]

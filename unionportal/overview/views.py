@@ -263,6 +263,10 @@ class DashboardView(StaffRequiredMixin, TemplateView):
                     user=self.request.user,
                     month=(timezone.localdate().replace(day=1) - timedelta(days=1)).replace(day=1),
                 ),
+                # Instructions' follow-ups overdue in the counties below stand out here too.
+                overdue_follow_ups=list(
+                    report_selectors.overdue_follow_ups(user=self.request.user, today=timezone.localdate())[:20]
+                ),
             )
             return context
         data, rows, computed_at = dashboard_cached(user=self.request.user, year=year)
