@@ -356,8 +356,8 @@ def seed_demo_commissions(county, *, actor=None) -> int:
 def seed_demo_supervision(county) -> int:
     """Risk levels on reports and on the open demo event, one enterprise reported repeatedly, and
     supervision items of every colour (opened in the past, coloured by the sweep as the clock gives).
-    Skipped when the county has items."""
-    if SupervisionItem.objects.filter(county=county).exists():
+    Skipped when the county has items of its own (an instruction's follow-up item does not count)."""
+    if SupervisionItem.objects.filter(county=county).exclude(kind=SupervisionItem.Kind.INSTRUCTION).exists():
         return 0
     User = get_user_model()
     staff = list(User.objects.filter(county=county, role__in=[User.Role.REVIEWER, User.Role.ADMIN]).order_by("role"))

@@ -12,7 +12,7 @@ from ..models import NoticeConsent, ProcessingNotice, SecurityPolicy, User
 from . import two_factor
 
 IDLE_KEY = "_idle"
-PASSWORD_EXPIRED_KEY = "_password_expired"
+PASSWORD_EXPIRED_KEY = "_password_expired"  # nosec B105 - a session key name, not a password
 NOTICE_DUE_KEY = "_notice_due"
 
 

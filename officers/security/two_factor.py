@@ -55,7 +55,7 @@ def enrolment_confirm(*, request, user, token: str) -> list[str]:
     # The refusal's audit row must outlive the refusal: only the success is one transaction.
     device = TOTPDevice.objects.filter(user=user, confirmed=False).first()
     if device is None:
-        raise ValidationError({"token": "请刷新页面，重新扫描二维码"})
+        raise ValidationError({"token": "请刷新页面，重新扫描二维码"})  # nosec B105 - a message about the code, not a password
     if not device.verify_token(_digits(token)):
         audit_record(
             actor=user,
@@ -65,7 +65,7 @@ def enrolment_confirm(*, request, user, token: str) -> list[str]:
             result=AuditEntry.Result.FAILURE,
             county=user.county_id,
         )
-        raise ValidationError({"token": "动态码不正确，请输入身份验证器上当前显示的 6 位数字"})
+        raise ValidationError({"token": "动态码不正确，请输入身份验证器上当前显示的 6 位数字"})  # nosec B105 - a message about the code, not a password
     with transaction.atomic():
         TOTPDevice.objects.filter(user=user, confirmed=True).delete()
         device.confirmed = True
@@ -129,7 +129,7 @@ def second_factor_verify(*, request, user, token: str) -> None:
                 result=AuditEntry.Result.FAILURE,
                 county=user.county_id,
             )
-            raise ValidationError({"token": "动态码或恢复码不正确"})
+            raise ValidationError({"token": "动态码或恢复码不正确"})  # nosec B105 - a message about the code, not a password
     request.session.pop(PENDING_KEY, None)
 
 
