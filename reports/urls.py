@@ -24,6 +24,7 @@ urlpatterns = [
     path("forwarded/", views.ForwardQueueView.as_view(), name="forwarded_queue"),
     path("forwarded/<int:pk>/", views.ForwardedItemDetailView.as_view(), name="forwarded"),
     path("forwarded/<int:pk>/adopt/", views.ForwardAdoptView.as_view(), name="forwarded_adopt"),
+    path("forwarded/<int:pk>/instruction/", views.ForwardInstructionView.as_view(), name="forwarded_instruction"),
     path("forwarded/<int:pk>/refuse/", views.ForwardRefuseView.as_view(), name="forwarded_refuse"),
     path("forwarded/<int:pk>/forward/", views.ForwardOnView.as_view(), name="forwarded_forward_on"),
     path("forwarded/<int:pk>/reveal/", views.OfficerRevealView.as_view(), name="forwarded_reveal"),

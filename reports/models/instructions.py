@@ -46,6 +46,15 @@ class Instruction(models.Model):
         related_name="instructions",
         verbose_name="刊物条目",
     )
+    # The item forwarded to a unit above that the leader wrote on (by label: forwarding sits beside).
+    forwarded_item = models.ForeignKey(
+        "reports.ForwardedItem",
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="instructions",
+        verbose_name="上报信息",
+    )
     # The county that sent the item (the report's): it is told and reports back.
     county = models.ForeignKey(County, on_delete=models.PROTECT, related_name="instructions", verbose_name="县区")
     # The unit above that recorded it (a city's staff on its bulletin's item); None for the county's own.

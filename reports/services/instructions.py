@@ -49,12 +49,16 @@ def instruction_record(
     due_on,
     officer_sees_text: bool = False,
     bulletin_item: BulletinItem | None = None,
+    forwarded_item=None,
     scan=None,
     request=None,
 ) -> Instruction:
-    """Record an instruction on ``report`` (or on its ``bulletin_item``) and open its follow-up."""
+    """Record an instruction on ``report`` (or on its ``bulletin_item``, or on the ``forwarded_item`` a
+    unit above received) and open its follow-up."""
     if bulletin_item is not None and bulletin_item.report_id != report.pk:
         raise ValidationError("批示所在的刊物条目与信息不一致")
+    if forwarded_item is not None and forwarded_item.report_id != report.pk:
+        raise ValidationError("批示所在的上报信息与原信息不一致")
     if given_on and given_on > timezone.localdate():
         raise ValidationError({"given_on": "批示日期不能晚于今天"})
     if due_on and given_on and due_on < given_on:
@@ -64,6 +68,7 @@ def instruction_record(
     instruction = Instruction(
         report=report,
         bulletin_item=bulletin_item,
+        forwarded_item=forwarded_item,
         county_id=report.county_id,
         recorded_region=actor.region if actor.county_id is None and actor.region_id else None,
         leader=(leader or "").strip(),

@@ -17,6 +17,7 @@ from unionportal.core.list_views import FilteredListMixin
 from unionportal.core.models import AuditEntry
 
 from .. import selectors, services
+from ..bulletin_forms import InstructionForm
 from ..filters import ForwardQueueFilter
 from ..forms import ForwardAdoptForm, ForwardForm, ForwardOnForm, ForwardRefuseForm
 from ..models import ForwardedItem, ReportAttachment
@@ -132,7 +133,11 @@ class ForwardedItemDetailView(UnitStaffRequiredMixin, ForwardedItemScopedMixin, 
             refuse_form=kwargs.get("refuse_form") or ForwardRefuseForm(),
             forward_on_form=kwargs.get("forward_on_form")
             or ForwardOnForm(initial={"title": item.title, "content": item.content}),
+            may_instruct=decides,
+            instructions=list(item.instructions.select_related("follow_up").order_by("given_on", "pk")),
         )
+        if decides:
+            context["instruction_form"] = kwargs.get("instruction_form") or forwarded_instruction_form(item, user)
         # A refusal of the service shows above the forms (a form not shown any more, after a
         # decision made meanwhile, still says why).
         context["form_errors"] = [context[name] for name in ("adopt_form", "refuse_form", "forward_on_form")]
@@ -179,6 +184,27 @@ class ForwardOnView(ForwardedActionView):
     def act(self, item, data):
         forwarded = services.item_forward_on(item=item, actor=self.request.user, request=self.request, **data)
         return f"已转报至{forwarded.to_region.name}"
+
+
+def forwarded_instruction_form(item, user, data=None, files=None):
+    """The instruction form of a forwarded item: the owner among the sending county's staff (and the
+    recorder's unit)."""
+    return InstructionForm(data, files, owners=services.owner_choices(actor=user, county_ids=[item.county_id]))
+
+
+class ForwardInstructionView(ForwardedActionView):
+    """领导批示 on an item forwarded to the unit (a city leader writing on what a county sent up)."""
+
+    form_name = "instruction_form"
+    success_message = "批示已登记，已通知报送县区和信息员，并生成落实事项"
+
+    def get_form(self, item):
+        return forwarded_instruction_form(item, self.request.user, self.request.POST, self.request.FILES)
+
+    def act(self, item, data):
+        services.instruction_record(
+            report=item.report, forwarded_item=item, actor=self.request.user, request=self.request, **data
+        )
 
 
 class OfficerRevealView(StaffRequiredMixin, ForwardedItemScopedMixin, View):

@@ -599,3 +599,41 @@ def test_a_copy_naming_the_officer_is_refused(client, reviewer, report, units):
     response = forward(client, reviewer, report, note="请联系 138 1511 0004 核实")
     assert "上报内容不能含有信息员的电话" in response.content.decode()
     assert ForwardedItem.objects.count() == 0
+
+
+class TestInstructionsOnAForwardedItem:
+    def test_the_city_records_a_leaders_instruction_on_what_a_county_sent_up(
+        self, client, reviewer, report, city_reviewer, province_reviewer
+    ):
+        from reports.models import Instruction
+
+        item = forwarded_to_city(client, reviewer, report)
+        data = {
+            "leader": "市委副书记 王某某",
+            "rank": "city",
+            "text": "请督促企业依法支付工资。",
+            "given_on": "2026-11-04",
+            "owner": reviewer.pk,
+            "due_on": "2026-11-20",
+        }
+        url = reverse("reports:forwarded_instruction", args=[item.pk])
+        client.force_login(province_reviewer)  # sees the chain above, but the item was not sent to it
+        assert client.post(url, data).status_code in (403, 404)
+        client.force_login(city_reviewer)
+        page = client.get(reverse("reports:forwarded", args=[item.pk])).content.decode()
+        assert 'data-testid="forwarded-instruction-form"' in page
+        assert client.post(url, data).status_code == 302
+        instruction = Instruction.objects.get()
+        assert (instruction.forwarded_item, instruction.report, instruction.county, instruction.recorded_region) == (
+            item,
+            report,
+            report.county,
+            city_reviewer.region,
+        )
+        assert instruction.follow_up.owner == reviewer
+        told = OutboxMessage.objects.filter(key__startswith=f"instruction:{instruction.pk}:{reviewer.pk}:")
+        assert told.exists()
+        page = client.get(reverse("reports:forwarded", args=[item.pk])).content.decode()
+        assert "市委副书记 王某某（市级）2026-11-04" in page
+        assert client.post(url, data | {"text": ""}).status_code == 400
+        assert Instruction.objects.count() == 1
