@@ -11,6 +11,7 @@ from django.db.models import Count, Q
 from officers.models import County
 
 from ..models import ForwardedItem, ReportAttachment
+from .bulletins import instruction_counts
 
 
 def unit_queue(*, user, box: str = "received"):
@@ -85,11 +86,11 @@ def forward_figures(*, user, county_ids, start, end) -> dict[int, dict]:
 
 
 def instructions_received(*, user, county_ids, start: date, end: date) -> dict[int, int]:
-    """Leader instructions (批示) received per source county in [start, end).
-
-    A placeholder until the instructions model (issue 15, part B) lands: it fills this selector with
-    one grouped, scoped query; the dashboards already show its column."""
-    return {}
+    """Leader instructions (批示) received per source county in [start, end), all ranks together.
+    ``county_ids`` are the counties ``user`` may see side by side (``counties_below``): one grouped
+    query over the instructions of those counties."""
+    counts = instruction_counts(county_ids=list(county_ids), start=start, end=end)
+    return {county_id: sum(by_rank.values()) for county_id, by_rank in counts.items()}
 
 
 def counties_below(*, user):
