@@ -132,12 +132,23 @@ def item_add(*, issue: BulletinIssue, actor: User, report_id: int) -> BulletinIt
     if locked.items.filter(report=report).exists():
         raise ValidationError("该信息已在本期中")
     position = (locked.items.aggregate(top=Max("position"))["top"] or 0) + 1
+    heading, text = report.title, report.content or report.title
+    if locked.publication.region_id is not None:
+        # A unit above starts from the copy forwarded to it (edited by the county, checked to name no
+        # officer), never from the officer's own words.
+        forwarded = (
+            ForwardedItem.objects.filter(report=report, to_region_id=locked.publication.region_id)
+            .order_by("-forwarded_at")
+            .first()
+        )
+        if forwarded is not None:
+            heading, text = forwarded.title, forwarded.content or forwarded.title
     item = BulletinItem(
         issue=locked,
         report=report,
         position=position,
-        heading=report.title,
-        text=report.content or report.title,
+        heading=heading,
+        text=text,
         source=default_source(report),
         added_by=actor,
     )

@@ -535,3 +535,31 @@ def test_items_forwarded_to_a_city_are_its_candidates_and_refused_ones_are_not(c
     services.item_refuse(item=ForwardedItem.objects.get(report=refused), actor=city_reviewer, reason="情况已掌握")
     publication = services.publication_create(actor=AdminFactory(county=None, region=city), name="盐城工会信息")
     assert list(forwarded_to_region(publication).values_list("report_id", flat=True)) == [kept.pk]
+
+
+def test_a_city_edits_the_copy_it_was_sent_never_the_officers_own_words(county):
+    from reports.models import ForwardedItem
+
+    province = RegionFactory(code="320000", name="江苏省", level=Region.Level.PROVINCE)
+    city = RegionFactory(code="320900", name="盐城市", parent=province)
+    county.region = city
+    county.save()
+    reviewer = ReviewerFactory(county=county)
+    report = ReportFactory(
+        officer=OfficerFactory(county=county),
+        title="刘洋反映某厂欠薪",
+        content="刘洋反映：某厂欠薪",
+        status="reviewed",
+        grade="qualified",
+    )
+    services.item_forward(report=report, actor=reviewer, title="某厂拖欠职工工资", content="某厂拖欠职工3个月工资")
+    assert ForwardedItem.objects.filter(report=report).exists()
+    city_admin = AdminFactory(county=None, region=city)
+    publication = services.publication_create(actor=city_admin, name="盐城工会信息")
+    issue = services.issue_create(publication=publication, actor=city_admin)
+    item = services.item_add(issue=issue, actor=city_admin, report_id=report.pk)
+    assert (item.heading, item.text, item.source) == (
+        "某厂拖欠职工工资",
+        "某厂拖欠职工3个月工资",
+        f"{county.name}总工会",
+    )
