@@ -72,9 +72,7 @@ class PortalPasswordChangeView(PasswordChangeView):
 
     def form_valid(self, form):
         try:
-            user = password_change(
-                user=form.user, password=form.cleaned_data["new_password1"], request=self.request
-            )
+            user = password_change(user=form.user, password=form.cleaned_data["new_password1"], request=self.request)
         except ValidationError as exc:
             add_service_errors(form, exc)
             return self.form_invalid(form)

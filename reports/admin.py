@@ -234,6 +234,8 @@ class ForwardedItemAdmin(ReadOnlyAdminMixin, ScopedAdminMixin, admin.ModelAdmin)
     date_hierarchy = "forwarded_at"
     list_select_related = ("county", "from_region", "to_region")
     exclude = ("report", "adoption", "previous")
+
+
 @admin.register(PointsTable)
 class PointsTableAdmin(ScopedAdminMixin, admin.ModelAdmin):
     """积分标准: like the stipend settings, a new table from this month or later; a past month keeps

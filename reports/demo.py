@@ -42,6 +42,7 @@ from .services import (
     report_adopt,
     report_merge,
     report_record_imported,
+    report_record_phone,
     risk_level_set,
     supervision_close,
     supervision_respond,
@@ -159,7 +160,9 @@ def seed_demo_forwarding(county, *, reviewer, city_reviewer) -> int:
         )
     return len(items)
 
+
 DEMO_EVENT_TITLE = "八巨镇某服装厂职工聚集讨薪"
+DEMO_PHONE_EVENT_TITLE = "某快递网点快递员停工"
 
 
 @transaction.atomic
@@ -221,6 +224,24 @@ def seed_demo_events(county, *, now=None) -> int:
         )
     )
     report_merge(report=duplicate, actor=staff, into_event=event, now=opened + timedelta(hours=2))
+    # A second officer phoned a stoppage in; staff recorded the 初报 for them (电话报告), and it waits
+    # for the officer to confirm it on the event's page.
+    report_record_phone(
+        actor=staff,
+        officer=second,
+        data={
+            "title": DEMO_PHONE_EVENT_TITLE,
+            "content": "来电称某快递网点约12名快递员停止派件，反映网点突然下调派件费，要求恢复原标准。",
+            "category": "new_form_rights",
+            "occurred_at": now - timedelta(hours=3, minutes=25),
+            "township": township,
+            "enterprise_name": "某快递网点",
+            "workers_involved": 12,
+            "demands": "要求恢复原派件费标准",
+        },
+        called_at=now - timedelta(hours=3),
+        now=now,
+    )
     return 1
 
 

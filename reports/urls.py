@@ -67,6 +67,7 @@ urlpatterns = [
     path("points/mine/", views.MyPointsView.as_view(), name="my_points"),
     path("<int:pk>/merge/", views.ReportMergeView.as_view(), name="merge"),
     path("events/", views.EventListView.as_view(), name="events"),
+    path("events/phone/", views.EventPhoneInitialView.as_view(), name="event_phone_initial"),
     path("events/<int:pk>/", views.EventDetailView.as_view(), name="event"),
     path("events/<int:pk>/followup/", views.EventEntryCreateView.as_view(), name="event_followup"),
     path("events/<int:pk>/final/", views.EventFinalCreateView.as_view(), name="event_final"),

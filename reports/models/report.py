@@ -111,6 +111,16 @@ class Report(CheckConstraintsInOneQuery, models.Model):
         related_name="+",
         verbose_name="合并人",
     )
+    # 电话报告: the member of staff who recorded the officer's call as this report (the officer
+    # confirms it on the event's page); empty for what the officer reported themself.
+    recorded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name="代录人（电话报告）",
+    )
     # Bumped by every review action: a grade posted against an older version is refused.
     version = models.PositiveIntegerField("版本", default=0)
     created_at = models.DateTimeField("创建时间", default=timezone.now, editable=False)

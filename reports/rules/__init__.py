@@ -243,6 +243,7 @@ from .clocks import (  # noqa: E402, F401
     INITIAL_ESSENTIALS,
     MERGED_NOT_ADOPTED,
     NONE,
+    PHONE_CALL_OLDEST,
     RED,
     RED_AFTER,
     YELLOW,
@@ -255,6 +256,7 @@ from .clocks import (  # noqa: E402, F401
     missed_due_times,
     missed_escalation_due,
     next_followup_due,
+    phone_call_problems,
     supervision_colour,
     text_similarity,
 )

@@ -79,6 +79,23 @@ def entry_time_problems(*, reported_at: datetime, opened_at: datetime, now: date
     return {}
 
 
+# Staff record a call they took (电话报告) soon after it: a call older than this is a typo in the date.
+PHONE_CALL_OLDEST = timedelta(days=7)
+
+
+def phone_call_problems(*, called_at: datetime | None, occurred_at: datetime | None, now: datetime) -> dict[str, str]:
+    """The time of an officer's call that staff record as a 初报 lies after the incident and before now."""
+    if called_at is None:
+        return {"called_at": "请填写来电时间"}
+    if called_at > now + CLOCK_SKEW:
+        return {"called_at": "来电时间不能晚于当前时间"}
+    if occurred_at is not None and called_at < occurred_at:
+        return {"called_at": "来电时间不能早于发生时间"}
+    if called_at < now - PHONE_CALL_OLDEST:
+        return {"called_at": "来电时间早于七天前，请核对日期"}
+    return {}
+
+
 def text_similarity(a: str, b: str) -> float:
     """The plain fallback of trigram similarity (SQLite): the share of the shorter text's character
     trigrams found in the other. Chinese text has no spaces, so characters, not words, are compared."""

@@ -40,6 +40,7 @@ from .submission import (
     EDITABLE_FIELDS,
     emergency_minutes_for,
     report_delete_draft,
+    report_record_phone,
     report_save,
     report_withdraw,
 )
@@ -98,6 +99,7 @@ __all__ = [
     "report_merge",
     "report_record_imported",
     "report_return",
+    "report_record_phone",
     "report_save",
     "report_withdraw",
     "escalation_recipients",

@@ -32,9 +32,10 @@ def event_link(event: Event) -> str:
     return f"{settings.PORTAL_BASE_URL}{reverse('reports:event', args=[event.pk])}"
 
 
-def event_open(*, report: Report) -> Event:
+def event_open(*, report: Report, recorded_by: User | None = None) -> Event:
     """A 突发 report submitted for the first time opens its event, in the report's transaction: the
-    report is the 初报, and the first 续报 is due by the county's hour on the next day."""
+    report is the 初报, and the first 续报 is due by the county's hour on the next day. A 初报 staff
+    recorded from the officer's call (``recorded_by``) is a phone report the officer is asked to confirm."""
     event = Event(
         county_id=report.county_id,
         officer=report.officer,
@@ -53,7 +54,8 @@ def event_open(*, report: Report) -> Event:
         kind=EntryKind.INITIAL,
         report=report,
         officer=report.officer,
-        recorded_by=report.officer.user,
+        recorded_by=recorded_by or report.officer.user,
+        source=EntrySource.PHONE if recorded_by else EntrySource.PORTAL,
         reported_at=report.submitted_at,
         workers_involved=report.workers_involved,
         demands=report.demands,
@@ -61,6 +63,8 @@ def event_open(*, report: Report) -> Event:
     )
     entry.full_clean()
     entry.save()
+    if recorded_by is not None:
+        _tell_about_entry(entry=entry, actor=recorded_by)
     return event
 
 

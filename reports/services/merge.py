@@ -10,7 +10,8 @@ from django.utils import timezone
 
 from officers.models import User
 from unionportal.core import outbox
-from unionportal.core.models import Notification
+from unionportal.core.audit import audit_record
+from unionportal.core.models import AuditEntry, Notification
 
 from ..choices import ADOPTED_GRADES, COUNTED_STATUSES
 from ..models import EntryKind, Event, EventState, Lead, Report
@@ -45,7 +46,13 @@ def _lead_of_event(*, event: Event, actor: User) -> Lead:
 
 @transaction.atomic
 def report_merge(
-    *, report: Report, actor: User, into_report: Report | None = None, into_event: Event | None = None, now=None
+    *,
+    report: Report,
+    actor: User,
+    into_report: Report | None = None,
+    into_event: Event | None = None,
+    request=None,
+    now=None,
 ) -> Report:
     """Merge ``report`` into the lead of ``into_report`` or of ``into_event`` (one of the two).
 
@@ -106,6 +113,14 @@ def report_merge(
     report.version += 1  # what a reviewer opened is no longer what is there
     report.full_clean()
     report.save()
+    # Who merged what into which lead stays on the audit trail, beside the report's own merged_by.
+    audit_record(
+        actor=actor,
+        action=AuditEntry.Action.MERGE_REPORT,
+        report=report,
+        request=request,
+        target=f"并入线索“{lead.title}”（首报信息 {lead.first_report_id}）"[:200],
+    )
     if report.officer.user_id:
         outbox.messages_write_new(
             outbox.person_notices(

@@ -6,8 +6,10 @@ from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils import timezone
 
-from officers.models import Officer
+from officers.models import Officer, User
 from unionportal.core.attachments import check_uploads, clean_name
+from unionportal.core.audit import audit_record
+from unionportal.core.models import AuditEntry
 
 from .. import rules
 from ..models import (
@@ -54,6 +56,8 @@ def report_save(
     submit: bool,
     now=None,
     client_submitted_at=None,
+    recorded_by: User | None = None,
+    called_at=None,
 ) -> Report:
     """Create or change an officer's report; ``submit`` reports it (报送), otherwise it stays a draft.
 
@@ -64,6 +68,9 @@ def report_save(
     report waited in the phone's outbox): on the first submission it becomes 报送时间 when within
     ``rules.CLIENT_TIME_OLDEST`` and ``rules.CLOCK_SKEW`` of now; otherwise now, with the reason kept.
     ``received_at`` is always the server's own time of that first submission.
+
+    ``recorded_by`` is the member of staff who took the officer's call (电话报告, see
+    :func:`report_record_phone`): the report is reported at ``called_at``, the call's time.
     """
     now = now or timezone.now()
     if report is None:
@@ -74,9 +81,13 @@ def report_save(
             raise ValidationError("该信息已审核或已撤回，不能再修改")
     timed_as = (report.urgency, report.occurred_at)
     first_submission = submit and report.submitted_at is None
-    pressed_at, time_note = rules.accepted_submission_time(
-        client_time=client_submitted_at if first_submission else None, now=now
-    )
+    if recorded_by is not None and first_submission:
+        pressed_at, time_note = called_at, PHONE_NOTE
+        report.recorded_by = recorded_by
+    else:
+        pressed_at, time_note = rules.accepted_submission_time(
+            client_time=client_submitted_at if first_submission else None, now=now
+        )
     for field in EDITABLE_FIELDS:
         if field in data:
             setattr(report, field, data[field])
@@ -112,6 +123,11 @@ def report_save(
         )
     elif report.occurred_at and report.occurred_at > now:
         errors["occurred_at"] = "发生时间不能晚于当前时间"
+    if recorded_by is not None and first_submission:
+        errors.update(rules.phone_call_problems(called_at=called_at, occurred_at=report.occurred_at, now=now))
+        # the call's time is checked on its own; the report's times follow from it
+        if "called_at" in errors:
+            errors.pop("occurred_at", None)
     if errors:
         raise ValidationError(errors)
     existing = report.attachments.count() if report.pk else 0
@@ -148,14 +164,44 @@ def report_save(
             content_type=found.content_type,
             kind=found.kind,
             size=upload.size,
-            uploaded_by=officer.user,
+            uploaded_by=recorded_by or officer.user,
         )
         attachment.file.save(f"upload{found.extension}", upload, save=False)
         attachment.save()
     if first_submission and report.urgency == Urgency.EMERGENCY:
-        event_open(report=report)
+        event_open(report=report, recorded_by=recorded_by)
     if submit and report.urgency == Urgency.EMERGENCY:
         alerts_record(report=report)
+    return report
+
+
+PHONE_NOTE = "电话报告，由县总工会工作人员代录"
+
+
+@transaction.atomic
+def report_record_phone(*, actor: User, officer: Officer, data: dict, called_at, request=None, now=None) -> Report:
+    """Staff record a 突发 report an officer gave by phone (电话报告) as the officer's 初报: reported at
+    the call's time (timeliness counts from it), marked as recorded by ``actor``; it opens the event,
+    and the officer is asked to confirm it on the event's page (they may still correct the report)."""
+    if not (actor.is_portal_staff and actor.county_id == officer.county_id):
+        raise ValidationError({"officer": "只能为本县区的信息员代录电话报告"})
+    if officer.status != Officer.Status.ACTIVE or not officer.user.is_active:
+        raise ValidationError({"officer": "该信息员不在册或账号已停用，不能代录"})
+    report = report_save(
+        officer=officer,
+        data={**data, "urgency": Urgency.EMERGENCY, "commission": None},
+        submit=True,
+        now=now,
+        recorded_by=actor,
+        called_at=called_at,
+    )
+    audit_record(
+        actor=actor,
+        action=AuditEntry.Action.PHONE_REPORT,
+        report=report,
+        request=request,
+        target=f"代录{officer.name}的电话初报：{report.title}"[:200],
+    )
     return report
 
 

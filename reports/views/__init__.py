@@ -25,6 +25,7 @@ from .events import (
     EventEntryCreateView,
     EventFinalCreateView,
     EventListView,
+    EventPhoneInitialView,
     EventRiskView,
     ReportMergeView,
 )
@@ -123,6 +124,7 @@ __all__ = [
     "EventEntryConfirmView",
     "EventEntryCreateView",
     "EventFinalCreateView",
+    "EventPhoneInitialView",
     "EventListView",
     "EventRiskView",
     "MyReportsView",

@@ -19,7 +19,7 @@ from unionportal.core.list_views import ForgivingPaginationMixin
 from unionportal.core.models import AuditEntry
 
 from .. import selectors, services
-from ..forms import EventEntryForm, MergeForm, RiskLevelForm
+from ..forms import EventEntryForm, MergeForm, PhoneInitialForm, RiskLevelForm
 from ..models import EntryKind, Event, EventEntry, EventState, Report
 
 
@@ -202,6 +202,40 @@ class EventFinalCreateView(EventEntryCreateView):
     kind = EntryKind.FINAL
 
 
+class EventPhoneInitialView(StaffRequiredMixin, SubmitOnceViewMixin, FormView):
+    """Staff record a 突发 report an officer gave by phone (电话初报) on the officer's behalf: it becomes
+    the officer's report, reported at the call's time, and opens the event; the officer confirms it."""
+
+    form_class = PhoneInitialForm
+    template_name = "reports/event_phone_form.html"
+
+    def get_form_kwargs(self):
+        return {**super().get_form_kwargs(), "user": self.request.user}
+
+    def form_valid(self, form):
+        data = form.cleaned_data
+        try:
+            done = self.submit_once(
+                form,
+                create=lambda: services.report_record_phone(
+                    actor=self.request.user,
+                    officer=data["officer"],
+                    data=form.report_data(),
+                    called_at=data["called_at"],
+                    request=self.request,
+                ),
+                url_of=lambda report: reverse("reports:event", args=[report.event_entry.event_id]),
+            )
+        except ValidationError as exc:
+            add_service_errors(form, exc)
+            return self.form_invalid(form)
+        if done.repeated:
+            return self.show_first_result(done)
+        report = done.created
+        messages.success(self.request, f"已代{report.officer.name}录入电话初报，事件已开启，已请信息员登录确认")
+        return redirect("reports:event", pk=report.event_entry.event_id)
+
+
 class EventEntryConfirmView(OfficerRequiredMixin, View):
     """POST only: the officer confirms a report staff recorded from their phone call."""
 
@@ -243,7 +277,9 @@ class ReportMergeView(StaffRequiredMixin, View):
                 messages.error(request, "没有找到要并入的事件")
                 return redirect("reports:detail", pk=pk)
         try:
-            services.report_merge(report=report, actor=request.user, into_report=into_report, into_event=into_event)
+            services.report_merge(
+                report=report, actor=request.user, into_report=into_report, into_event=into_event, request=request
+            )
         except ValidationError as exc:
             messages.error(request, "；".join(exc.messages))
             return redirect("reports:detail", pk=pk)

@@ -102,7 +102,7 @@ class ForwardedItemDetailView(UnitStaffRequiredMixin, ForwardedItemScopedMixin, 
         item = self.get_item()
         audit_record(
             actor=request.user,
-            action=AuditEntry.Action.VIEW_REPORT,
+            action=AuditEntry.Action.VIEW_FORWARDED,
             report=item.report,
             request=request,
             target=f"上报信息：{item.title}",

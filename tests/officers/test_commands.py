@@ -5,8 +5,8 @@ from django.core.management import CommandError, call_command
 
 from officers import demo
 from officers.models import County, Enterprise, Officer, Township, User
-from reports.demo import DEMO_EVENT_TITLE
-from reports.models import ForwardedItem, RiskAssessment, SupervisionItem
+from reports.demo import DEMO_EVENT_TITLE, DEMO_PHONE_EVENT_TITLE
+from reports.models import EventEntry, ForwardedItem, RiskAssessment, SupervisionItem
 
 pytestmark = pytest.mark.django_db
 
@@ -78,6 +78,10 @@ def test_seed_demo_builds_the_demo_county_once():
     event_item = SupervisionItem.objects.get(event__title=DEMO_EVENT_TITLE)
     assert (event_item.kind, event_item.state, event_item.colour) == ("risk", "open", "yellow")
     assert RiskAssessment.objects.current().get(event=event_item.event).level == "red"
+    # and a 初报 staff recorded from an officer's call, waiting for the officer to confirm it
+    phone_entry = EventEntry.objects.get(event__title=DEMO_PHONE_EVENT_TITLE)
+    assert (phone_entry.kind, phone_entry.source, phone_entry.awaits_confirmation) == ("initial", "phone", True)
+    assert phone_entry.report.recorded_by == phone_entry.recorded_by
     counts = (Officer.objects.count(), Enterprise.objects.count(), User.objects.count(), Township.objects.count())
     # 上报: pending at 盐城市, one adopted by it, one forwarded on to 江苏省
     assert "上报盐城市的信息 4 条（其中1条已被市总工会采用、1条已转报江苏省）。" in out

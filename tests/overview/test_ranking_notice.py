@@ -30,7 +30,7 @@ from tests.factories import (
     UserFactory,
 )
 from unionportal.core.clock import BEIJING
-from unionportal.core.models import OutboxMessage
+from unionportal.core.models import AuditEntry, OutboxMessage
 from unionportal.overview import notices, tasks
 from unionportal.overview.models import RankingNotice
 from unionportal.overview.notice_export import notice_xlsx
@@ -236,6 +236,12 @@ def test_build_review_and_publish(client, county, month_data, tmp_path, settings
         assert response.status_code == 302
         notice.refresh_from_db()
         assert (notice.state, notice.number, notice.foreword) == ("published", "2026年第1期", "=请各镇区对照整改")
+        published = AuditEntry.objects.get(action="publish_notice")
+        assert (published.actor, published.county_id, published.target) == (
+            admin,
+            county.pk,
+            f"2026年第1期：{notice.title}",
+        )
         told = set(
             OutboxMessage.objects.filter(kind="notice", channel="in_app").values_list(
                 "recipient__officer__name", flat=True

@@ -6,7 +6,7 @@ import pytest
 from django.urls import reverse
 from django.utils import timezone
 
-from reports import services
+from reports import rules, services
 from reports.models import Event, EventEntry, Report
 from tests.factories import EMERGENCY_ESSENTIALS, OfficerFactory, ReportFactory
 
@@ -135,6 +135,56 @@ class TestStaff:
         )
         entry = EventEntry.objects.get(number=2)
         assert (entry.source, entry.officer, entry.recorded_by) == ("phone", officer, staff)
+
+    def test_staff_record_a_phone_initial_report_the_officer_confirms(self, client, reviewer, officer):
+        client.force_login(reviewer)
+        assert reverse("reports:event_phone_initial") in client.get(reverse("reports:events")).content.decode()
+        key = client.get(reverse("reports:event_phone_initial")).context["form"]["submission_key"].value()
+        called = timezone.localtime() - timedelta(minutes=3)
+        form = {
+            "submission_key": key,
+            "officer": str(officer.pk),
+            "called_at": called.strftime("%Y-%m-%dT%H:%M"),
+            "title": "某电子厂职工停工",
+            "category": "mass_incident",
+            "occurred_at": (called - timedelta(minutes=10)).strftime("%Y-%m-%dT%H:%M"),
+            "content": "来电称约三十名职工停工",
+            "enterprise_name": "某电子厂",
+            "workers_involved": "30",
+            "demands": "要求补发加班费",
+        }
+        response = client.post(reverse("reports:event_phone_initial"), form)
+        assert response.context["form"].errors == {"township": [rules.EMERGENCY_PLACE_MESSAGE]}
+        assert Report.objects.count() == 0
+        form["township"] = str(officer.township_id)
+        response = client.post(reverse("reports:event_phone_initial"), form, follow=True)
+        report = Report.objects.get()
+        event = Event.objects.get()
+        assert response.redirect_chain == [(reverse("reports:event", args=[event.pk]), 302)]
+        assert "已代刘洋录入电话初报，事件已开启，已请信息员登录确认" in response.content.decode()
+        assert (report.officer, report.recorded_by, report.urgency) == (officer, reviewer, "emergency")
+        # the same form sent again (Back, then 录入 once more) records nothing new
+        client.post(reverse("reports:event_phone_initial"), form)
+        assert Report.objects.count() == 1
+        # the officer sees the report as theirs, marked as a phone report, and confirms it
+        client.force_login(officer.user)
+        assert 'data-testid="phone-report"' in client.get(reverse("reports:detail", args=[report.pk])).content.decode()
+        entry = event.entries.get()
+        response = client.post(reverse("reports:event_entry_confirm", args=[entry.pk]), follow=True)
+        assert "已确认初报（电话报告）" in response.content.decode()
+        entry.refresh_from_db()
+        assert entry.confirmed_at is not None
+
+    def test_the_phone_initial_form_is_staff_only(self, client, officer, foreign_reviewer):
+        client.force_login(officer.user)
+        assert client.get(reverse("reports:event_phone_initial")).status_code == 403
+        # another county's staff see only their own county's officers to choose from
+        client.force_login(foreign_reviewer)
+        form = client.get(reverse("reports:event_phone_initial")).context["form"]
+        assert officer not in form.fields["officer"].queryset
+        response = client.post(reverse("reports:event_phone_initial"), {"officer": str(officer.pk)})
+        assert response.context["form"].errors["officer"] == ["所选信息员不是本县区在册的信息员"]
+        assert Report.objects.count() == 0
 
     def test_a_staff_entry_of_their_own(self, client, reviewer, event):
         client.force_login(reviewer)

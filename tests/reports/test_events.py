@@ -12,7 +12,7 @@ from reports import rules, selectors, services, tasks
 from reports.models import Event, EventEntry, MissedFollowup, TimelinessRule
 from tests.factories import EMERGENCY_ESSENTIALS, AdminFactory, OfficerFactory
 from unionportal.core.clock import BEIJING
-from unionportal.core.models import Notification, OutboxMessage
+from unionportal.core.models import AuditEntry, Notification, OutboxMessage
 
 pytestmark = pytest.mark.django_db
 
@@ -135,6 +135,106 @@ def test_the_plain_similarity_fallback(a, b, similar):
 
 
 # ---- opening, 续报, 终报 -----------------------------------------------------------------------------
+
+
+NOW = bj(2026, 11, 23, 12, 0)
+
+
+@pytest.mark.parametrize(
+    ("called", "occurred", "problems"),
+    [
+        (bj(2026, 11, 23, 11, 0), bj(2026, 11, 23, 10, 40), {}),
+        (NOW + rules.CLOCK_SKEW, bj(2026, 11, 23, 10, 40), {}),  # a clock a little fast
+        (NOW + rules.CLOCK_SKEW + timedelta(seconds=1), None, {"called_at": "来电时间不能晚于当前时间"}),
+        (bj(2026, 11, 23, 10, 0), bj(2026, 11, 23, 10, 40), {"called_at": "来电时间不能早于发生时间"}),
+        (NOW - rules.PHONE_CALL_OLDEST, None, {}),
+        (NOW - rules.PHONE_CALL_OLDEST - timedelta(minutes=1), None, {"called_at": "来电时间早于七天前，请核对日期"}),
+        (None, None, {"called_at": "请填写来电时间"}),
+    ],
+)
+def test_the_time_of_a_phone_call_recorded_as_a_first_report(called, occurred, problems):
+    assert rules.phone_call_problems(called_at=called, occurred_at=occurred, now=NOW) == problems
+
+
+CALLED = bj(2026, 11, 23, 10, 5)
+
+
+def phone_initial(reviewer, officer, *, called=CALLED, now=OPENED, **overrides):
+    data = {
+        "title": "某电子厂职工停工",
+        "content": "来电称约三十名职工在车间停工。",
+        "category": "mass_incident",
+        "occurred_at": bj(2026, 11, 23, 9, 50),
+        "township": officer.township,
+        **EMERGENCY_ESSENTIALS,
+    } | overrides
+    with frozen(now):
+        return services.report_record_phone(actor=reviewer, officer=officer, data=data, called_at=called, now=now)
+
+
+class TestPhoneInitialReport:
+    """Staff record an officer's 初报 from a phone call (电话报告) on the officer's behalf."""
+
+    def test_the_call_becomes_the_officers_report_and_opens_the_event(self, officer, reviewer):
+        report = phone_initial(reviewer, officer)
+        assert (report.officer, report.status, report.urgency, report.recorded_by) == (
+            officer,
+            "submitted",
+            "emergency",
+            reviewer,
+        )
+        # reported at the call's time: 15 minutes after the incident, on time
+        assert (report.submitted_at, report.received_at, report.on_time) == (bj(2026, 11, 23, 10, 5), OPENED, True)
+        assert report.submitted_at_note == "电话报告，由县总工会工作人员代录"
+        event = Event.objects.get()
+        entry = event.entries.get()
+        assert (entry.kind, entry.source, entry.officer, entry.recorded_by, entry.report) == (
+            "initial",
+            "phone",
+            officer,
+            reviewer,
+            report,
+        )
+        assert (event.opened_at, event.next_due_at) == (bj(2026, 11, 23, 10, 5), DUE_1)
+        assert entry.awaits_confirmation
+        told = OutboxMessage.objects.get(key=f"event:entry:{entry.pk}:confirm:in_app")
+        assert (told.recipient, told.title) == (officer.user, "请确认电话报告：某电子厂职工停工（初报）")
+        audit = AuditEntry.objects.get(action="phone_report")
+        assert (audit.actor, audit.report_id, audit.target) == (
+            reviewer,
+            report.pk,
+            "代录刘洋的电话初报：某电子厂职工停工",
+        )
+        services.event_entry_confirm(entry=entry, officer=officer, now=bj(2026, 11, 23, 11, 0))
+        entry.refresh_from_db()
+        assert entry.confirmed_at == bj(2026, 11, 23, 11, 0)
+
+    def test_a_late_call_is_a_late_first_report(self, officer, reviewer, county):
+        TimelinessRule.objects.create(county=county, emergency_minutes=30)
+        report = phone_initial(reviewer, officer, called=bj(2026, 11, 23, 10, 21), now=bj(2026, 11, 23, 11, 0))
+        assert report.on_time is False
+
+    def test_bad_input_is_refused_and_writes_nothing(self, officer, reviewer):
+        with pytest.raises(ValidationError) as exc:
+            phone_initial(reviewer, officer, called=bj(2026, 11, 23, 9, 0))
+        assert exc.value.message_dict == {"called_at": ["来电时间不能早于发生时间"]}
+        with pytest.raises(ValidationError) as exc:
+            phone_initial(reviewer, officer, township=None, demands="")
+        assert exc.value.message_dict == {
+            "township": [rules.EMERGENCY_PLACE_MESSAGE],
+            "demands": ["突发信息请填写职工的诉求"],
+        }
+        assert (Event.objects.count(), AuditEntry.objects.filter(action="phone_report").count()) == (0, 0)
+        assert not OutboxMessage.objects.filter(kind="event").exists()
+
+    def test_only_the_officers_own_county_staff_may_record_it(self, officer, foreign_reviewer, county):
+        with pytest.raises(ValidationError) as exc:
+            phone_initial(foreign_reviewer, officer)
+        assert exc.value.message_dict == {"officer": ["只能为本县区的信息员代录电话报告"]}
+        with pytest.raises(ValidationError) as exc:
+            phone_initial(OfficerFactory(county=county).user, officer)
+        assert exc.value.message_dict == {"officer": ["只能为本县区的信息员代录电话报告"]}
+        assert Event.objects.count() == 0
 
 
 class TestTheChain:

@@ -12,6 +12,7 @@ from django.utils import timezone
 from reports import selectors, services
 from reports.models import Event, Lead, Report
 from tests.factories import EMERGENCY_ESSENTIALS, EnterpriseFactory, ReportFactory, TownshipFactory
+from unionportal.core.models import AuditEntry
 
 pytestmark = pytest.mark.django_db
 
@@ -76,6 +77,14 @@ class TestMerge:
         assert (first.lead, first.merged_at, first.grade) == (lead, None, "qualified")  # keeps its grade
         assert (later.lead, later.merged_by, later.is_merged) == (lead, reviewer, True)
         assert set(lead.reports.values_list("officer", flat=True)) == {officer.pk, other_officer.pk}
+        # the merge is on the audit trail: who merged which report into which lead
+        audit = AuditEntry.objects.get(action="merge_report")
+        assert (audit.actor, audit.report_id, audit.county_id, audit.target) == (
+            reviewer,
+            later.pk,
+            later.county_id,
+            f"并入线索“首报”（首报信息 {first.pk}）",
+        )
         # a third report joins the same lead, through the merged one as well
         third = submitted(other_officer, title="第三条")
         services.report_merge(report=third, actor=reviewer, into_report=later)
@@ -138,6 +147,8 @@ class TestMerge:
             services.report_merge(report=first, actor=reviewer, into_report=adopted)
         assert exc.value.messages == ["该信息已是一条线索的首报信息，其他信息已并入它，不能再并入别处"]
         assert Lead.objects.count() == 1
+        # only the one merge that was made is audited, none of the refusals
+        assert list(AuditEntry.objects.filter(action="merge_report").values_list("report_id", flat=True)) == [later.pk]
 
     def test_merge_into_an_event_folds_a_second_emergencys_own_event(self, officer, other_officer, reviewer, township):
         def emergency(who, title):

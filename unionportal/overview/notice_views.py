@@ -155,7 +155,7 @@ class NoticePublishView(NoticeActionMixin):
     form_class, form_name = PublishForm, "publish_form"
 
     def act(self, notice, data):
-        published = notices.notice_publish(notice=notice, actor=self.request.user)
+        published = notices.notice_publish(notice=notice, actor=self.request.user, request=self.request)
         return f"通报已发布（{published.number}），已通知全县在岗信息员"
 
 

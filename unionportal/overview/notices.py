@@ -15,7 +15,8 @@ from django.utils import timezone
 from officers.models import County, Officer, User
 from reports import selectors
 from unionportal.core import outbox
-from unionportal.core.models import Notification
+from unionportal.core.audit import audit_record
+from unionportal.core.models import AuditEntry, Notification
 
 from .models import RankingNotice
 from .notice_export import notice_docx, notice_xlsx
@@ -84,7 +85,7 @@ def next_number(*, county_id, year: int) -> str:
 
 
 @transaction.atomic
-def notice_publish(*, notice: RankingNotice, actor, now=None) -> RankingNotice:
+def notice_publish(*, notice: RankingNotice, actor, request=None, now=None) -> RankingNotice:
     """Publish the draft as reviewed: its number, the DOCX and xlsx kept, and every officer of the
     county with an account told in the bell (and by email when they have one), once."""
     now = now or timezone.now()
@@ -103,6 +104,13 @@ def notice_publish(*, notice: RankingNotice, actor, now=None) -> RankingNotice:
     notice.xlsx_file.save(f"{name}.xlsx", ContentFile(notice_xlsx(notice)), save=False)
     notice.full_clean()
     notice.save()
+    audit_record(
+        actor=actor,
+        action=AuditEntry.Action.PUBLISH_NOTICE,
+        county=notice.county,
+        target=f"{notice.number}：{notice.title}"[:200],
+        request=request,
+    )
     officers = (
         Officer.objects.filter(county_id=notice.county_id, status=Officer.Status.ACTIVE, user__is_active=True)
         .select_related("user")

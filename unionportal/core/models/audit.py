@@ -34,6 +34,10 @@ class AuditEntry(models.Model):
         FORWARD = "forward", "上报信息"
         DECIDE_FORWARD = "decide_forward", "处理上报信息"
         REVEAL_OFFICER = "reveal_officer", "查看信息员身份"
+        VIEW_FORWARDED = "view_forwarded", "查看上报信息"
+        PHONE_REPORT = "phone_report", "代录电话报告"
+        MERGE_REPORT = "merge_report", "合并线索"
+        PUBLISH_NOTICE = "publish_notice", "发布月度通报"
         # Security events (等保 2.0 安全审计): sign-in, second factor, accounts, sessions, settings.
         LOGIN = "login", "登录"
         LOGIN_FAILED = "login_failed", "登录失败"
