@@ -62,7 +62,25 @@ PAGES = [
     Page("city queue", "/reports/forwarded/", "city_reviewer"),
     Page("province queue", "/reports/forwarded/", "province_reviewer"),
     Page("province dashboard", "/dashboard/?year=2026", "province_reviewer"),
+    # Issues 15–17: a signed bulletin issue, the events and supervision lists, the ranking notice.
+    Page("bulletin issue", lambda ctx: f"/reports/bulletins/issues/{ctx['issue'].pk}/", "reviewer"),
+    Page("events", "/reports/events/", "reviewer"),
+    Page("supervision", "/reports/supervision/", "reviewer"),
+    Page("ranking notice", lambda ctx: f"/notices/{ctx['notice'].pk}/", "officer"),
 ]
+
+
+def second_factor_passed(client, user):
+    """The session of ``client`` names a confirmed TOTP device of ``user``, as django_otp.login does."""
+    from django_otp import DEVICE_ID_SESSION_KEY
+    from django_otp.plugins.otp_totp.models import TOTPDevice
+
+    device = TOTPDevice.objects.filter(user=user, confirmed=True).first() or TOTPDevice.objects.create(
+        user=user, name="压测设备", confirmed=True
+    )
+    session = client.session
+    session[DEVICE_ID_SESSION_KEY] = device.persistent_id
+    session.save()
 
 
 def main():
@@ -85,6 +103,9 @@ def main():
     import province
 
     province.main()  # makes sure the province is there
+    import network
+
+    network.load_network()  # its events, supervision items, a bulletin and a notice (issues 15–17)
     import django
 
     django.setup()
@@ -118,7 +139,12 @@ def main():
     )
     for user in (city_reviewer, province_reviewer):
         password_changed(user=user)
+    from reports.models import BulletinIssue
+    from unionportal.overview.models import RankingNotice
+
     ctx = {
+        "issue": BulletinIssue.objects.filter(publication__county=county, state="signed").get(),
+        "notice": RankingNotice.objects.filter(county=county, state="published").get(),
         "county": county,
         "report": report,
         "officer": officer.user,
@@ -138,6 +164,8 @@ def main():
         client = Client()
         if user is not None:
             client.force_login(user)
+            if user.needs_second_factor:  # staff signed in with both factors, as after a right code
+                second_factor_passed(client, user)
             cookies[name] = client.cookies["sessionid"].value
         client.get(url, HTTP_HOST="127.0.0.1")  # the steady state: a warm cache, a session touched this minute
         with CaptureQueriesContext(connection) as ctx:

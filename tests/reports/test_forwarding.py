@@ -502,6 +502,29 @@ class TestPagesAbove:
         body = response.content.decode()
         assert f"county={report.county.pk}" in body and "status=adopted" in body and OFFICER_NAME not in body
 
+    def test_the_city_dashboard_is_shared_by_the_citys_staff_until_refreshed(
+        self, client, reviewer, report, officer, city_reviewer, other_city_reviewer, units, settings
+    ):
+        settings.CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache", "LOCATION": "r"}}
+        settings.DASHBOARD_CACHE_SECONDS = 300
+        client.force_login(city_reviewer)
+        first = client.get(reverse("dashboard"), {"year": "2026"})
+        assert first.context["r"]["totals"]["reports"] == 1 and "每 5 分钟更新" in first.content.decode()
+        ReportFactory(officer=officer, submitted_at=SUBMITTED, occurred_at=SUBMITTED)
+        # another member of the city's staff reads the same figures, without counting again
+        client.force_login(RegionalReviewerFactory(region=units["city"]))
+        with CaptureQueriesContext(connection) as warm:
+            assert client.get(reverse("dashboard"), {"year": "2026"}).context["r"]["totals"]["reports"] == 1
+        assert [q["sql"][:80] for q in warm.captured_queries if 'FROM "reports_report"' in q["sql"]] == []
+        # another city's staff never read the city's entry
+        client.force_login(other_city_reviewer)
+        rows = client.get(reverse("dashboard"), {"year": "2026"}).context["r"]["rows"]
+        assert [(row["county"].code, row["reports"]) for row in rows] == [("320803", 0)]
+        client.force_login(city_reviewer)
+        refreshed = client.get(reverse("dashboard"), {"year": "2026", "refresh": "1"})
+        assert refreshed.status_code == 302 and refreshed["Location"] == "/dashboard/?year=2026"
+        assert client.get(reverse("dashboard"), {"year": "2026"}).context["r"]["totals"]["reports"] == 2
+
     def test_the_county_dashboard_and_summary_count_forwards(self, client, reviewer, report, city_reviewer):
         from unionportal.overview.summaries import summary_figures
 

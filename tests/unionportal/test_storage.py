@@ -344,7 +344,7 @@ def test_session_store_redis_gives_the_cache_engine_on_its_own_alias(variables, 
     found = production_settings({"SESSION_STORE": "redis", **variables})
     assert found["session_engine"] == "django.contrib.sessions.backends.cache"
     assert found["session_cache_alias"] == "sessions"
-    assert found["caches"]["sessions"]["BACKEND"] == "django.core.cache.backends.redis.RedisCache"
+    assert found["caches"]["sessions"]["BACKEND"] == "unionportal.core.cache.RedisCache"
     assert found["caches"]["sessions"]["LOCATION"] == location
     assert found["caches"]["default"]["LOCATION"] == "redis://redis:6379/0"
 

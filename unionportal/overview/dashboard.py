@@ -11,18 +11,16 @@ import logging
 from datetime import date, datetime
 from decimal import Decimal
 
-from django.conf import settings
-from django.core.cache import cache
 from django.db import connection
 from django.db.models import Case, Count, IntegerField, Q, Sum, Value, When
 from django.db.models.functions import Coalesce, ExtractMonth
-from django.utils import timezone
 
 from disputes.models import DisputeCase, MediationResult
 from disputes.selectors import dispute_figures
 from officers.models import Activity, Attendance, County, Officer, Suggestion
 from reports import rules, selectors
 from reports.models import Budget, BudgetLine, Category, Grade, Report, StipendSetting
+from unionportal.core.figure_cache import shared_figures
 from unionportal.core.figures import rate
 
 logger = logging.getLogger(__name__)
@@ -172,26 +170,16 @@ def dashboard_cached(*, user, year: int, refresh: bool = False) -> tuple[dict, l
     counties = list(County.objects.visible_to(user).order_by("code"))
     ids = ",".join(str(c.pk) for c in counties)
     key = f"dashboard:v1:{year}:{hashlib.sha256(ids.encode()).hexdigest()[:32]}"
-    seconds = settings.DASHBOARD_CACHE_SECONDS
-    cached = None
-    if seconds > 0 and not refresh:
-        try:
-            cached = cache.get(key)
-        except Exception:  # the cache server is down: compute the figures as if nothing were cached
-            logger.warning("dashboard cache unavailable", exc_info=True)
-    if cached is None:
+
+    def compute():
         figures = dashboard(user=user, year=year)
         figures.pop("counties")
         rows = []
         if len(counties) > 1:
             rows = [{**row, "county": row["county"].pk} for row in per_county(user=user, year=year)]
-        cached = (figures, rows, timezone.now())
-        if seconds > 0:
-            try:
-                cache.set(key, cached, seconds)
-            except Exception:
-                logger.warning("dashboard cache unavailable", exc_info=True)
-    figures, rows, computed_at = cached
+        return figures, rows
+
+    (figures, rows), computed_at = shared_figures(key, compute, refresh=refresh)
     figures = {**figures, "counties": counties}
     if not user.is_portal_admin:
         # Money is the admins' (as on the stipend and budget pages), whoever filled the cache.
@@ -256,3 +244,12 @@ def month_reporting(*, user, month: date) -> dict | None:
     if len(counties) == 1 and not user.is_regional_staff:
         return {"month": month, "figures": selectors.ranking_figures(county_id=counties[0].pk, month=month)}
     return {"month": month, "counties": selectors.counties_ranked(counties=counties, month=month)}
+
+
+def month_reporting_cached(*, user, month: date, counties, refresh: bool = False) -> dict | None:
+    """:func:`month_reporting`, shared like the year's figures by the staff of the same ``counties``
+    (the month is over: its ranking only changes when a grade of it changes)."""
+    ids = ",".join(str(c.pk) for c in counties)
+    key = f"month-reporting:v1:{month:%Y-%m}:{hashlib.sha256(ids.encode()).hexdigest()[:32]}"
+    reporting, _ = shared_figures(key, lambda: month_reporting(user=user, month=month), refresh=refresh)
+    return reporting

@@ -6,13 +6,16 @@ the number of counties: the counties, one grouped count of reports, one of forwa
 of issue 15 fills it) one of leader instructions.
 """
 
-from datetime import datetime
+from datetime import date, datetime
 
 from django.db.models import Count, Q
 
 from reports import rules, selectors
 from reports.models import ADOPTED_GRADES, COUNTED_STATUSES, Grade, Report
+from unionportal.core.figure_cache import shared_figures
 from unionportal.core.figures import rate
+
+from .dashboard import month_reporting
 
 
 def _year_bounds(year: int):
@@ -68,3 +71,15 @@ def region_dashboard(*, user, year: int) -> dict:
     totals["adoption_rate"] = rate(totals["adopted"], totals["reports"])
     totals["forward_adoption_rate"] = rate(totals["forwarded_adopted"], totals["forwarded"])
     return {"year": year, "rows": rows, "totals": totals}
+
+
+def region_dashboard_cached(*, user, year: int, month: date, refresh: bool = False):
+    """((the counties' figures, ``month``'s reporting of the counties ranked), when computed): over a
+    whole province these are seconds of counting, and every member of the unit's staff sees the same
+    ones, so they are shared through the cache (``unionportal.core.figure_cache``) by the unit."""
+    key = f"region-dashboard:v1:{user.region_id}:{year}:{month:%Y-%m}"
+    return shared_figures(
+        key,
+        lambda: (region_dashboard(user=user, year=year), month_reporting(user=user, month=month)),
+        refresh=refresh,
+    )

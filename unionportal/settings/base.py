@@ -125,7 +125,7 @@ REDIS_URL = env("REDIS_URL", default="")
 if REDIS_URL:
     CACHES = {
         "default": {
-            "BACKEND": "django.core.cache.backends.redis.RedisCache",
+            "BACKEND": scaling.REDIS_CACHE_BACKEND,
             "LOCATION": REDIS_URL,
             "OPTIONS": scaling.REDIS_CACHE_OPTIONS,
         }

@@ -19,6 +19,8 @@ SHARED_IMPORT_TMP_STORAGE = "import_export.tmp_storages.MediaStorage"
 SESSION_STORES = ("database", "redis")
 # A Redis that does not answer (a dropped network, not a refused connection) fails a page's cache or
 # session read within seconds, not after the operating system's connect timeout or gunicorn's 60 s.
+# Django's Redis cache, reusing its Redis client (unionportal.core.cache says why).
+REDIS_CACHE_BACKEND = "unionportal.core.cache.RedisCache"
 REDIS_CACHE_OPTIONS = {"socket_connect_timeout": 2, "socket_timeout": 2}
 SESSION_CACHE_ALIAS = "sessions"
 
@@ -80,7 +82,7 @@ def session_settings(store: str, *, redis_url: str) -> tuple[str, dict]:
                 "(set SESSION_REDIS_URL or REDIS_URL)"
             )
         cache = {
-            "BACKEND": "django.core.cache.backends.redis.RedisCache",
+            "BACKEND": REDIS_CACHE_BACKEND,
             "LOCATION": redis_url,
             "KEY_PREFIX": "session",
             "OPTIONS": REDIS_CACHE_OPTIONS,
