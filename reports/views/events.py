@@ -105,9 +105,7 @@ class EventRiskView(StaffRequiredMixin, EventScopedMixin, ServiceActionView):
     detail_view = EventDetailView
     form_name = "risk_form"
     success_message = "风险等级已设定，已生成督办事项"
-
-    def get_object(self):
-        return self.get_event()
+    load_method, cache_attr, url_name = "get_event", "_event", "reports:event"
 
     def get_form(self, event):
         return RiskLevelForm(self.request.POST, owners=selectors.owner_choices(county_id=event.county_id))
@@ -116,12 +114,6 @@ class EventRiskView(StaffRequiredMixin, EventScopedMixin, ServiceActionView):
         services.risk_level_set(
             subject=event, level=data["level"], reason=data["reason"], actor=self.request.user, owner=data["owner"]
         )
-
-    def get_success_url(self, event):
-        return reverse("reports:event", args=[event.pk])
-
-    def prime_detail_view(self, view, event):
-        view._event = event
 
 
 class EventEntryCreateView(LoginRequiredMixin, SubmitOnceViewMixin, FormView):

@@ -10,6 +10,7 @@ then the button), it shows the first result and changes nothing.
 from django.contrib import messages
 from django.core.exceptions import ValidationError
 from django.shortcuts import redirect
+from django.urls import reverse
 from django.views import View
 
 from .forms import add_service_errors
@@ -22,8 +23,17 @@ class ServiceActionView(SubmitOnceViewMixin, View):
     success_message = ""
     detail_view = None  # the object's page, rendered again when the form or the service refuses
 
+    # The common case, declared: the object is what the view's scoped mixin loads with ``load_method``
+    # (keeping it in ``cache_attr``, which the detail view then finds filled), and its page is
+    # ``url_name`` with its pk. A view with another shape overrides the three methods below.
+    load_method = ""
+    cache_attr = ""
+    url_name = ""
+
     def get_object(self):
-        raise NotImplementedError
+        if not self.load_method:
+            raise NotImplementedError
+        return getattr(self, self.load_method)()
 
     def act(self, obj, data):
         """Call the service; may return a message that replaces ``success_message``."""
@@ -33,7 +43,9 @@ class ServiceActionView(SubmitOnceViewMixin, View):
         return self.form_class(self.request.POST, self.request.FILES)
 
     def get_success_url(self, obj) -> str:
-        raise NotImplementedError
+        if not self.url_name:
+            raise NotImplementedError
+        return reverse(self.url_name, args=[obj.pk])
 
     def refused(self, form, exc: ValidationError):
         """The form to show again with the service's reasons (a subclass may add a question to it)."""
@@ -42,6 +54,8 @@ class ServiceActionView(SubmitOnceViewMixin, View):
 
     def prime_detail_view(self, view, obj) -> None:
         """Hand the loaded object to the detail view, so it is not loaded (or audited) again."""
+        if self.cache_attr:
+            setattr(view, self.cache_attr, obj)
 
     def post(self, request, *args, **kwargs):
         repeated = self.repeated_submission()

@@ -9,7 +9,6 @@ from django.contrib.auth.mixins import LoginRequiredMixin
 from django.core.exceptions import ValidationError
 from django.http import Http404, HttpResponse
 from django.shortcuts import redirect
-from django.urls import reverse
 from django.utils import timezone
 from django.utils.http import content_disposition_header
 from django.views import View
@@ -133,15 +132,7 @@ class NoticeDetailView(LoginRequiredMixin, NoticeScopedMixin, TemplateView):
 
 class NoticeActionMixin(AdminRequiredMixin, NoticeScopedMixin, ServiceActionView):
     detail_view = NoticeDetailView
-
-    def get_object(self):
-        return self.get_notice()
-
-    def get_success_url(self, notice):
-        return reverse("overview:notice", args=[notice.pk])
-
-    def prime_detail_view(self, view, notice):
-        view._notice = notice
+    load_method, cache_attr, url_name = "get_notice", "_notice", "overview:notice"
 
 
 class NoticeForewordView(NoticeActionMixin):

@@ -147,15 +147,7 @@ class SummaryDetailView(StaffRequiredMixin, SummaryScopedMixin, TemplateView):
 
 class SummaryActionMixin(StaffRequiredMixin, SummaryScopedMixin, ServiceActionView):
     detail_view = SummaryDetailView
-
-    def get_object(self):
-        return self.get_summary()
-
-    def get_success_url(self, summary):
-        return reverse("overview:summary", args=[summary.pk])
-
-    def prime_detail_view(self, view, summary):
-        view._summary = summary
+    load_method, cache_attr, url_name = "get_summary", "_summary", "overview:summary"
 
 
 class MeetingRecordView(SummaryActionMixin):
