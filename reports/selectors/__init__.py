@@ -2,6 +2,7 @@
 number of queries. ``from reports import selectors`` still reaches every one."""
 
 from ..choices import COUNTED_STATUSES
+from .back_pay import back_pay_owed, lines_with_back_pay, locked_month
 from .bulletins import (
     instruction_counts,
     instructions_for,
@@ -53,15 +54,12 @@ from .reports import (
     report_totals,
     review_queue,
 )
+from .sheet_line import SheetLine
 from .stipends import (
-    SheetLine,
     SheetSummary,
     Terms,
-    back_pay_owed,
     budget_overview,
     county_for_admin,
-    lines_with_back_pay,
-    locked_month,
     pending_in_month,
     reports_in_month,
     sheet_lines,

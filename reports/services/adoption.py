@@ -19,7 +19,7 @@ from unionportal.core.models import AuditEntry, Notification
 from .. import rules
 from ..choices import COUNTED_STATUSES, Grade, Status
 from ..models import Adoption, Report, ReviewEvent
-from ..selectors.stipends import locked_month
+from ..selectors.back_pay import locked_month
 
 # How far each grade goes: an adoption raises a report only to a grade further along.
 GRADE_RANK = {

@@ -18,7 +18,7 @@ from ..models import (
     ReviewEvent,
     Status,
 )
-from ..selectors.stipends import locked_month
+from ..selectors.back_pay import locked_month
 
 logger = logging.getLogger(__name__)
 

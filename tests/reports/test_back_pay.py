@@ -15,7 +15,8 @@ from django.utils import timezone
 
 from reports import selectors, services
 from reports.models import Adoption, BackPay, Grade, Report, StipendSheet, StipendSheetRow, Tier
-from reports.selectors.stipends import Owed, SheetLine
+from reports.selectors.back_pay import Owed
+from reports.selectors.sheet_line import SheetLine
 from reports.sheet_export import csv_stream
 from tests.factories import AdminFactory, OfficerFactory, ReportFactory
 
