@@ -38,42 +38,24 @@ NOT_CHECKED = ["user", "county", "township", "employer", "serial", "code"]
 UPDATED_FIELDS = [*(f.removesuffix("_id") for f in COMPARED_FIELDS), "user", "serial", "code", "sort_key", "updated_at"]
 
 
-class OfficerLedger(CountyBulkLedger):
-    name = "信息员台账"
-    required_headers = ("姓名", "手机号", "县区代码", "人员类别")
-    columns = COLUMNS
+class EnterpriseBook:
+    """The employers a bulk ledger's rows name (officers' 工作单位, cases' 用人单位), found as
+    ``enterprise_resolve`` finds them (by credit code, else the county's first of the name) from one
+    or two queries a batch, and the new ones kept unsaved until their batch is written, so a later row
+    of the same file finds the one an earlier row brought in."""
 
-    def prepare(self):
-        super().prepare()
-        self.townships = {(t.county_id, t.name): t for t in Township.objects.all()}
-        self.actor_id = self.actor.pk if getattr(self.actor, "is_authenticated", False) else None
-        # Employers known so far in this file: by credit code, and the county's first of a name.
+    def __init__(self):
         self.by_code: dict[str, Enterprise | None] = {}
         self.by_name: dict[tuple, Enterprise | None] = {}
 
-    def parse(self, row, number, errors):
-        # Every rule needs the officer the phone names: the row is checked in judge(), once its
-        # batch's officers are loaded.
-        return Item(number, {"row": row})
-
-    def match(self, items):
-        """The batch's officers, accounts and employers: one query each."""
-        phones, codes, names = set(), set(), set()
-        for item in items:
-            row = item.values["row"]
-            phones.add(cell_text(row.get("手机号")))
-            credit_code = cell_text(row.get("统一社会信用代码")).upper()
+    def load(self, named) -> None:
+        """``named``: (county or None, name, credit code) of a batch's rows."""
+        codes, names = set(), set()
+        for county, name, credit_code in named:
             if credit_code and credit_code not in self.by_code:
                 codes.add(credit_code)
-            county = self._county(cell_text(row.get("县区代码")))
-            name = cell_text(row.get("工作单位"))
             if county is not None and name and (county.pk, name) not in self.by_name:
                 names.add((county.pk, name))
-        phones.discard("")
-        officers = {o.phone: o for o in Officer.objects.filter(phone__in=phones).select_related("user")}
-        self.accounts = {u.username: u for u in User.objects.filter(username__in=phones).select_related("officer")}
-        for item in items:
-            item.existing = officers.get(cell_text(item.values["row"].get("手机号")))
         if codes:
             found = {
                 e.credit_code: e for e in Enterprise.objects.filter(credit_code__in=codes).select_related("county")
@@ -90,18 +72,69 @@ class OfficerLedger(CountyBulkLedger):
                 if key in names:
                     self.by_name[key] = enterprise
 
-    def _employer(self, values) -> Enterprise:
-        county, name, credit_code = values["county"], values["employer_name"], values["credit_code"]
+    def holder(self, credit_code: str) -> Enterprise | None:
+        """The enterprise holding ``credit_code`` (loaded, or brought in by this file)."""
+        return self.by_code.get(credit_code)
+
+    def resolve(self, *, county, name: str, credit_code: str, township=None) -> Enterprise:
+        """``enterprise_resolve`` without its queries; a new employer is returned unsaved."""
         found = self.by_code.get(credit_code) if credit_code else self.by_name.get((county.pk, name))
         found = enterprise_pick(county=county, credit_code=credit_code, found=found)
         if found is not None:
             return found
-        new = enterprise_new(county=county, name=name, credit_code=credit_code, township=values["township"])
+        new = enterprise_new(county=county, name=name, credit_code=credit_code, township=township)
         if credit_code:
             self.by_code[credit_code] = new
         if self.by_name.get((county.pk, name)) is None:
             self.by_name[(county.pk, name)] = new
         return new
+
+    @staticmethod
+    def save_new(records, attribute: str) -> None:
+        """Insert the unsaved employers ``records`` name under ``attribute``, in one statement."""
+        new = {}
+        for record in records:
+            enterprise = getattr(record, attribute)
+            if enterprise is not None and enterprise.pk is None:
+                new[id(enterprise)] = enterprise
+        if not new:
+            return
+        Enterprise.objects.bulk_create(list(new.values()))
+        for record in records:
+            if getattr(record, attribute) is not None:
+                setattr(record, attribute, getattr(record, attribute))  # the key it now has
+
+
+class OfficerLedger(CountyBulkLedger):
+    name = "信息员台账"
+    required_headers = ("姓名", "手机号", "县区代码", "人员类别")
+    columns = COLUMNS
+
+    def prepare(self):
+        super().prepare()
+        self.townships = {(t.county_id, t.name): t for t in Township.objects.all()}
+        self.actor_id = self.actor.pk if getattr(self.actor, "is_authenticated", False) else None
+        self.employers = EnterpriseBook()
+
+    def parse(self, row, number, errors):
+        # Every rule needs the officer the phone names: the row is checked in judge(), once its
+        # batch's officers are loaded.
+        return Item(number, {"row": row})
+
+    def match(self, items):
+        """The batch's officers, accounts and employers: one query each."""
+        phones, employers = set(), []
+        for item in items:
+            row = item.values["row"]
+            phones.add(cell_text(row.get("手机号")))
+            county = self._county(cell_text(row.get("县区代码")))
+            employers.append((county, cell_text(row.get("工作单位")), cell_text(row.get("统一社会信用代码")).upper()))
+        phones.discard("")
+        officers = {o.phone: o for o in Officer.objects.filter(phone__in=phones).select_related("user")}
+        self.accounts = {u.username: u for u in User.objects.filter(username__in=phones).select_related("officer")}
+        for item in items:
+            item.existing = officers.get(cell_text(item.values["row"].get("手机号")))
+        self.employers.load(employers)
 
     def judge(self, item, errors):
         existing = item.existing
@@ -119,7 +152,12 @@ class OfficerLedger(CountyBulkLedger):
         employer = None
         if values["employer_name"]:
             try:
-                employer = self._employer(values)
+                employer = self.employers.resolve(
+                    county=values["county"],
+                    name=values["employer_name"],
+                    credit_code=values["credit_code"],
+                    township=values["township"],
+                )
             except ValidationError as exc:
                 errors.update(enterprise_errors(exc).message_dict)
                 return ""
@@ -166,13 +204,7 @@ class OfficerLedger(CountyBulkLedger):
         now = timezone.now()
         officers = [item.extra["officer"] for item in items]
 
-        # Employers first seen in this batch.
-        enterprises = {id(o.employer): o.employer for o in officers if o.employer is not None and o.employer.pk is None}
-        if enterprises:
-            Enterprise.objects.bulk_create(list(enterprises.values()))
-            for officer in officers:
-                if officer.employer is not None:
-                    officer.employer = officer.employer
+        EnterpriseBook.save_new(officers, "employer")
 
         # The county's next codes, in the ledger's order.
         serial_counts: dict[int, int] = {}
