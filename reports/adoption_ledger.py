@@ -303,7 +303,9 @@ class AdoptionLedger(CountyBulkLedger):
     @staticmethod
     def column_errors(error: ValidationError) -> dict:
         columns = AdoptionLedgerResource.column_for_field
-        return {columns.get(field, field): msgs for field, msgs in error.update_error_dict({}).items()}
+        if not hasattr(error, "error_dict"):
+            return {"__all__": error.messages}
+        return {columns.get(field, field): msgs for field, msgs in error.message_dict.items()}
 
     def write(self, new, updated):
         now = timezone.now()
