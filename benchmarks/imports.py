@@ -11,7 +11,10 @@ two years, written to a temporary CSV. Measured in the same run, each in a fresh
 - the same file again (every row unchanged: the re-import);
 - a bare ``COPY reports_report FROM`` of exactly the rows the import wrote (dumped with COPY TO and
   the table emptied first), the floor of any import into that table with its indexes;
-- the row-by-row import of before (django-import-export's resource) on ``OLD_ROWS`` rows, for scale.
+- the row-by-row import of before (django-import-export's resource) on ``OLD_ROWS`` rows, for scale;
+- the other ledgers at bulk speed, for scale: ``import_officers`` (the 2,700 officers, then again
+  unchanged), ``import_adoptions`` on receipts for the first ``OTHER_ROWS`` (default 20,000) reports
+  and ``import_disputes`` on ``OTHER_ROWS`` cases (each then again, unchanged).
 """
 
 import csv
@@ -30,6 +33,7 @@ os.environ.setdefault("DJANGO_SETTINGS_MODULE", "unionportal.settings.local")
 os.environ.setdefault("DEBUG", "false")
 ROWS = int(os.environ.get("IMPORT_ROWS", "200000"))
 OLD_ROWS = int(os.environ.get("OLD_ROWS", "2000"))
+OTHER_ROWS = int(os.environ.get("OTHER_ROWS", "20000"))
 COUNTIES, OFFICERS_PER_COUNTY = 9, 300
 HEADER = [
     "报送人手机号",
@@ -107,6 +111,68 @@ def write_reports(path: Path, rows: int) -> None:
             )
 
 
+def write_adoptions(reports: Path, path: Path, rows: int) -> int:
+    """Receipts, adopted today, for the first ``rows`` reports of the ledger ``reports`` submitted by
+    today; returns how many."""
+    today = datetime.now().strftime("%Y-%m-%d")
+    written = 0
+    with reports.open(encoding="utf-8", newline="") as source, path.open("w", encoding="utf-8", newline="") as handle:
+        ledger, out = csv.DictReader(source), csv.writer(handle)
+        out.writerow(["报送人手机号", "报送时间", "标题", "采用单位", "刊物", "期号", "采用日期"])
+        for row in ledger:
+            if written == rows:
+                break
+            if row["报送时间"][:10] <= today:
+                out.writerow(
+                    [
+                        row["报送人手机号"],
+                        row["报送时间"],
+                        row["标题"],
+                        "盐城市委办公室",
+                        "盐城信息",
+                        f"第{written}期",
+                        today,
+                    ]
+                )
+                written += 1
+    return written
+
+
+def write_disputes(path: Path, rows: int) -> None:
+    with path.open("w", encoding="utf-8", newline="") as handle:
+        out = csv.writer(handle)
+        out.writerow(
+            [
+                "案件编号",
+                "县区代码",
+                "登记日期",
+                "用人单位",
+                "争议类型",
+                "涉及人数",
+                "状态",
+                "调解结果",
+                "结果日期",
+                "清理欠薪",
+            ]
+        )
+        for i in range(rows):
+            county = f"{320900 + i % COUNTIES + 1:06d}"
+            out.writerow(
+                [
+                    f"BM-{i:07d}",
+                    county,
+                    "2025-03-02",
+                    f"第{i % 500}厂",
+                    "欠薪",
+                    3,
+                    "调解成功",
+                    "成功",
+                    "2025-04-10",
+                    "1000",
+                ]
+            )
+
+
 def measure(args: list[str]) -> tuple[float, float, str]:
     """(seconds, peak RSS MiB, output) of ``args`` in a fresh process, its own RSS read with wait4."""
     started = time.perf_counter()
@@ -137,9 +203,19 @@ def main():
     if Officer.objects.filter(phone__startswith="139").count() < COUNTIES * OFFICERS_PER_COUNTY:
         for c in range(COUNTIES):
             county_upsert(code=f"{320900 + c + 1:06d}", name=f"样本{c}县", townships=[f"第{j}镇" for j in range(1, 6)])
-        write_officers(workdir / "officers.csv")
-        seconds, _, out = measure([*manage, "import_officers", str(workdir / "officers.csv")])
+    write_officers(workdir / "officers.csv")
+    others = []
+    for label in ("", " again (unchanged)"):
+        seconds, rss, out = measure([*manage, "import_officers", str(workdir / "officers.csv")])
         print(f"officers: {out} in {seconds:.1f} s")
+        others.append(
+            (
+                f"import_officers{label}, {COUNTIES * OFFICERS_PER_COUNTY:,} rows",
+                COUNTIES * OFFICERS_PER_COUNTY,
+                seconds,
+                rss,
+            )
+        )
     big, small, old = workdir / "reports.csv", workdir / "reports-quarter.csv", workdir / "reports-old.csv"
     write_reports(big, ROWS)
     write_reports(small, ROWS // 4)
@@ -178,6 +254,21 @@ def main():
     copy_seconds = time.perf_counter() - started
     results.append((f"bare COPY of the same {count:,} rows (baseline)", count, copy_seconds, None))
 
+    receipts, disputes = workdir / "adoptions.csv", workdir / "disputes.csv"
+    receipt_rows = write_adoptions(big, receipts, OTHER_ROWS)
+    write_disputes(disputes, OTHER_ROWS)
+    connection.close()
+    for command, path, rows in (
+        ("import_adoptions", receipts, receipt_rows),
+        ("import_disputes", disputes, OTHER_ROWS),
+    ):
+        for label in ("", " again (unchanged)"):
+            seconds, rss, out = measure([*manage, command, str(path)])
+            print(out)
+            others.append((f"{command}{label}, {rows:,} rows", rows, seconds, rss))
+    with connection.cursor() as cursor:
+        cursor.execute("TRUNCATE disputes_outcome, disputes_disputecase_handlers, disputes_disputecase CASCADE")
+
     empty()
     connection.close()
     old_code = (
@@ -194,7 +285,7 @@ def main():
     print(f"\nfile: {ROWS:,} rows, {size:.1f} MiB CSV")
     print(f"{'run':58} {'seconds':>8} {'rows/s':>9} {'peak MiB':>9} {'÷ COPY':>7}")
     copy_rate = count / copy_seconds
-    for name, rows, seconds, peak in results:
+    for name, rows, seconds, peak in results + others:
         rate = rows / seconds
         print(f"{name:58} {seconds:>8.2f} {rate:>9,.0f} {peak or 0:>9.0f} {rate / copy_rate:>7.2f}")
 

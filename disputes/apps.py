@@ -10,6 +10,7 @@ class DisputesConfig(AppConfig):
         # The registry needs the resource, which needs the models: importable only once apps are ready.
         from unionportal.core.imports.registry import LedgerKind, register
 
+        from .bulk import DisputeLedger
         from .resources import COLUMNS, DisputeLedgerResource
 
         register(
@@ -20,5 +21,6 @@ class DisputesConfig(AppConfig):
                 columns=COLUMNS,
                 back_url_name="disputes:list",
                 start_url_name="disputes:import",
+                bulk_class=DisputeLedger,
             )
         )

@@ -10,6 +10,7 @@ class OfficersConfig(AppConfig):
         # The registry needs the resource, which needs the models: importable only once apps are ready.
         from unionportal.core.imports.registry import LedgerKind, register
 
+        from .bulk import OfficerLedger
         from .resources import COLUMNS, OfficerLedgerResource
 
         register(
@@ -20,6 +21,7 @@ class OfficersConfig(AppConfig):
                 columns=COLUMNS,
                 back_url_name="officers:list",
                 start_url_name="officers:import",
+                bulk_class=OfficerLedger,
             )
         )
 

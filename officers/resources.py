@@ -1,14 +1,20 @@
 """The officer ledger (信息员台账), contract section 1: one resource for admin and command."""
 
-from functools import partial
-
 from django.core.exceptions import ValidationError
 from import_export.fields import Field
 
 from unionportal.core.imports.bulk import BulkLedger
-from unionportal.core.ledger import LedgerResource, cell_date, cell_text, choice_value
+from unionportal.core.ledger import LedgerResource, cell_text
 
-from . import rules
+from .ledger_rows import (
+    COLUMN_FOR_FIELD,
+    COMPARED_FIELDS,
+    PHONE_TAKEN,
+    enterprise_errors,
+    officer_apply,
+    officer_row,
+    officer_unchanged,
+)
 from .models import County, Officer, Township
 from .scoping import scope_for
 from .services import enterprise_resolve, officer_save
@@ -28,9 +34,6 @@ COLUMNS = (
     "状态",
     "聘任日期",
 )
-
-
-PHONE_TAKEN = "该手机号已被其他账号使用，不能登记为本县区的信息员"
 
 
 class CountyLedgerResource(LedgerResource):
@@ -99,35 +102,8 @@ class OfficerLedgerResource(CountyLedgerResource):
     appointed_on = Field(attribute="appointed_on", column_name="聘任日期")
 
     required_headers = ("姓名", "手机号", "县区代码", "人员类别")
-    column_for_field = {
-        "name": "姓名",
-        "phone": "手机号",
-        "gender": "性别",
-        "county": "县区代码",
-        "township": "镇区街道",
-        "employer": "工作单位",
-        "category": "人员类别",
-        "key_group": "重点群体",
-        "recommended_by": "推荐单位",
-        "vetted_by": "把关单位",
-        "status": "状态",
-        "appointed_on": "聘任日期",
-    }
-    # What decides "unchanged" on re-import.
-    compared_fields = (
-        "name",
-        "phone",
-        "gender",
-        "county_id",
-        "township_id",
-        "employer_id",
-        "category",
-        "key_group",
-        "recommended_by",
-        "vetted_by",
-        "status",
-        "appointed_on",
-    )
+    column_for_field = COLUMN_FOR_FIELD
+    compared_fields = COMPARED_FIELDS
 
     class Meta:
         model = Officer
@@ -185,108 +161,34 @@ class OfficerLedgerResource(CountyLedgerResource):
     def import_instance(self, officer, row, **kwargs):
         row_number = kwargs.get("row_number", 0)
         errors = {}
-
-        read = partial(self.read_cell, row, errors)
-
-        name = cell_text(row.get("姓名"))
-        if not name:
-            errors["姓名"] = "姓名不能为空"
-        elif len(name) > 50:
-            errors["姓名"] = "姓名不能超过50个字"
-
-        phone = cell_text(row.get("手机号"))
-        if not rules.is_valid_phone(phone):
-            errors["手机号"] = f"“{phone}”不是有效的手机号：应为以1开头的11位大陆手机号" if phone else "手机号不能为空"
-        else:
-            earlier = self.seen_before(phone, row_number)
-            if earlier:
-                errors["手机号"] = f"手机号 {phone} 与第{earlier}行重复"
-
-        gender = cell_text(row.get("性别"))
-        if gender:
-            gender = read("性别", lambda v: choice_value(v, Officer.Gender.choices, "性别"))
-
-        county = None
-        code = cell_text(row.get("县区代码"))
-        if not code:
-            errors["县区代码"] = "县区代码不能为空"
-        else:
-            county = self._county(code)
-            if county is None:
-                errors["县区代码"] = f"县区代码 {code} 不存在，请先创建该县区"
-            elif not self._may_act_for(county.pk):
-                errors["县区代码"] = "无权导入或修改其他县区的信息员"
-                county = None
-        if officer.pk and not self._may_act_for(officer.county_id) and "手机号" not in errors:
-            # Another county's officer has this phone: say what is said of any number already taken,
-            # without confirming that an officer of another county holds it.
-            errors["手机号"] = PHONE_TAKEN
-
-        township = None
-        township_name = cell_text(row.get("镇区街道"))
-        if township_name and county is not None:
-            township = self.townships.get((county.pk, township_name))
-            if township is None:
-                errors["镇区街道"] = f"“{township_name}”不是{county.name}的镇区街道"
-
-        credit_code = cell_text(row.get("统一社会信用代码")).upper()
-        if credit_code:
-            problem = rules.credit_code_problem(credit_code)
-            if problem:
-                errors["统一社会信用代码"] = problem
-        employer_name = cell_text(row.get("工作单位"))
-        if credit_code and not employer_name:
-            errors["工作单位"] = "填写了统一社会信用代码时，工作单位不能为空"
-
-        category = read("人员类别", lambda v: choice_value(v, Officer.Category.choices, "人员类别"))
-        key_group = cell_text(row.get("重点群体"))
-        if key_group:
-            key_group = read("重点群体", lambda v: choice_value(v, Officer.KeyGroup.choices, "重点群体"))
-        status = cell_text(row.get("状态"))
-        if status:
-            status = read("状态", lambda v: choice_value(v, Officer.Status.choices, "状态"))
-        else:
-            # Blank: a new officer is 在岗; an existing one keeps the status the portal has.
-            status = officer.status if officer.pk else Officer.Status.ACTIVE
-        if officer.pk and status and status != officer.status and not rules.status_move_allowed(officer.status, status):
-            labels = dict(Officer.Status.choices)
-            errors["状态"] = f"不能从“{labels[officer.status]}”改为“{labels[status]}”（解聘后不能恢复，候选须先聘任）"
-        appointed_on = read("聘任日期", cell_date)
-        for column in ("推荐单位", "把关单位"):
-            if len(cell_text(row.get(column))) > 100:
-                errors[column] = f"{column}不能超过100个字"
-
+        values = officer_row(
+            row,
+            officer=officer if officer.pk else None,
+            county_for=self._county,
+            may_act_for=self._may_act_for,
+            townships=self.townships,
+            seen=lambda key: self.seen_before(key, row_number),
+            errors=errors,
+        )
         if errors:
             raise ValidationError(errors)
-
         employer = None
-        if employer_name:
+        if values["employer_name"]:
             try:
                 employer = enterprise_resolve(
-                    county=county, name=employer_name, credit_code=credit_code, township=township
+                    county=values["county"],
+                    name=values["employer_name"],
+                    credit_code=values["credit_code"],
+                    township=values["township"],
                 )
             except ValidationError as exc:
-                columns = {"credit_code": "统一社会信用代码", "name": "工作单位"}
-                raise ValidationError(
-                    {columns.get(field, "工作单位"): msgs for field, msgs in exc.message_dict.items()}
-                ) from None
-        officer.name = name
-        officer.phone = phone
-        officer.gender = gender or ""
-        officer.county = county
-        officer.township = township
-        officer.employer = employer
-        officer.category = category
-        officer.key_group = key_group or ""
-        officer.recommended_by = cell_text(row.get("推荐单位"))
-        officer.vetted_by = cell_text(row.get("把关单位"))
-        officer.status = status
-        officer.appointed_on = appointed_on
+                raise enterprise_errors(exc) from None
+        officer_apply(officer, values, employer)
 
     def skip_row(self, instance, original, row, import_validation_errors=None):
         if import_validation_errors or original is None or original.pk is None:
             return False
-        return all(getattr(instance, f) == getattr(original, f) for f in self.compared_fields)
+        return officer_unchanged(instance, original)
 
     def save_instance(self, instance, is_create, row, **kwargs):
         try:

@@ -11,7 +11,7 @@ class ReportsConfig(AppConfig):
         from unionportal.core.imports.registry import LedgerKind, register
 
         from .adoption_ledger import COLUMNS as ADOPTION_COLUMNS
-        from .adoption_ledger import AdoptionLedgerResource
+        from .adoption_ledger import AdoptionLedger, AdoptionLedgerResource
         from .resources import COLUMNS, ReportLedgerResource
         from .services.imports import ReportLedger
 
@@ -34,5 +34,6 @@ class ReportsConfig(AppConfig):
                 columns=ADOPTION_COLUMNS,
                 back_url_name="reports:queue",
                 start_url_name="reports:import_adoptions",
+                bulk_class=AdoptionLedger,
             )
         )

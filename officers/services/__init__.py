@@ -15,10 +15,13 @@ from .officer import (  # noqa: F401
     officer_serials_reserve,
     officer_set_password,
     phone_account_problem,
+    phone_holder_problem,
     vetting_note_add,
 )
 from .registry import (  # noqa: F401
     county_upsert,
+    enterprise_new,
+    enterprise_pick,
     enterprise_resolve,
     region_upsert,
     staff_upsert,

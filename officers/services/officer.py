@@ -28,13 +28,19 @@ def phone_account_problem(*, phone: str, officer: Officer) -> str | None:
     """Why ``phone`` cannot be ``officer``'s login name, or None. Staff accounts and other
     officers' accounts keep their numbers; an orphaned officer account may be taken over."""
     holder = User.objects.filter(username=phone).exclude(pk=officer.user_id).first()
-    if holder is None:
+    return phone_holder_problem(holder=holder, officer_user_id=officer.user_id)
+
+
+def phone_holder_problem(*, holder: User | None, officer_user_id: int | None) -> str | None:
+    """``phone_account_problem`` once the account holding the phone is known (its ``officer`` loaded):
+    for a caller that loaded the accounts of many phones at once."""
+    if holder is None or holder.pk == officer_user_id:
         return None
     if holder.role != User.Role.OFFICER or holder.is_superuser:
         return "该手机号已被工作人员账号使用"
     if hasattr(holder, "officer"):
         return "该手机号已登记为其他信息员"
-    if officer.user_id:
+    if officer_user_id:
         return "该手机号已被其他账号使用"
     return None
 

@@ -122,17 +122,43 @@ def staff_upsert(
     return user, created
 
 
+def enterprise_pick(*, county: County, credit_code: str, found: Enterprise | None) -> Enterprise | None:
+    """The employer a ledger row or form names, among what exists: ``found`` is the enterprise holding
+    ``credit_code`` (any county, its county loaded) when a code is given, else the county's first of
+    that name. None: a new one is to be created (``enterprise_new``). Runs no query."""
+    if credit_code and found is not None and found.county_id != county.pk:
+        # An officer's employer is in the officer's county; another county's record is not ours to use.
+        raise ValidationError(
+            {"credit_code": f"统一社会信用代码 {credit_code} 已登记为{found.county.name}的企业“{found.name}”"}
+        )
+    return found
+
+
+def enterprise_new(*, county: County, name: str, credit_code: str = "", township=None) -> Enterprise:
+    """A new employer, unsaved, checked by its fields and its own rule without a query (its county
+    and township are the caller's, already loaded; a credit code is new when nothing held it)."""
+    enterprise = Enterprise(county=county, name=name, credit_code=credit_code, township=township)
+    errors = {}
+    try:
+        enterprise.clean_fields(exclude=["county", "township"])
+    except ValidationError as exc:
+        errors = exc.update_error_dict(errors)
+    try:
+        enterprise.clean()
+    except ValidationError as exc:
+        errors = exc.update_error_dict(errors)
+    if errors:
+        raise ValidationError(errors)
+    return enterprise
+
+
 def enterprise_resolve(*, county: County, name: str, credit_code: str = "", township=None) -> Enterprise:
     """The employer named in a ledger row or form: matched by credit code, else by name in the county."""
     if credit_code:
         found = Enterprise.objects.filter(credit_code=credit_code).select_related("county").first()
-        if found and found.county_id != county.pk:
-            # An officer's employer is in the officer's county; another county's record is not ours to use.
-            raise ValidationError(
-                {"credit_code": f"统一社会信用代码 {credit_code} 已登记为{found.county.name}的企业“{found.name}”"}
-            )
     else:
         found = Enterprise.objects.filter(county=county, name=name).order_by("pk").first()
+    found = enterprise_pick(county=county, credit_code=credit_code, found=found)
     if found:
         return found
     enterprise = Enterprise(county=county, name=name, credit_code=credit_code, township=township)

@@ -2,7 +2,6 @@
 
 import logging
 from datetime import timedelta
-from functools import partial
 
 from django.core.exceptions import ValidationError
 from django.db import connection, transaction
@@ -10,18 +9,15 @@ from django.db import connection, transaction
 from officers.models import Officer
 from officers.resources import CountyBulkLedger
 from unionportal.core.imports.bulk import Item, RowWriter
-from unionportal.core.ledger import cell_datetime, cell_int, cell_money, cell_text, choice_reader
 
 from .. import rules
+from ..ledger_rows import report_row
 from ..models import (
-    ADOPTED_GRADES,
-    Category,
     Grade,
     Report,
     ReviewEvent,
     Status,
     TimelinessRule,
-    Urgency,
 )
 from .submission import emergency_minutes_for
 
@@ -129,75 +125,20 @@ class ReportLedger(CountyBulkLedger):
             )
         }
         self.minutes = dict(TimelinessRule.objects.values_list("county_id", "emergency_minutes"))
-        self.category = choice_reader(Category.choices, "信息类别")
-        self.urgency = choice_reader(Urgency.choices, "紧急程度")
-        self.grade = choice_reader(Grade.choices, "审核结果")
         self.validators = [(Report._meta.get_field(name), column) for name, column in VALIDATED]
         self.actor_id = self.actor.pk if getattr(self.actor, "is_authenticated", False) else None
         self.report_writer = RowWriter(Report, NEW_REPORT_FIELDS, self.background)
         self.event_writer = RowWriter(ReviewEvent, EVENT_FIELDS, self.background)
 
     def parse(self, row, number, errors):
-        read = partial(self.read_cell, row, errors)
-        phone = cell_text(row.get("报送人手机号"))
-        officer = self.officers.get(phone) if phone else None
-        if not phone:
-            errors["报送人手机号"] = "报送人手机号不能为空"
-        elif officer is None:
-            errors["报送人手机号"] = f"手机号 {phone} 不是已登记的信息员，请先导入信息员台账"
-        elif not self._may_act_for(officer[1]):
-            errors["报送人手机号"] = "无权导入其他县区信息员的报送记录"
-        title = cell_text(row.get("标题"))
-        if not title:
-            errors["标题"] = "标题不能为空"
-        elif len(title) > 100:
-            errors["标题"] = f"标题不能超过100个字（现有{len(title)}个字）"
-        content = cell_text(row.get("内容"))
-        if not content:
-            errors["内容"] = "内容不能为空"
-        category = read("信息类别", self.category)
-        urgency = read("紧急程度", self.urgency)
-        occurred_at = read("发生时间", cell_datetime)
-        submitted_at = read("报送时间", cell_datetime)
-        if "发生时间" not in errors and occurred_at is None:
-            errors["发生时间"] = "发生时间不能为空"
-        if "报送时间" not in errors and submitted_at is None:
-            errors["报送时间"] = "报送时间不能为空"
-        if occurred_at and submitted_at and submitted_at < occurred_at:
-            errors["报送时间"] = "报送时间不能早于发生时间"
-        workers = read("涉及人数", cell_int)
-        amount = read("涉及金额", cell_money)
-        grade_text = cell_text(row.get("审核结果"))
-        grade = read("审核结果", self.grade) if grade_text else Grade.PENDING
-        adopted_by = cell_text(row.get("采用单位"))
-        if grade == Grade.ABOVE_ADOPTED and not adopted_by:
-            errors["采用单位"] = "审核结果为“县级以上部门采用”时请填写采用单位"
-        elif grade == Grade.COUNTY_ADOPTED and not adopted_by and officer is not None:
-            adopted_by = f"{officer[3]}总工会"
-        if len(adopted_by) > 100:
-            errors["采用单位"] = "采用单位不能超过100个字"
-        if officer and title and submitted_at:
-            earlier = self.seen_before((phone, title, submitted_at), number)
-            if earlier:
-                errors["标题"] = f"与第{earlier}行是同一条信息（报送人、报送时间和标题都相同）"
-        if errors:
-            return None
-        return Item(
-            number,
-            {
-                "officer": officer,
-                "title": title,
-                "content": content,
-                "category": category,
-                "urgency": urgency,
-                "occurred_at": occurred_at,
-                "submitted_at": submitted_at,
-                "workers_involved": workers,
-                "amount_involved": amount,
-                "grade": grade,
-                "adopted_by": adopted_by if grade in ADOPTED_GRADES else "",
-            },
+        values = report_row(
+            row,
+            officer_for=lambda phone: (o, o[1], o[3]) if (o := self.officers.get(phone)) else None,
+            may_act_for=self._may_act_for,
+            seen=lambda key: self.seen_before(key, number),
+            errors=errors,
         )
+        return None if errors else Item(number, values)
 
     def match(self, items):
         """The report each row names (the same officer, title and minute: the ledger has minutes, the

@@ -84,6 +84,41 @@ def audit_record(
     return entry
 
 
+def audit_record_many(entries: list[dict]) -> list[AuditEntry]:
+    """``audit_record`` for many rows at once (a bulk import's one row per item): each dict holds
+    ``audit_record``'s keyword arguments but ``request`` and ``result``. The chain's lock and head are
+    taken once, the rows chained in order and inserted with one statement."""
+    if not entries:
+        return []
+    algorithm = getattr(settings, "AUDIT_HASH_ALGORITHM", "sha256")
+    rows = []
+    for given in entries:
+        actor, report, county = given.get("actor"), given.get("report"), given.get("county")
+        target = given.get("target", "")
+        rows.append(
+            AuditEntry(
+                actor=actor if getattr(actor, "is_authenticated", False) else None,
+                action=given["action"],
+                result=AuditEntry.Result.SUCCESS,
+                report_id=report.pk if report is not None else None,
+                county_id=report.county_id if report is not None else getattr(county, "pk", county),
+                target=(target or (report.title if report is not None else ""))[:200],
+                ip_address=None,
+                hash_algorithm=algorithm,
+            )
+        )
+    with transaction.atomic():
+        chain_lock()
+        now = timezone.now()
+        previous = chain_head()
+        for entry in rows:
+            entry.created_at = now
+            entry.prev_hash = previous
+            entry.entry_hash = previous = entry_digest(entry)
+        AuditEntry.objects.bulk_create(rows)
+    return rows
+
+
 def chain_verify():
     """Walk the whole log in order; returns (rows checked, first broken row or None, reason)."""
     anchor = AuditPurge.objects.order_by("-last_id").values_list("last_hash", flat=True).first() or ""

@@ -77,6 +77,22 @@ def session_end(*, user_id: int, session_key: str) -> bool:
 
 
 @transaction.atomic
+def sessions_end_many(*, user_ids) -> int:
+    """``sessions_end_all`` for many users at once (a bulk import stopping accounts): one query for
+    their sessions and one to forget them; the store drops each session by its key."""
+    user_ids = list(user_ids)
+    if not user_ids:
+        return 0
+    store = session_store_class()
+    rows = UserSession.objects.filter(user_id__in=user_ids)
+    keys = list(rows.values_list("session_key", flat=True))
+    for key in keys:
+        store(key).delete()
+    if keys:
+        rows.delete()
+    return len(keys)
+
+
 def sessions_end_all(*, user_id: int, keep: str | None = None) -> int:
     """End every session of the user (but ``keep``): a stopped account, a reset second factor, a
     password reset. Returns how many were ended."""

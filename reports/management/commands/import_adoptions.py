@@ -1,4 +1,4 @@
-from reports.adoption_ledger import AdoptionLedgerResource
+from reports.adoption_ledger import AdoptionLedger, AdoptionLedgerResource
 from unionportal.core.ledger import LedgerImportCommand
 
 
@@ -8,3 +8,4 @@ class Command(LedgerImportCommand):
         "任何一行有错误则整份文件不写入；同一份回执不会重复登记。"
     )
     resource_class = AdoptionLedgerResource
+    bulk_class = AdoptionLedger
