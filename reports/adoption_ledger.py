@@ -19,7 +19,7 @@ from unionportal.core.ledger import cell_date, cell_datetime, cell_text
 from unionportal.core.models import AuditEntry, Notification
 
 from .models import Adoption, Grade, Report, ReviewEvent, Status
-from .selectors.stipends import locked_month
+from .selectors.back_pay import locked_month
 from .services import report_adopt
 from .services.adoption import adoption_apply, adoption_outcome, adoption_problem
 
