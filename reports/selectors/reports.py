@@ -1,5 +1,10 @@
 """Reads of reports: an officer's list and progress, the review queue, one report, headline counts, open emergencies."""
 
+import logging
+
+from django.conf import settings
+from django.core.cache import cache
+from django.db import transaction
 from django.db.models import Case, Count, Exists, OuterRef, Prefetch, Q, Subquery, Value, When
 from django.db.models.functions import Coalesce
 from django.utils import timezone
@@ -19,6 +24,8 @@ from ..models import (
     Urgency,
 )
 from .stipends import stipend_terms
+
+logger = logging.getLogger(__name__)
 
 
 def attachment_count() -> Coalesce:
@@ -121,6 +128,49 @@ OPEN_EMERGENCIES_SHOWN = 5
 
 
 def open_emergencies(*, user):
+    """The red banner of every staff page: :func:`open_emergencies_now`, shared for a short while
+    (``OPEN_EMERGENCIES_CACHE_SECONDS``) by the staff of one county, since every staff page asks for
+    it and building its query cost a tenth of a list page. Forgotten at once when it changes in the
+    portal (:func:`open_emergencies_forget`: an emergency submitted, changed, withdrawn, graded,
+    returned, or opened by staff), so the limit only bounds what other paths change (imports)."""
+    seconds = settings.OPEN_EMERGENCIES_CACHE_SECONDS
+    county_id = getattr(user, "county_id", None)
+    if seconds <= 0 or county_id is None or user.is_superuser:
+        return open_emergencies_now(user=user)
+    key = _banner_key(county_id)
+    try:
+        found = cache.get(key)
+    except Exception:  # the cache server is down: the banner as if nothing were kept
+        logger.warning("banner cache unavailable", exc_info=True)
+        return open_emergencies_now(user=user)
+    if found is None:
+        found = open_emergencies_now(user=user)
+        try:
+            cache.set(key, found, seconds)
+        except Exception:
+            logger.warning("banner cache unavailable", exc_info=True)
+    return found
+
+
+def _banner_key(county_id) -> str:
+    return f"open-emergencies:v1:{county_id}"
+
+
+def open_emergencies_forget(*, county_id) -> None:
+    """The county's banner changed: forget it now and again once the change is committed (a page
+    served in between must not keep the old one)."""
+
+    def forget():
+        try:
+            cache.delete(_banner_key(county_id))
+        except Exception:
+            logger.warning("banner cache unavailable", exc_info=True)
+
+    forget()
+    transaction.on_commit(forget)
+
+
+def open_emergencies_now(*, user):
     """Emergencies nobody has acted on yet, oldest first: submitted 突发 reports whose page no one but
     their reporter has opened (no VIEW_REPORT audit row by anyone else; only staff can see another
     officer's report). One query: the county's queue index (county, status, urgency, submitted_at)

@@ -17,8 +17,10 @@ from ..models import (
     Report,
     ReviewEvent,
     Status,
+    Urgency,
 )
 from ..selectors.back_pay import locked_month
+from ..selectors.reports import open_emergencies_forget
 
 logger = logging.getLogger(__name__)
 
@@ -36,6 +38,8 @@ def _locked_for_review(report: Report, version: int) -> Report:
     month = locked_month(county_id=locked.county_id, moment=locked.submitted_at)
     if month is not None:
         raise ValidationError(rules.locked_grade_message(month), code="locked")
+    if locked.urgency == Urgency.EMERGENCY:
+        open_emergencies_forget(county_id=locked.county_id)  # reviewed or returned: off the red banner
     return locked
 
 

@@ -20,6 +20,7 @@ from ..models import (
     TimelinessRule,
     Urgency,
 )
+from ..selectors.reports import open_emergencies_forget
 from .alerts import alerts_record
 from .events import event_open, event_withdraw_initial
 
@@ -168,6 +169,8 @@ def report_save(
         )
         attachment.file.save(f"upload{found.extension}", upload, save=False)
         attachment.save()
+    if Urgency.EMERGENCY in (report.urgency, timed_as[0]) and report.status != Status.DRAFT:
+        open_emergencies_forget(county_id=report.county_id)  # the staff pages' red banner
     if first_submission and report.urgency == Urgency.EMERGENCY:
         event_open(report=report, recorded_by=recorded_by)
     if submit and report.urgency == Urgency.EMERGENCY:
@@ -211,6 +214,8 @@ def report_withdraw(*, report: Report, officer: Officer) -> Report:
     if not rules.officer_may_withdraw(status=report.status, grade=report.grade):
         raise ValidationError("只有尚未审核的信息才能撤回")
     event_withdraw_initial(report=report)
+    if report.urgency == Urgency.EMERGENCY:
+        open_emergencies_forget(county_id=report.county_id)
     report.status = Status.WITHDRAWN
     report.version += 1
     report.save(update_fields=["status", "version", "updated_at"])

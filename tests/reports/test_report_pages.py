@@ -223,6 +223,58 @@ class TestEmergencyBanner:
         assert len([q for q in queries if "reports_auditentry" in q["sql"] and "EXISTS" in q["sql"]]) == 1
 
 
+class TestEmergencyBannerShared:
+    """The banner is shared by a county's staff through the cache and forgotten whenever it changes."""
+
+    @pytest.fixture(autouse=True)
+    def banner_cache(self, settings):
+        settings.CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache", "LOCATION": "b"}}
+        settings.OPEN_EMERGENCIES_CACHE_SECONDS = 300
+
+    def banner(self, client):
+        with CaptureQueriesContext(connection) as queries:
+            body = client.get(reverse("reports:notifications")).content.decode()
+        asked = len([q for q in queries if "reports_auditentry" in q["sql"] and "EXISTS" in q["sql"]])
+        return re.findall(r'alert-link" href="/reports/(\d+)/', body), asked
+
+    def test_kept_for_the_countys_staff_and_forgotten_on_every_change(
+        self, client, officer, reviewer, county_admin, foreign_reviewer
+    ):
+        first = ReportFactory(officer=officer, urgency="emergency", title="某厂聚集", township=officer.township)
+        client.force_login(county_admin)
+        assert self.banner(client) == ([str(first.pk)], 1)
+        client.force_login(reviewer)
+        assert self.banner(client) == ([str(first.pk)], 0)  # the same county's: read, not asked again
+        client.force_login(foreign_reviewer)
+        assert self.banner(client) == ([], 1)  # another county's staff have their own
+        # an officer submits another emergency: at once on the banner
+        second = services.report_save(
+            officer=officer,
+            data={
+                "title": "快递网点停工",
+                "content": "快递员停止派件",
+                "category": "new_form_rights",
+                "urgency": "emergency",
+                "occurred_at": timezone.now() - timedelta(minutes=5),
+                "township": officer.township,
+                **EMERGENCY_ESSENTIALS,
+            },
+            submit=True,
+        )
+        client.force_login(county_admin)
+        assert self.banner(client) == ([str(first.pk), str(second.pk)], 1)
+        # the reviewer opens the first: off the banner for everyone at once (the report's own page,
+        # rendered after the audit row, already put the new banner in the cache)
+        client.force_login(reviewer)
+        opened = client.get(reverse("reports:detail", args=[first.pk])).content.decode()
+        assert f'href="/reports/{first.pk}/"' not in opened.split('data-testid="emergency-banner"')[1][:600]
+        client.force_login(county_admin)
+        assert self.banner(client) == ([str(second.pk)], 0)
+        # the officer withdraws the second: the banner is empty
+        services.report_withdraw(report=second, officer=officer)
+        assert self.banner(client) == ([], 1)
+
+
 class TestReporterPhone:
     def test_staff_see_an_emergencys_full_phone_on_the_audited_page(self, client, officer, reviewer):
         emergency = ReportFactory(officer=officer, urgency="emergency")

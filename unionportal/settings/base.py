@@ -299,6 +299,9 @@ PORTAL_NAME = "工会劳动领域信息员工作平台"
 PORTAL_BASE_URL = env("PORTAL_BASE_URL", default="http://127.0.0.1:8000")  # links in emails
 # The dashboard's year figures are shared through the cache for this long (0: computed on every request).
 DASHBOARD_CACHE_SECONDS = env.int("DASHBOARD_CACHE_SECONDS", default=300)
+# The red banner of open emergencies on every staff page, shared by a county's staff for at most this
+# long; the portal forgets it at once whenever it changes there (reports.selectors.open_emergencies).
+OPEN_EMERGENCIES_CACHE_SECONDS = env.int("OPEN_EMERGENCIES_CACHE_SECONDS", default=30)
 
 LOGGING = {
     "version": 1,

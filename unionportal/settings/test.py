@@ -29,6 +29,7 @@ WHITENOISE_AUTOREFRESH = True
 AXES_ENABLED = False
 # Figures are computed on every request unless a test turns the cache on (tests/reports/test_dashboard.py).
 DASHBOARD_CACHE_SECONDS = 0
+OPEN_EMERGENCIES_CACHE_SECONDS = 0  # the tests of the banner's cache turn it on with a cache of their own
 # Every signed-in request writes its session, so a page's query count does not depend on whether it
 # came within a minute of the last one (tests/unionportal/test_session_expiry.py uses the real minute).
 SESSION_TOUCH_SECONDS = 0
