@@ -3,6 +3,7 @@
 from django import forms
 
 from officers.models import User
+from unionportal.core.forms import SmallModelChoiceField
 from unionportal.core.idempotency import SubmissionKeyFormMixin
 from unionportal.core.validators import multiline_text, single_line_text
 
@@ -82,7 +83,7 @@ class InstructionForm(OwnIds, SubmissionKeyFormMixin, forms.Form):
     text = forms.CharField(label="批示内容", widget=forms.Textarea(attrs={"rows": 3}), validators=[multiline_text])
     given_on = forms.DateField(label="批示日期", widget=DATE)
     officer_sees_text = forms.BooleanField(label="信息员可以看到批示内容", required=False)
-    owner = forms.ModelChoiceField(label="落实责任人", queryset=None, empty_label="请选择")
+    owner = SmallModelChoiceField(label="落实责任人", queryset=None, empty_label="请选择")
     due_on = forms.DateField(label="反馈期限", widget=DATE)
     scan = forms.FileField(label="批示扫描件（图片或 PDF，可选）", required=False)
 
@@ -90,7 +91,7 @@ class InstructionForm(OwnIds, SubmissionKeyFormMixin, forms.Form):
         super().__init__(*args, **kwargs)
         if items is not None:
             # On a bulletin's page: which of its items the leader wrote on.
-            self.fields["bulletin_item"] = forms.ModelChoiceField(
+            self.fields["bulletin_item"] = SmallModelChoiceField(
                 label="批示所在条目", queryset=items, empty_label="请选择"
             )
             self.order_fields(["bulletin_item"])

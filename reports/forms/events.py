@@ -5,6 +5,7 @@ from django.contrib.auth import get_user_model
 from django.utils import timezone
 
 from officers.models import Enterprise, Officer, Township
+from unionportal.core.forms import SmallModelChoiceField, list_small_choices
 from unionportal.core.idempotency import SubmissionKeyFormMixin
 from unionportal.core.validators import multiline_text
 
@@ -96,7 +97,7 @@ class RiskLevelForm(forms.Form):
 
     level = forms.ChoiceField(label="风险等级", choices=RiskLevel.choices, widget=forms.RadioSelect)
     reason = forms.CharField(label="理由", widget=forms.Textarea(attrs={"rows": 2}), max_length=1000)
-    owner = forms.ModelChoiceField(label="督办责任人", queryset=None, required=False, empty_label="本人")
+    owner = SmallModelChoiceField(label="督办责任人", queryset=None, required=False, empty_label="本人")
 
     def __init__(self, *args, owners=None, **kwargs):
         super().__init__(*args, **kwargs)
@@ -182,6 +183,7 @@ class PhoneInitialForm(SubmissionKeyFormMixin, forms.ModelForm):
         self.fields["occurred_at"].input_formats = DATETIME_FORMATS
         self.fields["township"].queryset = Township.objects.visible_to(user)
         self.fields["enterprise"].queryset = Enterprise.objects.visible_to(user)
+        list_small_choices(self, "officer", "township", "enterprise")
         for name, message in {**REQUIRED_TO_SUBMIT, "township": EMERGENCY_PLACE_MESSAGE}.items():
             self.fields[name].required = True
             self.fields[name].error_messages["required"] = message

@@ -4,7 +4,7 @@ from django import forms
 from django.utils import timezone
 
 from officers.models import Enterprise, Township
-from unionportal.core.forms import MultipleFileField, MultipleFileInput
+from unionportal.core.forms import MultipleFileField, MultipleFileInput, list_small_choices
 from unionportal.core.idempotency import SubmissionKeyFormMixin
 from unionportal.core.validators import money_messages, multiline_text, single_line_text
 
@@ -100,6 +100,7 @@ class ReportForm(SubmissionKeyFormMixin, forms.ModelForm):
             field.help_text = "如果这条信息是答复县总工会约稿的，请选择该约稿。"
         else:
             del self.fields["commission"]
+        list_small_choices(self, "township", "enterprise", "commission")
         if not self.instance.pk:
             self.initial.setdefault("occurred_at", timezone.localtime().strftime("%Y-%m-%dT%H:%M"))
         drafting = self.is_bound and not submit
