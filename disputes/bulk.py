@@ -18,7 +18,7 @@ from django.utils import timezone
 from officers.bulk import EnterpriseBook
 from officers.models import User
 from officers.resources import CountyBulkLedger
-from unionportal.core.imports.bulk import Item
+from unionportal.core.imports.bulk import Item, update_rows
 from unionportal.core.ledger import cell_text
 
 from .ledger_rows import LEDGER_NOTE, LEDGER_VOID_REASON, dispute_apply, dispute_row, ledger_rests, money_differs
@@ -171,7 +171,7 @@ class DisputeLedger(CountyBulkLedger):
             DisputeCase.objects.bulk_create(created)
         changed = [item.extra["case"] for item in updated]
         if changed:
-            DisputeCase.objects.bulk_update(changed, UPDATED_FIELDS)
+            update_rows(DisputeCase, changed, UPDATED_FIELDS)
 
         links = [
             DisputeCase.handlers.through(disputecase_id=item.extra["case"].pk, user_id=item.extra["handler"].pk)
@@ -213,6 +213,6 @@ class DisputeLedger(CountyBulkLedger):
                 voided_at=now, voided_by_id=self.actor_id, void_reason=LEDGER_VOID_REASON
             )
         if to_update:
-            Outcome.objects.bulk_update(to_update, ["amount", "received_on", "note"])
+            update_rows(Outcome, to_update, ["amount", "received_on", "note"])
         if to_create:
             Outcome.objects.bulk_create(to_create)

@@ -13,7 +13,7 @@ per county a batch) and status history with ``bulk_create``; changed accounts an
 from django.core.exceptions import ValidationError
 from django.utils import timezone
 
-from unionportal.core.imports.bulk import Item
+from unionportal.core.imports.bulk import Item, update_rows
 from unionportal.core.ledger import cell_text
 from unionportal.core.sessions import sessions_end_many
 
@@ -241,7 +241,7 @@ class OfficerLedger(CountyBulkLedger):
         if new_users:
             User.objects.bulk_create(new_users)
         if changed_users:
-            User.objects.bulk_update(changed_users, ["username", "full_name", "is_active"])
+            update_rows(User, changed_users, ["username", "full_name", "is_active"])
         sessions_end_many(user_ids=stopped)  # a stopped or dismissed officer is signed out at once
 
         created = [item.extra["officer"] for item in new]
@@ -253,7 +253,7 @@ class OfficerLedger(CountyBulkLedger):
         if changed:
             for officer in changed:
                 officer.updated_at = now
-            Officer.objects.bulk_update(changed, UPDATED_FIELDS)
+            update_rows(Officer, changed, UPDATED_FIELDS)
 
         history = [
             OfficerStatusChange(

@@ -14,7 +14,7 @@ from import_export.fields import Field
 
 from officers.resources import CountyBulkLedger, CountyLedgerResource
 from unionportal.core.audit import audit_record_many
-from unionportal.core.imports.bulk import Item
+from unionportal.core.imports.bulk import Item, update_rows
 from unionportal.core.ledger import cell_date, cell_datetime, cell_text
 from unionportal.core.models import AuditEntry, Notification
 
@@ -331,7 +331,7 @@ class AdoptionLedger(CountyBulkLedger):
         if raised:
             for report in raised.values():
                 report.updated_at = now
-            Report.objects.bulk_update(list(raised.values()), RAISED_FIELDS)
+            update_rows(Report, list(raised.values()), RAISED_FIELDS)
         Notification.objects.bulk_create(
             [
                 Notification(

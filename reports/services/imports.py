@@ -8,7 +8,7 @@ from django.db import connection, transaction
 
 from officers.models import Officer
 from officers.resources import CountyBulkLedger
-from unionportal.core.imports.bulk import Item, RowWriter
+from unionportal.core.imports.bulk import Item, RowWriter, update_rows
 
 from .. import rules
 from ..ledger_rows import report_row
@@ -260,10 +260,8 @@ class ReportLedger(CountyBulkLedger):
             changed.append(report)
         if changed:
             self.background.wait()  # the rows COPY is sending are not ours to update under it
-            Report.objects.bulk_update(
-                changed,
-                [*COMPARED_FIELDS, "submitted_at", "status", "on_time", "version", "updated_at"],
-                batch_size=500,
+            update_rows(
+                Report, changed, [*COMPARED_FIELDS, "submitted_at", "status", "on_time", "version", "updated_at"]
             )
         event_pks = self.event_writer.allocate(len(events)) if self.event_writer.postgres else None
         if self.report_writer.postgres:

@@ -364,3 +364,41 @@ class RowWriter:
 def _copy(raw_connection, sql: str, buffer) -> None:
     with raw_connection.cursor() as cursor:
         cursor.copy_expert(sql, buffer, size=1 << 20)
+
+
+UPDATE_BATCH = 2000
+
+
+def update_rows(model, objs, fields, *, batch_size: int = UPDATE_BATCH) -> int:
+    """Write ``fields`` of ``objs`` (saved instances) back, one statement per batch: on PostgreSQL
+    ``UPDATE … FROM (VALUES …)``, whose cost grows with the rows. Django's ``bulk_update`` writes a
+    ``CASE`` with a branch per row for every field, which the planner takes quadratic time over:
+    1,000 reports took 3 s here, 5,000 took 221 s. Elsewhere (SQLite) it is ``bulk_update``."""
+    objs = list(objs)
+    if not objs:
+        return 0
+    if connection.vendor != "postgresql":
+        model.objects.bulk_update(objs, fields, batch_size=batch_size)
+        return len(objs)
+    meta = model._meta
+    pk = meta.pk
+    columns = [meta.get_field(name) for name in fields]
+    quote = connection.ops.quote_name
+    table = quote(meta.db_table)
+    names = ", ".join(quote(f"v_{c.column}") for c in columns)
+    sets = ", ".join(f"{quote(c.column)} = v.{quote(f'v_{c.column}')}::{c.db_type(connection)}" for c in columns)
+    row = "(" + ", ".join(["%s"] * (len(columns) + 1)) + ")"
+    with connection.cursor() as cursor:
+        for start in range(0, len(objs), batch_size):
+            batch = objs[start : start + batch_size]
+            params = []
+            for obj in batch:
+                params.append(pk.get_db_prep_value(obj.pk, connection))
+                params += [c.get_db_prep_save(getattr(obj, c.attname), connection) for c in columns]
+            # Table and column names come from the model, every value is a parameter.
+            sql = (
+                f"UPDATE {table} SET {sets} FROM (VALUES {', '.join([row] * len(batch))}) "  # noqa: S608  # nosec B608
+                f"AS v(v_pk, {names}) WHERE {table}.{quote(pk.column)} = v.v_pk::{pk.db_type(connection)}"
+            )
+            cursor.execute(sql, params)
+    return len(objs)
