@@ -10,7 +10,7 @@ from decimal import Decimal
 from django.utils import timezone
 
 from officers import rules as officer_rules
-from unionportal.core.ledger import cell_date, cell_int, cell_money, cell_text, choice_value
+from unionportal.core.cells import cell_date, cell_int, cell_money, cell_reader, cell_text, choice_value
 from unionportal.core.masking import mask_phone
 
 from . import rules
@@ -30,12 +30,7 @@ def dispute_row(row, *, case, county_for, may_act_for, seen, handlers, accounts,
     ``seen(key)``: the spreadsheet row where ``key`` appeared before in the file, or None.
     """
 
-    def read(column, parse):
-        try:
-            return parse(row.get(column))
-        except ValueError as exc:
-            errors[column] = str(exc)
-            return None
+    read = cell_reader(row, errors)
 
     number = cell_text(row.get("案件编号"))
     if not number:

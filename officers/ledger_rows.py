@@ -8,7 +8,7 @@ batch. Reasons go into ``errors`` under the ledger's column names, in Chinese.
 
 from django.core.exceptions import ValidationError
 
-from unionportal.core.ledger import cell_date, cell_text, choice_value
+from unionportal.core.cells import cell_date, cell_reader, cell_text, choice_value
 
 from . import rules
 from .models import Officer
@@ -56,12 +56,7 @@ def officer_row(row, *, officer, county_for, may_act_for, townships, seen, error
     township}; ``seen(key)``: the spreadsheet row where ``key`` appeared before in the file, or None.
     """
 
-    def read(column, parse):
-        try:
-            return parse(row.get(column))
-        except ValueError as exc:
-            errors[column] = str(exc)
-            return None
+    read = cell_reader(row, errors)
 
     name = cell_text(row.get("姓名"))
     if not name:

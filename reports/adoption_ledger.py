@@ -14,8 +14,8 @@ from import_export.fields import Field
 
 from officers.resources import CountyBulkLedger, CountyLedgerResource
 from unionportal.core.audit import audit_record_many
+from unionportal.core.cells import cell_date, cell_datetime, cell_reader, cell_text
 from unionportal.core.imports.bulk import Item, update_rows
-from unionportal.core.ledger import cell_date, cell_datetime, cell_text
 from unionportal.core.models import AuditEntry, Notification
 
 from .models import Adoption, Grade, Report, ReviewEvent, Status
@@ -48,12 +48,7 @@ def adoption_row(row, *, reports_for, may_act_for, seen, errors: dict) -> dict:
     resource and of the bulk ledger, written once). ``reports_for(phone, title, minute)``: the reports
     that key names, as loaded by the caller; ``seen(key)``: the row where ``key`` appeared before."""
 
-    def read(column, parse):
-        try:
-            return parse(row.get(column))
-        except ValueError as exc:
-            errors[column] = str(exc)
-            return None
+    read = cell_reader(row, errors)
 
     phone = cell_text(row.get("报送人手机号"))
     title = cell_text(row.get("标题"))

@@ -4,7 +4,7 @@ both call ``report_row``. It runs no query: the caller finds the officer a phone
 per file). Reasons go into ``errors`` under the ledger's column names, in Chinese.
 """
 
-from unionportal.core.ledger import cell_datetime, cell_int, cell_money, cell_text, choice_reader
+from unionportal.core.cells import cell_datetime, cell_int, cell_money, cell_reader, cell_text, choice_reader
 
 from .choices import ADOPTED_GRADES, Category, Grade, Urgency
 
@@ -21,12 +21,7 @@ def report_row(row, *, officer_for, may_act_for, seen, errors: dict) -> dict:
     spreadsheet row where ``key`` appeared before in the file, or None.
     """
 
-    def read(column, parse):
-        try:
-            return parse(row.get(column))
-        except ValueError as exc:
-            errors[column] = str(exc)
-            return None
+    read = cell_reader(row, errors)
 
     phone = cell_text(row.get("报送人手机号"))
     found = officer_for(phone) if phone else None
