@@ -12,7 +12,7 @@ from collections import defaultdict
 from decimal import Decimal
 
 from django.core.exceptions import ValidationError
-from django.db.models import Exists, OuterRef, Sum
+from django.db.models import Exists, OuterRef
 from django.utils import timezone
 
 from officers.bulk import EnterpriseBook
@@ -21,7 +21,15 @@ from officers.resources import CountyBulkLedger
 from unionportal.core.imports.bulk import Item, update_rows
 from unionportal.core.ledger import cell_text
 
-from .ledger_rows import LEDGER_NOTE, LEDGER_VOID_REASON, dispute_apply, dispute_row, ledger_rests, money_differs
+from .ledger_rows import (
+    LEDGER_NOTE,
+    LEDGER_VOID_REASON,
+    cases_handlers_and_money,
+    dispute_apply,
+    dispute_row,
+    ledger_rests,
+    money_differs,
+)
 from .models import DisputeCase, Outcome, OutcomeCorrection
 from .resources import COLUMNS, DisputeLedgerResource
 from .services import foreign_credit_code_message
@@ -79,20 +87,9 @@ class DisputeLedger(CountyBulkLedger):
             row = item.values["row"]
             item.existing = cases.get((cell_text(row.get("县区代码")), cell_text(row.get("案件编号"))))
         ids = [case.pk for case in cases.values()]
-        self.case_handlers = defaultdict(list)
-        self.totals, self.ledger_lines = {}, defaultdict(list)
+        self.case_handlers, self.totals = cases_handlers_and_money(ids)
+        self.ledger_lines = defaultdict(list)
         if ids:
-            links = DisputeCase.handlers.through.objects.filter(disputecase_id__in=ids).select_related("user")
-            for link in links:
-                self.case_handlers[link.disputecase_id].append(link.user)
-            sums = (
-                Outcome.objects.counted()
-                .filter(case_id__in=ids)
-                .values_list("case_id", "kind", "from_ledger")
-                .annotate(total=Sum("amount"))
-            )
-            for case_id, kind, from_ledger, total in sums:
-                self.totals[(case_id, kind, from_ledger)] = total or Decimal("0")
             lines = (
                 Outcome.objects.counted()
                 .filter(case_id__in=ids, from_ledger=True)

@@ -5,8 +5,10 @@ names, that case's handlers, the accounts the file's phones name). Reasons go in
 the ledger's column names, in Chinese.
 """
 
+from collections import defaultdict
 from decimal import Decimal
 
+from django.db.models import Sum
 from django.utils import timezone
 
 from officers import rules as officer_rules
@@ -14,7 +16,7 @@ from unionportal.core.cells import cell_date, cell_int, cell_money, cell_reader,
 from unionportal.core.masking import mask_phone
 
 from . import rules
-from .models import CaseStatus, DisputeType, MediationResult
+from .models import CaseStatus, DisputeCase, DisputeType, MediationResult, Outcome
 
 MONEY_COLUMNS = {"compensation": "获得经济补偿", "wages": "清理欠薪"}
 ZERO = Decimal("0")
@@ -175,3 +177,25 @@ def ledger_rests(money: dict, totals, errors: dict) -> dict:
             break
         rests[kind] = rest
     return rests
+
+
+def cases_handlers_and_money(case_ids) -> tuple[dict, dict]:
+    """What the ledger's rows about existing cases are judged against, in two queries: the handlers of
+    each case ({case id: [users]}) and the money counted on it ({(case id, kind, from the ledger):
+    total}). Used by the admin's resource and by the bulk ledger alike."""
+    handlers = defaultdict(list)
+    totals = {}
+    if not case_ids:
+        return handlers, totals
+    links = DisputeCase.handlers.through.objects.filter(disputecase_id__in=case_ids).select_related("user")
+    for link in links:
+        handlers[link.disputecase_id].append(link.user)
+    sums = (
+        Outcome.objects.counted()
+        .filter(case_id__in=case_ids)
+        .values_list("case_id", "kind", "from_ledger")
+        .annotate(total=Sum("amount"))
+    )
+    for case_id, kind, from_ledger, total in sums:
+        totals[(case_id, kind, from_ledger)] = total or Decimal("0")
+    return handlers, totals

@@ -3,7 +3,6 @@
 from decimal import Decimal
 
 from django.core.exceptions import ValidationError
-from django.db.models import Sum
 from django.utils import timezone
 from import_export.fields import Field
 
@@ -12,7 +11,15 @@ from officers.resources import CountyLedgerResource
 from unionportal.core.ledger import cell_text
 from unionportal.core.masking import mask_phone
 
-from .ledger_rows import LEDGER_NOTE, LEDGER_VOID_REASON, dispute_apply, dispute_row, ledger_rests, money_differs
+from .ledger_rows import (
+    LEDGER_NOTE,
+    LEDGER_VOID_REASON,
+    cases_handlers_and_money,
+    dispute_apply,
+    dispute_row,
+    ledger_rests,
+    money_differs,
+)
 from .models import DisputeCase, Outcome
 from .services import employer_resolve
 
@@ -161,22 +168,11 @@ class DisputeLedgerResource(CountyLedgerResource):
             for case in DisputeCase.objects.filter(number__in=chunk).select_related("county"):
                 self.cases[(case.county.code, case.number)] = case
         ids = [case.pk for case in self.cases.values()]
-        self.case_handlers = {}
-        self.totals = {}
+        self.case_handlers, self.totals = {}, {}
         for chunk in self.in_chunks(ids):
-            for case_id, user in (
-                (link.disputecase_id, link.user)
-                for link in DisputeCase.handlers.through.objects.filter(disputecase_id__in=chunk).select_related("user")
-            ):
-                self.case_handlers.setdefault(case_id, []).append(user)
-            sums = (
-                Outcome.objects.counted()
-                .filter(case_id__in=chunk)
-                .values_list("case_id", "kind", "from_ledger")
-                .annotate(total=Sum("amount"))
-            )
-            for case_id, kind, from_ledger, total in sums:
-                self.totals[(case_id, kind, from_ledger)] = total or Decimal("0")
+            handlers, totals = cases_handlers_and_money(chunk)
+            self.case_handlers.update(handlers)
+            self.totals.update(totals)
         self.accounts = {}
         for chunk in self.in_chunks([p for p in self.column_values(dataset, "承办人手机号") if "*" not in p]):
             for user in User.objects.filter(username__in=chunk, is_active=True).select_related("officer"):
