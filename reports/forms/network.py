@@ -34,23 +34,15 @@ class ForwardForm(SubmissionKeyFormMixin, forms.Form):
     with_attachments = forms.BooleanField(label="附带原信息的附件（图片、PDF）", required=False)
 
 
-class ForwardOnForm(SubmissionKeyFormMixin, forms.Form):
-    """转报: a city forwards the item again to its province."""
+class ForwardOnForm(ForwardForm):
+    """转报: a city forwards the item again to its province (the county's attachments go with it or not
+    as the county chose; nothing to choose here)."""
 
-    title = forms.CharField(label="转报标题", max_length=100, validators=[single_line_text])
-    content = forms.CharField(
-        label="转报内容",
-        max_length=CONTENT_MAX_LENGTH,
-        widget=forms.Textarea(attrs={"rows": 8}),
-        validators=[multiline_text],
-    )
-    note = forms.CharField(
-        label="报送说明",
-        max_length=1000,
-        required=False,
-        widget=forms.Textarea(attrs={"rows": 2}),
-        validators=[multiline_text],
-    )
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        del self.fields["with_attachments"]
+        self.fields["title"].label, self.fields["content"].label = "转报标题", "转报内容"
+        self.fields["content"].help_text = ""
 
 
 class ForwardAdoptForm(forms.Form):
