@@ -106,6 +106,9 @@ def _who_files(*, event: Event, actor: User, officer: Officer | None, phone: boo
             raise ValidationError({"officer": "电话报告请选择来电的信息员"})
         if officer.county_id != event.county_id:
             raise ValidationError({"officer": "所选信息员不属于该事件所在县区"})
+        if officer.user_id is None or not officer.user.is_active:
+            # The officer confirms the phone report in the portal: without an account they could not.
+            raise ValidationError({"officer": "该信息员没有可用的平台账号，不能代录电话报告（信息员需登录确认）"})
         return officer, EntrySource.PHONE
     return None, EntrySource.STAFF
 

@@ -179,6 +179,7 @@ def report_save(
 
 
 PHONE_NOTE = "电话报告，由县总工会工作人员代录"
+NO_ACCOUNT_FOR_PHONE = "该信息员不在册或没有可用的平台账号，不能代录（信息员需登录确认电话报告）"
 
 
 @transaction.atomic
@@ -188,8 +189,9 @@ def report_record_phone(*, actor: User, officer: Officer, data: dict, called_at,
     and the officer is asked to confirm it on the event's page (they may still correct the report)."""
     if not (actor.is_portal_staff and actor.county_id == officer.county_id):
         raise ValidationError({"officer": "只能为本县区的信息员代录电话报告"})
-    if officer.status != Officer.Status.ACTIVE or not officer.user.is_active:
-        raise ValidationError({"officer": "该信息员不在册或账号已停用，不能代录"})
+    if officer.status != Officer.Status.ACTIVE or officer.user_id is None or not officer.user.is_active:
+        # The officer confirms the phone report in the portal: without an account they could not.
+        raise ValidationError({"officer": NO_ACCOUNT_FOR_PHONE})
     report = report_save(
         officer=officer,
         data={**data, "urgency": Urgency.EMERGENCY, "commission": None},

@@ -227,13 +227,19 @@ class TestPhoneInitialReport:
         assert (Event.objects.count(), AuditEntry.objects.filter(action="phone_report").count()) == (0, 0)
         assert not OutboxMessage.objects.filter(kind="event").exists()
 
-    def test_only_the_officers_own_county_staff_may_record_it(self, officer, foreign_reviewer, county):
+    def test_only_the_officers_own_county_staff_may_record_it(self, officer, reviewer, foreign_reviewer, county):
         with pytest.raises(ValidationError) as exc:
             phone_initial(foreign_reviewer, officer)
         assert exc.value.message_dict == {"officer": ["只能为本县区的信息员代录电话报告"]}
         with pytest.raises(ValidationError) as exc:
             phone_initial(OfficerFactory(county=county).user, officer)
         assert exc.value.message_dict == {"officer": ["只能为本县区的信息员代录电话报告"]}
+        # an officer without an account could not confirm it
+        officer.user.is_active = False
+        officer.user.save(update_fields=["is_active"])
+        with pytest.raises(ValidationError) as exc:
+            phone_initial(reviewer, officer)
+        assert exc.value.message_dict == {"officer": [services.submission.NO_ACCOUNT_FOR_PHONE]}
         assert Event.objects.count() == 0
 
 
