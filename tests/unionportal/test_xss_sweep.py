@@ -898,11 +898,6 @@ def test_the_sweep_would_catch_a_view_that_forgets_escaping(client, county, sett
 # file, with why it is safe. A new one fails this test until it is reviewed and listed here; each listed
 # one is on pages the sweep above opens with payloads in the values it prints.
 REVIEWED_UNESCAPING = {
-    ("unionportal/core/templatetags/layout.py", "mark_safe"): (
-        1,
-        "role_fragment: the layout's own templates (templates/layout/), rendered with autoescaping and only "
-        "the role's booleans in their context; nothing from a user or the database; swept on every page",
-    ),
     ("unionportal/core/templatetags/portal.py", "format_html"): (
         3,
         "filter_control: every value (the query's current value, choice labels such as township names, "
