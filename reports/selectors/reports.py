@@ -9,6 +9,7 @@ from django.db.models import Case, Count, Exists, OuterRef, Prefetch, Q, Subquer
 from django.db.models.functions import Coalesce
 from django.utils import timezone
 
+from officers.models import User
 from unionportal.core.models import AuditEntry
 
 from .. import rules
@@ -171,18 +172,22 @@ def open_emergencies_forget(*, county_id) -> None:
 
 
 def open_emergencies_now(*, user):
-    """Emergencies nobody has acted on yet, oldest first: submitted 突发 reports whose page no one but
-    their reporter has opened (no VIEW_REPORT audit row by anyone else; only staff can see another
-    officer's report). One query: the county's queue index (county, status, urgency, submitted_at)
-    finds the few submitted emergencies, the audit log's (report, created_at) index answers the
-    NOT EXISTS for each. At most OPEN_EMERGENCIES_SHOWN + 1 rows (the extra one says there are more)."""
-    opened_by_someone_else = AuditEntry.objects.filter(
-        report_id=OuterRef("pk"), action=AuditEntry.Action.VIEW_REPORT
-    ).exclude(actor_id=OuterRef("officer__user_id"))
+    """Emergencies nobody has acted on yet, oldest first: submitted 突发 reports whose page no member of
+    the county's staff has opened (no VIEW_REPORT audit row by a reviewer or admin). One query: the
+    county's queue index (county, status, urgency, submitted_at) finds the few submitted emergencies,
+    the audit log's (report, created_at) index answers the NOT EXISTS for each. At most
+    OPEN_EMERGENCIES_SHOWN + 1 rows (the extra one says there are more)."""
+    # Opened by the union's staff: another officer reading the event of a 续报 they filed is no one
+    # acting on it.
+    opened_by_staff = AuditEntry.objects.filter(
+        report_id=OuterRef("pk"),
+        action=AuditEntry.Action.VIEW_REPORT,
+        actor__role__in=[User.Role.REVIEWER, User.Role.ADMIN],
+    )
     return list(
         Report.objects.visible_to(user)
         .filter(status=Status.SUBMITTED, urgency=Urgency.EMERGENCY)
-        .filter(~Exists(opened_by_someone_else))
+        .filter(~Exists(opened_by_staff))
         .select_related("township")
         .order_by("submitted_at", "id")[: OPEN_EMERGENCIES_SHOWN + 1]
     )

@@ -75,7 +75,7 @@ class EventDetailView(LoginRequiredMixin, EventScopedMixin, TemplateView):
             request=request,
             target=f"事件：{event.title}"[:200],
         )
-        if initial is not None and initial.officer_id != getattr(getattr(request.user, "officer", None), "pk", None):
+        if initial is not None and request.user.is_portal_staff:
             selectors.open_emergencies_forget(county_id=event.county_id)  # its 初报 opened: off the red banner
         return super().get(request, *args, **kwargs)
 

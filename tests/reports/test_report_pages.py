@@ -203,6 +203,14 @@ class TestEmergencyBanner:
         client.force_login(county_admin)
         body = client.get(reverse("home")).content.decode()
         assert 'data-testid="emergency-banner"' in body and "【东坎街道】某厂聚集" in body
+        # Nor another officer of the county reading the event after filing a 续报 into it.
+        event = services.event_open(report=emergency)
+        other = OfficerFactory(county=officer.county)
+        services.event_entry_file(event=event, kind="followup", actor=other.user, data={"situation": "仍在聚集"})
+        client.force_login(other.user)
+        assert client.get(reverse("reports:event", args=[event.pk])).status_code == 200
+        client.force_login(county_admin)
+        assert "【东坎街道】某厂聚集" in client.get(reverse("home")).content.decode()
         client.force_login(reviewer)
         client.get(reverse("reports:detail", args=[emergency.pk]))
         client.force_login(county_admin)
