@@ -1,12 +1,11 @@
 """The dispute case ledger at bulk speed (issue 21): a fixed number of queries whatever the file's
 size, the same cases, handlers and money lines as the admin's row-by-row page, all or nothing."""
 
-import io
 from datetime import date
 from decimal import Decimal
+from functools import partial
 
 import pytest
-from django.core.management import CommandError, call_command
 from django.db import connection, transaction
 from django.test.utils import CaptureQueriesContext
 
@@ -16,13 +15,20 @@ from disputes.resources import DisputeLedgerResource
 from officers.models import Enterprise
 from tests.disputes.test_stats_and_ledger import HEADER, LEDGER
 from tests.factories import EnterpriseFactory, OfficerFactory, ReviewerFactory
-from tests.officers.test_bulk_import import credit_code
-from unionportal.core.imports.reading import command_limits, open_rows
+from tests.ledger_helpers import credit_code, run_bulk, run_command, write_ledger
 from unionportal.core.ledger import load_ledger_file, row_messages
 from unionportal.core.models import AuditEntry
 
 pytestmark = pytest.mark.django_db
 HANDLER = "13815112222"
+
+
+def write(tmp_path, lines, name="cases.csv"):
+    return write_ledger(tmp_path, HEADER, lines, name)
+
+
+run = partial(run_command, "import_disputes")
+bulk = partial(run_bulk, DisputeLedger)
 
 
 @pytest.fixture
@@ -33,27 +39,6 @@ def small_batches(monkeypatch):
 @pytest.fixture
 def handler(county):
     return ReviewerFactory(county=county, username=HANDLER)
-
-
-def write(tmp_path, lines, name="cases.csv"):
-    path = tmp_path / name
-    path.write_text("\n".join([HEADER, *lines]) + "\n", encoding="utf-8")
-    return path
-
-
-def run(path, *args):
-    out, err = io.StringIO(), io.StringIO()
-    try:
-        call_command("import_disputes", str(path), *args, stdout=out, stderr=err)
-    except CommandError as exc:
-        return None, err.getvalue().strip().splitlines(), str(exc)
-    return out.getvalue().strip(), [], None
-
-
-def bulk(path, **kwargs):
-    ledger = DisputeLedger(**kwargs)
-    with path.open("rb") as handle, open_rows(handle, ".csv", path.stat().st_size, command_limits()) as (header, rows):
-        return ledger.run(header, rows)
 
 
 def cases(count: int, *, status="调解成功") -> list[str]:

@@ -1,25 +1,31 @@
 """The officer ledger at bulk speed (issue 21): a fixed number of queries whatever the file's size,
 the same rows, accounts, codes and history as the admin's row-by-row page, all or nothing."""
 
-import io
+from functools import partial
 
 import pytest
-from django.core.management import CommandError, call_command
 from django.db import connection, transaction
 from django.test.utils import CaptureQueriesContext
 
 from officers.bulk import OfficerLedger
 from officers.models import Enterprise, Officer, OfficerStatusChange, User
 from officers.resources import OfficerLedgerResource
-from officers.rules import credit_code_check_char
 from officers.services import county_upsert
 from tests.factories import AdminFactory, EnterpriseFactory, OfficerFactory, ReviewerFactory
+from tests.ledger_helpers import credit_code, run_bulk, run_command, write_ledger
 from tests.officers.test_import import HEADER, SAMPLES
-from unionportal.core.imports.reading import command_limits, open_rows
 from unionportal.core.ledger import load_ledger_file, row_messages
 from unionportal.core.models import AuditEntry, UserSession
 
 pytestmark = pytest.mark.django_db
+
+
+def write(tmp_path, lines, name="o.csv"):
+    return write_ledger(tmp_path, HEADER, lines, name)
+
+
+run = partial(run_command, "import_officers")
+bulk = partial(run_bulk, OfficerLedger)
 
 
 @pytest.fixture
@@ -31,32 +37,6 @@ def county(db):
 @pytest.fixture
 def small_batches(monkeypatch):
     monkeypatch.setattr(OfficerLedger, "batch_rows", 2)
-
-
-def write(tmp_path, lines, name="o.csv"):
-    path = tmp_path / name
-    path.write_text("\n".join([HEADER, *lines]) + "\n", encoding="utf-8")
-    return path
-
-
-def run(path, *args):
-    out, err = io.StringIO(), io.StringIO()
-    try:
-        call_command("import_officers", str(path), *args, stdout=out, stderr=err)
-    except CommandError as exc:
-        return None, err.getvalue().strip().splitlines(), str(exc)
-    return out.getvalue().strip(), [], None
-
-
-def bulk(path, **kwargs):
-    ledger = OfficerLedger(**kwargs)
-    with path.open("rb") as handle, open_rows(handle, ".csv", path.stat().st_size, command_limits()) as (header, rows):
-        return ledger.run(header, rows)
-
-
-def credit_code(n: int) -> str:
-    first = f"91320922MA1N{n:05d}"
-    return first + credit_code_check_char(first)
 
 
 def rows(count: int, *, status="在岗") -> list[str]:

@@ -3,9 +3,10 @@ the same adoptions, grades, history, notices and audit rows as report_adopt row 
 
 import io
 from datetime import timedelta
+from functools import partial
 
 import pytest
-from django.core.management import CommandError, call_command
+from django.core.management import call_command
 from django.db import connection, transaction
 from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
@@ -15,14 +16,22 @@ from officers.services import county_upsert
 from reports.adoption_ledger import AdoptionLedger, AdoptionLedgerResource
 from reports.models import Adoption, Lead, Report, ReviewEvent
 from tests.factories import ReportFactory
+from tests.ledger_helpers import run_bulk, run_command, write_ledger
 from tests.reports.test_import_adoptions import HEADER, SAMPLES
 from unionportal.core.audit import chain_verify
-from unionportal.core.imports.reading import command_limits, open_rows
 from unionportal.core.ledger import load_ledger_file, row_messages
 from unionportal.core.models import AuditEntry, Notification
 
 pytestmark = pytest.mark.django_db
 PHONE = "13815110001"
+
+
+def write(tmp_path, lines, name="a.csv"):
+    return write_ledger(tmp_path, HEADER, lines, name)
+
+
+run = partial(run_command, "import_adoptions")
+bulk = partial(run_bulk, AdoptionLedger)
 
 
 @pytest.fixture
@@ -56,32 +65,11 @@ def many(ledger):
     ]
 
 
-def write(tmp_path, lines, name="a.csv"):
-    path = tmp_path / name
-    path.write_text("\n".join([HEADER, *lines]) + "\n", encoding="utf-8")
-    return path
-
-
 def receipts(reports, body="盐城市委办公室") -> list[str]:
     return [
         f"{PHONE},{timezone.localtime(r.submitted_at):%Y-%m-%d %H:%M},{r.title},{body},盐城信息,第{n}期,2026-10-27"
         for n, r in enumerate(reports)
     ]
-
-
-def run(path, *args):
-    out, err = io.StringIO(), io.StringIO()
-    try:
-        call_command("import_adoptions", str(path), *args, stdout=out, stderr=err)
-    except CommandError as exc:
-        return None, err.getvalue().strip().splitlines(), str(exc)
-    return out.getvalue().strip(), [], None
-
-
-def bulk(path, **kwargs):
-    ledger = AdoptionLedger(**kwargs)
-    with path.open("rb") as handle, open_rows(handle, ".csv", path.stat().st_size, command_limits()) as (header, rows):
-        return ledger.run(header, rows)
 
 
 def snapshot() -> dict:
