@@ -97,10 +97,7 @@ def report_for_view(*, user, pk) -> Report:
             "county__region",
             "township",
             "enterprise",
-            "reviewed_by",
-            "commission",
             "event_entry",
-            "lead__first_report",
         )
         .prefetch_related(
             "attachments",

@@ -16,22 +16,37 @@ from unionportal.core.audit import audit_record
 from unionportal.core.list_views import FilteredListMixin
 from unionportal.core.models import AuditEntry
 
-from .. import selectors, services
+from .. import rules, selectors, services
 from ..bulletin_forms import InstructionForm
 from ..filters import ForwardQueueFilter
 from ..forms import ForwardAdoptForm, ForwardForm, ForwardOnForm, ForwardRefuseForm
 from ..models import ForwardedItem, ReportAttachment
 from .reports import ReportDetailView, ReportScopedMixin
+from .review import DeferredFormMixin
 
 BOXES = {"received": "报送本单位的信息", "all": "全部可见的上报信息"}
 
 
-class ReportForwardView(StaffRequiredMixin, ReportScopedMixin, ServiceActionView):
+class ReportForwardView(StaffRequiredMixin, ReportScopedMixin, DeferredFormMixin, ServiceActionView):
     """上报, from the report's page at the county."""
 
     form_class = ForwardForm
     form_name = "forward_form"
     detail_view = ReportDetailView
+    form_template = "reports/_forward_form.html"
+    heading = "上报上级"
+
+    def form_problem(self, report):
+        if report.county.region_id is None:
+            return f"{report.county.name}尚未设置上级单位（市或省），不能上报；请联系系统管理员"
+        return rules.forward_problem(status=report.status, grade=report.grade)
+
+    def blank_form(self, report):
+        return ForwardForm(initial={"title": report.title, "content": report.content})
+
+    def audit_read(self, report):
+        # The form holds the report's title and text: reading them here is a read of the report.
+        audit_record(actor=self.request.user, action=AuditEntry.Action.VIEW_REPORT, report=report, request=self.request)
 
     def get_object(self):
         return self.get_report()

@@ -15,30 +15,37 @@ from unionportal.core.models import AuditEntry
 
 from .. import selectors, services
 from ..bulletin_forms import FeedbackForm, InstructionForm, ReceiptForm
-from ..models import Adoption, Instruction
-from .review import ReviewActionView
+from ..models import COUNTED_STATUSES, Adoption, Instruction
+from .review import DeferredFormMixin, ReviewActionView
 
 
-class CountyStaffOnlyMixin:
-    """Receipts and instructions on a report are the county's own staff's (a report is theirs)."""
+class CountyStaffFormMixin(DeferredFormMixin):
+    """Receipts and instructions on a report are the county's own staff's (a report is theirs), and
+    only on a report that counts (submitted or reviewed)."""
 
-    def check_county(self, report):
-        if self.request.user.county_id is not None and self.request.user.county_id != report.county_id:
-            raise Http404("没有找到该信息")
+    def form_problem(self, report):
+        if report.status not in COUNTED_STATUSES:
+            return f"该信息当前状态为“{report.get_status_display()}”，不能登记"
+        return None
 
 
-class ReceiptCreateView(CountyStaffOnlyMixin, ReviewActionView):
+class ReceiptCreateView(CountyStaffFormMixin, ReviewActionView):
     """登记采用回执: a body outside the portal used the item (with an optional scan)."""
 
     form_class = ReceiptForm
     form_name = "receipt_form"
     success_message = "采用回执已登记"
+    form_template = "reports/_receipt_form.html"
+    heading = "登记采用回执"
+
+    def blank_form(self, report):
+        return ReceiptForm()
 
     def get_form(self, report):
         return ReceiptForm(self.request.POST, self.request.FILES)
 
     def act(self, report, data):
-        self.check_county(report)
+        self.check_staff_county(report)
         _, created = services.report_adopt(
             report=report,
             actor=self.request.user,
@@ -53,11 +60,16 @@ class ReceiptCreateView(CountyStaffOnlyMixin, ReviewActionView):
         return None if created else "这份采用回执已登记过，未重复记录"
 
 
-class ReportInstructionView(CountyStaffOnlyMixin, ReviewActionView):
+class ReportInstructionView(CountyStaffFormMixin, ReviewActionView):
     """领导批示 recorded by the county on its own item (a county leader's, or one on its bulletin)."""
 
     form_name = "instruction_form"
     success_message = "批示已登记，已通知信息员，并生成落实事项"
+    form_template = "reports/_instruction_form.html"
+    heading = "登记领导批示"
+
+    def blank_form(self, report):
+        return InstructionForm(owners=services.owner_choices(report=report, actor=self.request.user))
 
     def get_form(self, report):
         return InstructionForm(
@@ -67,7 +79,7 @@ class ReportInstructionView(CountyStaffOnlyMixin, ReviewActionView):
         )
 
     def act(self, report, data):
-        self.check_county(report)
+        self.check_staff_county(report)
         services.instruction_record(report=report, actor=self.request.user, request=self.request, **data)
 
 

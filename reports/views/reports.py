@@ -22,8 +22,7 @@ from unionportal.core.models import AuditEntry
 from unionportal.core.notifications import notifications_mark_read, unread_notifications
 
 from .. import rules, selectors, services
-from ..bulletin_forms import InstructionForm, ReceiptForm
-from ..forms import ForwardForm, GradeForm, ReportForm, ReturnForm, RiskLevelForm
+from ..forms import GradeForm, ReportForm, ReturnForm, RiskLevelForm
 from ..models import COUNTED_STATUSES, Grade, Report, ReportAttachment, Urgency
 
 XLSX_TYPE = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
@@ -189,9 +188,9 @@ class ReportDetailView(LoginRequiredMixin, ReportScopedMixin, TemplateView):
                 and rules.forward_problem(status=report.status, grade=report.grade) is None
                 and not any(f.to_region_id == unit.pk for f in forwards)
             )
-            context["forward_form"] = kwargs.get("forward_form") or ForwardForm(
-                initial={"title": report.title, "content": report.content}
-            )
+            # The folded forms (上报, 回执, 批示) come with the page only when a POST of theirs was refused;
+            # else the page fetches them when opened (review.DeferredFormMixin).
+            context["forward_form"] = kwargs.get("forward_form")
             # 线索合并: what looks like the same incident, and the events it may join.
             context["may_merge"] = report.merged_at is None and report.status in COUNTED_STATUSES
             if context["may_merge"]:
@@ -207,10 +206,8 @@ class ReportDetailView(LoginRequiredMixin, ReportScopedMixin, TemplateView):
             context["adoptions"] = report.adoptions.all()
             context["instructions"] = report.instructions.select_related("follow_up__owner")
             context["may_adopt"] = report.status in COUNTED_STATUSES
-            context["receipt_form"] = kwargs.get("receipt_form") or ReceiptForm()
-            context["instruction_form"] = kwargs.get("instruction_form") or InstructionForm(
-                owners=services.owner_choices(report=report, actor=user)
-            )
+            context["receipt_form"] = kwargs.get("receipt_form")
+            context["instruction_form"] = kwargs.get("instruction_form")
         else:
             context["instructions"] = report.instructions.all() if report.officer.user_id == user.pk else []
         return context

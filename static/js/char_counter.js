@@ -25,4 +25,5 @@
     update();
   }
   document.querySelectorAll("textarea[data-max-chars]").forEach(attach);
+  window.portalCharCounter = attach; // for forms that arrive after the page (deferred_form.js)
 })();
