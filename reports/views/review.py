@@ -68,7 +68,9 @@ class DeferredFormMixin:
             "heading": self.heading,
         }
         part = request.GET.get("part") == "1"
-        return render(request, "reports/deferred_form_part.html" if part else "reports/deferred_form_page.html", context)
+        return render(
+            request, "reports/deferred_form_part.html" if part else "reports/deferred_form_page.html", context
+        )
 
 
 class ReportGradeView(ReviewActionView):
