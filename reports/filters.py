@@ -69,7 +69,7 @@ class ReviewQueueFilter(LightFilterSetMixin, django_filters.FilterSet):
         return queryset.filter(submitted_at__lt=datetime.combine(value + timedelta(days=1), time.min, tzinfo=BEIJING))
 
 
-class ForwardQueueFilter(django_filters.FilterSet):
+class ForwardQueueFilter(LightFilterSetMixin, django_filters.FilterSet):
     """A unit's queue of forwarded items: the county queue's filters, with the source county in place
     of the township and the forwarding date as the range."""
 

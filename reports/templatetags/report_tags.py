@@ -1,11 +1,12 @@
 """Template tags of the reporting pages."""
 
 from django import template
-from django.utils.html import format_html_join
+from django.utils.html import format_html, format_html_join
+from django.utils.safestring import mark_safe
 
 from unionportal.core.rows import beijing, url_for
 
-from ..choices import Category, Grade, Status, Urgency
+from ..choices import Category, EventState, Grade, Status, SupervisionColour, SupervisionKind, SupervisionState, Urgency
 
 register = template.Library()
 
@@ -67,3 +68,146 @@ def review_rows(reports):
         for report in reports
     ]
     return format_html_join("\n", ROW, rows) if rows else NO_ROWS
+
+
+# The other long lists of the reporting pages, built as the review queue's are (issue 21): what each
+# template loop rendered, with the detail URL reversed once a list and times through strftime.
+
+MY_ROW = (
+    '<a class="list-group-item list-group-item-action" href="{}">\n'
+    '    <div class="d-flex justify-content-between gap-2">\n'
+    '      <span class="fw-semibold text-break">{}</span>\n'
+    '      <span class="text-nowrap">{}</span>\n'
+    "    </div>\n"
+    '    <div class="small text-muted">{} · {}\n      {}{}</div>\n'
+    "  </a>"
+)
+
+
+@register.simple_tag
+def my_report_rows(reports):
+    """An officer's own reports (我的报送)."""
+    detail = url_for("reports:detail")
+    category = dict(Category.choices)
+    grade = dict(Grade.choices)
+    rows = [
+        (
+            detail(report.pk),
+            report.title,
+            report_badges(report),
+            category.get(report.category, report.category),
+            beijing(report.submitted_at, "%Y-%m-%d %H:%M") if report.submitted_at else "未报送",
+            f" · {grade.get(report.grade, report.grade)}" if report.status == Status.REVIEWED else "",
+            f" · 附件 {count}" if (count := getattr(report, "attachment_count", 0)) else "",
+        )
+        for report in reports
+    ]
+    return format_html_join("\n", MY_ROW, rows)
+
+
+EVENT_BADGE = {EventState.OPEN: "text-bg-danger", EventState.CLOSED: "text-bg-success"}
+EVENT_ROW = (
+    '<a class="list-group-item list-group-item-action" href="{}">\n'
+    '    <div class="d-flex justify-content-between gap-2">\n'
+    '      <span class="fw-semibold text-break">{}</span>\n'
+    '      <span class="text-nowrap"><span class="badge {}">{}</span>{}</span>\n'
+    "    </div>\n"
+    '    <div class="small text-muted">{} · {} · 初报 {} · 报告 {} 次{}</div>\n'
+    "  </a>"
+)
+
+
+@register.simple_tag
+def event_rows(events):
+    """The events list (突发事件)."""
+    detail = url_for("reports:event")
+    state = dict(EventState.choices)
+    rows = [
+        (
+            detail(event.pk),
+            event.title,
+            EVENT_BADGE.get(event.state, "text-bg-secondary"),
+            state.get(event.state, event.state),
+            format_html(' <span class="badge text-bg-dark">漏报 {}</span>', event.missed_count)
+            if getattr(event, "missed_count", 0)
+            else "",
+            event.township.name if event.township_id else "",
+            event.officer.name,
+            beijing(event.opened_at, "%Y-%m-%d %H:%M"),
+            event.entry_count,
+            f" · 下次续报 {beijing(event.next_due_at, '%m-%d %H:%M')} 前" if event.state == EventState.OPEN else "",
+        )
+        for event in events
+    ]
+    return format_html_join("\n", EVENT_ROW, rows)
+
+
+SUPERVISION_ROW = (
+    '<a class="list-group-item list-group-item-action supervision-card colour-{}" href="{}">\n'
+    '    <div class="d-flex justify-content-between flex-wrap gap-1"><span class="text-break">{}</span>\n'
+    '      <span class="badge colour-{}">{}</span></div>\n'
+    '    <div class="small text-muted">{} · 责任人 {} · 办结时限 {}{}</div>\n'
+    "  </a>"
+)
+
+
+@register.simple_tag
+def supervision_rows(items):
+    """The supervision list (督办事项)."""
+    detail = url_for("reports:supervision_detail")
+    colour = dict(SupervisionColour.choices)
+    kind = dict(SupervisionKind.choices)
+    rows = [
+        (
+            item.colour,
+            detail(item.pk),
+            item.title,
+            item.colour,
+            colour.get(item.colour, item.colour),
+            kind.get(item.kind, item.kind),
+            item.owner.get_full_name(),
+            beijing(item.due_at, "%Y-%m-%d %H:%M"),
+            f" · 已于 {beijing(item.closed_at, '%Y-%m-%d %H:%M')} 办结"
+            if item.state == SupervisionState.CLOSED
+            else "",
+        )
+        for item in items
+    ]
+    return format_html_join("\n", SUPERVISION_ROW, rows)
+
+
+FORWARD_BADGE = {"adopted": "success", "refused": "secondary"}
+FORWARD_ROW = (
+    '<a class="list-group-item list-group-item-action" href="{}">\n'
+    '    <div class="d-flex justify-content-between gap-2">\n'
+    '      <span class="fw-semibold text-break">{}</span>\n'
+    '      <span class="text-nowrap">{}<span class="badge text-bg-{}">{}</span></span>\n'
+    "    </div>\n"
+    '    <div class="small text-muted">{} · 信息员 {} · {} · {}{} · {}</div>\n'
+    "  </a>"
+)
+EMERGENCY_BADGE = mark_safe('<span class="badge text-bg-danger">突发</span> ')  # nosec B703 B308 - a constant
+
+
+@register.simple_tag
+def forward_rows(items):
+    """A unit's queue of forwarded items (上报信息)."""
+    detail = url_for("reports:forwarded")
+    category = dict(Category.choices)
+    rows = [
+        (
+            detail(item.pk),
+            item.title,
+            EMERGENCY_BADGE if item.urgency == Urgency.EMERGENCY else "",
+            FORWARD_BADGE.get(item.status, "warning"),
+            item.get_status_display(),
+            item.county.name,
+            item.officer_code,
+            category.get(item.category, item.category),
+            f"{item.from_region.name}转报" if item.from_region_id else f"{item.county.name}上报",
+            item.to_region.name,
+            beijing(item.forwarded_at, "%m-%d %H:%M"),
+        )
+        for item in items
+    ]
+    return format_html_join("\n", FORWARD_ROW, rows)

@@ -10,7 +10,7 @@ from django.views import View
 from django.views.generic import TemplateView
 
 from officers.permissions import UnitStaffRequiredMixin
-from unionportal.core.actions import ServiceActionView
+from unionportal.core.actions import DeferredFormMixin, ServiceActionView
 from unionportal.core.audit import audit_record
 from unionportal.core.forms import add_service_errors
 from unionportal.core.models import AuditEntry
@@ -134,8 +134,8 @@ class IssueDetailView(UnitStaffRequiredMixin, IssueScopedMixin, TemplateView):
             # Instructions are recorded on the items of a signed issue by the unit that keeps it.
             may_record = services.may_edit_publication(user=user, publication=issue.publication)
             context["may_record_instruction"] = may_record and bool(items)
-            if may_record and items:
-                context["instruction_form"] = kwargs.get("instruction_form") or instruction_form(issue, user)
+            # Folded: fetched when opened (IssueInstructionView.get), here only after a refused POST.
+            context["instruction_form"] = kwargs.get("instruction_form")
         return context
 
 
@@ -262,11 +262,31 @@ class ItemRemoveView(ItemActionView):
         return form
 
 
-class IssueInstructionView(IssueActionView):
+NOT_THE_KEEPER = "只有刊物所属单位的工作人员可以在已签发的条目上登记批示"
+
+
+class IssueInstructionView(DeferredFormMixin, IssueActionView):
     """领导批示 on an item of a signed issue, recorded by the unit that keeps the publication."""
 
     form_name = "instruction_form"
     success_message = "批示已登记，已通知报送县区和信息员，并生成落实事项"
+    form_template = "reports/_issue_instruction_form.html"
+    heading = "登记领导批示"
+
+    def form_problem(self, issue):
+        if not issue.is_signed or not services.may_edit_publication(
+            user=self.request.user, publication=issue.publication
+        ):
+            return NOT_THE_KEEPER
+        if not issue.items.exists():
+            return "本期没有信息条目，不能登记批示"
+        return None
+
+    def blank_form(self, issue):
+        return instruction_form(issue, self.request.user)
+
+    def form_context(self, issue):
+        return {"issue": issue}
 
     def get_form(self, issue):
         return instruction_form(issue, self.request.user, self.request.POST, self.request.FILES)
@@ -280,7 +300,7 @@ class IssueInstructionView(IssueActionView):
         if not issue.is_signed or not services.may_edit_publication(
             user=self.request.user, publication=issue.publication
         ):
-            raise ValidationError("只有刊物所属单位的工作人员可以在已签发的条目上登记批示")
+            raise ValidationError(NOT_THE_KEEPER)
         item = data.pop("bulletin_item")  # the form's own field, not the service's
         services.instruction_record(
             report=item.report, bulletin_item=item, actor=self.request.user, request=self.request, **data

@@ -10,7 +10,7 @@ from django.views.generic import TemplateView
 from django_filters.views import FilterView
 
 from officers.permissions import StaffRequiredMixin, UnitStaffRequiredMixin
-from unionportal.core.actions import ServiceActionView
+from unionportal.core.actions import DeferredFormMixin, ServiceActionView
 from unionportal.core.attachments import private_file_response
 from unionportal.core.audit import audit_record
 from unionportal.core.list_views import FilteredListMixin
@@ -22,12 +22,12 @@ from ..filters import ForwardQueueFilter
 from ..forms import ForwardAdoptForm, ForwardForm, ForwardOnForm, ForwardRefuseForm
 from ..models import ForwardedItem, ReportAttachment
 from .reports import ReportDetailView, ReportScopedMixin
-from .review import DeferredFormMixin
+from .review import ReportFormMixin
 
 BOXES = {"received": "报送本单位的信息", "all": "全部可见的上报信息"}
 
 
-class ReportForwardView(StaffRequiredMixin, ReportScopedMixin, DeferredFormMixin, ServiceActionView):
+class ReportForwardView(StaffRequiredMixin, ReportScopedMixin, ReportFormMixin, ServiceActionView):
     """上报, from the report's page at the county."""
 
     form_class = ForwardForm
@@ -151,8 +151,8 @@ class ForwardedItemDetailView(UnitStaffRequiredMixin, ForwardedItemScopedMixin, 
             may_instruct=decides,
             instructions=list(item.instructions.select_related("follow_up").order_by("given_on", "pk")),
         )
-        if decides:
-            context["instruction_form"] = kwargs.get("instruction_form") or forwarded_instruction_form(item, user)
+        # Folded: fetched when opened (ForwardInstructionView.get), here only after a refused POST.
+        context["instruction_form"] = kwargs.get("instruction_form")
         # A refusal of the service shows above the forms (a form not shown any more, after a
         # decision made meanwhile, still says why).
         context["form_errors"] = [context[name] for name in ("adopt_form", "refuse_form", "forward_on_form")]
@@ -207,11 +207,19 @@ def forwarded_instruction_form(item, user, data=None, files=None):
     return InstructionForm(data, files, owners=services.owner_choices(actor=user, county_ids=[item.county_id]))
 
 
-class ForwardInstructionView(ForwardedActionView):
+class ForwardInstructionView(DeferredFormMixin, ForwardedActionView):
     """领导批示 on an item forwarded to the unit (a city leader writing on what a county sent up)."""
 
     form_name = "instruction_form"
     success_message = "批示已登记，已通知报送县区和信息员，并生成落实事项"
+    form_template = "reports/_forwarded_instruction_form.html"
+    heading = "登记领导批示"
+
+    def blank_form(self, item):
+        return forwarded_instruction_form(item, self.request.user)
+
+    def form_context(self, item):
+        return {"item": item}
 
     def get_form(self, item):
         return forwarded_instruction_form(item, self.request.user, self.request.POST, self.request.FILES)

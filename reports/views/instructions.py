@@ -16,10 +16,10 @@ from unionportal.core.models import AuditEntry
 from .. import selectors, services
 from ..bulletin_forms import FeedbackForm, InstructionForm, ReceiptForm
 from ..models import COUNTED_STATUSES, Adoption, Instruction
-from .review import DeferredFormMixin, ReviewActionView
+from .review import ReportFormMixin, ReviewActionView
 
 
-class CountyStaffFormMixin(DeferredFormMixin):
+class CountyStaffFormMixin(ReportFormMixin):
     """Receipts and instructions on a report are the county's own staff's (a report is theirs), and
     only on a report that counts (submitted or reviewed)."""
 
@@ -45,7 +45,7 @@ class ReceiptCreateView(CountyStaffFormMixin, ReviewActionView):
         return ReceiptForm(self.request.POST, self.request.FILES)
 
     def act(self, report, data):
-        self.check_staff_county(report)
+        self.check_object(report)
         _, created = services.report_adopt(
             report=report,
             actor=self.request.user,
@@ -79,7 +79,7 @@ class ReportInstructionView(CountyStaffFormMixin, ReviewActionView):
         )
 
     def act(self, report, data):
-        self.check_staff_county(report)
+        self.check_object(report)
         services.instruction_record(report=report, actor=self.request.user, request=self.request, **data)
 
 

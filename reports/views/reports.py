@@ -189,7 +189,7 @@ class ReportDetailView(LoginRequiredMixin, ReportScopedMixin, TemplateView):
                 and not any(f.to_region_id == unit.pk for f in forwards)
             )
             # The folded forms (上报, 回执, 批示) come with the page only when a POST of theirs was refused;
-            # else the page fetches them when opened (review.DeferredFormMixin).
+            # else the page fetches them when opened (core.actions.DeferredFormMixin).
             context["forward_form"] = kwargs.get("forward_form")
             # 线索合并: what looks like the same incident, and the events it may join.
             context["may_merge"] = report.merged_at is None and report.status in COUNTED_STATUSES

@@ -1,12 +1,11 @@
 """Staff review: the queue, grading and returning."""
 
 from django.http import Http404, QueryDict
-from django.shortcuts import render
 from django.urls import reverse
 from django_filters.views import FilterView
 
 from officers.permissions import StaffRequiredMixin
-from unionportal.core.actions import ServiceActionView
+from unionportal.core.actions import DeferredFormMixin, ServiceActionView
 from unionportal.core.list_views import FilteredListMixin
 
 from .. import selectors, services
@@ -29,48 +28,16 @@ class ReviewActionView(StaffRequiredMixin, ReportScopedMixin, ServiceActionView)
         view._report = report
 
 
-class DeferredFormMixin:
-    """A form the report's page keeps folded (回执, 批示, 上报) is not rendered with the page: a GET
-    of the form's own action URL gives it, alone (``?part=1``, fetched by static/js/deferred_form.js
-    when the panel is opened) or on a page of its own (the panel's link, without script). Rendering
-    the three with every view of the page cost a fifth of it (issue 21). After a refusal the page
-    shows the posted form itself, with its errors, through the same template."""
+class ReportFormMixin(DeferredFormMixin):
+    """A folded form of the report's page (回执, 批示, 上报; see ``DeferredFormMixin``): the report's
+    county's own staff's."""
 
-    form_template = ""  # the form's markup, shared with the report's page
-    heading = ""
-
-    def check_staff_county(self, report) -> None:
-        """These forms are the report's county's own: staff of another county find no such report."""
+    def check_object(self, report) -> None:
         if self.request.user.county_id is not None and self.request.user.county_id != report.county_id:
             raise Http404("没有找到该信息")
 
-    def form_problem(self, report) -> str | None:
-        """Why the form is not offered for ``report`` now (the service says the same on a POST)."""
-        return None
-
-    def blank_form(self, report):
-        raise NotImplementedError
-
-    def audit_read(self, report) -> None:
-        """A form that shows the report's text writes its read to the audit log."""
-
-    def get(self, request, *args, **kwargs):
-        report = self.get_report()
-        self.check_staff_county(report)
-        problem = self.form_problem(report)
-        if problem is None:
-            self.audit_read(report)
-        context = {
-            "report": report,
-            "form": None if problem else self.blank_form(report),
-            "problem": problem,
-            "form_template": self.form_template,
-            "heading": self.heading,
-        }
-        part = request.GET.get("part") == "1"
-        return render(
-            request, "reports/deferred_form_part.html" if part else "reports/deferred_form_page.html", context
-        )
+    def form_context(self, report) -> dict:
+        return {"report": report}
 
 
 class ReportGradeView(ReviewActionView):

@@ -503,9 +503,13 @@ def test_the_city_records_a_leaders_instruction_on_its_bulletins_item(client, tr
     client.force_login(tree["county_reviewer"])  # sees the city's issue, does not record on it
     response = client.post(url, data)
     assert response.status_code == 400 and "只有刊物所属单位的工作人员可以" in response.content.decode()
+    assert client.get(url, {"part": "1"}).content.decode().strip() == (  # no form to fetch either
+        '<p class="small text-muted mb-0" data-testid="form-problem">'
+        "只有刊物所属单位的工作人员可以在已签发的条目上登记批示</p>"
+    )
     client.force_login(tree["city_reviewer"])
-    page = client.get(reverse("reports:issue", args=[issue.pk])).content.decode()
-    assert "县管理（滨海县）" in page and "市审核（盐城市）" in page  # the owners offered
+    form = client.get(url, {"part": "1"}).content.decode()  # the folded form, as the page fetches it
+    assert "县管理（滨海县）" in form and "市审核（盐城市）" in form  # the owners offered
     assert client.post(url, data).status_code == 302
     instruction = Instruction.objects.get()
     assert (instruction.bulletin_item, instruction.county, instruction.recorded_region) == (
@@ -563,3 +567,18 @@ def test_a_city_edits_the_copy_it_was_sent_never_the_officers_own_words(county):
         "某厂拖欠职工3个月工资",
         f"{county.name}总工会",
     )
+
+
+def test_the_signed_issues_instruction_form_is_folded_and_fetched_by_its_keeper(client, tree, item_report):
+    """The issue page does not render the instruction form: it is fetched when its panel opens."""
+    editor = tree["county_reviewer"]
+    issue = services.issue_sign(issue=draft_with(tree, county_publication(tree), editor, [item_report]), actor=editor)
+    url = reverse("reports:issue_instruction", args=[issue.pk])
+    client.force_login(editor)
+    page = client.get(reverse("reports:issue", args=[issue.pk])).content.decode()
+    assert f'data-deferred-form="{url}?part=1"' in page and 'name="leader"' not in page
+    form = client.get(url, {"part": "1"}).content.decode()
+    assert 'name="leader"' in form and 'name="bulletin_item"' in form and "<html" not in form
+    for other in ("city_reviewer", "jiangning_reviewer"):  # a county's issue is the county's own
+        client.force_login(tree[other])
+        assert client.get(url, {"part": "1"}).status_code == 404

@@ -644,7 +644,12 @@ class TestInstructionsOnAForwardedItem:
         assert client.post(url, data).status_code in (403, 404)
         client.force_login(city_reviewer)
         page = client.get(reverse("reports:forwarded", args=[item.pk])).content.decode()
-        assert 'data-testid="forwarded-instruction-form"' in page
+        assert f'data-deferred-form="{url}?part=1"' in page  # folded: fetched when opened
+        form = client.get(url, {"part": "1"}).content.decode()
+        assert 'data-testid="forwarded-instruction-form"' in form and f'value="{reviewer.pk}"' in form
+        client.force_login(province_reviewer)
+        assert client.get(url, {"part": "1"}).status_code in (403, 404)
+        client.force_login(city_reviewer)
         assert client.post(url, data).status_code == 302
         instruction = Instruction.objects.get()
         assert (instruction.forwarded_item, instruction.report, instruction.county, instruction.recorded_region) == (

@@ -10,9 +10,11 @@ import pytest
 from django.core.management import CommandError, call_command
 from django.db import connection, connections, transaction
 from django.db.utils import InternalError, ProgrammingError
+from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from django.utils import timezone
 
+from unionportal.core import audit as audit_module
 from unionportal.core import audit_chain
 from unionportal.core.audit import audit_record, chain_verify
 from unionportal.core.models import AuditEntry, AuditPurge
@@ -53,6 +55,36 @@ def test_sm3_where_configured(settings):
     assert entry.entry_hash == audit_chain.digest("sm3", audit_chain.canonical(entry))
     assert audit_chain.digest("sm3", b"abc") == "66c7f0f462eeedd9d1f2d46bdc10e4e24167c4875cf2f7a2297da02b8f4ba8e0"
     assert verify_out() == "审计日志哈希链完整：已校验 1 条记录。"
+
+
+def test_one_statement_writes_a_row_on_postgresql(county, rf):
+    """Issue 21: lock, head, digest and INSERT in one round trip (core migration 0014's function),
+    with the digest Python computes, for every field the chain covers."""
+    request = rf.get("/", REMOTE_ADDR="2001:0db8:0000:0000:0000:0000:0000:0001")
+    first = audit_record(actor=None, action="export", target="第一条")
+    with CaptureQueriesContext(connection) as queries:
+        entry = audit_record(actor=None, action="view_report", county=county, target="县区“滨海”", request=request)
+    appended = "SELECT new_id, new_prev, new_hash FROM portal_audit_append"
+    assert [q["sql"][: len(appended)] for q in queries.captured_queries] == [appended]
+    stored = AuditEntry.objects.get(pk=entry.pk)
+    assert (stored.prev_hash, stored.ip_address, stored.county_id) == (first.entry_hash, "2001:db8::1", county.pk)
+    assert stored.entry_hash == entry.entry_hash == audit_chain.entry_digest(stored)
+    assert stored.created_at == entry.created_at
+    assert verify_out() == "审计日志哈希链完整：已校验 2 条记录。"
+
+
+@pytest.mark.parametrize("algorithm", ["sha256", "sm3"])
+def test_rows_of_both_paths_make_one_chain(settings, algorithm):
+    """Where PostgreSQL cannot digest (SM3 without pgcrypto), the Python path writes the row; rows of
+    either path chain to each other."""
+    settings.AUDIT_HASH_ALGORITHM = algorithm
+    write(1)
+    with mock.patch.dict(audit_module._DATABASE_DIGESTS, {algorithm: False}):
+        with CaptureQueriesContext(connection) as queries:
+            write(1)
+        assert any("pg_advisory_xact_lock" in q["sql"] for q in queries.captured_queries)
+    write(1)
+    assert verify_out() == "审计日志哈希链完整：已校验 3 条记录。"
 
 
 def test_the_trigger_refuses_update_and_delete_on_postgresql():

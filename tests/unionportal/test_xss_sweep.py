@@ -908,10 +908,29 @@ REVIEWED_UNESCAPING = {
         "filter_control's options: values escaped by format_html_join; swept on every list page",
     ),
     ("reports/templatetags/report_tags.py", "format_html_join"): (
-        2,
+        6,
         "report_badges: status and urgency labels escaped by format_html_join; swept on every list and report page; "
-        "review_rows: the queue's rows (title, officer, township, labels) escaped by format_html_join; swept on the "
-        "review queue",
+        "review_rows, my_report_rows, event_rows, supervision_rows, forward_rows: each list's rows (titles, names, "
+        "townships, labels) escaped by format_html_join; swept on the review queue, my reports, the events and "
+        "supervision lists and the forwarded queues",
+    ),
+    ("reports/templatetags/report_tags.py", "format_html"): (
+        1,
+        "event_rows: the 漏报 badge, its one value a count, escaped by format_html; swept on the events list",
+    ),
+    ("reports/templatetags/report_tags.py", "mark_safe"): (
+        1,
+        "forward_rows: EMERGENCY_BADGE, a constant without any value in it",
+    ),
+    ("unionportal/overview/templatetags/overview_tags.py", "format_html_join"): (
+        2,
+        "region_rows: the region dashboard's counties (names, figures, links built from ids and dates) and "
+        "counties_reporting: county names and figures, escaped by format_html_join; swept on the region dashboards",
+    ),
+    ("unionportal/overview/templatetags/overview_tags.py", "format_html"): (
+        1,
+        "region_rows: the name of a county's city, shown to a province's staff, escaped by format_html (the "
+        "sweep's city staff see their own counties, without it)",
     ),
     ("officers/channels/forms.py", "format_html"): (
         1,

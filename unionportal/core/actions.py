@@ -9,7 +9,7 @@ then the button), it shows the first result and changes nothing.
 
 from django.contrib import messages
 from django.core.exceptions import ValidationError
-from django.shortcuts import redirect
+from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.views import View
 
@@ -83,3 +83,50 @@ class ServiceActionView(SubmitOnceViewMixin, View):
         view.setup(request, *args, **kwargs)
         self.prime_detail_view(view, obj)
         return view.render_to_response(view.get_context_data(**{self.form_name: form}), status=400)
+
+
+class DeferredFormMixin:
+    """For a ``ServiceActionView`` whose form its object's page keeps folded (登记回执, 批示, 上报): the
+    page is not rendered with it; a GET of the action's own URL gives the form, alone (``?part=1``,
+    fetched by static/js/deferred_form.js when the panel is opened, into the page's
+    ``_deferred_form.html`` slot) or on a page of its own (the slot's link, without script). After a
+    refusal the object's page shows the posted form itself, with its errors, through the same
+    ``form_template``. Rendering folded forms with every view of a page was a fifth of its time."""
+
+    form_template = ""  # the form's markup, shared with the object's page
+    heading = ""
+
+    def check_object(self, obj) -> None:
+        """Raise Http404 or PermissionDenied where the user may not use this form on ``obj`` at all."""
+
+    def form_problem(self, obj) -> str | None:
+        """Why the form is not offered on ``obj`` now (None: offered); the service says the same."""
+        return None
+
+    def blank_form(self, obj):
+        raise NotImplementedError
+
+    def audit_read(self, obj) -> None:
+        """A form that shows the object's confidential text writes its read to the audit log."""
+
+    def form_context(self, obj) -> dict:
+        """What ``form_template`` needs besides ``form``."""
+        return {}
+
+    def get(self, request, *args, **kwargs):
+        obj = self.get_object()
+        self.check_object(obj)
+        problem = self.form_problem(obj)
+        if problem is None:
+            self.audit_read(obj)
+        context = {
+            **self.form_context(obj),
+            "object": obj,
+            "object_url": self.get_success_url(obj),
+            "form": None if problem else self.blank_form(obj),
+            "problem": problem,
+            "form_template": self.form_template,
+            "heading": self.heading,
+        }
+        part = request.GET.get("part") == "1"
+        return render(request, "deferred_form_part.html" if part else "deferred_form_page.html", context)

@@ -5,10 +5,10 @@ two transactions never chain to the same row."""
 import ipaddress
 
 from django.conf import settings
-from django.db import connection, transaction
+from django.db import DatabaseError, connection, transaction
 from django.utils import timezone
 
-from .audit_chain import entry_digest, first_break
+from .audit_chain import canonical_fields, digest, entry_digest, first_break
 from .client_address import client_ip
 from .models import AuditEntry, AuditPurge
 
@@ -52,6 +52,48 @@ def chain_head() -> str:
         return cursor.fetchone()[0]
 
 
+# Which digests PostgreSQL's portal_audit_append computes here: SHA-256 is built in; SM3 needs
+# pgcrypto on a server whose OpenSSL has it, asked once per process (``database_digests``).
+_DATABASE_DIGESTS = {"sha256": True}
+
+
+def database_digests(algorithm: str) -> bool:
+    if algorithm not in _DATABASE_DIGESTS:
+        try:
+            with transaction.atomic(), connection.cursor() as cursor:
+                cursor.execute("SELECT encode(digest('abc'::bytea, %s), 'hex')", [algorithm])
+                _DATABASE_DIGESTS[algorithm] = cursor.fetchone()[0] == digest(algorithm, b"abc")
+        except DatabaseError:  # no pgcrypto, or no such digest in the server's OpenSSL
+            _DATABASE_DIGESTS[algorithm] = False
+    return _DATABASE_DIGESTS[algorithm]
+
+
+def _append_in_database(entry: AuditEntry) -> None:
+    """Lock, head, digest and INSERT in one statement (one round trip; its own transaction under
+    autocommit): core migration 0014's function, digesting what ``canonical`` would."""
+    entry.created_at = timezone.now()
+    with connection.cursor() as cursor:
+        cursor.execute(
+            "SELECT new_id, new_prev, new_hash FROM portal_audit_append(%s::bigint, %s::varchar, %s::text, "
+            "%s::bigint, %s::varchar, %s::varchar, %s::bigint, %s::bigint, %s::varchar, %s::inet, %s::timestamptz)",
+            [
+                CHAIN_LOCK_KEY,
+                entry.hash_algorithm,
+                canonical_fields(entry),
+                entry.actor_id,
+                entry.action,
+                entry.result,
+                entry.county_id,
+                entry.report_id,
+                entry.target,
+                entry.ip_address,
+                entry.created_at,
+            ],
+        )
+        entry.pk, entry.prev_hash, entry.entry_hash = cursor.fetchone()
+    entry._state.adding, entry._state.db = False, connection.alias
+
+
 def audit_record(
     *,
     actor,
@@ -75,6 +117,9 @@ def audit_record(
         ip_address=_normalised(client_address(request)),
         hash_algorithm=getattr(settings, "AUDIT_HASH_ALGORITHM", "sha256"),
     )
+    if connection.vendor == "postgresql" and database_digests(entry.hash_algorithm):
+        _append_in_database(entry)
+        return entry
     with transaction.atomic():
         chain_lock()
         entry.created_at = timezone.now()

@@ -25,12 +25,20 @@ def digest(algorithm: str, data: bytes) -> str:
     raise ValueError(f"unknown audit hash algorithm {algorithm!r} (sha256 or sm3)")
 
 
+SEPARATOR = "\x1f"
+
+
 def canonical(entry) -> bytes:
-    """The bytes a row's digest covers: every field that says who did what, when, from where, to
-    what and with which result, and the previous row's digest. Times in UTC to the microsecond."""
+    """The bytes a row's digest covers: the previous row's digest, then every field that says who did
+    what, when, from where, to what and with which result (``canonical_fields``)."""
+    return SEPARATOR.join([entry.prev_hash or "", canonical_fields(entry)]).encode("utf-8")
+
+
+def canonical_fields(entry) -> str:
+    """The row's own part of ``canonical``, times in UTC to the microsecond. PostgreSQL's
+    portal_audit_append (core migration 0014) is given this and prefixes the head's digest itself."""
     created = entry.created_at.astimezone(UTC).strftime("%Y-%m-%dT%H:%M:%S.%f") if entry.created_at else ""
     parts = [
-        entry.prev_hash or "",
         str(entry.actor_id or ""),
         entry.action,
         entry.result,
@@ -40,7 +48,7 @@ def canonical(entry) -> bytes:
         str(entry.ip_address or ""),
         created,
     ]
-    return "\x1f".join(parts).encode("utf-8")
+    return SEPARATOR.join(parts)
 
 
 def entry_digest(entry) -> str:

@@ -2,7 +2,10 @@
 
 import copy
 
+from django import forms
 from django.http import QueryDict
+
+from .forms import ListedModelChoiceIterator
 
 
 class ForgivingPaginationMixin:
@@ -58,3 +61,14 @@ class LightFilterSetMixin:
                 filter_.method = base.method  # binds a FilterMethod to this copy, not to the class's
             filter_.model, filter_.parent = queryset.model, self
             self.filters[name] = filter_
+
+    @property
+    def form(self):
+        """The filter form, its model choices (a county's townships, its staff) read as one plain query,
+        not a server-side cursor (see ``ListedModelChoiceIterator``)."""
+        if not hasattr(self, "_form"):
+            form = super().form
+            for field in form.fields.values():
+                if isinstance(field, forms.ModelChoiceField):
+                    field.iterator = ListedModelChoiceIterator
+        return self._form

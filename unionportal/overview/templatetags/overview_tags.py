@@ -1,0 +1,71 @@
+"""Template tags of the pages that look across the counties."""
+
+from urllib.parse import urlencode
+
+from django import template
+from django.urls import reverse
+from django.utils.html import format_html, format_html_join
+
+from unionportal.core import figures
+
+register = template.Library()
+
+REGION_ROW = (
+    '<tr data-testid="county-{}">\n'
+    '    <th scope="row" class="fw-normal">{}{}</th>\n'
+    '    <td class="text-end">{}</td>\n'
+    '    <td class="text-end">{}</td>\n'
+    '    <td class="text-end">{}</td>\n'
+    '    <td class="text-end"><a href="{}">{}</a></td>\n'
+    '    <td class="text-end"><a href="{}">{}</a></td>\n'
+    '    <td class="text-end"><a href="{}">{}</a></td>\n'
+    '    <td class="text-end">{}</td>\n'
+    "  </tr>"
+)
+
+
+@register.simple_tag
+def region_rows(rows, unit, year_start, year_end):
+    """The region dashboard's counties (what its template loop rendered, a hundred rows at a province):
+    the queue's address reversed once, each county's three links to its forwarded items built here."""
+    queue = reverse("reports:forwarded_queue")
+
+    def link(status, county_pk):
+        query = {"box": "all", "status": status, "county": county_pk, "date_from": year_start, "date_to": year_end}
+        return f"{queue}?{urlencode(query)}"
+
+    out = []
+    for row in rows:
+        county = row["county"]
+        above = county.region_id is not None and county.region_id != unit.pk
+        out.append(
+            (
+                county.code,
+                county.name,
+                format_html('<span class="text-muted">（{}）</span>', county.region.name) if above else "",
+                row["reports"],
+                figures.percent(row["adoption_rate"], 0),
+                row["above_adopted"],
+                link("", county.pk),
+                row["forwarded"],
+                link("adopted", county.pk),
+                row["forwarded_adopted"],
+                link("pending", county.pk),
+                row["forwarded_pending"],
+                row["instructions"],
+            )
+        )
+    return format_html_join("\n", REGION_ROW, out)
+
+
+@register.simple_tag
+def counties_reporting(counties):
+    """Last month's reporting of the counties, ranked: "1. 滨海县 30/40（75.0%）；2. …" in one line."""
+    return format_html_join(
+        "；",
+        "{}. {} {}/{}（{}）",
+        (
+            (number, c["county"], c["reported"], c["expected"], figures.percent(c["reporting_rate"], 1))
+            for number, c in enumerate(counties, start=1)
+        ),
+    )
