@@ -79,3 +79,18 @@ def test_production_relies_on_the_touch_not_on_a_write_per_request():
     }
     out = subprocess.run([sys.executable, "-c", code], env=env, capture_output=True, text=True, check=True)
     assert out.stdout.split() == ["False", "28800", "True", "60"]
+
+
+def test_the_rest_of_a_signed_in_request_gets_the_user_itself(client, county):
+    """The idle check loads the user; the middleware then replaces AuthenticationMiddleware's lazy
+    wrapper with it (issue 21: some seventy attribute reads a page went through the wrapper)."""
+    from officers.models import User
+
+    officer = OfficerFactory(county=county)
+    client.force_login(officer.user)
+    response = client.get(reverse("home"))
+    assert response.status_code == 200 and type(response.wsgi_request.user) is User
+    assert response.wsgi_request.user.pk == officer.user.pk
+    client.logout()  # no session cookie: nothing loaded, the lazy anonymous user stays as it was
+    response = client.get(reverse("login"))
+    assert response.status_code == 200 and not response.wsgi_request.user.is_authenticated

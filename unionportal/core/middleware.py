@@ -6,6 +6,7 @@ from django.conf import settings
 from django.contrib.auth import logout
 from django.shortcuts import redirect
 from django.urls import reverse
+from django.utils.functional import empty
 
 from .sessions import session_seen
 
@@ -74,6 +75,13 @@ class SessionIdleExpiryMiddleware:
             logout(request)
             # Before MessageMiddleware: the login page says why from its query string.
             return redirect(f"{reverse('login')}?idle=1&next={request.path}")
+        if has_cookie:
+            # The check above loaded the user: hand the rest of the request the user itself, not
+            # AuthenticationMiddleware's lazy wrapper, whose every attribute read (some seventy a
+            # page: the middleware below, the scoping rule, the layout) raises and catches inside.
+            loaded = getattr(getattr(request, "user", None), "_wrapped", empty)
+            if loaded is not empty:
+                request.user = loaded
         response = self.get_response(request)
         if not has_cookie:
             return response  # no session to keep alive (and no reason to load one)
