@@ -73,7 +73,8 @@ def phone_page(browser, live_server):
 def second_factor_passed(monkeypatch):
     """The browser journeys are about their pages, not the login: their staff count as having passed
     the second factor (enrolment, codes, recovery and reset are tested with the test client in
-    tests/security/test_accounts_and_login.py). Production code is untouched."""
+    tests/security/test_accounts_and_login.py, and enrolment and sign-in in a real browser in
+    test_two_factor.py, which overrides this fixture). Production code is untouched."""
     from officers.security import two_factor
 
     monkeypatch.setattr(two_factor, "is_verified", lambda request: True)
