@@ -8,10 +8,14 @@ class DisputesConfig(AppConfig):
 
     def ready(self):
         # The registry needs the resource, which needs the models: importable only once apps are ready.
+        from reports.services.anonymise import register_text_scrubber
         from unionportal.core.imports.registry import LedgerKind, register
 
         from .bulk import DisputeLedger
         from .resources import COLUMNS, DisputeLedgerResource
+        from .services.anonymise import case_texts_scrub
+
+        register_text_scrubber(case_texts_scrub)  # an anonymised officer's name leaves the cases too
 
         register(
             LedgerKind(

@@ -46,6 +46,22 @@ def officers_due(*, now=None):
     return Officer.objects.filter(status=Officer.Status.DISMISSED, anonymised_at__isnull=True, pk__in=dismissed)
 
 
+# Texts of the apps above that may name an officer (a dispute case's 案情 copied from their report, its
+# follow-ups): each such app registers a function ``(*, officer, name, phone)`` in its AppConfig.ready
+# (this floor may not import them); all run inside the anonymisation's transaction.
+TEXT_SCRUBBERS: list = []
+
+
+def register_text_scrubber(scrub) -> None:
+    if scrub not in TEXT_SCRUBBERS:
+        TEXT_SCRUBBERS.append(scrub)
+
+
+def scrub_text(text: str, *, name: str, phone: str) -> str:
+    """``text`` with the officer's name and phone replaced by 某信息员 and asterisks."""
+    return _scrub(text, name=name, phone=phone)
+
+
 def _scrub(text: str, *, name: str, phone: str) -> str:
     if not text:
         return text
@@ -84,6 +100,8 @@ def officer_anonymise(*, officer_id: int, now=None) -> bool:
         CorrectionRequest.objects.filter(pk=correction.pk).update(
             text=_scrub(correction.text, name=name, phone=phone), reply=_scrub(correction.reply, name=name, phone=phone)
         )
+    for scrub in TEXT_SCRUBBERS:
+        scrub(officer=officer, name=name, phone=phone)
     for consent in NoticeConsent.objects.filter(officer=officer).exclude(scan=""):
         consent.scan.delete(save=False)  # the signed page shows the name and signature
         NoticeConsent.objects.filter(pk=consent.pk).update(scan="", method=NoticeConsent.Method.ONLINE)
