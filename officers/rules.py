@@ -106,12 +106,14 @@ CHANNEL_FIELD_LABELS = {
     "app_id": "SmsSdkAppId",
     "sign_name": "短信签名",
     "reminder_template": "报送提醒模板编号",
+    "commission_template": "约稿通知模板编号",
 }
 
 
 def channel_problems(kind: str, values: dict) -> dict[str, str]:
     """Field → message for what a channel of this kind lacks (empty when it can send). An address
-    must be http(s); a gateway that sends reminders needs the reminder template's id."""
+    must be http(s); a gateway that sends reminders needs the reminder template's id, and the
+    commission notice's (the officers' SMS go through the one gateway)."""
     problems = {}
     for name in CHANNEL_NEEDS.get(kind, ()):
         if not str(values.get(name, "")).strip():
@@ -122,6 +124,9 @@ def channel_problems(kind: str, values: dict) -> dict[str, str]:
     if kind in ("aliyun_sms", "tencent_sms", "http_sms") and values.get("for_reminders"):
         if not str(values.get("reminder_template", "")).strip():
             problems["reminder_template"] = "发送报送提醒短信须填写在短信平台登记的模板编号"
+        # The same gateway carries the officers' 约稿 notices (reports.services.commissions).
+        if not str(values.get("commission_template", "")).strip():
+            problems["commission_template"] = "报送提醒短信网关也发送约稿通知，须填写在短信平台登记的约稿通知模板编号"
     if kind in ("wecom", "dingtalk") and values.get("for_reminders"):
         problems["for_reminders"] = "群机器人不能发送信息员的提醒短信"
     if kind in ("aliyun_sms", "tencent_sms", "http_sms"):

@@ -29,6 +29,7 @@ class ChannelForm(forms.ModelForm):
             "endpoint",
             "sign_name",
             "reminder_template",
+            "commission_template",
             "markdown",
         ]
         widgets = {

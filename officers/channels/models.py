@@ -83,6 +83,12 @@ class ChannelSetting(models.Model):
     reminder_template = models.CharField(
         "报送提醒模板编号", max_length=64, blank=True, help_text="在短信平台登记的模板编号，参数：month、done、quota"
     )
+    commission_template = models.CharField(
+        "约稿通知模板编号",
+        max_length=64,
+        blank=True,
+        help_text="在短信平台登记的模板编号，参数：topic（约稿主题）、due（截止日期）",
+    )
     markdown = models.BooleanField("以 Markdown 格式发送", default=False)
     for_alerts = models.BooleanField("接收突发信息提醒", default=False, help_text="群机器人：有突发信息报送时通知本群")
     for_digests = models.BooleanField(
@@ -159,6 +165,11 @@ class ChannelSetting(models.Model):
             region=self.region,
             endpoint=self.endpoint,
             sign_name=self.sign_name,
-            templates={"reminder": self.reminder_template} if self.reminder_template else {},
+            # The notice kind (the outbox message's) → the gateway's registered template for it.
+            templates={
+                kind: template
+                for kind, template in (("reminder", self.reminder_template), ("commission", self.commission_template))
+                if template
+            },
             markdown=self.markdown,
         )

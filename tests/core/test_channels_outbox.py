@@ -194,6 +194,30 @@ class TestRemindersThroughTheCountyGateway:
         sms.refresh_from_db()
         assert (sms.state, sms.attempts, len(fake.requests)) == ("sent", 2, 2)
 
+    def test_a_commission_goes_out_with_its_own_template(self, httpserver, county, django_capture_on_commit_callbacks):
+        """约稿 through the same gateway as the reminders, with the template registered for it (before
+        this, the gateway refused it: no template for the kind)."""
+        from datetime import date
+
+        from tests.factories import AdminFactory
+
+        fake = FakeAliyun(httpserver, "/")
+        gateway = self.gateway(county, httpserver.port, commission_template="SMS_4713")
+        officer = OfficerFactory(county=county, phone="13815110004")
+        with django_capture_on_commit_callbacks(execute=True):
+            services.commission_create(
+                county=county,
+                actor=AdminFactory(county=county),
+                topic="快递员派件费调整",
+                due_on=date(2026, 12, 10),
+                today=date(2026, 11, 30),
+            )
+        sms = OutboxMessage.objects.get(channel="sms", kind="commission")
+        assert (sms.state, sms.channel_setting_id, sms.address) == ("sent", gateway.pk, officer.phone)
+        [seen] = fake.requests
+        assert seen["args"]["TemplateCode"] == "SMS_4713"
+        assert json.loads(seen["args"]["TemplateParam"]) == {"topic": "快递员派件费调整", "due": "12月10日"}
+
     def test_without_a_gateway_the_site_backend_as_before(self, county):
         CapturingBackend.sent.clear()
         officer = OfficerFactory(county=county, phone="13815110004")

@@ -51,6 +51,7 @@ def aliyun(county):
         secret="aliyun-secret-0123456789",
         sign_name="东台市总工会",
         reminder_template="SMS_4711",
+        commission_template="SMS_4713",
         for_reminders=True,
     )
 
@@ -69,6 +70,7 @@ def form_data(**overrides):
         "endpoint": "",
         "sign_name": "",
         "reminder_template": "",
+        "commission_template": "",
     }
     return {k: v for k, v in (base | overrides).items() if v is not None}
 
@@ -173,6 +175,7 @@ class TestSaving:
             webhook_url="",
             sign_name="东台市总工会",
             reminder_template="SMS_4712",
+            commission_template="SMS_4713",
         )
         response = client.post(reverse("officers:channel_edit", args=[aliyun.pk]), data)
         assert response.status_code == 302
@@ -194,6 +197,7 @@ class TestSaving:
             webhook_url="https://sms.gov/api",
             secret="s3cret",
             reminder_template="T1",
+            commission_template="T2",
         )
         response = client.post(reverse("officers:channel_create"), data)
         assert "本县区已有启用的报送提醒短信网关，请先停用它或取消勾选" in response.content.decode()

@@ -117,7 +117,27 @@ def test_sign_in_wait_minutes(failures, wait):
         (
             "aliyun_sms",
             {"key_id": "a", "secret": "b", "sign_name": "c", "for_reminders": True},
-            {"reminder_template": "发送报送提醒短信须填写在短信平台登记的模板编号"},
+            {
+                "reminder_template": "发送报送提醒短信须填写在短信平台登记的模板编号",
+                "commission_template": "报送提醒短信网关也发送约稿通知，须填写在短信平台登记的约稿通知模板编号",
+            },
+        ),
+        (
+            "aliyun_sms",
+            {"key_id": "a", "secret": "b", "sign_name": "c", "for_reminders": True, "reminder_template": "SMS_1"},
+            {"commission_template": "报送提醒短信网关也发送约稿通知，须填写在短信平台登记的约稿通知模板编号"},
+        ),
+        (
+            "aliyun_sms",
+            {
+                "key_id": "a",
+                "secret": "b",
+                "sign_name": "c",
+                "for_reminders": True,
+                "reminder_template": "SMS_1",
+                "commission_template": "SMS_2",
+            },
+            {},
         ),
         (
             "tencent_sms",
