@@ -34,15 +34,21 @@ def report_badges(report):
     return format_html_join("\n", '<span class="{}">{}</span>', badges)
 
 
-ROW = (
-    '<a class="list-group-item list-group-item-action" href="{}">\n'
-    '    <div class="d-flex justify-content-between gap-2">\n'
-    '      <span class="fw-semibold text-break">{}</span>\n'
-    '      <span class="text-nowrap">{}</span>\n'
-    "    </div>\n"
-    '    <div class="small text-muted">{} · {} · {} · {}\n      {}{}</div>\n'
-    "  </a>"
-)
+def list_item(badges: str, details: str) -> str:
+    """The format of a row of the lists: a link with the title and its badges on one line and the
+    details below (``badges`` and ``details`` hold the format's further fields)."""
+    return (
+        '<a class="list-group-item list-group-item-action" href="{}">\n'
+        '    <div class="d-flex justify-content-between gap-2">\n'
+        '      <span class="fw-semibold text-break">{}</span>\n'
+        f'      <span class="text-nowrap">{badges}</span>\n'
+        "    </div>\n"
+        f'    <div class="small text-muted">{details}</div>\n'
+        "  </a>"
+    )
+
+
+ROW = list_item("{}", "{} · {} · {} · {}\n      {}{}")
 NO_ROWS = ""  # the template says "nothing matches"
 
 
@@ -73,15 +79,7 @@ def review_rows(reports):
 # The other long lists of the reporting pages, built as the review queue's are (issue 21): what each
 # template loop rendered, with the detail URL reversed once a list and times through strftime.
 
-MY_ROW = (
-    '<a class="list-group-item list-group-item-action" href="{}">\n'
-    '    <div class="d-flex justify-content-between gap-2">\n'
-    '      <span class="fw-semibold text-break">{}</span>\n'
-    '      <span class="text-nowrap">{}</span>\n'
-    "    </div>\n"
-    '    <div class="small text-muted">{} · {}\n      {}{}</div>\n'
-    "  </a>"
-)
+MY_ROW = list_item("{}", "{} · {}\n      {}{}")
 
 
 @register.simple_tag
@@ -106,15 +104,7 @@ def my_report_rows(reports):
 
 
 EVENT_BADGE = {EventState.OPEN: "text-bg-danger", EventState.CLOSED: "text-bg-success"}
-EVENT_ROW = (
-    '<a class="list-group-item list-group-item-action" href="{}">\n'
-    '    <div class="d-flex justify-content-between gap-2">\n'
-    '      <span class="fw-semibold text-break">{}</span>\n'
-    '      <span class="text-nowrap"><span class="badge {}">{}</span>{}</span>\n'
-    "    </div>\n"
-    '    <div class="small text-muted">{} · {} · 初报 {} · 报告 {} 次{}</div>\n'
-    "  </a>"
-)
+EVENT_ROW = list_item('<span class="badge {}">{}</span>{}', "{} · {} · 初报 {} · 报告 {} 次{}")
 
 
 @register.simple_tag
@@ -177,15 +167,7 @@ def supervision_rows(items):
 
 
 FORWARD_BADGE = {"adopted": "success", "refused": "secondary"}
-FORWARD_ROW = (
-    '<a class="list-group-item list-group-item-action" href="{}">\n'
-    '    <div class="d-flex justify-content-between gap-2">\n'
-    '      <span class="fw-semibold text-break">{}</span>\n'
-    '      <span class="text-nowrap">{}<span class="badge text-bg-{}">{}</span></span>\n'
-    "    </div>\n"
-    '    <div class="small text-muted">{} · 信息员 {} · {} · {}{} · {}</div>\n'
-    "  </a>"
-)
+FORWARD_ROW = list_item('{}<span class="badge text-bg-{}">{}</span>', "{} · 信息员 {} · {} · {}{} · {}")
 EMERGENCY_BADGE = mark_safe('<span class="badge text-bg-danger">突发</span> ')  # nosec B703 B308 - a constant
 
 
