@@ -44,3 +44,23 @@ def test_last_months_reporting_in_one_line():
         {"county": "阜宁县", "reported": 0, "expected": 0, "reporting_rate": None},
     ]
     assert str(counties_reporting(counties)) == "1. 滨海县 30/40（75%）；2. 阜宁县 0/0（—）"
+
+
+def test_a_notices_zero_filers_in_one_line():
+    from unionportal.overview.templatetags.overview_tags import zero_filer_names
+
+    assert str(zero_filer_names([["王五", "坎北镇"], ["<b>赵六</b>", ""]])) == (
+        "王五（坎北镇）、&lt;b&gt;赵六&lt;/b&gt;（未填写镇区街道）"
+    )
+    assert zero_filer_names([]) == "无。"
+
+
+def test_a_notices_late_emergencies():
+    from unionportal.overview.templatetags.overview_tags import late_emergency_lines
+
+    rows = [["刘洋", "某厂停工", "11-03 09:05", "迟 25 分钟"], ["王五", "<i>x</i>", "11-04 10:00", ""]]
+    assert str(late_emergency_lines(rows)) == (
+        '<div class="small">迟报：刘洋 某厂停工（11-03 09:05，迟 25 分钟）</div>'
+        '<div class="small">迟报：王五 &lt;i&gt;x&lt;/i&gt;（11-04 10:00）</div>'
+    )
+    assert str(late_emergency_lines([])) == '<div class="small">突发信息均按时报送。</div>'

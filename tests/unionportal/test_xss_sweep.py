@@ -923,12 +923,15 @@ REVIEWED_UNESCAPING = {
         "forward_rows: EMERGENCY_BADGE, a constant without any value in it",
     ),
     ("unionportal/overview/templatetags/overview_tags.py", "format_html_join"): (
-        2,
+        4,
         "region_rows: the region dashboard's counties (names, figures, links built from ids and dates) and "
-        "counties_reporting: county names and figures, escaped by format_html_join; swept on the region dashboards",
+        "counties_reporting: county names and figures, escaped by format_html_join; swept on the region dashboards; "
+        "zero_filer_names and late_emergency_lines: officers' names, townships and report titles of a ranking "
+        "notice, escaped by format_html_join; swept on the notice page",
     ),
     ("unionportal/overview/templatetags/overview_tags.py", "format_html"): (
-        1,
+        2,
+        "late_emergency_lines: a constant sentence through format_html; "
         "region_rows: the name of a county's city, shown to a province's staff, escaped by format_html (the "
         "sweep's city staff see their own counties, without it)",
     ),

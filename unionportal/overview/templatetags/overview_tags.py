@@ -69,3 +69,24 @@ def counties_reporting(counties):
             for number, c in enumerate(counties, start=1)
         ),
     )
+
+
+@register.simple_tag
+def zero_filer_names(names):
+    """A ranking notice's 未报送 officers in one line, "王五（坎北镇）、…" (a county's notice names a few
+    hundred), or 无。"""
+    if not names:
+        return "无。"
+    return format_html_join("、", "{}（{}）", ((name, township or "未填写镇区街道") for name, township in names))
+
+
+@register.simple_tag
+def late_emergency_lines(rows):
+    """A ranking notice's 迟报 lines: officer, title, when, and how late where known."""
+    if not rows:
+        return format_html('<div class="small">{}</div>', "突发信息均按时报送。")
+    return format_html_join(
+        "",
+        '<div class="small">迟报：{} {}（{}{}）</div>',
+        ((r[0], r[1], r[2], f"，{r[3]}" if r[3] else "") for r in rows),
+    )
