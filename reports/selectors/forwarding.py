@@ -13,6 +13,20 @@ from officers.models import County
 from ..models import ForwardedItem, ReportAttachment
 from .bulletins import instruction_counts
 
+# What a row of a unit's queue shows (report_tags.forward_rows, the home page's latest items), and not
+# each item's text; a new column in the row goes here too, else each row reads it with a query.
+QUEUE_ROW_FIELDS = (
+    "title",
+    "urgency",
+    "status",
+    "category",
+    "officer_code",
+    "forwarded_at",
+    "county__name",
+    "from_region__name",
+    "to_region__name",
+)
+
 
 def unit_queue(*, user, box: str = "received"):
     """Items as ``user`` may see them, for the queue page. ``box``: ``received`` (forwarded to the
@@ -22,7 +36,11 @@ def unit_queue(*, user, box: str = "received"):
     items = ForwardedItem.objects.visible_to(user)
     if box != "all" and getattr(user, "region_id", None):
         items = items.filter(to_region_id=user.region_id)
-    return items.select_related("county", "from_region", "to_region").order_by("urgency", "forwarded_at", "id")
+    return (
+        items.select_related("county", "from_region", "to_region")
+        .only(*QUEUE_ROW_FIELDS)
+        .order_by("urgency", "forwarded_at", "id")
+    )
 
 
 def pending_count(*, user) -> int:
