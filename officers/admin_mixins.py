@@ -23,18 +23,8 @@ def county_people(user):
     return users.filter(Q(county_id=scope.county_id) | Q(officer__county_id=scope.county_id)).distinct()
 
 
-class ScopedAdminMixin(LedgerImportErrorsMixin):
-    """For models whose QuerySet has ``visible_to``: county admins manage their own county only."""
-
-    list_select_related = True
-
-    def scoped_queryset(self, request):
-        return self.model.objects.visible_to(request.user)
-
-    def get_queryset(self, request):
-        qs = self.scoped_queryset(request)
-        ordering = self.get_ordering(request)
-        return qs.order_by(*ordering) if ordering else qs
+class PortalAdminOnlyMixin:
+    """An admin page for the portal's administrators only (active, staff, 管理员 role)."""
 
     def _allowed(self, request):
         return request.user.is_active and request.user.is_staff and request.user.is_portal_admin
@@ -50,6 +40,20 @@ class ScopedAdminMixin(LedgerImportErrorsMixin):
 
     def has_change_permission(self, request, obj=None):
         return self._allowed(request)
+
+
+class ScopedAdminMixin(PortalAdminOnlyMixin, LedgerImportErrorsMixin):
+    """For models whose QuerySet has ``visible_to``: county admins manage their own county only."""
+
+    list_select_related = True
+
+    def scoped_queryset(self, request):
+        return self.model.objects.visible_to(request.user)
+
+    def get_queryset(self, request):
+        qs = self.scoped_queryset(request)
+        ordering = self.get_ordering(request)
+        return qs.order_by(*ordering) if ordering else qs
 
     # django-import-export's import and export pages follow the same rule.
     def has_import_permission(self, request):

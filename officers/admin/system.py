@@ -6,7 +6,7 @@ from unionportal.core.admin_mixins import ReadOnlyAdminMixin
 from unionportal.core.models import AuditPurge, OutboxMessage
 
 from .. import personal
-from ..admin_mixins import ScopedAdminMixin, county_people
+from ..admin_mixins import PortalAdminOnlyMixin, ScopedAdminMixin, county_people
 from ..models import (
     DeadlineSetting,
     ProcessingNotice,
@@ -40,7 +40,7 @@ class OutboxMessageAdmin(ReadOnlyAdminMixin, admin.ModelAdmin):
 
 
 @admin.register(WorkCalendarDay)
-class WorkCalendarDayAdmin(admin.ModelAdmin):
+class WorkCalendarDayAdmin(PortalAdminOnlyMixin, admin.ModelAdmin):
     """The national calendar (holidays, 调休 working days): one for every county, kept by admins when
     the State Council publishes the next year's arrangement."""
 
@@ -49,23 +49,8 @@ class WorkCalendarDayAdmin(admin.ModelAdmin):
     search_fields = ("name",)
     date_hierarchy = "day"
 
-    def _allowed(self, request):
-        return request.user.is_active and request.user.is_staff and request.user.is_portal_admin
-
-    def has_module_permission(self, request):
-        return self._allowed(request)
-
-    def has_view_permission(self, request, obj=None):
-        return self._allowed(request)
-
-    def has_add_permission(self, request):
-        return self._allowed(request)
-
-    def has_change_permission(self, request, obj=None):
-        return self._allowed(request)
-
     def has_delete_permission(self, request, obj=None):
-        return self._allowed(request)
+        return self._allowed(request)  # a day entered by mistake is removed, not kept
 
 
 @admin.register(DeadlineSetting)
