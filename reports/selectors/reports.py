@@ -38,18 +38,12 @@ def attachment_count() -> Coalesce:
     return Coalesce(Subquery(per_report.values("n")), 0)
 
 
-# What a row of 我的报送 shows (report_tags.my_report_rows, report_badges); see QUEUE_ROW_FIELDS.
-MY_ROW_FIELDS = (
-    "title",
-    "status",
-    "urgency",
-    "category",
-    "grade",
-    "on_time",
-    "merged_at",
-    "submitted_at",
-    "officer_id",
-)
+# What a row of the reports' lists shows (report_tags: the rows and report_badges), and nothing else:
+# a report's text and a dozen columns fewer to read and build for each of twenty rows (issue 21). A new
+# column in a row goes here too, else each row reads it with a query of its own.
+ROW_FIELDS = ("title", "category", "grade", "submitted_at", "status", "urgency", "on_time", "merged_at")
+MY_ROW_FIELDS = (*ROW_FIELDS, "officer_id")  # 我的报送
+QUEUE_ROW_FIELDS = (*ROW_FIELDS, "county_id", "officer__name", "township__name")  # the review queue
 
 
 def my_reports(*, user):
@@ -86,24 +80,6 @@ def month_progress(*, officer, now=None) -> dict:
         "amount": rules.stipend_amount(tier, terms.amounts),
         "met": valid >= quota,
     }
-
-
-# What a row of the review queue shows (report_tags.review_rows, report_badges), and nothing else: a
-# report's text and a dozen columns fewer to read and build for each of twenty rows (issue 21). A new
-# column in the row goes here too, else each row reads it with a query of its own.
-QUEUE_ROW_FIELDS = (
-    "title",
-    "status",
-    "urgency",
-    "category",
-    "grade",
-    "on_time",
-    "merged_at",
-    "submitted_at",
-    "county_id",
-    "officer__name",
-    "township__name",
-)
 
 
 def review_queue(*, user):
