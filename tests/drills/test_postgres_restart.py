@@ -144,6 +144,14 @@ def private_postgres():
 
 # ---- the portal in gunicorn, production settings ----------------------------------------------
 
+
+def _tracebacks(log_path, *, most: int = 3) -> str:
+    """The last few tracebacks of the server's log, for a failed assertion's message."""
+    text = log_path.read_text(errors="replace")
+    blocks = text.split("Traceback (most recent call last):")[1:]
+    return "\n".join("Traceback (most recent call last):" + block[-2500:] for block in blocks[-most:])
+
+
 SETUP = """
 from django.contrib.auth.hashers import make_password
 from officers.models import Officer, User
@@ -454,7 +462,8 @@ def test_postgres_restarted_under_load(portal):
     # (a) Every failure is a clean one: the 503 page in Chinese with Retry-After, no traceback.
     problems = [(s.method, s.path, _clean_failure_problem(s)) for s in failures]
     problems = [p for p in problems if p[2]]
-    assert not problems, f"{len(problems)} unclean answers, e.g. {problems[:5]}\n{report}"
+    # The server's log says what raised (its tracebacks are the log's, never a page's).
+    assert not problems, f"{len(problems)} unclean answers, e.g. {problems[:5]}\n{report}\n" + _tracebacks(portal.log)
     # The same gunicorn master and workers: the portal recovered by itself, nothing was restarted.
     assert portal.server.poll() is None
     assert _gunicorn_workers(portal.server.pid) == workers
