@@ -111,3 +111,31 @@ def test_a_connection_the_server_dropped_is_a_503(officer_client, sqlstate):
     error.__cause__ = FakePostgresError(sqlstate)
     with mock.patch("officers.views.selectors.officer_of_user", side_effect=error):
         _clean_503(officer_client.get("/"))
+
+
+@pytest.mark.django_db(transaction=True)
+def test_any_database_error_on_a_connection_that_broke_is_a_503(officer_client):
+    """psycopg2 may answer a server gone mid-result with a bare DatabaseError ("no message from the
+    libpq"), no SQLSTATE: the connection it ran on, broken under it, says what happened (seen once as
+    a 500 in the restart drill)."""
+    from django.db import DatabaseError, connection
+
+    def server_gone(**kwargs):
+        connection.ensure_connection()
+        connection.connection.close()  # what psycopg2 does to a connection the server dropped
+        raise DatabaseError("error with status PGRES_TUPLES_OK and no message from the libpq")
+
+    try:
+        with mock.patch("officers.views.selectors.officer_of_user", side_effect=server_gone):
+            _clean_503(officer_client.get("/"))
+    finally:
+        connection.close()  # the test's own clean-up needs a connection again
+
+
+@pytest.mark.django_db
+def test_a_database_error_on_a_working_connection_keeps_the_error_page(officer_client):
+    from django.db import DatabaseError
+
+    with mock.patch("officers.views.selectors.officer_of_user", side_effect=DatabaseError("some other failure")):
+        response = officer_client.get("/")
+    assert response.status_code == 500 and "系统暂时出现问题" in response.content.decode()

@@ -7,7 +7,8 @@ request instead, and this middleware, placed before the session middleware, swap
 on the way out:
 
 - ``got_request_exception``, sent for every exception that becomes a 500 (raised by a view or by
-  any middleware), records a lost connection (OperationalError, InterfaceError);
+  any middleware), records a lost connection (OperationalError, InterfaceError, or any database error
+  raised while the driver's connection broke under it);
 - an execute wrapper records a query that failed that way even when Django converts the error into
   something else: the session middleware reports a failed session save as a 400 "Bad Request"
   (SessionInterrupted), after the view may have committed its work.
@@ -22,7 +23,7 @@ from contextlib import ExitStack
 
 from django.conf import settings
 from django.core.signals import got_request_exception
-from django.db import InterfaceError, OperationalError, connections
+from django.db import DatabaseError, InterfaceError, OperationalError, connections
 from django.dispatch import receiver
 from django.http import HttpResponse
 from django.template import loader
@@ -49,14 +50,28 @@ def _is_lost_connection(exc: BaseException) -> bool:
     return code is None or code.startswith(LOST_SQLSTATES)
 
 
+def _raw_connection_broken(wrapper) -> bool:
+    """Whether the driver's connection under ``wrapper`` was broken (psycopg2 marks it closed)."""
+    raw = getattr(wrapper, "connection", None)
+    return raw is not None and bool(getattr(raw, "closed", 0))
+
+
+def _a_connection_broken() -> bool:
+    """Whether any database connection of this thread was broken under it. Then whatever error the
+    driver raised (a DatabaseError "no message from the libpq" while a result was being read, when
+    the server went down in the middle of it), the database went away."""
+    return any(_raw_connection_broken(wrapper) for wrapper in connections.all(initialized_only=True))
+
+
 def _caused_by_lost_database(exc: BaseException | None) -> bool:
-    seen = set()
+    seen, database_error = set(), False
     while exc is not None and id(exc) not in seen:
         if _is_lost_connection(exc):
             return True
+        database_error = database_error or isinstance(exc, DatabaseError)
         seen.add(id(exc))
         exc = exc.__cause__ or exc.__context__
-    return False
+    return database_error and _a_connection_broken()
 
 
 @receiver(got_request_exception, dispatch_uid="unionportal.core.db_unavailable")
@@ -72,8 +87,8 @@ class _QueryWatch:
     def __call__(self, execute, sql, params, many, context):
         try:
             return execute(sql, params, many, context)
-        except UNAVAILABLE as exc:
-            if _is_lost_connection(exc):
+        except DatabaseError as exc:
+            if _is_lost_connection(exc) or _raw_connection_broken(context["connection"]):
                 setattr(self.request, MARK, True)
             raise
 
