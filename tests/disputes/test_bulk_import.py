@@ -6,8 +6,6 @@ from decimal import Decimal
 from functools import partial
 
 import pytest
-from django.db import connection, transaction
-from django.test.utils import CaptureQueriesContext
 
 from disputes.bulk import DisputeLedger
 from disputes.models import DisputeCase, Outcome, OutcomeCorrection
@@ -15,8 +13,15 @@ from disputes.resources import DisputeLedgerResource
 from officers.models import Enterprise
 from tests.disputes.test_stats_and_ledger import HEADER, LEDGER
 from tests.factories import EnterpriseFactory, OfficerFactory, ReviewerFactory
-from tests.ledger_helpers import credit_code, run_bulk, run_command, write_ledger
-from unionportal.core.ledger import load_ledger_file, row_messages
+from tests.ledger_helpers import (
+    command_queries,
+    credit_code,
+    run_bulk,
+    run_command,
+    write_ledger,
+    written_row_by_row,
+)
+from unionportal.core.ledger import row_messages
 from unionportal.core.models import AuditEntry
 
 pytestmark = pytest.mark.django_db
@@ -93,19 +98,10 @@ def snapshot() -> dict:
 
 
 def by_row_then_rolled_back(path) -> tuple[dict, list[str]]:
-    """What the admin's row-by-row resource writes for ``path``, then undone."""
-    with transaction.atomic():
-        result = DisputeLedgerResource().import_data(load_ledger_file(str(path)))
-        written = snapshot()
-        transaction.set_rollback(True)
-    return written, row_messages(result)
+    return written_row_by_row(DisputeLedgerResource(), path, snapshot)
 
 
-def queries(path) -> int:
-    with CaptureQueriesContext(connection) as ctx:
-        out, err, _ = run(path)
-    assert out is not None, err
-    return len(ctx.captured_queries)
+queries = partial(command_queries, run)
 
 
 def test_the_contracts_ledger_writes_what_the_row_by_row_page_wrote(county, tmp_path):

@@ -4,17 +4,22 @@ the same rows, accounts, codes and history as the admin's row-by-row page, all o
 from functools import partial
 
 import pytest
-from django.db import connection, transaction
-from django.test.utils import CaptureQueriesContext
 
 from officers.bulk import OfficerLedger
 from officers.models import Enterprise, Officer, OfficerStatusChange, User
 from officers.resources import OfficerLedgerResource
 from officers.services import county_upsert
 from tests.factories import AdminFactory, EnterpriseFactory, OfficerFactory, ReviewerFactory
-from tests.ledger_helpers import credit_code, run_bulk, run_command, write_ledger
+from tests.ledger_helpers import (
+    command_queries,
+    credit_code,
+    run_bulk,
+    run_command,
+    write_ledger,
+    written_row_by_row,
+)
 from tests.officers.test_import import HEADER, SAMPLES
-from unionportal.core.ledger import load_ledger_file, row_messages
+from unionportal.core.ledger import row_messages
 from unionportal.core.models import AuditEntry, UserSession
 
 pytestmark = pytest.mark.django_db
@@ -92,19 +97,10 @@ def snapshot() -> dict:
 
 
 def by_row_then_rolled_back(path, **kwargs) -> tuple[dict, list[str]]:
-    """What the admin's row-by-row resource writes for ``path``, then undone."""
-    with transaction.atomic():
-        result = OfficerLedgerResource().import_data(load_ledger_file(str(path)), **kwargs)
-        written = snapshot()
-        transaction.set_rollback(True)
-    return written, row_messages(result)
+    return written_row_by_row(OfficerLedgerResource(), path, snapshot, **kwargs)
 
 
-def queries(path) -> int:
-    with CaptureQueriesContext(connection) as ctx:
-        out, err, _ = run(path)
-    assert out is not None, err
-    return len(ctx.captured_queries)
+queries = partial(command_queries, run)
 
 
 def test_the_sample_writes_what_the_row_by_row_page_wrote(county, tmp_path):

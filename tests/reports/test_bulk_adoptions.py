@@ -7,8 +7,6 @@ from functools import partial
 
 import pytest
 from django.core.management import call_command
-from django.db import connection, transaction
-from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 
 from officers.models import Officer
@@ -16,10 +14,10 @@ from officers.services import county_upsert
 from reports.adoption_ledger import AdoptionLedger, AdoptionLedgerResource
 from reports.models import Adoption, Lead, Report, ReviewEvent
 from tests.factories import ReportFactory
-from tests.ledger_helpers import run_bulk, run_command, write_ledger
+from tests.ledger_helpers import command_queries, run_bulk, run_command, write_ledger, written_row_by_row
 from tests.reports.test_import_adoptions import HEADER, SAMPLES
 from unionportal.core.audit import chain_verify
-from unionportal.core.ledger import load_ledger_file, row_messages
+from unionportal.core.ledger import row_messages
 from unionportal.core.models import AuditEntry, Notification
 
 pytestmark = pytest.mark.django_db
@@ -99,19 +97,10 @@ def snapshot() -> dict:
 
 
 def by_row_then_rolled_back(path) -> tuple[dict, list[str]]:
-    """What the row-by-row resource (report_adopt for each row) writes for ``path``, then undone."""
-    with transaction.atomic():
-        result = AdoptionLedgerResource().import_data(load_ledger_file(str(path)))
-        written = snapshot()
-        transaction.set_rollback(True)
-    return written, row_messages(result)
+    return written_row_by_row(AdoptionLedgerResource(), path, snapshot)
 
 
-def queries(path) -> int:
-    with CaptureQueriesContext(connection) as ctx:
-        out, err, _ = run(path)
-    assert out is not None, err
-    return len(ctx.captured_queries)
+queries = partial(command_queries, run)
 
 
 def test_the_sample_writes_what_report_adopt_wrote_row_by_row(ledger, monkeypatch):
