@@ -1,11 +1,16 @@
 """The login backend's user query, compiled once: the same user, officer and units as the ORM's
-select_related, in one query, and nobody for a stopped or unknown account."""
+select_related, in one query, and nobody for a stopped or unknown account; on PostgreSQL prepared
+once per connection."""
+
+from unittest import mock
 
 import pytest
 from django.contrib.auth import get_user_model
+from django.db import DatabaseError, connection, transaction
 from django.forms.models import model_to_dict
+from django.test.utils import CaptureQueriesContext
 
-from officers.backends import PortalBackend
+from officers.backends import STATEMENT, CompiledUserQuery, PortalBackend
 from tests.factories import OfficerFactory, RegionalReviewerFactory, ReviewerFactory, unit_tree
 
 pytestmark = pytest.mark.django_db
@@ -53,3 +58,65 @@ def test_nobody_for_a_stopped_or_unknown_account(county):
     get_user_model().objects.filter(pk=officer.user_id).update(is_active=False)
     assert PortalBackend().get_user(officer.user_id) is None
     assert PortalBackend().get_user(officer.user_id + 10_000) is None
+
+
+def statements():
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT name FROM pg_prepared_statements WHERE name = %s", [STATEMENT])
+        return [name for (name,) in cursor.fetchall()]
+
+
+@pytest.fixture
+def postgres():
+    if connection.vendor != "postgresql":
+        pytest.skip("prepared statements: PostgreSQL only (CI runs it)")
+    connection.ensure_connection()
+    with connection.cursor() as cursor:  # a statement another test prepared on this connection
+        cursor.execute("DEALLOCATE ALL")
+    connection._portal_user_statement = (None, None)
+
+
+def test_postgresql_prepares_the_query_once_per_connection(county, postgres):
+    officer = OfficerFactory(county=county, name="刘洋")
+    with CaptureQueriesContext(connection) as first:
+        assert PortalBackend().get_user(officer.user_id).officer.name == "刘洋"
+    with CaptureQueriesContext(connection) as second:
+        assert PortalBackend().get_user(officer.user_id).officer.name == "刘洋"
+    # one round trip each: PREPARE with its EXECUTE, then EXECUTE alone
+    assert [q["sql"].split()[0] for q in first] == ["PREPARE"]
+    assert [q["sql"] for q in second] == [f"EXECUTE {STATEMENT}({officer.user_id})"]
+    assert statements() == [STATEMENT]
+    same(PortalBackend().get_user(officer.user_id), orm_user(officer.user_id))
+    assert PortalBackend().get_user(officer.user_id + 10_000) is None
+
+
+def test_a_new_connection_prepares_again(county, postgres):
+    officer = OfficerFactory(county=county)
+    PortalBackend().get_user(officer.user_id)
+    old = connection.connection
+    with mock.patch.object(connection, "connection", object()):  # as after a reconnection
+        assert CompiledUserQuery.statement_for(connection) == "prepare"
+    assert connection.connection is old
+    assert CompiledUserQuery.statement_for(connection) == "execute"
+
+
+def test_an_error_on_the_prepared_path_sends_the_sql_whole_from_then_on(county, postgres):
+    officer = OfficerFactory(county=county, name="刘洋")
+    PortalBackend().get_user(officer.user_id)
+    with connection.cursor() as cursor:  # the statement gone behind the backend's back
+        cursor.execute(f"DEALLOCATE {STATEMENT}")
+    with pytest.raises(DatabaseError, match=STATEMENT), transaction.atomic():
+        PortalBackend().get_user(officer.user_id)
+    with CaptureQueriesContext(connection) as after:
+        assert PortalBackend().get_user(officer.user_id).officer.name == "刘洋"
+    assert after[0]["sql"].startswith('SELECT "officers_user"."id"')
+    assert statements() == []
+
+
+def test_a_transaction_pooler_gets_the_sql_whole(county, postgres):
+    officer = OfficerFactory(county=county, name="刘洋")
+    with mock.patch.dict(connection.settings_dict, {"DISABLE_SERVER_SIDE_CURSORS": True}):
+        with CaptureQueriesContext(connection) as queries:
+            assert PortalBackend().get_user(officer.user_id).officer.name == "刘洋"
+    assert queries[0]["sql"].startswith('SELECT "officers_user"."id"')
+    assert statements() == []
