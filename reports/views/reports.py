@@ -22,7 +22,7 @@ from unionportal.core.models import AuditEntry
 from unionportal.core.notifications import notifications_mark_read, unread_notifications
 
 from .. import rules, selectors, services
-from ..forms import GradeForm, ReportForm, ReturnForm, RiskLevelForm
+from ..forms import GradeForm, ReportForm
 from ..models import COUNTED_STATUSES, Grade, Report, ReportAttachment, Urgency
 
 XLSX_TYPE = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
@@ -176,7 +176,6 @@ class ReportDetailView(LoginRequiredMixin, ReportScopedMixin, TemplateView):
                     "comment": report.review_comment,
                 }
             )
-            context["return_form"] = kwargs.get("return_form") or ReturnForm(initial={"version": report.version})
             # 上报: the county's forwards of this report, and the form while the unit above has none.
             forwards = selectors.report_forwards(user=user, report=report)
             unit = report.county.region
@@ -188,17 +187,16 @@ class ReportDetailView(LoginRequiredMixin, ReportScopedMixin, TemplateView):
                 and rules.forward_problem(status=report.status, grade=report.grade) is None
                 and not any(f.to_region_id == unit.pk for f in forwards)
             )
-            # The folded forms (上报, 回执, 批示) come with the page only when a POST of theirs was refused;
-            # else the page fetches them when opened (core.actions.DeferredFormMixin).
+            # The folded forms (退回, 风险等级, 上报, 回执, 批示) come with the page only when a POST of theirs
+            # was refused; else the page fetches them when opened (core.actions.DeferredFormMixin).
+            context["return_form"] = kwargs.get("return_form")
             context["forward_form"] = kwargs.get("forward_form")
             # 线索合并: what looks like the same incident, and the events it may join.
             context["may_merge"] = report.merged_at is None and report.status in COUNTED_STATUSES
             if context["may_merge"]:
                 context["duplicates"] = selectors.likely_duplicates(user=user, report=report)
                 context["merge_events"] = list(selectors.merge_targets(user=user, report=report))
-            context["risk_form"] = kwargs.get("risk_form") or RiskLevelForm(
-                owners=selectors.owner_choices(county_id=report.county_id)
-            )
+            context["risk_form"] = kwargs.get("risk_form")
             context["risk_history"] = selectors.risk_history(user=user, report=report)
             context["supervision_items"] = selectors.subject_items(user=user, report=report)
             # The period lock, the adoptions, the receipts and the instructions (issue 15).

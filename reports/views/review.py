@@ -8,7 +8,7 @@ from officers.permissions import StaffRequiredMixin
 from unionportal.core.actions import DeferredFormMixin, ServiceActionView
 from unionportal.core.list_views import FilteredListMixin
 
-from .. import selectors, services
+from .. import rules, selectors, services
 from ..choices import Status
 from ..filters import ReviewQueueFilter
 from ..forms import GradeForm, ReturnForm
@@ -29,8 +29,8 @@ class ReviewActionView(StaffRequiredMixin, ReportScopedMixin, ServiceActionView)
 
 
 class ReportFormMixin(DeferredFormMixin):
-    """A folded form of the report's page (回执, 批示, 上报; see ``DeferredFormMixin``): the report's
-    county's own staff's."""
+    """A folded form of the report's page (退回, 风险等级, 回执, 批示, 上报; see ``DeferredFormMixin``):
+    the report's county's own staff's."""
 
     def check_object(self, report) -> None:
         if self.request.user.county_id is not None and self.request.user.county_id != report.county_id:
@@ -60,10 +60,20 @@ class ReportGradeView(ReviewActionView):
         return None if graded.officer_notified else "审核结果已保存（结果和意见未变，未再次通知信息员）"
 
 
-class ReportReturnView(ReviewActionView):
+class ReportReturnView(ReportFormMixin, ReviewActionView):
     form_class = ReturnForm
     form_name = "return_form"
     success_message = "已退回信息员修改"
+    form_template = "reports/_return_form.html"
+    heading = "退回修改"
+
+    def form_problem(self, report):
+        if not rules.staff_may_review(status=report.status):
+            return f"该信息当前状态为“{report.get_status_display()}”，不能退回"
+        return None
+
+    def blank_form(self, report):
+        return ReturnForm(initial={"version": report.version})
 
     def act(self, report, data):
         services.report_return(

@@ -20,6 +20,7 @@ from ..forms import (
 )
 from ..models import ExtensionState, SupervisionColour, SupervisionItem, SupervisionState
 from .reports import ReportDetailView, ReportScopedMixin
+from .review import ReportFormMixin
 
 
 class SupervisionListView(StaffRequiredMixin, ForgivingPaginationMixin, ListView):
@@ -136,12 +137,26 @@ class ExtensionDecideView(AdminRequiredMixin, SupervisionActionView):
         return "已批准延期，办结时限已调整" if approve else "已不批准延期"
 
 
-class ReportRiskView(StaffRequiredMixin, ReportScopedMixin, ServiceActionView):
-    """Set or change a report's risk level (the report's page shows the form and the history)."""
+class ReportRiskView(StaffRequiredMixin, ReportScopedMixin, ReportFormMixin, ServiceActionView):
+    """Set or change a report's risk level (the report's page shows the history; the form is folded)."""
 
     detail_view = ReportDetailView
     form_name = "risk_form"
     success_message = "风险等级已设定，已生成督办事项"
+    form_template = "reports/_risk_form.html"
+    heading = "设定 / 调整风险等级"
+
+    def form_problem(self, report):
+        user = self.request.user
+        if not (user.is_superuser or user.county_id == report.county_id):
+            return "只有本县区的工作人员可以设定风险等级"  # as risk_level_set says
+        return None
+
+    def blank_form(self, report):
+        return RiskLevelForm(owners=selectors.owner_choices(county_id=report.county_id))
+
+    def form_context(self, report):
+        return {**super().form_context(report), "risk_action": reverse("reports:risk", args=[report.pk])}
 
     def get_object(self):
         return self.get_report()

@@ -11,6 +11,7 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
+from officers.backends import STATEMENT
 from officers.scoping import scope_for
 from tests.factories import OfficerFactory, ReportFactory, ReviewerFactory
 from unionportal.core import outbox
@@ -90,6 +91,11 @@ def test_the_floor_costs_one_query_with_redis_sessions(client, county, floor_url
     client.get(FLOOR)  # the steady state: the bell's count kept, the session touched this minute
     sql = queries(client, FLOOR)
     assert len(sql) == 1, sql  # the user, with their officer and county in the same query
+    if connection.vendor == "postgresql":  # prepared once per connection (officers.backends)
+        assert sql[0] == f"EXECUTE {STATEMENT}({officer.user_id})"
+        with connection.cursor() as cursor:
+            cursor.execute("SELECT statement FROM pg_prepared_statements WHERE name = %s", [STATEMENT])
+            sql = [cursor.fetchone()[0]]
     assert "officers_officer" in sql[0] and "officers_county" in sql[0]
 
 
