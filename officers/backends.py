@@ -69,7 +69,9 @@ class CompiledUserQuery:
         with wrapper.cursor() as cursor:
             kind = self.statement_for(wrapper)
             try:
-                cursor.execute({"plain": self.sql, "prepare": self.prepare_sql, "execute": self.execute_sql}[kind], [pk])
+                cursor.execute(
+                    {"plain": self.sql, "prepare": self.prepare_sql, "execute": self.execute_sql}[kind], [pk]
+                )
                 row = cursor.fetchone()
             except Exception:
                 if kind != "plain":  # this connection sends the SQL whole from now on

@@ -58,7 +58,7 @@ def test_the_page_holds_slots_not_forms(client, reviewer, report):
     assert 'data-testid="forward-form"' not in page
     assert 'name="body"' not in page  # the receipt's first field
     assert 'data-testid="return-form"' not in page and 'data-testid="risk-form"' not in page
-    assert "<summary class=\"small\">设定 / 调整风险等级</summary>" in page
+    assert '<summary class="small">设定 / 调整风险等级</summary>' in page
 
 
 def test_each_form_alone_and_on_a_page_of_its_own(client, reviewer, report):
@@ -141,7 +141,7 @@ def test_a_refused_return_or_risk_level_shows_its_form_open_on_the_page(client, 
     answer = client.post(reverse("reports:return", args=[waiting.pk]), {"reason": " ", "version": waiting.version})
     assert answer.status_code == 400
     text = answer.content.decode()
-    assert "<details open><summary class=\"small\">退回信息员修改（须写明退回原因）</summary>" in text
+    assert '<details open><summary class="small">退回信息员修改（须写明退回原因）</summary>' in text
     assert 'data-testid="return-form"' in text and "这个字段是必填项。" in text
     answer = client.post(reverse("reports:risk", args=[waiting.pk]), {"level": "red", "reason": ""})
     assert answer.status_code == 400
