@@ -5,8 +5,8 @@ from datetime import datetime
 
 from django.contrib.postgres.search import TrigramSimilarity
 from django.db import connection
-from django.db.models import Count, F, Prefetch, Q, TextField, Value
-from django.db.models.functions import Concat
+from django.db.models import Count, F, OuterRef, Prefetch, Q, Subquery, TextField, Value
+from django.db.models.functions import Coalesce, Concat
 from django.utils import timezone
 
 from officers.models import Officer
@@ -21,16 +21,28 @@ FALLBACK_CANDIDATES = 200
 DUPLICATES_SHOWN = 10
 
 
+# What a row of the events list shows (report_tags.event_rows).
+ROW_FIELDS = ("county_id", "title", "state", "opened_at", "next_due_at", "officer__name", "township__name")
+
+
+def _count_of(queryset):
+    """A correlated count, computed for the page's rows only (PostgreSQL evaluates it after the LIMIT),
+    where a GROUP BY of the joined entries and missed rows counted every event of the county."""
+    return Coalesce(Subquery(queryset.order_by().values("event").annotate(n=Count("pk")).values("n")), 0)
+
+
 def event_list(*, user, state: str = ""):
-    """The events ``user`` may see, open ones first (the soonest due on top), then the latest."""
+    """The events ``user`` may see, open ones first (the soonest due on top), then the latest; the
+    columns a row shows (``ROW_FIELDS``), its entries and its unanswered missed 续报 counted."""
     events = Event.objects.visible_to(user)
     if state in EventState.values:
         events = events.filter(state=state)
     return (
-        events.select_related("officer", "township", "enterprise")
+        events.select_related("officer", "township")
+        .only(*ROW_FIELDS)
         .annotate(
-            entry_count=Count("entries", distinct=True),
-            missed_count=Count("missed", filter=Q(missed__answered_by__isnull=True), distinct=True),
+            entry_count=_count_of(EventEntry.objects.filter(event=OuterRef("pk"))),
+            missed_count=_count_of(MissedFollowup.objects.filter(event=OuterRef("pk"), answered_by__isnull=True)),
         )
         .order_by(F("next_due_at").asc(nulls_last=True), "-opened_at", "-id")
     )

@@ -447,6 +447,16 @@ class TestMissedFollowups:
         assert event.next_due_at == bj(2026, 11, 26, 17, 0)
         assert sweep(bj(2026, 11, 26, 16, 0)) == 0
 
+    def test_the_list_counts_each_events_reports_and_unanswered_misses(self, sweep, officer, reviewer):
+        event = initial(officer)
+        quiet = initial(OfficerFactory(county=officer.county, township=officer.township), title="某物流站点骑手停工")
+        sweep(DUE_1 + timedelta(days=1, minutes=5))  # two misses each
+        followup(event, officer.user, DUE_1 + timedelta(days=1, hours=1))  # answers the first of its own
+        rows = {e.pk: (e.title, e.entry_count, e.missed_count) for e in selectors.event_list(user=reviewer)}
+        assert rows == {event.pk: ("某服装厂职工聚集讨薪", 2, 1), quiet.pk: ("某物流站点骑手停工", 1, 2)}
+        assert [e.pk for e in selectors.my_events(user=officer.user)] == [event.pk]
+        assert selectors.my_events(user=officer.user)[0].entry_count == 2
+
     def test_a_closed_event_is_not_swept(self, sweep, officer):
         event = initial(officer)
         services.event_entry_file(event=event, kind="final", actor=officer.user, data={"outcome": "已解决"}, now=OPENED)
