@@ -19,6 +19,19 @@ from ..models import EntryKind, Event, EventEntry, EventState, MissedFollowup, R
 # within a fortnight are few; this bounds the work on a busy one.
 FALLBACK_CANDIDATES = 200
 DUPLICATES_SHOWN = 10
+# What a likely duplicate shows and is judged by (``_with_reasons``): not its text, which the database
+# compares without sending it.
+DUPLICATE_ROW_FIELDS = (
+    "county_id",
+    "title",
+    "submitted_at",
+    "lead_id",
+    "enterprise_id",
+    "enterprise_name",
+    "township_id",
+    "officer__name",
+    "township__name",
+)
 
 
 # What a row of the events list shows (report_tags.event_rows).
@@ -143,7 +156,8 @@ def likely_duplicates(*, user, report: Report) -> list[Report]:
     same_township = Q(township_id=report.township_id) if report.township_id else Q(pk__in=[])
     if connection.vendor == "postgresql":
         rows = (
-            candidates.annotate(
+            candidates.only(*DUPLICATE_ROW_FIELDS)
+            .annotate(
                 similarity=TrigramSimilarity(Concat("title", Value(" "), "content", output_field=TextField()), text)
             )
             .filter(same_enterprise | (same_township & Q(similarity__gte=rules.DUPLICATE_SIMILARITY)))
