@@ -13,11 +13,12 @@ its ``EXECUTE`` (one round trip, one query), later ones only ``EXECUTE``, so the
 not planned again on every request (planning was two thirds of the query's time on the server). A
 connection through a transaction-pooling PgBouncer (Django's ``DISABLE_SERVER_SIDE_CURSORS``) may
 not find a statement prepared on another backend, so there the SQL is sent whole, as it is after
-any error on the prepared path (that connection then sends it whole until it is replaced)."""
+any error on the prepared path (that connection then sends it whole until it is replaced; outside a
+transaction the failed request itself is answered with it)."""
 
 from django.contrib.auth import get_user_model
 from django.contrib.auth.backends import ModelBackend
-from django.db import connections, router
+from django.db import DatabaseError, connections, router
 from django.db.models.query import get_related_populators
 
 # The account's units (the county; a region above it where the model has one) and its officer.
@@ -73,10 +74,17 @@ class CompiledUserQuery:
                     {"plain": self.sql, "prepare": self.prepare_sql, "execute": self.execute_sql}[kind], [pk]
                 )
                 row = cursor.fetchone()
-            except Exception:
-                if kind != "plain":  # this connection sends the SQL whole from now on
-                    wrapper._portal_user_statement = (wrapper.connection, "plain")
-                raise
+            except DatabaseError:
+                if kind == "plain":
+                    raise
+                # The statement went missing or stale under this connection (a pooler, a DISCARD, a
+                # migration changing the table): it sends the SQL whole from now on, and outside a
+                # transaction (a request's sign-in check) this request does so at once.
+                wrapper._portal_user_statement = (wrapper.connection, "plain")
+                if wrapper.in_atomic_block or wrapper.connection is None:
+                    raise
+                cursor.execute(self.sql, [pk])
+                row = cursor.fetchone()
             if kind == "prepare":
                 wrapper._portal_user_statement = (wrapper.connection, "prepared")
         if row is None:

@@ -70,10 +70,16 @@ def statements():
 def postgres():
     if connection.vendor != "postgresql":
         pytest.skip("prepared statements: PostgreSQL only (CI runs it)")
-    connection.ensure_connection()
-    with connection.cursor() as cursor:  # a statement another test prepared on this connection
-        cursor.execute("DEALLOCATE ALL")
-    connection._portal_user_statement = (None, None)
+
+    def fresh():  # no statement another test prepared on this connection, none left for the next
+        connection.ensure_connection()
+        with connection.cursor() as cursor:
+            cursor.execute("DEALLOCATE ALL")
+        connection._portal_user_statement = (None, None)
+
+    fresh()
+    yield
+    fresh()
 
 
 def test_postgresql_prepares_the_query_once_per_connection(county, postgres):
@@ -111,6 +117,19 @@ def test_an_error_on_the_prepared_path_sends_the_sql_whole_from_then_on(county, 
         assert PortalBackend().get_user(officer.user_id).officer.name == "刘洋"
     assert after[0]["sql"].startswith('SELECT "officers_user"."id"')
     assert statements() == []
+
+
+@pytest.mark.django_db(transaction=True)
+def test_outside_a_transaction_the_request_itself_falls_back_to_the_sql_whole(county, postgres):
+    officer = OfficerFactory(county=county, name="刘洋")
+    PortalBackend().get_user(officer.user_id)
+    with connection.cursor() as cursor:
+        cursor.execute(f"DEALLOCATE {STATEMENT}")
+    with CaptureQueriesContext(connection) as queries:
+        assert PortalBackend().get_user(officer.user_id).officer.name == "刘洋"
+    assert queries[0]["sql"] == f"EXECUTE {STATEMENT}({officer.user_id})"  # refused: no such statement
+    assert queries[1]["sql"].startswith('SELECT "officers_user"."id"')
+    assert CompiledUserQuery.statement_for(connection) == "plain"
 
 
 def test_a_transaction_pooler_gets_the_sql_whole(county, postgres):
