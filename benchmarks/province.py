@@ -34,7 +34,7 @@ def copy(table, columns, rows):
     from django.apps import apps
     from django.db import connection
 
-    from unionportal.core.imports.bulk import RowWriter
+    from unionportal.core.imports.writing import RowWriter
 
     model = next(m for m in apps.get_models() if m._meta.db_table == table)
     writer = RowWriter(model, tuple(columns))

@@ -18,7 +18,8 @@ from django.utils import timezone
 from officers.bulk import EnterpriseBook
 from officers.models import User
 from officers.resources import CountyBulkLedger
-from unionportal.core.imports.bulk import Item, update_rows
+from unionportal.core.imports.bulk import Item
+from unionportal.core.imports.writing import update_rows
 from unionportal.core.ledger import cell_text
 
 from .ledger_rows import (

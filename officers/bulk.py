@@ -13,7 +13,8 @@ per county a batch) and status history with ``bulk_create``; changed accounts an
 from django.core.exceptions import ValidationError
 from django.utils import timezone
 
-from unionportal.core.imports.bulk import Item, update_rows
+from unionportal.core.imports.bulk import Item
+from unionportal.core.imports.writing import update_rows
 from unionportal.core.ledger import cell_text
 from unionportal.core.sessions import sessions_end_many
 

@@ -15,7 +15,8 @@ from import_export.fields import Field
 from officers.resources import CountyBulkLedger, CountyLedgerResource
 from unionportal.core.audit import audit_record_many
 from unionportal.core.cells import cell_date, cell_datetime, cell_reader, cell_text
-from unionportal.core.imports.bulk import Item, update_rows
+from unionportal.core.imports.bulk import Item
+from unionportal.core.imports.writing import update_rows
 from unionportal.core.models import AuditEntry, Notification
 
 from .models import Adoption, Grade, Report, ReviewEvent, Status

@@ -8,7 +8,8 @@ from django.db import connection, transaction
 
 from officers.models import Officer
 from officers.resources import CountyBulkLedger
-from unionportal.core.imports.bulk import Item, RowWriter, update_rows
+from unionportal.core.imports.bulk import Item
+from unionportal.core.imports.writing import RowWriter, update_rows
 
 from .. import rules
 from ..ledger_rows import report_row

@@ -1,4 +1,4 @@
-"""core.imports.bulk.update_rows: the fields of saved rows written back in one statement a batch,
+"""core.imports.writing.update_rows: the fields of saved rows written back in one statement a batch,
 with the values Django's bulk_update would write (text, numbers, money, dates, times, booleans, NULL)."""
 
 from datetime import date, timedelta
@@ -11,7 +11,7 @@ from django.utils import timezone
 
 from reports.models import Report
 from tests.factories import OfficerFactory, ReportFactory
-from unionportal.core.imports.bulk import update_rows
+from unionportal.core.imports.writing import update_rows
 
 pytestmark = pytest.mark.django_db
 

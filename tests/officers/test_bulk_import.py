@@ -19,6 +19,7 @@ from tests.ledger_helpers import (
     written_row_by_row,
 )
 from tests.officers.test_import import HEADER, SAMPLES
+from unionportal.core.imports.bulk import CONCURRENT_WRITE
 from unionportal.core.ledger import row_messages
 from unionportal.core.models import AuditEntry, UserSession
 
@@ -179,6 +180,30 @@ def test_a_bad_row_anywhere_writes_nothing(county, tmp_path, small_batches):
     assert (Officer.objects.count(), Enterprise.objects.count(), OfficerStatusChange.objects.count()) == (0, 0, 0)
     assert User.objects.filter(role="officer").count() == 0
     assert not AuditEntry.objects.filter(action="import").exists()
+
+
+def test_an_officer_registered_while_the_file_is_written_refuses_the_file(county, tmp_path, small_batches, monkeypatch):
+    """The import locks nothing it only read: a phone checked as free and registered by a web page
+    before the batch is written refuses the whole file with one clear message (and the next run names
+    the row), not a traceback."""
+    checked = OfficerLedger.match
+
+    def match_then_someone_registers(self, items):
+        checked(self, items)
+        if items[0].number == 4:  # the second batch of two: its first phone taken meanwhile
+            OfficerFactory(county=county, phone="13900000002")
+
+    monkeypatch.setattr(OfficerLedger, "match", match_then_someone_registers)
+    path = write(tmp_path, rows(5))
+    _, err, failure = run(path)
+    assert failure == CONCURRENT_WRITE
+    assert err == [CONCURRENT_WRITE]
+    assert (Officer.objects.count(), Enterprise.objects.count(), OfficerStatusChange.objects.count()) == (0, 0, 0)
+    assert not AuditEntry.objects.filter(action="import").exists()
+    monkeypatch.setattr(OfficerLedger, "match", checked)
+    OfficerFactory(county=county, phone="13900000002", name="网页登记")  # what the page had registered
+    out, _, _ = run(path)
+    assert out == "导入完成：新增 4 条，更新 1 条，未变化 0 条（共 5 行）。"
 
 
 def test_the_bulk_import_and_the_row_by_row_page_give_the_same_reasons(county, other_county, tmp_path):

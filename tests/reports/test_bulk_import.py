@@ -16,8 +16,8 @@ from reports.resources import ReportLedgerResource
 from reports.services.imports import ReportLedger
 from tests.factories import AdminFactory
 from tests.reports.test_import import HEADER, SAMPLES, run
-from unionportal.core.imports.bulk import RowWriter
 from unionportal.core.imports.reading import command_limits, open_rows
+from unionportal.core.imports.writing import RowWriter
 from unionportal.core.ledger import load_ledger_file, row_messages
 from unionportal.core.models import AuditEntry, ImportJob
 
