@@ -54,6 +54,13 @@ def test_filter_select_marks_the_current_value_and_escapes_labels():
     )
 
 
+def test_filter_options_kept_between_requests_still_mark_each_requests_own_value():
+    first = filter_control(Filters(data={"status": "b"})["status"])
+    second = filter_control(Filters(data={"status": "a"})["status"])
+    assert '<option value="b" selected>乙</option>' in first and '<option value="a">甲&lt;b&gt;</option>' in first
+    assert '<option value="a" selected>甲&lt;b&gt;</option>' in second and '<option value="b">乙</option>' in second
+
+
 def test_filter_select_names_itself_in_the_empty_option_when_asked():
     html = filter_control(Filters(data={})["status"], prefix_label=True)
     assert '<option value="" selected>状态：全部</option>' in html
