@@ -899,13 +899,15 @@ def test_the_sweep_would_catch_a_view_that_forgets_escaping(client, county, sett
 # one is on pages the sweep above opens with payloads in the values it prints.
 REVIEWED_UNESCAPING = {
     ("unionportal/core/templatetags/portal.py", "format_html"): (
-        3,
+        5,
         "filter_control: every value (the query's current value, choice labels such as township names, "
-        "field labels) passes through format_html's escaping; swept on the review queue, officer and case lists",
+        "field labels) passes through format_html's escaping, each option's markup (kept per process by "
+        "_options) too; swept on the review queue, officer and case lists",
     ),
-    ("unionportal/core/templatetags/portal.py", "format_html_join"): (
+    ("unionportal/core/templatetags/portal.py", "mark_safe"): (
         1,
-        "filter_control's options: values escaped by format_html_join; swept on every list page",
+        "filter_control: the options' markup joined, each part made by format_html in _options (a value or "
+        "label never reaches it unescaped); swept on every list page",
     ),
     ("reports/templatetags/report_tags.py", "format_html_join"): (
         6,
