@@ -100,6 +100,15 @@ def staff_may_review(*, status: str) -> bool:
     return status in (Status.SUBMITTED, Status.REVIEWED)
 
 
+RISK_SETTERS_ONLY = "只有本县区的工作人员可以设定风险等级"
+
+
+def risk_setter_problem(*, is_staff: bool, is_superuser: bool, own_county: bool) -> str | None:
+    """Who sets a subject's risk level (risk_level_set, and the report page's form): the subject's
+    county's own staff; a superuser anywhere."""
+    return None if is_staff and (is_superuser or own_county) else RISK_SETTERS_ONLY
+
+
 # ---- the stipend rule (contract section 3) -------------------------------------------------------
 
 

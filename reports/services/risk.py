@@ -9,6 +9,7 @@ from django.utils import timezone
 from officers import selectors as officer_selectors
 from officers.rules import RISK_LEVEL_LABELS
 
+from .. import rules
 from ..models import RiskAssessment, RiskLevel, SupervisionItem, SupervisionState
 from .supervision import subject_field, supervision_deadlines_reset, supervision_open
 
@@ -32,8 +33,13 @@ def risk_level_set(*, subject, level: str, reason: str, actor, owner=None, now=N
     risk item is opened with the level's deadlines, or, if open, given the new level's deadlines
     counted from now."""
     now = now or timezone.now()
-    if not getattr(actor, "is_portal_staff", False) or not (actor.is_superuser or actor.county_id == subject.county_id):
-        raise ValidationError("只有本县区的工作人员可以设定风险等级")
+    problem = rules.risk_setter_problem(
+        is_staff=getattr(actor, "is_portal_staff", False),
+        is_superuser=actor.is_superuser,
+        own_county=actor.county_id == subject.county_id,
+    )
+    if problem:
+        raise ValidationError(problem)
     if level not in RiskLevel.values:
         raise ValidationError({"level": "请选择风险等级（红、橙、黄、蓝）"})
     reason = (reason or "").strip()

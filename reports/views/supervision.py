@@ -10,7 +10,7 @@ from officers.permissions import AdminRequiredMixin, StaffRequiredMixin
 from unionportal.core.actions import ServiceActionView
 from unionportal.core.list_views import ForgivingPaginationMixin
 
-from .. import selectors, services
+from .. import rules, selectors, services
 from ..forms import (
     ExtensionDecisionForm,
     RiskLevelForm,
@@ -148,9 +148,9 @@ class ReportRiskView(StaffRequiredMixin, ReportScopedMixin, ReportFormMixin, Ser
 
     def form_problem(self, report):
         user = self.request.user
-        if not (user.is_superuser or user.county_id == report.county_id):
-            return "只有本县区的工作人员可以设定风险等级"  # as risk_level_set says
-        return None
+        return rules.risk_setter_problem(
+            is_staff=user.is_portal_staff, is_superuser=user.is_superuser, own_county=user.county_id == report.county_id
+        )
 
     def blank_form(self, report):
         return RiskLevelForm(owners=selectors.owner_choices(county_id=report.county_id))

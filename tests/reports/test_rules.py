@@ -287,3 +287,17 @@ NOW_SERVER = bj(2026, 11, 23, 15, 0)
 )
 def test_accepted_submission_time(client_time, accepted, note):
     assert rules.accepted_submission_time(client_time=client_time, now=NOW_SERVER) == (accepted, note)
+
+
+@pytest.mark.parametrize(
+    ("is_staff", "is_superuser", "own_county", "problem"),
+    [
+        (True, False, True, None),  # the county's own reviewer or admin
+        (True, True, False, None),  # a superuser anywhere
+        (True, False, False, "只有本县区的工作人员可以设定风险等级"),  # another county's, or a city's, staff
+        (False, False, True, "只有本县区的工作人员可以设定风险等级"),  # an officer of the county
+        (False, True, True, "只有本县区的工作人员可以设定风险等级"),  # a superuser without a staff role
+    ],
+)
+def test_who_sets_a_risk_level(is_staff, is_superuser, own_county, problem):
+    assert rules.risk_setter_problem(is_staff=is_staff, is_superuser=is_superuser, own_county=own_county) == problem
