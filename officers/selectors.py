@@ -33,8 +33,14 @@ def officer_detail(*, user, pk):
 def officer_of_user(*, user):
     """The user's own officer record, with what their home page shows; kept on the user, so the
     scoping rule's look-up of ``user.officer`` that follows costs no second query."""
+    # One row (a user has at most one officer): not sorted by the registry's order, which joined
+    # and sorted by the county's code for nothing.
     officer = (
-        Officer.objects.visible_to(user).select_related("county", "township", "employer").filter(user=user).first()
+        Officer.objects.visible_to(user)
+        .select_related("county", "township", "employer")
+        .filter(user=user)
+        .order_by()
+        .first()
     )
     if officer is not None:
         user.officer = officer
