@@ -95,13 +95,24 @@ def open_follow_ups(*, user):
     )
 
 
+# What a dashboard's line of an overdue follow-up shows: not the report's or the instruction's text.
+OVERDUE_ROW_FIELDS = (
+    "due_on",
+    "instruction__county__name",
+    "instruction__report__title",
+    "owner__full_name",
+    "owner__username",
+)
+
+
 def overdue_follow_ups(*, user, today: date):
     """Overdue follow-ups the user's unit and the units below it must answer for (a county's, and on a
-    city's dashboard its counties')."""
+    city's dashboard its counties'): the columns the dashboards' lines show."""
     return (
         FollowUp.objects.visible_to(user)
         .overdue(today)
         .select_related("instruction__county", "owner", "instruction__report")
+        .only(*OVERDUE_ROW_FIELDS)
         .order_by("due_on", "pk")
     )
 

@@ -5,8 +5,11 @@ the unit and the unit above, in the monthly summary, and counted per county by r
 from datetime import date, datetime, timedelta
 
 import pytest
+from django.core.cache import cache
 from django.core.exceptions import ValidationError
 from django.core.files.uploadedfile import SimpleUploadedFile
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from django.utils import timezone
 
@@ -152,6 +155,30 @@ def test_overdue_follow_ups_stand_out_on_the_county_and_the_city_dashboards(clie
     client.force_login(tree["city_reviewer"])
     page = client.get(reverse("dashboard")).content.decode()
     assert "刘洋" not in page and "13815110004" not in page
+
+
+def test_the_overdue_lines_cost_no_query_a_line(client, tree, report):
+    """The card reads only the columns its lines show (selectors.OVERDUE_ROW_FIELDS): one overdue
+    follow-up or three, the dashboards take the same queries."""
+    overdue = {
+        "given_on": timezone.localdate() - timedelta(days=20),
+        "due_on": timezone.localdate() - timedelta(days=1),
+    }
+    record(tree, report, **overdue)
+    counts = {}
+    for lines in (1, 3):
+        while FollowUp.objects.count() < lines:
+            record(tree, report, **overdue)
+        for role in ("county_reviewer", "city_reviewer"):
+            client.force_login(tree[role])
+            cache.clear()  # the dashboards' shared figures: counted afresh each time
+            client.get(reverse("dashboard"))
+            with CaptureQueriesContext(connection) as queries:
+                page = client.get(reverse("dashboard")).content.decode()
+            assert f"批示落实逾期未反馈 {lines} 件" in page, role
+            assert "外卖骑手反映站点罚款过重" in page and "（期限 " in page
+            counts.setdefault(role, set()).add(len(queries))
+    assert all(len(sizes) == 1 for sizes in counts.values()), counts
 
 
 def test_who_opens_an_instruction(client, tree, report):
