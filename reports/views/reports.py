@@ -201,7 +201,9 @@ class ReportDetailView(LoginRequiredMixin, ReportScopedMixin, TemplateView):
             context["supervision_items"] = selectors.subject_items(user=user, report=report)
             # The period lock, the adoptions, the receipts and the instructions (issue 15).
             context["locked_month"] = selectors.locked_month(county_id=report.county_id, moment=report.submitted_at)
-            context["adoptions"] = report.adoptions.all()
+            # One report's adoptions: by date (the model's order starts with the report, which joined
+            # the reports table to sort by its submission time for nothing).
+            context["adoptions"] = report.adoptions.order_by("adopted_on", "pk")
             context["instructions"] = report.instructions.select_related("follow_up__owner")
             context["may_adopt"] = report.status in COUNTED_STATUSES
             context["receipt_form"] = kwargs.get("receipt_form")
