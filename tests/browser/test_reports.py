@@ -2,7 +2,7 @@ import pytest
 
 from reports.models import Report
 from tests.browser.conftest import wait_until_true
-from tests.factories import PASSWORD, OfficerFactory, ReviewerFactory, TownshipFactory, image_bytes
+from tests.factories import PASSWORD, OfficerFactory, ReportFactory, ReviewerFactory, TownshipFactory, image_bytes
 
 pytestmark = pytest.mark.django_db(transaction=True)
 
@@ -97,3 +97,36 @@ def test_withdrawing_asks_first(phone_page, live_server, county):
     page.get_by_text("信息已撤回").wait_for()
     report.refresh_from_db()
     assert report.status == "withdrawn"
+
+
+def test_the_folded_return_and_risk_forms_on_a_phone(phone_page, live_server, county):
+    """The report page fetches its 风险等级 and 退回 forms when their folds open (static/js/deferred_form.js);
+    both work from a phone."""
+    officer = OfficerFactory(county=county, name="刘洋", phone="13815110004")
+    ReviewerFactory(county=county, username="13900000002", full_name="陈审核")
+    report = ReportFactory(officer=officer, title="某电子厂拖欠职工工资")
+    base, page = live_server.url, phone_page
+    log_in(page, base, "13900000002")
+    page.goto(f"{base}/reports/{report.pk}/")
+    assert page.get_by_test_id("risk-form").count() == 0 and page.get_by_test_id("return-form").count() == 0
+
+    panel = page.get_by_test_id("risk-panel")
+    panel.get_by_text("设定 / 调整风险等级").click()  # the fold's summary
+    panel.get_by_test_id("risk-form").wait_for()
+    panel.get_by_label("橙色", exact=True).check()
+    panel.get_by_label("理由").fill("拖欠人数多，春节前易激化")
+    panel.get_by_role("button", name="设定 / 调整风险等级").click()
+    page.get_by_text("风险等级已设定，已生成督办事项").wait_for()
+    assert page.get_by_test_id("risk-current").inner_text() == "橙色"
+
+    page.get_by_text("退回信息员修改（须写明退回原因）").click()
+    form = page.get_by_test_id("return-form")
+    form.wait_for()
+    form.get_by_label("退回原因").fill("请补充企业名称和拖欠月数")
+    form.get_by_role("button", name="退回信息员").click()
+    page.get_by_text("已退回信息员修改").wait_for()
+    report.refresh_from_db()
+    assert (report.status, report.return_reason) == ("returned", "请补充企业名称和拖欠月数")
+    assert report.risk_assessments.get().level == "orange"
+    assert page.evaluate("document.documentElement.scrollWidth <= window.innerWidth")
+    assert page.external_requests == []
