@@ -192,9 +192,23 @@ class TestAliyunSms:
     def test_no_template_for_the_kind_is_refused_before_any_request(self, httpserver):
         fake = FakeAliyun(httpserver, "/")
         config = sdk_config("aliyun_sms", f"http://127.0.0.1:{httpserver.port}")
-        with pytest.raises(Refused, match="未配置“alert”类消息的短信模板编号"):
+        with pytest.raises(Refused) as refused:
             channels.backend_for(config).send(SimpleNamespace(**vars(sms_message()) | {"kind": "alert"}))
+        assert (
+            str(refused.value)
+            == "未配置“突发信息提醒”类消息的短信模板编号，请在消息渠道设置中填写在短信平台登记的模板编号"
+        )
         assert fake.requests == []
+
+
+def test_a_gateway_set_up_before_commissions_names_the_missing_template():
+    config = ChannelConfig(kind="aliyun_sms", name="县总工会短信", templates={"reminder": "SMS_1001"})
+    assert config.template_for("reminder") == "SMS_1001"
+    with pytest.raises(Refused) as refused:
+        config.template_for("commission")
+    assert (
+        refused.value.reason == "未配置“约稿通知”类消息的短信模板编号，请在消息渠道设置中填写在短信平台登记的模板编号"
+    )
 
 
 class TestTencentSms:

@@ -33,6 +33,11 @@ class Transient(ChannelError):
     label = "暂时失败"
 
 
+# The notice kinds a gateway's template is registered for, as an admin knows them (a gateway set up
+# before 约稿 went out by SMS has no commission template: its refusal must say which one is missing).
+TEMPLATE_KIND_LABELS = {"reminder": "报送提醒", "commission": "约稿通知", "alert": "突发信息提醒"}
+
+
 class Refused(ChannelError):
     label = "被拒绝"
 
@@ -59,7 +64,8 @@ class ChannelConfig:
     def template_for(self, kind: str) -> str:
         template = self.templates.get(kind, "")
         if not template:
-            raise Refused(f"未配置“{kind}”类消息的短信模板编号")
+            label = TEMPLATE_KIND_LABELS.get(kind, kind)
+            raise Refused(f"未配置“{label}”类消息的短信模板编号，请在消息渠道设置中填写在短信平台登记的模板编号")
         return template
 
 
