@@ -4,6 +4,7 @@ the same rows, accounts, codes and history as the admin's row-by-row page, all o
 from functools import partial
 
 import pytest
+from django.db import IntegrityError
 
 from officers.bulk import OfficerLedger
 from officers.models import Enterprise, Officer, OfficerStatusChange, User
@@ -204,6 +205,27 @@ def test_an_officer_registered_while_the_file_is_written_refuses_the_file(county
     OfficerFactory(county=county, phone="13900000002", name="网页登记")  # what the page had registered
     out, _, _ = run(path)
     assert out == "导入完成：新增 4 条，更新 1 条，未变化 0 条（共 5 行）。"
+
+
+def test_a_rule_the_check_missed_is_not_called_a_concurrent_write(county, tmp_path, monkeypatch):
+    """A NOT NULL refusal at write time is the import's own fault: it is raised (the job page shows the
+    general error and logs it), not reported as someone else's write."""
+    written = OfficerLedger.write
+
+    def write_with_a_missing_name(self, new, updated):
+        for item in new:
+            item.extra["officer"].name = None
+        written(self, new, updated)
+
+    monkeypatch.setattr(OfficerLedger, "write", write_with_a_missing_name)
+    with pytest.raises(IntegrityError) as raised:
+        run(write(tmp_path, rows(2)))
+    assert CONCURRENT_WRITE not in str(raised.value)
+    assert (Officer.objects.count(), Enterprise.objects.count(), User.objects.filter(role="officer").count()) == (
+        0,
+        0,
+        0,
+    )
 
 
 def test_the_bulk_import_and_the_row_by_row_page_give_the_same_reasons(county, other_county, tmp_path):

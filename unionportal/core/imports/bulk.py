@@ -36,9 +36,23 @@ ACTION_LABELS = {"new": "新增", "update": "更新", "skip": "未变化", "dele
 # web page may register meanwhile, e.g. an officer's phone): the file is refused as a whole, as any
 # bad row makes it, and a new run checks it against what is there now and names the row.
 CONCURRENT_WRITE = (
-    "导入时有其他操作同时登记了相同的记录（例如同一手机号的信息员正在网页上登记），未写入任何数据。"
+    "导入时有其他操作同时修改了相关记录（例如同一手机号的信息员正在网页上登记），未写入任何数据。"
     "请重新导入：重新校验会指出冲突的行。"
 )
+# What someone else's write can make of a checked row: a key now taken (unique_violation) or a record
+# it names now gone (foreign_key_violation). A NOT NULL or CHECK refusal is the import's own fault (a
+# rule the check missed): it is not dressed up as a concurrent write.
+CONCURRENT_SQLSTATES = ("23505", "23503")
+CONCURRENT_SQLITE = ("UNIQUE constraint failed", "FOREIGN KEY constraint failed")
+
+
+def _concurrent(exc: Exception) -> bool:
+    """Whether a constraint error at write time is what a concurrent write causes."""
+    for error in (exc, exc.__cause__):
+        if getattr(error, "pgcode", None) in CONCURRENT_SQLSTATES:
+            return True
+    return any(text in str(exc) for text in CONCURRENT_SQLITE)
+
 
 logger = logging.getLogger(__name__)
 
@@ -166,6 +180,8 @@ class BulkLedger:
         except (IntegrityError, connection.Database.IntegrityError) as exc:
             # Raised by a batch's own write (Django's error) or by its COPY on the driver's connection
             # (the driver's); either way the transaction is rolled back and nothing is kept.
+            if not _concurrent(exc):
+                raise
             logger.warning("ledger %s refused by a constraint at write time: %s", self.name, exc)
             result.add_file_problem(CONCURRENT_WRITE)
         if not result.ok:
