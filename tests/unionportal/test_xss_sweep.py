@@ -909,6 +909,23 @@ REVIEWED_UNESCAPING = {
         "filter_control: the options' markup joined, each part made by format_html in _options (a value or "
         "label never reaches it unescaped); swept on every list page",
     ),
+    ("unionportal/core/form_markup.py", "format_html"): (
+        19,
+        "|quick_form and |quick_field: every form's labels, values, choice labels, errors and ids pass through "
+        "format_html's escaping, as crispy-forms' templates escape them (tests/core/test_form_markup.py holds "
+        "every form of the portal to crispy's own output, markup in its values); swept on every page with a form",
+    ),
+    ("unionportal/core/form_markup.py", "format_html_join"): (
+        5,
+        "|quick_form: radio options, select options, error lists and a form's fields joined, each escaped "
+        "by format_html_join",
+    ),
+    ("unionportal/core/form_markup.py", "mark_safe"): (
+        2,
+        "REQUIRED_MARK, a constant; and a field's help text, the form's own words, which crispy-forms and "
+        "Django's templates print unescaped too (a help text showing a stored value escapes it itself: see "
+        "officers/channels/forms.py)",
+    ),
     ("reports/templatetags/report_tags.py", "format_html_join"): (
         6,
         "report_badges: status and urgency labels escaped by format_html_join; swept on every list and report page; "
