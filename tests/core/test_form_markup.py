@@ -11,10 +11,13 @@ import pytest
 from django import forms
 from django.apps import apps
 from django.contrib.auth import get_user_model
+from django.db import connection
 from django.template import Context, Template
 from django.test.html import parse_html
 from django.test.signals import template_rendered
+from django.test.utils import CaptureQueriesContext
 
+from officers.models import Township
 from reports.choices import EntryKind
 from reports.forms import GradeForm
 from reports.models import Report
@@ -175,3 +178,14 @@ def test_no_template_is_rendered():
     finally:
         template_rendered.disconnect(seen)
     assert by_crispy > 10 and rendered == []
+
+
+class Place(forms.Form):
+    township = forms.ModelChoiceField(label="镇区", queryset=Township.objects.order_by("name"))
+
+
+def test_a_models_choices_are_read_once(county):
+    TownshipFactory(county=county, name="八巨镇")
+    with CaptureQueriesContext(connection) as queries:
+        html = str(field_markup(Place()["township"]))
+    assert len(queries) == 1 and ">八巨镇</option>" in html

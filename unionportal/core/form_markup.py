@@ -104,13 +104,23 @@ def _attrs(bound, widget, extra: dict) -> dict:
     return attrs
 
 
-def _control(bound, widget) -> str:
+def _context(bound, widget) -> dict:
+    """The widget's own context (what its template would be given), read once: a control carries
+    crispy's classes, radios and hidden inputs their own attributes."""
+    if bound.is_hidden or isinstance(widget, forms.RadioSelect):
+        extra = dict(widget.attrs)
+    else:
+        css = "form-select" if isinstance(widget, forms.Select) else "form-control"
+        extra = _with_class(widget, css + (" is-invalid" if bound.errors else ""))
+    return widget.get_context(bound.html_name, bound.value(), _attrs(bound, widget, extra))["widget"]
+
+
+def _options(w: dict) -> list[dict]:
+    return [option for _group, group_options, _index in w["optgroups"] for option in group_options]
+
+
+def _control(widget, w: dict) -> str:
     """The <input>, <textarea> or <select> itself, as Django's widget templates write it."""
-    css = "form-select" if isinstance(widget, forms.Select) else "form-control"
-    if bound.errors:
-        css += " is-invalid"
-    context = widget.get_context(bound.html_name, bound.value(), _attrs(bound, widget, _with_class(widget, css)))
-    w = context["widget"]
     if isinstance(widget, forms.Textarea):
         return format_html(
             '<textarea name="{}"{}>\n{}</textarea>',
@@ -130,24 +140,13 @@ def _control(bound, widget) -> str:
     )
 
 
-def _options(w: dict) -> list[dict]:
-    return [option for _group, group_options, _index in w["optgroups"] for option in group_options]
-
-
-def _grouped(bound) -> bool:
-    """Choices in named groups (<optgroup>): left to crispy-forms."""
-    return any(isinstance(choice, list | tuple) for _value, choice in getattr(bound.field, "choices", ()))
-
-
 def _initial(bound) -> str:
     """A field that shows its initial value beside it (a model field with a callable default) has
     it in a hidden input after the control, as ``str(bound_field)`` writes it: rare, so Django's."""
     return bound.as_hidden(only_initial=True) if bound.field.show_hidden_initial else ""
 
 
-def _hidden(bound, widget) -> str:
-    context = widget.get_context(bound.html_name, bound.value(), _attrs(bound, widget, dict(widget.attrs)))
-    w = context["widget"]
+def _hidden(bound, w: dict) -> str:
     return format_html(
         '<input type="{}" name="{}"{}{}>{}',
         w["type"],
@@ -158,10 +157,9 @@ def _hidden(bound, widget) -> str:
     )
 
 
-def _radios(bound, widget) -> str:
+def _radios(bound, w: dict) -> str:
     invalid = " is-invalid" if bound.errors else ""
-    context = widget.get_context(bound.html_name, bound.value(), _attrs(bound, widget, dict(widget.attrs)))
-    options = _options(context["widget"])
+    options = _options(w)
     # The field's errors go inside the last option's box, as crispy-forms puts them.
     radios = format_html_join(
         "",
@@ -186,16 +184,20 @@ def _radios(bound, widget) -> str:
 def field_markup(bound) -> str:
     """One bound field as crispy's bootstrap5 pack writes it (its own rendering for other widgets)."""
     widget = bound.field.widget
-    if not _known(widget) or _grouped(bound):
+    if not _known(widget):
         return as_crispy_field(bound)
+    # The choices are read once, here (a model's choices are a query).
+    w = _context(bound, widget)
+    if any(group is not None for group, _options, _index in w.get("optgroups", ())):
+        return as_crispy_field(bound)  # choices in named groups (<optgroup>)
     if bound.is_hidden:
-        return _hidden(bound, widget)
+        return _hidden(bound, w)
     wrapper = "mb-3" + (f" {bound.css_classes()}" if bound.css_classes() else "")
     label = _label(bound) if bound.label else ""
     if isinstance(widget, forms.RadioSelect):
-        body = _radios(bound, widget)
+        body = _radios(bound, w)
     else:
-        body = format_html("{}{}{}{}", _control(bound, widget), _initial(bound), _errors(bound), _help(bound))
+        body = format_html("{}{}{}{}", _control(widget, w), _initial(bound), _errors(bound), _help(bound))
     if bound.use_fieldset and label:
         described = format_html(' aria-describedby="{}"', bound.aria_describedby) if bound.aria_describedby else ""
         return format_html(
