@@ -1,9 +1,9 @@
-"""A form's fields as crispy-forms' bootstrap5 pack writes them, built in Python for the forms of the
-hot pages (issue 21).
+"""A form's fields as crispy-forms' bootstrap5 pack writes them, built in Python: every template's
+``|quick_form`` and ``|quick_field`` (issue 21).
 
 Through ``|crispy`` the report page's grade form (a radio list of four grades, two lines of text, a date
-and a comment) took a fifth to a third of the whole page: every field renders the pack's field
-template, which includes three more, and every widget and radio option its own Django template. Here
+and a comment) was a seventh of the whole page: every field renders the pack's field template, which
+includes three more, and every widget and radio option its own Django template. Here
 the same markup (the same classes, ids, ``aria-`` attributes, help texts and error blocks, so the
 page's script, styles and tests see no difference) comes from the widgets' own contexts, with no
 template rendered. A widget this module does not know (a file, a checkbox, a multiple choice, a widget
@@ -22,6 +22,11 @@ from django.utils.safestring import mark_safe
 # and a radio list. Subclasses of these that change their template (or are files, checkboxes or
 # several values) go to crispy-forms.
 INPUT_TYPES = {"text", "number", "email", "url", "tel", "date", "time", "datetime-local", "password", "search"}
+# Django's own templates of those inputs: each only includes input.html, which writes the input's type.
+INPUT_TEMPLATES = {
+    f"django/forms/widgets/{name}.html"
+    for name in ("input", "text", "number", "email", "url", "tel", "date", "time", "datetime", "password", "search")
+}
 REQUIRED_MARK = mark_safe('<span class="asteriskField">*</span>')  # noqa: S308  # nosec B703 B308 - a constant
 
 
@@ -36,7 +41,7 @@ def _known(widget) -> bool:
     if isinstance(widget, forms.Textarea):
         return template == "django/forms/widgets/textarea.html"
     if isinstance(widget, Input):
-        return widget.input_type in INPUT_TYPES and template == f"django/forms/widgets/{widget.input_type}.html"
+        return widget.input_type in INPUT_TYPES and template in INPUT_TEMPLATES
     return False
 
 
@@ -58,7 +63,7 @@ def _value_attr(value) -> str:
     return "" if value is None else format_html(' value="{}"', value)
 
 
-def _errors(bound, tag: str = "p") -> str:
+def _errors(bound) -> str:
     if not bound.errors:
         return ""
     return format_html(
@@ -66,8 +71,8 @@ def _errors(bound, tag: str = "p") -> str:
         bound.errors.field_id,
         format_html_join(
             "",
-            '<{} id="error_{}_{}"><strong>{}</strong></{}>',
-            ((tag, n, bound.auto_id, error, tag) for n, error in enumerate(bound.errors, 1)),
+            '<p id="error_{}_{}"><strong>{}</strong></p>',
+            ((n, bound.auto_id, error) for n, error in enumerate(bound.errors, 1)),
         ),
     )
 
@@ -214,10 +219,11 @@ def field_markup(bound) -> str:
 def form_markup(form) -> str:
     """The whole form as ``{{ form|crispy }}`` writes it: its errors not tied to a field, then each
     field (hidden ones where they stand)."""
-    errors = ""
-    if form.non_field_errors():
-        errors = format_html(
+    errors = form.non_field_errors()
+    top = ""
+    if errors:
+        top = format_html(
             '<div class="alert alert-block alert-danger"><ul class="m-0">{}</ul></div>',
-            format_html_join("", "<li>{}</li>", ((error,) for error in form.non_field_errors())),
+            format_html_join("", "<li>{}</li>", ((error,) for error in errors)),
         )
-    return format_html("{}{}", errors, format_html_join("", "{}", ((field_markup(bound),) for bound in form)))
+    return format_html("{}{}", top, format_html_join("", "{}", ((field_markup(bound),) for bound in form)))
