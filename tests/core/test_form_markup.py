@@ -6,6 +6,8 @@ import difflib
 import importlib
 import inspect
 import pkgutil
+import re
+from pathlib import Path
 
 import pytest
 from django import forms
@@ -189,3 +191,14 @@ def test_a_models_choices_are_read_once(county):
     with CaptureQueriesContext(connection) as queries:
         html = str(field_markup(Place()["township"]))
     assert len(queries) == 1 and ">八巨镇</option>" in html
+
+
+def test_no_template_writes_a_form_through_crispy_forms_templates():
+    """One way to write a form: a template using ``|crispy`` would bring back the cost it removed."""
+    root = Path(__file__).resolve().parents[2] / "templates"
+    found = [
+        str(path.relative_to(root))
+        for path in root.rglob("*.html")
+        if re.search(r"\|\s*(crispy|as_crispy_field)\b|\{%\s*crispy\s", path.read_text(encoding="utf-8"))
+    ]
+    assert found == []

@@ -29,8 +29,9 @@ def signed(value):
 
 @register.filter
 def quick_form(form):
-    """``{{ form|crispy }}``'s markup, built without templates (``core/form_markup.py``): for the
-    forms of the hot pages, where crispy-forms' templates were a fifth of the page."""
+    """``{{ form|crispy }}``'s markup, built without templates (``core/form_markup.py``): how every
+    template writes a form (through crispy-forms' templates the report page's grade form alone was a
+    seventh of the page)."""
     return form_markup.form_markup(form)
 
 
