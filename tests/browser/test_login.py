@@ -53,6 +53,7 @@ def test_reviewer_finds_an_officer_on_a_phone(phone_page, live_server, county):
     page.get_by_placeholder("姓名、手机号或工作单位").fill("王建国")
     page.get_by_role("button", name="查询").click()
     page.get_by_role("link", name="王建国").click()
+    page.get_by_role("heading", name="王建国").wait_for()  # is_visible() alone does not wait for the page
     assert page.get_by_role("heading", name="王建国").is_visible()
     assert page.get_by_text("138****0001").is_visible()
     assert no_horizontal_scroll(page)

@@ -57,6 +57,7 @@ def test_emergency_report_from_phone_to_grade_and_back(browser, phone_page, live
     assert desk.get_by_test_id("unread-count").inner_text() == "1"
     desk.get_by_test_id("bell").click()
     desk.get_by_role("link", name="【突发信息】外卖骑手反映站点罚款过重").click()
+    desk.get_by_role("img", name="现场.png").wait_for()  # is_visible() alone does not wait for the page
     assert desk.get_by_role("img", name="现场.png").is_visible()
     # The photo is streamed by the scoped attachment view and really decodes as an image.
     wait_until_true(desk, "document.querySelector('img.img-thumbnail').complete")

@@ -52,6 +52,10 @@ def test_a_reviewer_enrols_an_authenticator_then_signs_in_with_its_code(phone_pa
     page.get_by_test_id("recovery-codes").wait_for()
     assert page.get_by_test_id("recovery-codes").locator("li").count() == 10
     page.get_by_role("link", name="我已保存，继续").click()
+    # The codes page has the signed-in menu too: wait for the next page itself, or the clicks below
+    # land on the codes page while the link's navigation is still under way and the sign-out is lost.
+    page.wait_for_url(f"{live_server.url}/reports/review/")
+    page.get_by_role("heading", name="信息审核").wait_for()
     page.get_by_test_id("current-user").wait_for(state="attached")  # in the folded menu
     assert page.get_by_test_id("current-user").text_content() == "陈审核"
 
