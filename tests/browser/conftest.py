@@ -38,9 +38,10 @@ def browser_context_args(browser_context_args):
     return {**browser_context_args, "locale": "zh-CN", "timezone_id": "Asia/Shanghai"}
 
 
-def wait_until_true(page, expression, timeout=10.0):
+def wait_until_true(page, expression, timeout=30.0):
     """Poll a page expression. (page.wait_for_function compiles the expression inside the page,
-    which the portal's Content-Security-Policy rightly forbids.)"""
+    which the portal's Content-Security-Policy rightly forbids.) 30 s, as Playwright's own waits: on a
+    busy 2-core CI machine the service worker's install once took longer than 10 s."""
     import time
 
     deadline = time.monotonic() + timeout

@@ -26,7 +26,10 @@ def signed_in(browser, live_server, phone):
 def test_county_forwards_city_adopts_officer_earns_300(browser, live_server, county, other_county):
     units = unit_tree(county, other_county)
     officer = OfficerFactory(county=county, name="刘洋", phone="13815110004")
-    when = timezone.now() - timedelta(hours=2)
+    # Two hours ago, but in this (Beijing) month: the officer's home shows this month's 300 yuan, and
+    # this journey runs on the real clock (a run just after midnight on the 1st put it in last month).
+    month_start = timezone.localtime().replace(day=1, hour=0, minute=0, second=0, microsecond=0)
+    when = max(timezone.now() - timedelta(hours=2), month_start)
     report = ReportFactory(
         officer=officer,
         title="某电子厂拖欠3个月工资",
