@@ -128,13 +128,13 @@ def apply_scope(
         if scope.county_id is not None and county is not None:
             visible.append(Q(**{county: scope.county_id}))
         if scope.region_id is not None:
-            region_ids = scope.region_ids
+            # Read only where used: a province's subtree is a query (once per request's user).
             if region is not None:
-                visible.append(_any_path(region, "__in", region_ids))
+                visible.append(_any_path(region, "__in", scope.region_ids))
             if county_below and county is not None:
                 # Counties sit under a city, or under a province directly.
                 below = "region__in" if county == "pk" else f"{county}__region__in"
-                visible.append(Q(**{below: region_ids}))
+                visible.append(Q(**{below: scope.region_ids}))
         if region_above is not None and (above := scope.regions_above):
             visible.append(Q(**{f"{region_above}__in": above}))
         if not visible:

@@ -14,10 +14,20 @@ from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from django.utils import timezone
 
+from officers.models import User
 from reports import services
 from reports.models import Report, ReportAttachment
 from reports.rules import EMERGENCY_PLACE_MESSAGE
-from tests.factories import EMERGENCY_ESSENTIALS, OfficerFactory, ReportFactory, TownshipFactory, image_bytes
+from reports.selectors.reports import open_emergencies_now
+from tests.factories import (
+    EMERGENCY_ESSENTIALS,
+    OfficerFactory,
+    RegionalReviewerFactory,
+    ReportFactory,
+    TownshipFactory,
+    image_bytes,
+    unit_tree,
+)
 from unionportal.core.idempotency import NOT_YOURS_MESSAGE, REPEATED_MESSAGE
 from unionportal.core.models import AuditEntry, SubmissionKey
 
@@ -220,6 +230,20 @@ class TestEmergencyBanner:
         ReportFactory(officer=officer, urgency="emergency")
         client.force_login(foreign_reviewer)
         assert "emergency-banner" not in client.get(reverse("home")).content.decode()
+
+    def test_staff_above_the_county_see_none_and_it_costs_no_query(self, client, officer):
+        """A city's or a province's staff see no county's reports, so no banner: built without a query
+        (every page of theirs asks for it, the refusal pages too)."""
+        ReportFactory(officer=officer, urgency="emergency", title="某厂聚集")
+        units = unit_tree(officer.county)
+        for region in (units["city"], units["province"]):
+            client.force_login(RegionalReviewerFactory(region=region))
+            body = client.get(reverse("reports:notifications")).content.decode()
+            assert "emergency-banner" not in body and "某厂聚集" not in body
+            user = User.objects.get(pk=client.session["_auth_user_id"])
+            with CaptureQueriesContext(connection) as queries:
+                assert open_emergencies_now(user=user) == []
+            assert len(queries) == 0
 
     def test_the_banner_costs_one_query(self, client, officer, reviewer):
         for i in range(8):
