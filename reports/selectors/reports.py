@@ -183,6 +183,12 @@ def open_emergencies_now(*, user):
     county's queue index (county, status, urgency, submitted_at) finds the few submitted emergencies,
     the audit log's (report, created_at) index answers the NOT EXISTS for each. At most
     OPEN_EMERGENCIES_SHOWN + 1 rows (the extra one says there are more)."""
+    visible = Report.objects.visible_to(user)
+    if visible.query.is_empty():
+        # Staff of a city or a province see no county's reports: every page of theirs asked for the
+        # banner, and building the query that the empty scope then answers with nothing cost more
+        # than the rest of a refusal page.
+        return []
     # Opened by the union's staff: another officer reading the event of a 续报 they filed is no one
     # acting on it.
     opened_by_staff = AuditEntry.objects.filter(
@@ -190,12 +196,6 @@ def open_emergencies_now(*, user):
         action=AuditEntry.Action.VIEW_REPORT,
         actor__role__in=[User.Role.REVIEWER, User.Role.ADMIN],
     )
-    visible = Report.objects.visible_to(user)
-    if visible.query.is_empty():
-        # Staff of a city or a province see no county's reports: every page of theirs asked for the
-        # banner, and building the query that the empty scope then answers with nothing cost more
-        # than the rest of a refusal page.
-        return []
     return list(
         visible.filter(status=Status.SUBMITTED, urgency=Urgency.EMERGENCY)
         .filter(~Exists(opened_by_staff))
