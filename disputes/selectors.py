@@ -17,13 +17,14 @@ from django.db.models import (
     Sum,
     Value,
     When,
-    prefetch_related_objects,
 )
 from django.db.models.functions import Coalesce, ExtractMonth, ExtractYear
 from django.utils import timezone
 
 from officers import selectors as officer_selectors
-from reports.models import Report
+from reports import selectors as report_selectors
+from reports.models import Report, RiskAssessment, SupervisionItem
+from unionportal.core.prefetching import filled_flags, is_filled, prefetch_filled
 
 from . import rules
 from .models import (
@@ -125,17 +126,15 @@ def untold_overdue_count(*, user, today: date | None = None) -> int:
     return untold_overdue(DisputeCase.objects.visible_to(user), today=today).count()
 
 
-def _case_lists():
-    """The lists a case's page shows: (name, the rows of one case by its id, the prefetch when it has some)."""
+def _case_lists() -> dict:
+    """The lists a case's page shows: name: (its rows of one case, by the case's key; its prefetch)."""
     handlers, reports = DisputeCase.handlers.through.objects, DisputeCase.reports.through.objects
-    return (
-        (
-            "follow_ups",
+    return {
+        "follow_ups": (
             lambda case: FollowUp.objects.filter(case=case),
             Prefetch("follow_ups", queryset=FollowUp.objects.select_related("author")),
         ),
-        (
-            "outcomes",
+        "outcomes": (
             lambda case: Outcome.objects.filter(case=case),
             Prefetch(
                 "outcomes",
@@ -144,49 +143,52 @@ def _case_lists():
                 ),
             ),
         ),
-        (
-            "extensions",
+        "extensions": (
             lambda case: MediationExtension.objects.filter(case=case),
             Prefetch("extensions", queryset=MediationExtension.objects.select_related("recorded_by")),
         ),
-        ("instalments", lambda case: Instalment.objects.filter(case=case), "instalments"),
-        (
-            "return_visits",
+        "instalments": (lambda case: Instalment.objects.filter(case=case), "instalments"),
+        "return_visits": (
             lambda case: ReturnVisit.objects.filter(case=case),
             Prefetch("return_visits", queryset=ReturnVisit.objects.select_related("recorded_by")),
         ),
-        ("attachments", lambda case: CaseAttachment.objects.filter(case=case), "attachments"),
-        ("handlers", lambda case: handlers.filter(disputecase=case), "handlers"),
-        ("reports", lambda case: reports.filter(disputecase=case), "reports__officer"),
-    )
+        "attachments": (lambda case: CaseAttachment.objects.filter(case=case), "attachments"),
+        "handlers": (lambda case: handlers.filter(disputecase=case), "handlers"),
+        "reports": (lambda case: reports.filter(disputecase=case), "reports__officer"),
+    }
+
+
+# Read by case_panels, not prefetched: the case's risk levels and supervision items.
+PANELS = {
+    "risks": lambda case: RiskAssessment.objects.filter(case=case),
+    "supervision_items": lambda case: SupervisionItem.objects.filter(case=case),
+}
 
 
 def case_detail(*, user, pk) -> DisputeCase:
     """One case with everything its page shows; DisputeCase.DoesNotExist when ``user`` may not see it.
-
-    The case's query also says which of its lists have rows (an EXISTS each, on the lists' case
-    indexes), and only those are read: most cases have few of their eight lists filled, and each list
-    read is a query of its own, built by the ORM on every request (a case with none: 1 query, not 9)."""
+    Only the lists that have rows are read (core.prefetching): a case of the ledger, with none, is one
+    query, not nine."""
     lists = _case_lists()
     case = (
         with_money(DisputeCase.objects.visible_to(user))
         .select_related("county", "enterprise", "township", "created_by", "agreement")
-        .annotate(**{f"has_{name}": Exists(rows(OuterRef("pk"))) for name, rows, _ in lists})
+        .annotate(**filled_flags(**{name: rows for name, (rows, _) in lists.items()}, **PANELS))
         .get(pk=pk)
     )
-    prefetch_related_objects([case], *(lookup for name, _, lookup in lists if getattr(case, f"has_{name}")))
-    for name, _, _ in lists:
-        if not getattr(case, f"has_{name}"):
-            _known_empty(case, name)
+    prefetch_filled(case, {name: lookup for name, (_, lookup) in lists.items()})
     return case
 
 
-def _known_empty(instance, name):
-    """``instance.<name>.all()`` answers [] without a query, as a prefetch that found no rows leaves it
-    (what Django's prefetch_one_level stores; an empty Prefetch would still compile its query)."""
-    rows = getattr(instance, name).get_queryset()
-    rows._result_cache, rows._prefetch_done = [], True
-    instance.__dict__.setdefault("_prefetched_objects_cache", {})[name] = rows
+def case_panels(*, user, case: DisputeCase) -> dict:
+    """The staff's risk panel of a case (read by :func:`case_detail`): its risk levels and open
+    supervision items, each read only where the case has some."""
+    return {
+        "risk_history": report_selectors.risk_history(user=user, case=case) if is_filled(case, "risks") else [],
+        "supervision_items": (
+            report_selectors.subject_items(user=user, case=case) if is_filled(case, "supervision_items") else []
+        ),
+    }
 
 
 def agreement_of(case: DisputeCase) -> Agreement | None:

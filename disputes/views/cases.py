@@ -284,8 +284,7 @@ class CaseDetailView(LoginRequiredMixin, CaseScopedMixin, TemplateView):
                 search_form=ReportSearchForm(),
                 risk_form=kwargs.get("risk_form")
                 or RiskLevelForm(owners=report_selectors.owner_choices(county_id=case.county_id)),
-                risk_history=report_selectors.risk_history(user=user, case=case),
-                supervision_items=report_selectors.subject_items(user=user, case=case),
+                **selectors.case_panels(user=user, case=case),
             )
         return context
 

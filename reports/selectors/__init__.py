@@ -52,6 +52,7 @@ from .reports import (
     open_emergencies_forget,
     pending_review_count,
     report_for_view,
+    report_panels,
     report_totals,
     review_queue,
 )
@@ -150,6 +151,7 @@ __all__ = [
     "pending_in_month",
     "pending_review_count",
     "report_for_view",
+    "report_panels",
     "report_forwards",
     "report_totals",
     "reports_in_month",

@@ -11,20 +11,28 @@ from django.utils import timezone
 
 from officers.models import User
 from unionportal.core.models import AuditEntry
+from unionportal.core.prefetching import filled_flags, is_filled, prefetch_filled
 
 from .. import rules
 from ..models import (
     COUNTED_STATUSES,
     RISK_CATEGORIES,
     VALID_GRADES,
+    Adoption,
+    ForwardedItem,
     Grade,
+    Instruction,
     Report,
     ReportAttachment,
     ReviewEvent,
+    RiskAssessment,
     Status,
+    SupervisionItem,
     Urgency,
 )
+from .forwarding import report_forwards
 from .stipends import stipend_terms
+from .supervision import risk_history, subject_items
 
 logger = logging.getLogger(__name__)
 
@@ -97,9 +105,25 @@ def review_queue(*, user):
     )
 
 
+def _report_lists() -> dict:
+    """The lists of a report's page: name: its rows of one report, by the report's key."""
+    return {
+        "attachments": lambda report: ReportAttachment.objects.filter(report=report),
+        "dispute_cases": lambda report: Report.dispute_cases.through.objects.filter(report=report),
+        "review_events": lambda report: ReviewEvent.objects.filter(report=report),
+        "forwards": lambda report: ForwardedItem.objects.filter(report=report),
+        "risks": lambda report: RiskAssessment.objects.filter(report=report),
+        "supervision_items": lambda report: SupervisionItem.objects.filter(report=report),
+        "adoptions": lambda report: Adoption.objects.filter(report=report),
+        "instructions": lambda report: Instruction.objects.filter(report=report),
+    }
+
+
 def report_for_view(*, user, pk) -> Report:
-    """One report with everything its page shows; Report.DoesNotExist when ``user`` may not see it."""
-    return (
+    """One report with everything its page shows; Report.DoesNotExist when ``user`` may not see it.
+    Its query says which of the page's lists have rows (core.prefetching); only those are read, here
+    and by :func:`report_panels`."""
+    report = (
         Report.objects.visible_to(user)
         .select_related(
             "officer",
@@ -108,13 +132,36 @@ def report_for_view(*, user, pk) -> Report:
             "enterprise",
             "event_entry",
         )
-        .prefetch_related(
-            "attachments",
-            "dispute_cases",
-            Prefetch("review_events", queryset=ReviewEvent.objects.select_related("actor")),
-        )
+        .annotate(**filled_flags(**_report_lists()))
         .get(pk=pk)
     )
+    prefetch_filled(
+        report,
+        {
+            "attachments": "attachments",
+            "dispute_cases": "dispute_cases",
+            "review_events": Prefetch("review_events", queryset=ReviewEvent.objects.select_related("actor")),
+        },
+    )
+    return report
+
+
+def report_panels(*, user, report: Report) -> dict:
+    """What the staff's page of ``report`` (read by :func:`report_for_view`) shows beside it: its
+    forwards (上报), risk levels, open supervision items, adoptions and instructions, each read only
+    where the report has some."""
+    return {
+        "forwards": report_forwards(user=user, report=report) if is_filled(report, "forwards") else [],
+        "risk_history": risk_history(user=user, report=report) if is_filled(report, "risks") else [],
+        "supervision_items": (
+            subject_items(user=user, report=report) if is_filled(report, "supervision_items") else []
+        ),
+        # By date (the model's order starts with the report, which would join the reports table).
+        "adoptions": list(report.adoptions.order_by("adopted_on", "pk")) if is_filled(report, "adoptions") else [],
+        "instructions": (
+            list(report.instructions.select_related("follow_up__owner")) if is_filled(report, "instructions") else []
+        ),
+    }
 
 
 def report_totals(reports) -> dict:

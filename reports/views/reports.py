@@ -176,10 +176,11 @@ class ReportDetailView(LoginRequiredMixin, ReportScopedMixin, TemplateView):
                     "comment": report.review_comment,
                 }
             )
-            # 上报: the county's forwards of this report, and the form while the unit above has none.
-            forwards = selectors.report_forwards(user=user, report=report)
+            # Its forwards (上报), risk levels, supervision items, adoptions and instructions (issue 15).
+            context.update(selectors.report_panels(user=user, report=report))
+            # 上报: the form while the unit above has none of this report.
+            forwards = context["forwards"]
             unit = report.county.region
-            context["forwards"] = forwards
             context["forward_unit"] = unit
             context["may_forward"] = (
                 user.county_id == report.county_id
@@ -197,14 +198,8 @@ class ReportDetailView(LoginRequiredMixin, ReportScopedMixin, TemplateView):
                 context["duplicates"] = selectors.likely_duplicates(user=user, report=report)
                 context["merge_events"] = list(selectors.merge_targets(user=user, report=report))
             context["risk_form"] = kwargs.get("risk_form")
-            context["risk_history"] = selectors.risk_history(user=user, report=report)
-            context["supervision_items"] = selectors.subject_items(user=user, report=report)
-            # The period lock, the adoptions, the receipts and the instructions (issue 15).
+            # The period lock.
             context["locked_month"] = selectors.locked_month(county_id=report.county_id, moment=report.submitted_at)
-            # One report's adoptions: by date (the model's order starts with the report, which joined
-            # the reports table to sort by its submission time for nothing).
-            context["adoptions"] = report.adoptions.order_by("adopted_on", "pk")
-            context["instructions"] = report.instructions.select_related("follow_up__owner")
             context["may_adopt"] = report.status in COUNTED_STATUSES
             context["receipt_form"] = kwargs.get("receipt_form")
             context["instruction_form"] = kwargs.get("instruction_form")
