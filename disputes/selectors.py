@@ -127,15 +127,15 @@ def untold_overdue_count(*, user, today: date | None = None) -> int:
 
 
 def _case_lists() -> dict:
-    """The lists a case's page shows: name: (its rows of one case, by the case's key; its prefetch)."""
-    handlers, reports = DisputeCase.handlers.through.objects, DisputeCase.reports.through.objects
+    """The lists a case's page shows: name: ((the list's model, its column holding the case's key),
+    its prefetch)."""
     return {
         "follow_ups": (
-            lambda case: FollowUp.objects.filter(case=case),
+            (FollowUp, "case_id"),
             Prefetch("follow_ups", queryset=FollowUp.objects.select_related("author")),
         ),
         "outcomes": (
-            lambda case: Outcome.objects.filter(case=case),
+            (Outcome, "case_id"),
             Prefetch(
                 "outcomes",
                 queryset=Outcome.objects.select_related("recorded_by", "voided_by").prefetch_related(
@@ -144,25 +144,22 @@ def _case_lists() -> dict:
             ),
         ),
         "extensions": (
-            lambda case: MediationExtension.objects.filter(case=case),
+            (MediationExtension, "case_id"),
             Prefetch("extensions", queryset=MediationExtension.objects.select_related("recorded_by")),
         ),
-        "instalments": (lambda case: Instalment.objects.filter(case=case), "instalments"),
+        "instalments": ((Instalment, "case_id"), "instalments"),
         "return_visits": (
-            lambda case: ReturnVisit.objects.filter(case=case),
+            (ReturnVisit, "case_id"),
             Prefetch("return_visits", queryset=ReturnVisit.objects.select_related("recorded_by")),
         ),
-        "attachments": (lambda case: CaseAttachment.objects.filter(case=case), "attachments"),
-        "handlers": (lambda case: handlers.filter(disputecase=case), "handlers"),
-        "reports": (lambda case: reports.filter(disputecase=case), "reports__officer"),
+        "attachments": ((CaseAttachment, "case_id"), "attachments"),
+        "handlers": ((DisputeCase.handlers.through, "disputecase_id"), "handlers"),
+        "reports": ((DisputeCase.reports.through, "disputecase_id"), "reports__officer"),
     }
 
 
 # Read by case_panels, not prefetched: the case's risk levels and supervision items.
-PANELS = {
-    "risks": lambda case: RiskAssessment.objects.filter(case=case),
-    "supervision_items": lambda case: SupervisionItem.objects.filter(case=case),
-}
+PANELS = {"risks": (RiskAssessment, "case_id"), "supervision_items": (SupervisionItem, "case_id")}
 
 
 def case_detail(*, user, pk) -> DisputeCase:
@@ -173,7 +170,7 @@ def case_detail(*, user, pk) -> DisputeCase:
     case = (
         with_money(DisputeCase.objects.visible_to(user))
         .select_related("county", "enterprise", "township", "created_by", "agreement")
-        .annotate(**filled_flags(**{name: rows for name, (rows, _) in lists.items()}, **PANELS))
+        .annotate(**filled_flags(DisputeCase, **{name: rows for name, (rows, _) in lists.items()}, **PANELS))
         .get(pk=pk)
     )
     prefetch_filled(case, {name: lookup for name, (_, lookup) in lists.items()})

@@ -106,16 +106,16 @@ def review_queue(*, user):
 
 
 def _report_lists() -> dict:
-    """The lists of a report's page: name: its rows of one report, by the report's key."""
+    """The lists of a report's page: name: (the list's model, its column holding the report's key)."""
     return {
-        "attachments": lambda report: ReportAttachment.objects.filter(report=report),
-        "dispute_cases": lambda report: Report.dispute_cases.through.objects.filter(report=report),
-        "review_events": lambda report: ReviewEvent.objects.filter(report=report),
-        "forwards": lambda report: ForwardedItem.objects.filter(report=report),
-        "risks": lambda report: RiskAssessment.objects.filter(report=report),
-        "supervision_items": lambda report: SupervisionItem.objects.filter(report=report),
-        "adoptions": lambda report: Adoption.objects.filter(report=report),
-        "instructions": lambda report: Instruction.objects.filter(report=report),
+        "attachments": (ReportAttachment, "report_id"),
+        "dispute_cases": (Report.dispute_cases.through, "report_id"),
+        "review_events": (ReviewEvent, "report_id"),
+        "forwards": (ForwardedItem, "report_id"),
+        "risks": (RiskAssessment, "report_id"),
+        "supervision_items": (SupervisionItem, "report_id"),
+        "adoptions": (Adoption, "report_id"),
+        "instructions": (Instruction, "report_id"),
     }
 
 
@@ -132,7 +132,7 @@ def report_for_view(*, user, pk) -> Report:
             "enterprise",
             "event_entry",
         )
-        .annotate(**filled_flags(**_report_lists()))
+        .annotate(**filled_flags(Report, **_report_lists()))
         .get(pk=pk)
     )
     prefetch_filled(

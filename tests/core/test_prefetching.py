@@ -10,10 +10,7 @@ from unionportal.core.prefetching import filled_flags, is_filled, prefetch_fille
 
 pytestmark = pytest.mark.django_db
 
-LISTS = {
-    "attachments": lambda report: ReportAttachment.objects.filter(report=report),
-    "review_events": lambda report: ReviewEvent.objects.filter(report=report),
-}
+LISTS = {"attachments": (ReportAttachment, "report_id"), "review_events": (ReviewEvent, "report_id")}
 
 
 def test_flags_say_which_lists_have_rows_and_only_those_are_read():
@@ -21,7 +18,7 @@ def test_flags_say_which_lists_have_rows_and_only_those_are_read():
     ReportAttachment.objects.create(
         report=report, file="x.png", original_name="现场.png", content_type="image/png", kind="image", size=1
     )
-    flagged = Report.objects.annotate(**filled_flags(**LISTS)).get(pk=report.pk)
+    flagged = Report.objects.annotate(**filled_flags(Report, **LISTS)).get(pk=report.pk)
     assert (flagged.has_attachments, flagged.has_review_events) == (True, False)
     with CaptureQueriesContext(connection) as prefetched:
         prefetch_filled(flagged, {name: name for name in LISTS})
