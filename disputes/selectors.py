@@ -205,9 +205,15 @@ def agreement_progress(*, case: DisputeCase, today: date | None = None, grace_da
     """The agreement's instalments against the payments counted (voided ones left out), matched in
     due-date order (rules.match_instalments); uses the case's prefetched instalments and outcomes."""
     today = today or timezone.localdate()
-    grace = grace_days_of(case.county_id, today) if grace_days is None else grace_days
+    schedule = [(i.due_on, i.amount) for i in case.instalments.all()]
+    if grace_days is not None:
+        grace = grace_days
+    elif schedule:
+        grace = grace_days_of(case.county_id, today)
+    else:
+        grace = 0  # no schedule: nothing is measured against the grace, the county's terms are not read
     states = rules.match_instalments(
-        schedule=[(i.due_on, i.amount) for i in case.instalments.all()],
+        schedule=schedule,
         payments=[(o.received_on, o.amount) for o in case.outcomes.all() if o.voided_at is None],
         today=today,
     )

@@ -11,8 +11,6 @@ from django.views.generic import FormView, TemplateView
 from django_filters.views import FilterView
 
 from officers.permissions import StaffRequiredMixin
-from reports import selectors as report_selectors
-from reports.forms import RiskLevelForm
 from reports.models import Report
 from unionportal.core.actions import ServiceActionView
 from unionportal.core.attachments import private_file_response
@@ -282,8 +280,7 @@ class CaseDetailView(LoginRequiredMixin, CaseScopedMixin, TemplateView):
                 outcome_form=kwargs.get("outcome_form") or OutcomeForm(initial={"received_on": today}),
                 attach_form=kwargs.get("attach_form") or AttachForm(),
                 search_form=ReportSearchForm(),
-                risk_form=kwargs.get("risk_form")
-                or RiskLevelForm(owners=report_selectors.owner_choices(county_id=case.county_id)),
+                risk_form=kwargs.get("risk_form"),  # folded unless a POST of it was refused (CaseRiskView)
                 **selectors.case_panels(user=user, case=case),
             )
         return context

@@ -172,3 +172,24 @@ def test_risk_level_on_a_case_page_goes_to_its_handler(client, case, reviewer, c
 def test_default_grace_days_are_seven(agreed, clock):
     clock.now = at(D(2026, 3, 20)) + timedelta(days=7)
     assert selectors.grace_days_of(agreed.county_id, clock.now.date()) == 7
+
+
+def test_a_cases_risk_form_is_folded_and_fetched_when_opened(client, case, reviewer, county_admin):
+    client.force_login(county_admin)
+    url = reverse("disputes:risk", args=[case.pk])
+    page = client.get(reverse("disputes:detail", args=[case.pk])).content.decode()
+    assert 'data-testid="risk-form"' not in page and f'data-deferred-form="{url}?part=1"' in page
+    part = client.get(url, {"part": "1"})
+    assert part.status_code == 200
+    body = part.content.decode()
+    assert 'data-testid="risk-form"' in body and f'action="{url}"' in body and reviewer.get_full_name() in body
+    # A refused POST shows the case's page with the form open and its error.
+    refused = client.post(url, {"level": "red", "reason": ""})
+    assert refused.status_code == 400
+    assert 'data-testid="risk-form"' in refused.content.decode()
+    assert refused.context["risk_form"].errors["reason"] == ["这个字段是必填项。"]
+    assert RiskAssessment.objects.count() == 0
+    officer = OfficerFactory(county=case.county)
+    case.handlers.add(officer.user)
+    client.force_login(officer.user)  # a handler who is an officer gets no form
+    assert client.get(url, {"part": "1"}).status_code == 403
