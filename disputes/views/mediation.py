@@ -59,8 +59,8 @@ class ReturnVisitView(CaseActionView):
 
 class CaseRiskView(DeferredFormMixin, CaseActionView):
     """Set or change the case's risk level: a supervision item for its handler (or whom staff name). The
-    case's page keeps the form folded, as a report's does (``DeferredFormMixin``): its list of owners is
-    a query, and the form a tenth of the page, for a panel most views never open."""
+    case's page keeps the form folded, as a report's does (``DeferredFormMixin``): its list of owners
+    was a query on every view of the page, for a panel most views never open."""
 
     form_name, success_message = "risk_form", "风险等级已设定，已生成督办事项"
     form_template = "reports/_risk_form.html"

@@ -22,7 +22,7 @@ def filled_flags(model, **lists) -> dict:
         if not any(field.column == column for field in rows._meta.concrete_fields):
             raise ValueError(f"{rows._meta.label} has no column {column}")
         table = qn(rows._meta.db_table)
-        sql = f"EXISTS (SELECT 1 FROM {table} WHERE {qn(column)} = {outer})"  # noqa: S608  # nosec B608 - names from the models, no input
+        sql = f"EXISTS (SELECT 1 FROM {table} WHERE {table}.{qn(column)} = {outer})"  # noqa: S608  # nosec B608 - names from the models, no input
         flags[f"has_{name}"] = RawSQL(sql, (), output_field=BooleanField())  # noqa: S611  # nosec B611 - the SQL above, no parameter
     return flags
 
