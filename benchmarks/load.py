@@ -67,7 +67,8 @@ PAGES = [
     Page("events", "/reports/events/", "reviewer"),
     Page("supervision", "/reports/supervision/", "reviewer"),
     Page("ranking notice", lambda ctx: f"/notices/{ctx['notice'].pk}/", "officer"),
-    # Issue 21's fifth pass: a dispute case, the page of a dozen forms (written by |quick_form).
+    # Issue 21's fifth pass: a dispute case, the page of a dozen forms (written by |quick_form); since the
+    # seventh, one with records (network.case_with_records), where the ledger's cases have none.
     Page("dispute case", lambda ctx: f"/disputes/{ctx['case'].pk}/", "reviewer"),
 ]
 
@@ -141,12 +142,11 @@ def main():
     )
     for user in (city_reviewer, province_reviewer):
         password_changed(user=user)
-    from disputes.models import DisputeCase
     from reports.models import BulletinIssue
     from unionportal.overview.models import RankingNotice
 
     ctx = {
-        "case": DisputeCase.objects.filter(county=county).order_by("-pk").first(),
+        "case": network.case_with_records(),  # a case with a handler, a report, follow-ups and a payment
         "issue": BulletinIssue.objects.filter(publication__county=county, state="signed").get(),
         "notice": RankingNotice.objects.filter(county=county, state="published").get(),
         "county": county,

@@ -148,3 +148,38 @@ def bulletin_and_notice(*, staff, county):
     issue_sign(issue=issue, actor=staff)
     with mock.patch("unionportal.core.outbox.enqueue"):  # nobody to tell: no worker runs in the benchmark
         notices.notice_publish(notice=notices.notice_build(county=county, month=date(2026, 10, 1)), actor=admin)
+
+
+CASE_MARK = "压测：有记录的案件"
+
+
+def case_with_records():
+    """The dispute case of load.py: one being worked on (who registered it handles it, a report linked,
+    three follow-ups, a payment received), made through the services once. The province's ledger cases
+    have none of those, so their page skips every list (1 query): not the page a mediator opens."""
+    from decimal import Decimal
+
+    from django.utils import timezone
+
+    from disputes import services
+    from disputes.models import DisputeCase
+    from officers.models import County, User
+    from reports.models import Report
+
+    county = County.objects.get(code=COUNTY)
+    case = DisputeCase.objects.filter(county=county, description=CASE_MARK).first()
+    if case is not None:
+        return case
+    reviewer = User.objects.get(username="13911110001")
+    report = Report.objects.filter(county=county).order_by("-pk").first()
+    case = services.case_register(
+        county=county, actor=reviewer, dispute_type="other", workers_involved=5, enterprise_name="压测某厂",
+        description=CASE_MARK, amount_claimed=Decimal("50000"),
+    )  # fmt: skip
+    services.case_link_report(case=case, report=report, actor=reviewer)
+    for n in range(3):
+        services.follow_up_add(case=case, actor=reviewer, action=f"第{n + 1}次跟进")
+    services.outcome_add(
+        case=case, actor=reviewer, kind="wages", amount=Decimal("10000"), received_on=timezone.localdate()
+    )
+    return case
