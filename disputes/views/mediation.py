@@ -1,13 +1,8 @@
 """The law's clock on a case page: 告知 of the right to arbitration, extensions, the agreement's
 instalment schedule, the return visit. Each is a form on the case page posted to one service (staff only)."""
 
-from django.urls import reverse
-
-from reports import rules as report_rules
-from reports import selectors as report_selectors
-from reports.forms import RiskLevelForm
 from reports.services import risk_level_set
-from unionportal.core.actions import DeferredFormMixin
+from reports.views.supervision import RiskFormMixin
 
 from ..forms import ExtendForm, InstalmentsForm, ReturnVisitForm, TellForm
 from ..services import case_supervisor, case_tell_arbitration, instalments_set, mediation_extend, return_visit_record
@@ -57,29 +52,12 @@ class ReturnVisitView(CaseActionView):
         return "回访已记录，案件已重新打开复查" if visit.reopened else None
 
 
-class CaseRiskView(DeferredFormMixin, CaseActionView):
+class CaseRiskView(RiskFormMixin, CaseActionView):
     """Set or change the case's risk level: a supervision item for its handler (or whom staff name). The
-    case's page keeps the form folded, as a report's does (``DeferredFormMixin``): its list of owners
-    was a query on every view of the page, for a panel most views never open."""
+    case's page keeps the form folded, as a report's does: its list of owners was a query on every view
+    of the page, for a panel most views never open."""
 
-    form_name, success_message = "risk_form", "风险等级已设定，已生成督办事项"
-    form_template = "reports/_risk_form.html"
-    heading = "设定 / 调整风险等级"
-
-    def form_problem(self, case):
-        user = self.request.user
-        return report_rules.risk_setter_problem(
-            is_staff=user.is_portal_staff, is_superuser=user.is_superuser, own_county=user.county_id == case.county_id
-        )
-
-    def blank_form(self, case):
-        return RiskLevelForm(owners=report_selectors.owner_choices(county_id=case.county_id))
-
-    def form_context(self, case):
-        return {"risk_action": reverse("disputes:risk", args=[case.pk])}
-
-    def get_form(self, case):
-        return RiskLevelForm(self.request.POST, owners=report_selectors.owner_choices(county_id=case.county_id))
+    risk_url = "disputes:risk"
 
     def act(self, case, data):
         risk_level_set(

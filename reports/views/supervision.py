@@ -7,7 +7,7 @@ from django.urls import reverse
 from django.views.generic import ListView, TemplateView
 
 from officers.permissions import AdminRequiredMixin, StaffRequiredMixin
-from unionportal.core.actions import ServiceActionView
+from unionportal.core.actions import DeferredFormMixin, ServiceActionView
 from unionportal.core.list_views import ForgivingPaginationMixin
 
 from .. import rules, selectors, services
@@ -137,32 +137,43 @@ class ExtensionDecideView(AdminRequiredMixin, SupervisionActionView):
         return "已批准延期，办结时限已调整" if approve else "已不批准延期"
 
 
-class ReportRiskView(StaffRequiredMixin, ReportScopedMixin, ReportFormMixin, ServiceActionView):
-    """Set or change a report's risk level (the report's page shows the history; the form is folded)."""
+class RiskFormMixin(DeferredFormMixin):
+    """The folded 设定 / 调整风险等级 form of a subject's page (a report's, a case's), fetched when its
+    panel opens: who may set a level is ``rules.risk_setter_problem``, whom an item may go to the
+    county's staff. A view names its URL (``risk_url``) and its subject (``get_object``)."""
 
-    detail_view = ReportDetailView
     form_name = "risk_form"
     success_message = "风险等级已设定，已生成督办事项"
     form_template = "reports/_risk_form.html"
     heading = "设定 / 调整风险等级"
+    risk_url = ""
 
-    def form_problem(self, report):
+    def form_problem(self, subject):
         user = self.request.user
         return rules.risk_setter_problem(
-            is_staff=user.is_portal_staff, is_superuser=user.is_superuser, own_county=user.county_id == report.county_id
+            is_staff=user.is_portal_staff,
+            is_superuser=user.is_superuser,
+            own_county=user.county_id == subject.county_id,
         )
 
-    def blank_form(self, report):
-        return RiskLevelForm(owners=selectors.owner_choices(county_id=report.county_id))
+    def blank_form(self, subject):
+        return RiskLevelForm(owners=selectors.owner_choices(county_id=subject.county_id))
 
-    def form_context(self, report):
-        return {**super().form_context(report), "risk_action": reverse("reports:risk", args=[report.pk])}
+    def get_form(self, subject):
+        return RiskLevelForm(self.request.POST, owners=selectors.owner_choices(county_id=subject.county_id))
+
+    def form_context(self, subject):
+        return {**super().form_context(subject), "risk_action": reverse(self.risk_url, args=[subject.pk])}
+
+
+class ReportRiskView(StaffRequiredMixin, ReportScopedMixin, RiskFormMixin, ReportFormMixin, ServiceActionView):
+    """Set or change a report's risk level (the report's page shows the history; the form is folded)."""
+
+    detail_view = ReportDetailView
+    risk_url = "reports:risk"
 
     def get_object(self):
         return self.get_report()
-
-    def get_form(self, report):
-        return RiskLevelForm(self.request.POST, owners=selectors.owner_choices(county_id=report.county_id))
 
     def act(self, report, data):
         services.risk_level_set(
