@@ -22,9 +22,8 @@ from django.db.models.functions import Coalesce, ExtractMonth, ExtractYear
 from django.utils import timezone
 
 from officers import selectors as officer_selectors
-from reports import selectors as report_selectors
 from reports.models import Report, RiskAssessment, SupervisionItem
-from unionportal.core.prefetching import filled_flags, is_filled, prefetch_filled
+from unionportal.core.prefetching import filled_flags, prefetch_filled
 
 from . import rules
 from .models import (
@@ -158,7 +157,7 @@ def _case_lists() -> dict:
     }
 
 
-# Read by case_panels, not prefetched: the case's risk levels and supervision items.
+# Not prefetched: the case's risk levels and supervision items, read by reports.selectors.risk_panel.
 PANELS = {"risks": (RiskAssessment, "case_id"), "supervision_items": (SupervisionItem, "case_id")}
 
 
@@ -175,17 +174,6 @@ def case_detail(*, user, pk) -> DisputeCase:
     )
     prefetch_filled(case, {name: lookup for name, (_, lookup) in lists.items()})
     return case
-
-
-def case_panels(*, user, case: DisputeCase) -> dict:
-    """The staff's risk panel of a case (read by :func:`case_detail`): its risk levels and open
-    supervision items, each read only where the case has some."""
-    return {
-        "risk_history": report_selectors.risk_history(user=user, case=case) if is_filled(case, "risks") else [],
-        "supervision_items": (
-            report_selectors.subject_items(user=user, case=case) if is_filled(case, "supervision_items") else []
-        ),
-    }
 
 
 def agreement_of(case: DisputeCase) -> Agreement | None:

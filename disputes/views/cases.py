@@ -11,6 +11,7 @@ from django.views.generic import FormView, TemplateView
 from django_filters.views import FilterView
 
 from officers.permissions import StaffRequiredMixin
+from reports import selectors as report_selectors
 from reports.models import Report
 from unionportal.core.actions import ServiceActionView
 from unionportal.core.attachments import private_file_response
@@ -281,7 +282,7 @@ class CaseDetailView(LoginRequiredMixin, CaseScopedMixin, TemplateView):
                 attach_form=kwargs.get("attach_form") or AttachForm(),
                 search_form=ReportSearchForm(),
                 risk_form=kwargs.get("risk_form"),  # folded unless a POST of it was refused (CaseRiskView)
-                **selectors.case_panels(user=user, case=case),
+                **report_selectors.risk_panel(user=user, case=case),
             )
         return context
 

@@ -32,7 +32,7 @@ from ..models import (
 )
 from .forwarding import report_forwards
 from .stipends import stipend_terms
-from .supervision import risk_history, subject_items
+from .supervision import risk_panel
 
 logger = logging.getLogger(__name__)
 
@@ -152,16 +152,21 @@ def report_panels(*, user, report: Report) -> dict:
     where the report has some."""
     return {
         "forwards": report_forwards(user=user, report=report) if is_filled(report, "forwards") else [],
-        "risk_history": risk_history(user=user, report=report) if is_filled(report, "risks") else [],
-        "supervision_items": (
-            subject_items(user=user, report=report) if is_filled(report, "supervision_items") else []
-        ),
+        **risk_panel(user=user, report=report),
         # By date (the model's order starts with the report, which would join the reports table).
         "adoptions": list(report.adoptions.order_by("adopted_on", "pk")) if is_filled(report, "adoptions") else [],
         "instructions": (
             list(report.instructions.select_related("follow_up__owner")) if is_filled(report, "instructions") else []
         ),
     }
+
+
+def own_report_instructions(*, user, report: Report) -> list:
+    """The instructions an officer sees on the page of their own report (none on another's), read only
+    where the report (read by :func:`report_for_view`) has some."""
+    if report.officer.user_id != user.pk or not is_filled(report, "instructions"):
+        return []
+    return list(report.instructions.all())
 
 
 def report_totals(reports) -> dict:

@@ -4,6 +4,8 @@ in the database, a fixed number of queries whatever the number of items."""
 from django.contrib.auth import get_user_model
 from django.db.models import Case, Count, IntegerField, Prefetch, Value, When
 
+from unionportal.core.prefetching import is_filled
+
 from .. import rules
 from ..models import (
     RiskAssessment,
@@ -94,6 +96,17 @@ def subject_items(*, user, **subject) -> list[SupervisionItem]:
     return list(
         SupervisionItem.objects.visible_to(user).open().filter(**subject).select_related("owner").order_by("due_at")
     )
+
+
+def risk_panel(*, user, **subject) -> dict:
+    """The risk panel of a subject's page (``report=…``, ``event=…`` or ``case=…``): its levels and
+    open supervision items, each read only where the subject, read with core.prefetching's flags
+    ``risks`` and ``supervision_items``, has some; a subject read without them has both read."""
+    (shown,) = subject.values()
+    return {
+        "risk_history": risk_history(user=user, **subject) if is_filled(shown, "risks") else [],
+        "supervision_items": subject_items(user=user, **subject) if is_filled(shown, "supervision_items") else [],
+    }
 
 
 def owner_choices(*, county_id: int):

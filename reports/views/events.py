@@ -95,8 +95,7 @@ class EventDetailView(LoginRequiredMixin, EventScopedMixin, TemplateView):
             context["risk_form"] = kwargs.get("risk_form") or RiskLevelForm(
                 owners=selectors.owner_choices(county_id=event.county_id)
             )
-            context["risk_history"] = selectors.risk_history(user=user, event=event)
-            context["supervision_items"] = selectors.subject_items(user=user, event=event)
+            context.update(selectors.risk_panel(user=user, event=event))
         return context
 
 

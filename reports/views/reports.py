@@ -204,7 +204,7 @@ class ReportDetailView(LoginRequiredMixin, ReportScopedMixin, TemplateView):
             context["receipt_form"] = kwargs.get("receipt_form")
             context["instruction_form"] = kwargs.get("instruction_form")
         else:
-            context["instructions"] = report.instructions.all() if report.officer.user_id == user.pk else []
+            context["instructions"] = selectors.own_report_instructions(user=user, report=report)
         return context
 
 

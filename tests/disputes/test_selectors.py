@@ -1,4 +1,4 @@
-"""disputes.selectors.case_detail and case_panels: a case's lists read only where they have rows."""
+"""disputes.selectors.case_detail (and its risk panel): a case's lists read only where they have rows."""
 
 from datetime import date, timedelta
 from decimal import Decimal
@@ -10,6 +10,7 @@ from django.test.utils import CaptureQueriesContext
 
 from disputes import selectors, services
 from disputes.models import DisputeCase, Instalment, MediationExtension, ReturnVisit
+from reports import selectors as report_selectors
 from reports import services as report_services
 from tests.factories import CountyFactory, OfficerFactory, ReportFactory, ReviewerFactory, image_bytes
 
@@ -105,11 +106,11 @@ def test_a_cases_risk_panel_is_read_only_where_it_has_rows(county, reviewer):
     case = registered(county, reviewer)
     quiet = selectors.case_detail(user=reviewer, pk=case.pk)
     with CaptureQueriesContext(connection) as none:
-        assert selectors.case_panels(user=reviewer, case=quiet) == {"risk_history": [], "supervision_items": []}
+        assert report_selectors.risk_panel(user=reviewer, case=quiet) == {"risk_history": [], "supervision_items": []}
     report_services.risk_level_set(subject=case, level="orange", reason="欠薪人数增加", actor=reviewer)
     risky = selectors.case_detail(user=reviewer, pk=case.pk)
     with CaptureQueriesContext(connection) as some:
-        panels = selectors.case_panels(user=reviewer, case=risky)
+        panels = report_selectors.risk_panel(user=reviewer, case=risky)
     assert [a.reason for a in panels["risk_history"]] == ["欠薪人数增加"]
     assert [(i.kind, i.state) for i in panels["supervision_items"]] == [("risk", "open")]
     assert (len(none), len(some)) == (0, 2)

@@ -42,3 +42,12 @@ def test_a_report_of_another_county_is_refused(officer, foreign_reviewer):
     report = ReportFactory(officer=officer)
     with pytest.raises(Report.DoesNotExist):
         selectors.report_for_view(user=foreign_reviewer, pk=report.pk)
+
+
+def test_an_officer_reads_instructions_only_on_their_own_report_and_only_when_it_has_some(officer, other_officer):
+    report = ReportFactory(officer=officer)
+    for user in (officer.user, other_officer.user):
+        shown = selectors.report_for_view(user=officer.user, pk=report.pk)
+        with CaptureQueriesContext(connection) as read:
+            assert selectors.own_report_instructions(user=user, report=shown) == []
+        assert len(read) == 0
