@@ -146,8 +146,15 @@ def private_postgres():
 
 
 def _tracebacks(log_path, *, most: int = 3) -> str:
-    """The last few tracebacks of the server's log, for a failed assertion's message."""
+    """Tracebacks of the server's log, for a failed assertion's message: those of the errors that
+    stayed 500s first, else the last few. A lost database is logged as Django's "Internal Server
+    Error: <path>" with its traceback, then "Service Unavailable: <path>" once its page became the
+    503; an error without that second line is the one a drill's failure is about."""
     text = log_path.read_text(errors="replace")
+    errors = [entry for entry in re.split(r"(?m)^(?=Internal Server Error: )", text) if entry.startswith("Internal")]
+    kept = [entry for entry in errors if "Service Unavailable: " not in entry]
+    if kept:
+        return "Errors answered with a 500:\n" + "\n".join(entry[:6000] for entry in kept[-most:])
     blocks = text.split("Traceback (most recent call last):")[1:]
     return "\n".join("Traceback (most recent call last):" + block[-2500:] for block in blocks[-most:])
 
