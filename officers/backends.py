@@ -18,7 +18,7 @@ transaction the failed request itself is answered with it)."""
 
 from django.contrib.auth import get_user_model
 from django.contrib.auth.backends import ModelBackend
-from django.db import DatabaseError, connections, router
+from django.db import DatabaseError, Error, connections, router
 from django.db.models.query import get_related_populators
 
 # The account's units (the county; a region above it where the model has one) and its officer.
@@ -67,6 +67,23 @@ class CompiledUserQuery:
 
     def get(self, pk):
         wrapper = connections[self.db]
+        # With CONN_HEALTH_CHECKS, Django sends "SELECT 1" before a request's first query on a kept
+        # connection, and replaces the connection if that fails. This query is usually a request's
+        # first, and a read, so it does the check itself: only when it fails on a connection that is
+        # no longer usable is the connection replaced and the query sent again, as the check would
+        # have done. A round trip less on every signed-in request.
+        checking = wrapper.connection is not None and wrapper.health_check_enabled and not wrapper.health_check_done
+        if checking:
+            wrapper.health_check_done = True
+        try:
+            return self._get(wrapper, pk)
+        except Error:  # an OperationalError, or an InterfaceError on a connection already closed
+            if not checking or wrapper.in_atomic_block or _usable(wrapper):
+                raise
+            wrapper.close()
+            return self._get(wrapper, pk)
+
+    def _get(self, wrapper, pk):
         with wrapper.cursor() as cursor:
             kind = self.statement_for(wrapper)
             try:
@@ -75,8 +92,8 @@ class CompiledUserQuery:
                 )
                 row = cursor.fetchone()
             except DatabaseError:
-                if kind == "plain":
-                    raise
+                if kind == "plain" or _closed(wrapper):
+                    raise  # a lost connection is not a lost statement
                 # The statement went missing or stale under this connection (a pooler, a DISCARD, a
                 # migration changing the table): it sends the SQL whole from now on, and outside a
                 # transaction (a request's sign-in check) this request does so at once.
@@ -95,6 +112,15 @@ class CompiledUserQuery:
         for populator in self.populators:
             populator.populate(row, user)
         return user
+
+
+def _usable(wrapper) -> bool:
+    return wrapper.connection is not None and wrapper.is_usable()
+
+
+def _closed(wrapper) -> bool:
+    """Whether the driver closed the connection under ``wrapper`` (psycopg2 does on a lost one)."""
+    return wrapper.connection is None or bool(getattr(wrapper.connection, "closed", 0))
 
 
 _compiled: dict[tuple, CompiledUserQuery] = {}

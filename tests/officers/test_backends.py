@@ -139,3 +139,52 @@ def test_a_transaction_pooler_gets_the_sql_whole(county, postgres):
             assert PortalBackend().get_user(officer.user_id).officer.name == "刘洋"
     assert queries[0]["sql"].startswith('SELECT "officers_user"."id"')
     assert statements() == []
+
+
+def kept_connection_new_request():
+    """What Django does with a kept connection when a request starts (CONN_HEALTH_CHECKS): the
+    connection is to be checked before the request's first query."""
+    connection.ensure_connection()
+    connection.close_if_unusable_or_obsolete()
+    assert connection.health_check_enabled and not connection.health_check_done
+
+
+@pytest.mark.django_db(transaction=True)
+def test_the_user_query_is_the_requests_connection_check(county, postgres):
+    officer = OfficerFactory(county=county, name="刘洋")
+    PortalBackend().get_user(officer.user_id)
+    kept_connection_new_request()
+    with mock.patch.object(connection, "is_usable", wraps=connection.is_usable) as is_usable:
+        with CaptureQueriesContext(connection) as queries:
+            assert PortalBackend().get_user(officer.user_id).officer.name == "刘洋"
+        is_usable.assert_not_called()  # no "SELECT 1" before it: the query itself checked
+    assert [q["sql"] for q in queries] == [f"EXECUTE {STATEMENT}({officer.user_id})"]
+    assert connection.health_check_done  # the request's later queries are not checked either
+
+
+@pytest.mark.django_db(transaction=True)
+def test_a_connection_the_server_dropped_is_replaced_and_the_user_read_again(county, postgres):
+    officer = OfficerFactory(county=county, name="刘洋")
+    PortalBackend().get_user(officer.user_id)
+    old_pid = connection.connection.info.backend_pid
+    other = connection.copy()  # another session kills this one's backend, as a server restart would
+    try:
+        with other.cursor() as cursor:
+            cursor.execute("SELECT pg_terminate_backend(%s)", [old_pid])
+    finally:
+        other.close()
+    kept_connection_new_request()
+    assert PortalBackend().get_user(officer.user_id).officer.name == "刘洋"
+    assert connection.connection.info.backend_pid != old_pid
+    assert CompiledUserQuery.statement_for(connection) == "execute"  # prepared anew on the new one
+
+
+def test_inside_a_transaction_a_dropped_connection_is_an_error_not_a_silent_reconnection(county, postgres):
+    officer = OfficerFactory(county=county)
+    PortalBackend().get_user(officer.user_id)
+    connection.health_check_done = False
+    with mock.patch.object(CompiledUserQuery, "_get", side_effect=DatabaseError("server closed the connection")):
+        with mock.patch.object(connection, "is_usable", return_value=False) as is_usable:
+            with pytest.raises(DatabaseError, match="server closed"):
+                PortalBackend().get_user(officer.user_id)
+    is_usable.assert_not_called()  # the test's transaction: nothing to reconnect to
