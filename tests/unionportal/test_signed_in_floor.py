@@ -35,7 +35,7 @@ def redis_sessions(settings):
     """Sessions as production keeps them whenever REDIS_URL is set: Django's cache engine on Redis."""
     if "sessions" not in settings.CACHES:
         pytest.skip("REDIS_URL 未设置 (no Redis)")
-    settings.SESSION_ENGINE = "django.contrib.sessions.backends.cache"
+    settings.SESSION_ENGINE = "unionportal.core.session_store"
     settings.SESSION_CACHE_ALIAS = "sessions"
 
 
@@ -76,7 +76,7 @@ def session_engine(**env):
 
 
 def test_sessions_are_in_redis_whenever_redis_url_is_set_and_the_database_stays_selectable():
-    assert session_engine(REDIS_URL="redis://127.0.0.1:6379/8") == "django.contrib.sessions.backends.cache"
+    assert session_engine(REDIS_URL="redis://127.0.0.1:6379/8") == "unionportal.core.session_store"
     assert session_engine() == "django.contrib.sessions.backends.db"
     assert (
         session_engine(REDIS_URL="redis://127.0.0.1:6379/8", SESSION_STORE="database")
@@ -125,7 +125,7 @@ def test_logout_deactivation_and_role_change_take_effect_on_the_next_request(cli
     if store == "redis":
         if "sessions" not in settings.CACHES:
             pytest.skip("REDIS_URL 未设置 (no Redis)")
-        settings.SESSION_ENGINE = "django.contrib.sessions.backends.cache"
+        settings.SESSION_ENGINE = "unionportal.core.session_store"
         settings.SESSION_CACHE_ALIAS = "sessions"
     queue = reverse("reports:queue")
     reviewer = ReviewerFactory(county=county)

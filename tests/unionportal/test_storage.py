@@ -342,7 +342,7 @@ def test_without_the_variables_files_and_sessions_stay_on_one_server():
 )
 def test_session_store_redis_gives_the_cache_engine_on_its_own_alias(variables, location):
     found = production_settings({"SESSION_STORE": "redis", **variables})
-    assert found["session_engine"] == "django.contrib.sessions.backends.cache"
+    assert found["session_engine"] == "unionportal.core.session_store"
     assert found["session_cache_alias"] == "sessions"
     assert found["caches"]["sessions"]["BACKEND"] == "unionportal.core.cache.RedisCache"
     assert found["caches"]["sessions"]["LOCATION"] == location

@@ -15,6 +15,13 @@ from django.db import transaction
 
 logger = logging.getLogger(__name__)
 
+NOT_READ = object()  # a session read the bell's entry with it, or not (core.session_store)
+_forgotten = 0  # how many times this process forgot counts: a count read before is not used after
+
+
+def forgotten() -> int:
+    return _forgotten
+
 
 def bell_key(user_id) -> str:
     return f"unionportal:bell:{user_id}"
@@ -33,6 +40,8 @@ def bell_forget(user_ids) -> None:
 
 
 def _forget(keys) -> None:
+    global _forgotten
+    _forgotten += 1
     try:
         cache.delete_many(keys)
     except Exception:  # a cache that is down holds nothing that could be read either

@@ -8,5 +8,5 @@ def portal(request):
     user = getattr(request, "user", None)
     if user is not None and user.is_authenticated:
         # One small indexed count per page: the bell's number.
-        context["unread_notifications"] = unread_notifications(user=user)
+        context["unread_notifications"] = unread_notifications(user=user, session=getattr(request, "session", None))
     return context

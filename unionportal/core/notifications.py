@@ -2,16 +2,20 @@
 
 from django.utils import timezone
 
-from .bell import bell_cached, bell_keep
+from .bell import NOT_READ, bell_cached, bell_keep
 from .models import Notification
 
 
-def unread_notifications(*, user) -> int:
+def unread_notifications(*, user, session=None) -> int:
     """The bell's number: from the user's cache entry, counted (and kept) when there is none. Every
-    write of a notification forgets the entry (``bell.bell_forget``)."""
+    write of a notification forgets the entry (``bell.bell_forget``). A ``session`` that read the
+    entry along with itself (``core.session_store``) saves reading it again."""
     if user is None or not user.is_authenticated:
         return 0
-    count = bell_cached(user.pk)
+    prefetched = getattr(session, "prefetched_bell", None)
+    count = prefetched(user.pk) if prefetched is not None else NOT_READ
+    if count is NOT_READ:
+        count = bell_cached(user.pk)
     if count is None:
         count = Notification.objects.visible_to(user).unread().count()
         bell_keep(user.pk, count)
