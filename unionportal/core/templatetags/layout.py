@@ -42,10 +42,24 @@ def _rendered(template_name: str, role: tuple[bool, ...], prefix: str, urlconf) 
     return get_template(template_name).render({"role": flags})
 
 
+def _page(context) -> tuple:
+    """(user, role, URL prefix, URLconf) of the page being rendered: worked out once per request and
+    user, not at each of the layout's fragments and fixed links (each prefix or URLconf lookup is a
+    read of a context-local variable)."""
+    request, user = context.get("request"), context.get("user")
+    page = getattr(request, "_layout_page", None)
+    if page is None or page[0] is not user:
+        page = (user, role_of(user), get_script_prefix(), get_urlconf())
+        if request is not None:
+            request._layout_page = page
+    return page
+
+
 @register.simple_tag(takes_context=True)
 def role_fragment(context, template_name: str) -> str:
     render = _rendered.__wrapped__ if settings.DEBUG else _rendered  # a developer sees an edit at once
-    return render(template_name, role_of(context.get("user")), get_script_prefix(), get_urlconf())
+    _, role, prefix, urlconf = _page(context)
+    return render(template_name, role, prefix, urlconf)
 
 
 @lru_cache(maxsize=256)
@@ -53,7 +67,8 @@ def _reversed(name: str, prefix: str, urlconf) -> str:
     return reverse(name, urlconf=urlconf)
 
 
-@register.simple_tag
-def fixed_url(name: str) -> str:
+@register.simple_tag(takes_context=True)
+def fixed_url(context, name: str) -> str:
     """``{% url name %}`` for a URL without arguments, reversed once per process (and prefix)."""
-    return _reversed(name, get_script_prefix(), get_urlconf())
+    _, _, prefix, urlconf = _page(context)
+    return _reversed(name, prefix, urlconf)
