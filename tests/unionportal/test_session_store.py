@@ -125,14 +125,20 @@ def test_the_count_read_with_the_session_follows_every_write(client, county, red
     assert sent[0] == "EVALSHA" and "SET" in sent  # nothing kept after the write: counted and kept again
 
 
-def test_a_count_forgotten_after_the_session_was_read_is_not_used(county, redis_sessions):
-    user = OfficerFactory(county=county).user
-    caches["default"].set(bell.bell_key(user.pk), 5)
+def signed_in_session_read(user, *, bell_count):
+    """A session of ``user`` saved, then read anew (as by the next request), with their bell kept."""
+    caches["default"].set(bell.bell_key(user.pk), bell_count)
     store = SessionStore()
     store[SESSION_KEY] = str(user.pk)
     store.save()
     read = SessionStore(store.session_key)
     assert read[SESSION_KEY] == str(user.pk)
+    return read
+
+
+def test_a_count_forgotten_after_the_session_was_read_is_not_used(county, redis_sessions):
+    user = OfficerFactory(county=county).user
+    read = signed_in_session_read(user, bell_count=5)
     assert read.prefetched[:2] == (user.pk, 5)
     Notification.objects.create(recipient=user, kind="graded", title="在本次请求中写下")
     assert read.prefetched_bell(user.pk) is bell.NOT_READ  # forgotten since: read again
@@ -140,15 +146,8 @@ def test_a_count_forgotten_after_the_session_was_read_is_not_used(county, redis_
 
 def test_the_count_is_only_for_the_user_the_session_signed_in(county, redis_sessions):
     user, other = OfficerFactory(county=county).user, OfficerFactory(county=county).user
-    caches["default"].set(bell.bell_key(user.pk), 5)
-    store = SessionStore()
-    store[SESSION_KEY] = str(user.pk)
-    store.save()
-    read = SessionStore(store.session_key)
-    assert read[SESSION_KEY] == str(user.pk)
-    assert read.prefetched_bell(other.pk) is bell.NOT_READ
-    read = SessionStore(store.session_key)
-    assert read[SESSION_KEY] == str(user.pk)
+    assert signed_in_session_read(user, bell_count=5).prefetched_bell(other.pk) is bell.NOT_READ
+    read = signed_in_session_read(user, bell_count=5)
     assert read.prefetched_bell(user.pk) == 5
     assert read.prefetched_bell(user.pk) is bell.NOT_READ  # once: a second read in the request asks Redis
 
