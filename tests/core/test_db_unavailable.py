@@ -139,3 +139,27 @@ def test_a_database_error_on_a_working_connection_keeps_the_error_page(officer_c
     with mock.patch("officers.views.selectors.officer_of_user", side_effect=DatabaseError("some other failure")):
         response = officer_client.get("/")
     assert response.status_code == 500 and "系统暂时出现问题" in response.content.decode()
+
+
+@pytest.mark.django_db
+def test_a_bare_database_error_while_the_server_is_unreachable_is_a_503(officer_client):
+    """The driver's bare DatabaseError on a connection nobody has marked broken yet: the server is
+    asked, and a database that does not answer is the 503 page, not a 500."""
+    from django.db import DatabaseError, connection
+
+    error = DatabaseError("error with status PGRES_TUPLES_OK and no message from the libpq")
+    with mock.patch("officers.views.selectors.officer_of_user", side_effect=error):
+        with mock.patch.object(connection, "is_usable", return_value=False) as asked:
+            _clean_503(officer_client.get("/"))
+    asked.assert_called()
+
+
+@pytest.mark.django_db
+def test_an_integrity_error_is_not_taken_for_a_lost_database(officer_client):
+    from django.db import IntegrityError, connection
+
+    with mock.patch("officers.views.selectors.officer_of_user", side_effect=IntegrityError("duplicate key")):
+        with mock.patch.object(connection, "is_usable", return_value=False) as asked:
+            response = officer_client.get("/")
+    assert response.status_code == 500 and "系统暂时出现问题" in response.content.decode()
+    asked.assert_not_called()

@@ -51,9 +51,22 @@ def _is_lost_connection(exc: BaseException) -> bool:
 
 
 def _raw_connection_broken(wrapper) -> bool:
-    """Whether the driver's connection under ``wrapper`` was broken (psycopg2 marks it closed)."""
+    """Whether the driver's connection under ``wrapper`` was broken: psycopg2 marks it closed, or
+    libpq already knows it is bad (``info.status``, libpq's PQstatus: 0 is CONNECTION_OK) where
+    psycopg2 has not marked it yet."""
     raw = getattr(wrapper, "connection", None)
-    return raw is not None and bool(getattr(raw, "closed", 0))
+    if raw is None:
+        return False
+    return bool(getattr(raw, "closed", 0)) or bool(getattr(getattr(raw, "info", None), "status", 0))
+
+
+def _a_database_unreachable() -> bool:
+    """For a bare DatabaseError (the driver's "no message from the libpq", no SQLSTATE) on a
+    connection that neither psycopg2 nor libpq has marked yet: ask the server ("SELECT 1"). Only on
+    the way to an error page, so a working database costs a request nothing."""
+    return any(
+        wrapper.connection is not None and not wrapper.is_usable() for wrapper in connections.all(initialized_only=True)
+    )
 
 
 def _a_connection_broken() -> bool:
@@ -64,14 +77,15 @@ def _a_connection_broken() -> bool:
 
 
 def _caused_by_lost_database(exc: BaseException | None) -> bool:
-    seen, database_error = set(), False
+    seen, database_error, bare = set(), False, False
     while exc is not None and id(exc) not in seen:
         if _is_lost_connection(exc):
             return True
         database_error = database_error or isinstance(exc, DatabaseError)
+        bare = bare or type(exc) is DatabaseError  # not an IntegrityError, a DataError, ...: the driver's own
         seen.add(id(exc))
         exc = exc.__cause__ or exc.__context__
-    return database_error and _a_connection_broken()
+    return database_error and (_a_connection_broken() or (bare and _a_database_unreachable()))
 
 
 @receiver(got_request_exception, dispatch_uid="unionportal.core.db_unavailable")
