@@ -21,6 +21,8 @@ from django.contrib.auth.backends import ModelBackend
 from django.db import DatabaseError, Error, connections, router
 from django.db.models.query import get_related_populators
 
+from unionportal.core.db_unavailable import raw_connection_broken
+
 # The account's units (the county; a region above it where the model has one) and its officer.
 RELATED = ("officer", "county", "region")
 _PROBE = 0  # the id the query is compiled with; the one parameter of the kept SQL
@@ -92,7 +94,7 @@ class CompiledUserQuery:
                 )
                 row = cursor.fetchone()
             except DatabaseError:
-                if kind == "plain" or _closed(wrapper):
+                if kind == "plain" or raw_connection_broken(wrapper):
                     raise  # a lost connection is not a lost statement
                 # The statement went missing or stale under this connection (a pooler, a DISCARD, a
                 # migration changing the table): it sends the SQL whole from now on, and outside a
@@ -116,11 +118,6 @@ class CompiledUserQuery:
 
 def _usable(wrapper) -> bool:
     return wrapper.connection is not None and wrapper.is_usable()
-
-
-def _closed(wrapper) -> bool:
-    """Whether the driver closed the connection under ``wrapper`` (psycopg2 does on a lost one)."""
-    return wrapper.connection is None or bool(getattr(wrapper.connection, "closed", 0))
 
 
 _compiled: dict[tuple, CompiledUserQuery] = {}

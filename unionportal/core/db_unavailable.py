@@ -50,7 +50,7 @@ def _is_lost_connection(exc: BaseException) -> bool:
     return code is None or code.startswith(LOST_SQLSTATES)
 
 
-def _raw_connection_broken(wrapper) -> bool:
+def raw_connection_broken(wrapper) -> bool:
     """Whether the driver's connection under ``wrapper`` was broken: psycopg2 marks it closed, or
     libpq already knows it is bad (``info.status``, libpq's PQstatus: 0 is CONNECTION_OK) where
     psycopg2 has not marked it yet."""
@@ -73,7 +73,7 @@ def _a_connection_broken() -> bool:
     """Whether any database connection of this thread was broken under it. Then whatever error the
     driver raised (a DatabaseError "no message from the libpq" while a result was being read, when
     the server went down in the middle of it), the database went away."""
-    return any(_raw_connection_broken(wrapper) for wrapper in connections.all(initialized_only=True))
+    return any(raw_connection_broken(wrapper) for wrapper in connections.all(initialized_only=True))
 
 
 def _caused_by_lost_database(exc: BaseException | None) -> bool:
@@ -102,7 +102,7 @@ class _QueryWatch:
         try:
             return execute(sql, params, many, context)
         except DatabaseError as exc:
-            if _is_lost_connection(exc) or _raw_connection_broken(context["connection"]):
+            if _is_lost_connection(exc) or raw_connection_broken(context["connection"]):
                 setattr(self.request, MARK, True)
             raise
 
