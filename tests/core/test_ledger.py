@@ -1,5 +1,6 @@
 """Cell parsing shared by the ledger imports (unionportal/ledger.py)."""
 
+import datetime
 import io
 import re
 import tracemalloc
@@ -9,7 +10,7 @@ from decimal import Decimal
 import openpyxl
 import pytest
 
-from unionportal.core.imports.reading import LedgerFileError, Limits, read_csv, read_xlsx
+from unionportal.core.imports.reading import LedgerFileError, Limits, _xlsx_data_rows, read_csv, read_xlsx
 from unionportal.core.ledger import cell_money, read_ledger
 
 
@@ -85,6 +86,53 @@ def test_without_a_declared_size_the_far_row_stops_the_reading_with_memory_flat(
         assert str(exc.value).startswith("文件的行数，超过每个文件 50000 行的上限")
 
     assert _peak_memory(read) < 20 * 1024 * 1024
+
+
+def test_the_rows_a_sheet_leaves_out_are_not_made_one_by_one():
+    # The far row is the second row read, not the millionth: a 5 KB file costs no worker seconds.
+    data = _without_dimension(_xlsx([["姓名", "手机号"], ["王建国", "13815110001"]], far_cell=1_048_576))
+    book = openpyxl.load_workbook(io.BytesIO(data), read_only=True, data_only=True)
+    try:
+        rows = list(_xlsx_data_rows(book.worksheets[0], 2))
+    finally:
+        book.close()
+    assert rows == [(1, ("王建国", "13815110001")), (1_048_575, ("远处的单元格", None))]
+
+
+def test_the_rows_read_are_those_of_openpyxls_iter_rows():
+    """The reader uses openpyxl's parser without its filler: the values must be exactly iter_rows'
+    (shared and inline strings, numbers, dates and times, booleans, cells missing in a row, rows
+    missing between rows, cells wider than the header), so an openpyxl upgrade that changes them fails here."""
+    book = openpyxl.Workbook()
+    sheet = book.active
+    sheet.append(["姓名", "手机号", "金额", "日期"])
+    sheet.append(["王建国", "13815110001", 1234.5, datetime.date(2026, 11, 3)])
+    sheet.cell(row=3, column=3, value=7)
+    sheet.cell(row=6, column=1, value="李四")
+    sheet.cell(row=6, column=4, value=datetime.datetime(2026, 11, 3, 8, 30))
+    sheet.cell(row=6, column=6, value="表头以外")
+    sheet.append([True, False, Decimal("0.1"), "=A1"])
+    sheet.cell(row=9, column=2, value=" ")
+    out = io.BytesIO()
+    book.save(out)
+    data = out.getvalue()
+    expected_book = openpyxl.load_workbook(io.BytesIO(data), read_only=True, data_only=True)
+    try:
+        expected = [list(row) for row in expected_book.worksheets[0].iter_rows(min_row=2, max_col=4, values_only=True)]
+    finally:
+        expected_book.close()
+    while expected and all(value is None or str(value).strip() == "" for value in expected[-1]):
+        expected.pop()  # trailing blank rows are no rows
+
+    header, rows = read_xlsx(data, WEB)
+    assert header == ["姓名", "手机号", "金额", "日期"]
+    assert rows == expected
+    assert rows[:3] == [
+        ["王建国", "13815110001", 1234.5, datetime.datetime(2026, 11, 3, 0, 0)],
+        [None, None, 7, None],
+        [None, None, None, None],
+    ]
+    assert len(rows) == 6
 
 
 def test_trailing_blank_rows_far_below_are_not_materialised():
