@@ -1,11 +1,11 @@
 """Template tags of the dispute pages."""
 
 from django import template
-from django.utils.html import format_html, format_html_join
+from django.utils.html import format_html
 from django.utils.safestring import mark_safe
 
 from unionportal.core import figures
-from unionportal.core.rows import url_for
+from unionportal.core.rows import html_rows, url_for
 
 from ..models import CaseStatus, DisputeType
 
@@ -80,4 +80,4 @@ def case_rows(cases):
         )
         for case in cases
     ]
-    return format_html_join("\n", CASE_ROW, rows)
+    return html_rows(CASE_ROW, rows)

@@ -1,10 +1,10 @@
 """Template tags of the reporting pages."""
 
 from django import template
-from django.utils.html import format_html, format_html_join
+from django.utils.html import format_html
 from django.utils.safestring import mark_safe
 
-from unionportal.core.rows import beijing, url_for
+from unionportal.core.rows import beijing, html_rows, url_for
 
 from ..choices import Category, EventState, Grade, Status, SupervisionColour, SupervisionKind, SupervisionState, Urgency
 
@@ -31,7 +31,7 @@ def report_badges(report):
         badges.append(("badge text-bg-dark", "超时"))
     elif report.on_time:
         badges.append(("badge text-bg-light border", "按时"))
-    return format_html_join("\n", '<span class="{}">{}</span>', badges)
+    return html_rows('<span class="{}">{}</span>', badges)
 
 
 def list_item(badges: str, details: str) -> str:
@@ -73,7 +73,7 @@ def review_rows(reports):
         )
         for report in reports
     ]
-    return format_html_join("\n", ROW, rows) if rows else NO_ROWS
+    return html_rows(ROW, rows) if rows else NO_ROWS
 
 
 # The other long lists of the reporting pages, built as the review queue's are (issue 21): what each
@@ -100,7 +100,7 @@ def my_report_rows(reports):
         )
         for report in reports
     ]
-    return format_html_join("\n", MY_ROW, rows)
+    return html_rows(MY_ROW, rows)
 
 
 EVENT_BADGE = {EventState.OPEN: "text-bg-danger", EventState.CLOSED: "text-bg-success"}
@@ -129,7 +129,7 @@ def event_rows(events):
         )
         for event in events
     ]
-    return format_html_join("\n", EVENT_ROW, rows)
+    return html_rows(EVENT_ROW, rows)
 
 
 SUPERVISION_ROW = (
@@ -163,7 +163,7 @@ def supervision_rows(items):
         )
         for item in items
     ]
-    return format_html_join("\n", SUPERVISION_ROW, rows)
+    return html_rows(SUPERVISION_ROW, rows)
 
 
 FORWARD_BADGE = {"adopted": "success", "refused": "secondary"}
@@ -192,4 +192,4 @@ def forward_rows(items):
         )
         for item in items
     ]
-    return format_html_join("\n", FORWARD_ROW, rows)
+    return html_rows(FORWARD_ROW, rows)

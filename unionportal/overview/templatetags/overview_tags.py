@@ -7,6 +7,7 @@ from django.urls import reverse
 from django.utils.html import format_html, format_html_join
 
 from unionportal.core import figures
+from unionportal.core.rows import html_rows
 
 register = template.Library()
 
@@ -57,7 +58,7 @@ def region_rows(rows, unit, year_start, year_end):
                 row["instructions"],
             )
         )
-    return format_html_join("\n", REGION_ROW, out)
+    return html_rows(REGION_ROW, out)
 
 
 @register.simple_tag
