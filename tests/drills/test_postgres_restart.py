@@ -145,14 +145,32 @@ def private_postgres():
 # ---- the portal in gunicorn, production settings ----------------------------------------------
 
 
-def _tracebacks(log_path, *, most: int = 3) -> str:
-    """Tracebacks of the server's log, for a failed assertion's message: those of the errors that
-    stayed 500s first, else the last few. A lost database is logged as Django's "Internal Server
-    Error: <path>" with its traceback, then "Service Unavailable: <path>" once its page became the
-    503; an error without that second line is the one a drill's failure is about."""
+REFERENCE = re.compile(r"错误编号：<strong[^>]*>([0-9A-F]{8})</strong>")  # on the 500 page (core.error_reference)
+
+
+def _tracebacks(log_path, failed=(), *, most: int = 3) -> str:
+    """Tracebacks of the server's log, for a failed assertion's message.
+
+    The 500 page shows its 错误编号, and the log line of that error ends with it: the errors of the
+    ``failed`` answers are found by it. Otherwise, those that stayed 500s: a lost database is logged as
+    "Internal Server Error: <path> [错误编号 X]" with its traceback, then "Service Unavailable: <path>
+    [错误编号 X]" once its page became the 503; three workers write to one log, so the two lines are
+    paired by their reference, not by their order. Else the last few tracebacks."""
     text = log_path.read_text(errors="replace")
     errors = [entry for entry in re.split(r"(?m)^(?=Internal Server Error: )", text) if entry.startswith("Internal")]
-    kept = [entry for entry in errors if "Service Unavailable: " not in entry]
+
+    def reference(entry):
+        found = re.match(r"Internal Server Error: \S+ \[错误编号 ([0-9A-F]{8})\]", entry)
+        return found.group(1) if found else None
+
+    shown = {found for seen in failed for found in REFERENCE.findall(seen.body)}
+    answered = [entry for entry in errors if reference(entry) in shown]
+    if answered:
+        return "The errors of the answers that failed (by their 错误编号):\n" + "\n".join(
+            entry[:6000] for entry in answered[-most:]
+        )
+    became_503 = set(re.findall(r"Service Unavailable: \S+ \[错误编号 ([0-9A-F]{8})\]", text))
+    kept = [entry for entry in errors if reference(entry) not in became_503]
     if kept:
         return "Errors answered with a 500:\n" + "\n".join(entry[:6000] for entry in kept[-most:])
     blocks = text.split("Traceback (most recent call last):")[1:]
@@ -376,6 +394,25 @@ def _summary(seen_list) -> str:
     return ", ".join(f"{m} {p} {s}: {n}" for (m, p, s), n in sorted(counts.items(), key=str))
 
 
+def test_the_drills_log_reading_pairs_lines_by_their_reference(tmp_path):
+    """Three workers' lines interleave: a 500 is paired with its 503 by the 错误编号, and the error of an
+    answer that failed is found by the reference its page showed."""
+    log = tmp_path / "gunicorn.log"
+    log.write_text(
+        "Internal Server Error: /reports/ [错误编号 AAAA0001]\nTraceback (most recent call last):\n  lost A\n"
+        "Internal Server Error: /reports/new/ [错误编号 BBBB0002]\nTraceback (most recent call last):\n  kept B\n"
+        "Service Unavailable: /reports/ [错误编号 AAAA0001]\n"
+        "Internal Server Error: / [错误编号 CCCC0003]\nTraceback (most recent call last):\n  lost C\n"
+        "Service Unavailable: / [错误编号 CCCC0003]\n"
+    )
+    kept = _tracebacks(log)
+    assert "kept B" in kept and "lost A" not in kept and "lost C" not in kept
+    page = '<p>错误编号：<strong data-testid="error-reference">CCCC0003</strong>（联系管理员时请告知此编号）</p>'
+    answered = _tracebacks(log, [Seen(0.0, "GET", "/", 500, page)])
+    assert answered.startswith("The errors of the answers that failed") and "lost C" in answered
+    assert "kept B" not in answered
+
+
 # ---- the drill ----------------------------------------------------------------------------------
 
 
@@ -470,7 +507,9 @@ def test_postgres_restarted_under_load(portal):
     problems = [(s.method, s.path, _clean_failure_problem(s)) for s in failures]
     problems = [p for p in problems if p[2]]
     # The server's log says what raised (its tracebacks are the log's, never a page's).
-    assert not problems, f"{len(problems)} unclean answers, e.g. {problems[:5]}\n{report}\n" + _tracebacks(portal.log)
+    assert not problems, f"{len(problems)} unclean answers, e.g. {problems[:5]}\n{report}\n" + _tracebacks(
+        portal.log, [s for s in failures if _clean_failure_problem(s)]
+    )
     # The same gunicorn master and workers: the portal recovered by itself, nothing was restarted.
     assert portal.server.poll() is None
     assert _gunicorn_workers(portal.server.pid) == workers

@@ -1,8 +1,12 @@
+from django.contrib.staticfiles.storage import staticfiles_storage
 from django.db import connection
-from django.http import JsonResponse
+from django.http import HttpResponsePermanentRedirect, HttpResponseServerError, JsonResponse
 from django.shortcuts import render
+from django.template import loader
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET
+
+from .error_reference import error_reference
 
 
 @never_cache
@@ -29,15 +33,10 @@ def permission_denied(request, exception=None):
 
 def server_error(request):
     # Deliberately no context processors or database work: this page must render when things fail.
-    from django.http import HttpResponseServerError
-    from django.template import loader
-
-    return HttpResponseServerError(loader.get_template("500.html").render())
+    # Its reference is also in the log line of this error (core.error_reference).
+    return HttpResponseServerError(loader.get_template("500.html").render({"reference": error_reference(request)}))
 
 
 def favicon(request):
     """Browsers and the admin site ask for /favicon.ico: the portal's icon, not a 404 in every console."""
-    from django.contrib.staticfiles.storage import staticfiles_storage
-    from django.http import HttpResponsePermanentRedirect
-
     return HttpResponsePermanentRedirect(staticfiles_storage.url("img/favicon-32.png"))

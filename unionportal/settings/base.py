@@ -309,7 +309,10 @@ OPEN_EMERGENCIES_CACHE_SECONDS = env.int("OPEN_EMERGENCIES_CACHE_SECONDS", defau
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
+    # A server error's line ends with the 错误编号 its page shows (core.error_reference).
+    "filters": {"error_reference": {"()": "unionportal.core.error_reference.ErrorReferenceFilter"}},
     "handlers": {"console": {"class": "logging.StreamHandler"}},
+    "loggers": {"django.request": {"filters": ["error_reference"]}},
     "root": {"handlers": ["console"], "level": env("LOG_LEVEL", default="INFO")},
 }
 

@@ -59,10 +59,11 @@ def _no_traceback_below_error(record) -> bool:
 LOGGING = {  # noqa: F405
     **LOGGING,  # noqa: F405
     "filters": {
+        **LOGGING["filters"],  # noqa: F405
         "no_traceback_below_error": {
             "()": "django.utils.log.CallbackFilter",
             "callback": _no_traceback_below_error,
-        }
+        },
     },
-    "loggers": {"django.request": {"filters": ["no_traceback_below_error"]}},
+    "loggers": {"django.request": {"filters": ["error_reference", "no_traceback_below_error"]}},
 }
