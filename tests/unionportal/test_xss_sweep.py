@@ -926,11 +926,23 @@ REVIEWED_UNESCAPING = {
         "Django's templates print unescaped too (a help text showing a stored value escapes it itself: see "
         "officers/channels/forms.py)",
     ),
-    ("reports/templatetags/report_tags.py", "format_html_join"): (
+    ("unionportal/core/rows.py", "html_rows"): (
+        3,
+        "html_rows itself (the module docstring, its definition and __all__): the hot lists' rows, every value "
+        "escaped by escaped(), which tests/core/test_rows.py holds to conditional_escape value by value, and "
+        "the whole to format_html_join; each of its uses is listed below",
+    ),
+    ("unionportal/core/rows.py", "mark_safe"): (
+        1,
+        "html_rows: the rows' markup, the code's own row format with every value escaped by escaped()",
+    ),
+    ("unionportal/core/rows.py", "SafeString"): (1, "html_rows' return annotation"),
+    ("unionportal/core/rows.py", "format_html_join"): (1, "html_rows' docstring, naming what it matches"),
+    ("reports/templatetags/report_tags.py", "html_rows"): (
         6,
-        "report_badges: status and urgency labels escaped by format_html_join; swept on every list and report page; "
+        "report_badges: status and urgency labels escaped by html_rows; swept on every list and report page; "
         "review_rows, my_report_rows, event_rows, supervision_rows, forward_rows: each list's rows (titles, names, "
-        "townships, labels) escaped by format_html_join; swept on the review queue, my reports, the events and "
+        "townships, labels) escaped by html_rows; swept on the review queue, my reports, the events and "
         "supervision lists and the forwarded queues",
     ),
     ("reports/templatetags/report_tags.py", "format_html"): (
@@ -942,11 +954,15 @@ REVIEWED_UNESCAPING = {
         "forward_rows: EMERGENCY_BADGE, a constant without any value in it",
     ),
     ("unionportal/overview/templatetags/overview_tags.py", "format_html_join"): (
-        4,
-        "region_rows: the region dashboard's counties (names, figures, links built from ids and dates) and "
+        3,
         "counties_reporting: county names and figures, escaped by format_html_join; swept on the region dashboards; "
         "zero_filer_names and late_emergency_lines: officers' names, townships and report titles of a ranking "
         "notice, escaped by format_html_join; swept on the notice page",
+    ),
+    ("unionportal/overview/templatetags/overview_tags.py", "html_rows"): (
+        1,
+        "region_rows: the region dashboard's counties (names, figures, links built from ids and dates) escaped "
+        "by html_rows; swept on the region dashboards",
     ),
     ("unionportal/overview/templatetags/overview_tags.py", "format_html"): (
         2,
@@ -954,10 +970,10 @@ REVIEWED_UNESCAPING = {
         "region_rows: the name of a county's city, shown to a province's staff, escaped by format_html (the "
         "sweep's city staff see their own counties, without it)",
     ),
-    ("disputes/templatetags/dispute_tags.py", "format_html_join"): (
+    ("disputes/templatetags/dispute_tags.py", "html_rows"): (
         1,
         "case_rows: the case list's rows (case number, enterprise, township, labels, amounts) escaped by "
-        "format_html_join; swept on the case list",
+        "html_rows; swept on the case list",
     ),
     ("disputes/templatetags/dispute_tags.py", "format_html"): (
         1,
@@ -984,7 +1000,7 @@ REVIEWED_UNESCAPING = {
 }
 UNESCAPING = re.compile(
     r"mark_safe|format_html\w*|SafeString|SafeText|html_safe|\|\s*safe\b|safeseq|autoescape\s+off|"
-    r"allow_tags|is_safe\s*=\s*True|needs_autoescape|json_script|escapejs"
+    r"allow_tags|is_safe\s*=\s*True|needs_autoescape|json_script|escapejs|html_rows"
 )
 
 
