@@ -37,12 +37,23 @@ class FilteredListMixin(ForgivingPaginationMixin):
         return context
 
 
+class _FieldsOfOneRequest(dict):
+    """The fields of a form class made for one request: django-filter builds the class, and each of
+    its fields, anew for every FilterSet (``get_form_class``). ``Form.__init__`` deep-copies a class's
+    fields so that requests sharing a class do not share them; nobody shares these, so the form takes
+    them as they are."""
+
+    def __deepcopy__(self, memo):
+        return dict(self)
+
+
 class LightFilterSetMixin:
     """For a django-filter FilterSet: each request's filters are shallow copies of the class's (their
     own ``model``, ``parent`` and ``queryset``), not the deep copies django-filter makes of every
     filter's choices, labels and widgets on every request. A filter's options are never changed in
     place by a request (a FilterSet that needs another queryset sets it on its own copy), so sharing
-    them is safe; the form field is still built per request, from the copy."""
+    them is safe; the form field is still built per request, from the copy, and the form uses those
+    fields as they are, rather than deep copies of them."""
 
     def __init__(self, data=None, queryset=None, *, request=None, prefix=None):
         if queryset is None:
@@ -55,12 +66,18 @@ class LightFilterSetMixin:
         self.filters = {}
         for name, base in self.base_filters.items():
             filter_ = copy.copy(base)
+            filter_.__dict__.pop("_field", None)  # its form field is built for this request, never shared
             # A filter's field sets extra["queryset"] on itself: each copy keeps its own dict.
             filter_.extra = dict(base.extra)
             if base.method is not None:
                 filter_.method = base.method  # binds a FilterMethod to this copy, not to the class's
             filter_.model, filter_.parent = queryset.model, self
             self.filters[name] = filter_
+
+    def get_form_class(self):
+        form_class = super().get_form_class()
+        form_class.base_fields = _FieldsOfOneRequest(form_class.base_fields)
+        return form_class
 
     @property
     def form(self):
