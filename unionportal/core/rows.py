@@ -1,7 +1,7 @@
 """Rendering the rows of a long list without the template engine's per-row costs: a URL reversed
 once per list (not once a row), times formatted with ``strftime`` in Beijing time (not the ``date``
-filter's formatter), text escaped once (``html_rows``). For the hot lists (the review queue); the rows come out the
-same as the template loop they replace."""
+filter's formatter), text escaped once (``html_rows``). For the hot lists (the review queue); the
+rows come out the same as the template loop they replace."""
 
 import html
 from functools import lru_cache
