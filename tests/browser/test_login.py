@@ -1,5 +1,6 @@
 import pytest
 
+from tests.browser.conftest import open_menu
 from tests.factories import PASSWORD, OfficerFactory, ReviewerFactory
 
 pytestmark = pytest.mark.django_db(transaction=True)
@@ -23,7 +24,7 @@ def test_officer_logs_in_on_a_phone_and_sees_home(phone_page, live_server, count
     assert page.get_by_text("快递员").is_visible()
     assert no_horizontal_scroll(page)
     # Bootstrap is served from our own static files: the menu collapses and opens on a phone.
-    page.get_by_role("button", name="菜单").click()
+    open_menu(page)
     page.get_by_role("link", name="修改密码").wait_for(state="visible")
     assert page.external_requests == []
 

@@ -6,7 +6,7 @@ import pytest
 from playwright.sync_api import expect
 
 from reports.models import Report
-from tests.browser.conftest import wait_until_true
+from tests.browser.conftest import open_menu, wait_until_true
 from tests.browser.test_reports import log_in
 from tests.factories import OfficerFactory, ReportFactory, TownshipFactory, image_bytes
 
@@ -85,7 +85,7 @@ def test_the_cache_holds_no_confidential_page(phone_page, live_server, officer):
     assert "某厂机密线索" not in shell and "刘洋" not in shell
 
     # Signing out clears the cache and the drafts.
-    page.get_by_role("button", name="菜单").click()
+    open_menu(page)
     page.get_by_role("button", name="退出").click()
     page.wait_for_url(f"{base}/accounts/login/**")
     assert page.evaluate(CACHED_URLS) == []

@@ -8,6 +8,7 @@ from base64 import b32decode
 import pytest
 from django_otp.oath import TOTP
 
+from tests.browser.conftest import open_menu
 from tests.factories import PASSWORD, ReviewerFactory
 from unionportal.core.models import AuditEntry
 
@@ -59,7 +60,7 @@ def test_a_reviewer_enrols_an_authenticator_then_signs_in_with_its_code(phone_pa
     page.get_by_test_id("current-user").wait_for(state="attached")  # in the folded menu
     assert page.get_by_test_id("current-user").text_content() == "陈审核"
 
-    page.get_by_role("button", name="菜单").click()  # a phone: 退出 is in the folded menu
+    open_menu(page)  # a phone: 退出 is in the folded menu
     page.get_by_role("button", name="退出").click()
     page.wait_for_url(f"{live_server.url}/accounts/login/**")
     sign_in(page, live_server)
