@@ -178,6 +178,7 @@ def merge_targets(*, user, report: Report):
         .filter(county_id=report.county_id)
         .exclude(state=EventState.MERGED)
         .exclude(entries__report=report)
+        .only("title", "state", "opened_at")  # what report_tags.merge_event_options shows
         .order_by(F("next_due_at").asc(nulls_last=True), "-opened_at")[:20]
     )
 

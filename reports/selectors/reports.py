@@ -1,6 +1,8 @@
 """Reads of reports: an officer's list and progress, the review queue, one report, headline counts, open emergencies."""
 
 import logging
+from datetime import datetime
+from typing import NamedTuple
 
 from django.conf import settings
 from django.core.cache import cache
@@ -186,6 +188,17 @@ def report_totals(reports) -> dict:
 OPEN_EMERGENCIES_SHOWN = 5
 
 
+class BannerRow(NamedTuple):
+    """A line of the red banner: what it shows of an emergency and nothing more. Every staff page of
+    the county reads the banner from the cache, and a tuple of four values costs a fraction of a
+    report with its township to unpickle and to render (report_tags.emergency_rows)."""
+
+    pk: int
+    title: str
+    township: str  # "" when the report names none
+    submitted_at: datetime
+
+
 def open_emergencies(*, user):
     """The red banner of every staff page: :func:`open_emergencies_now`, shared for a short while
     (``OPEN_EMERGENCIES_CACHE_SECONDS``) by the staff of one county, since every staff page asks for
@@ -212,7 +225,7 @@ def open_emergencies(*, user):
 
 
 def _banner_key(county_id) -> str:
-    return f"open-emergencies:v1:{county_id}"
+    return f"open-emergencies:v2:{county_id}"  # v2: BannerRow tuples (v1 held reports)
 
 
 def open_emergencies_forget(*, county_id) -> None:
@@ -230,11 +243,11 @@ def open_emergencies_forget(*, county_id) -> None:
 
 
 def open_emergencies_now(*, user):
-    """Emergencies nobody has acted on yet, oldest first: submitted 突发 reports whose page no member of
-    the county's staff has opened (no VIEW_REPORT audit row by a reviewer or admin). One query: the
-    county's queue index (county, status, urgency, submitted_at) finds the few submitted emergencies,
-    the audit log's (report, created_at) index answers the NOT EXISTS for each. At most
-    OPEN_EMERGENCIES_SHOWN + 1 rows (the extra one says there are more)."""
+    """Emergencies nobody has acted on yet, oldest first, as ``BannerRow``s: submitted 突发 reports
+    whose page no member of the county's staff has opened (no VIEW_REPORT audit row by a reviewer or
+    admin). One query: the county's queue index (county, status, urgency, submitted_at) finds the few
+    submitted emergencies, the audit log's (report, created_at) index answers the NOT EXISTS for each.
+    At most OPEN_EMERGENCIES_SHOWN + 1 rows (the extra one says there are more)."""
     visible = Report.objects.visible_to(user)
     if visible.query.is_empty():
         # Staff of a city or a province see no county's reports: every page of theirs asked for the
@@ -248,12 +261,13 @@ def open_emergencies_now(*, user):
         action=AuditEntry.Action.VIEW_REPORT,
         actor__role__in=[User.Role.REVIEWER, User.Role.ADMIN],
     )
-    return list(
+    rows = (
         visible.filter(status=Status.SUBMITTED, urgency=Urgency.EMERGENCY)
         .filter(~Exists(opened_by_staff))
-        .select_related("township")
-        .order_by("submitted_at", "id")[: OPEN_EMERGENCIES_SHOWN + 1]
+        .order_by("submitted_at", "id")
+        .values_list("pk", "title", "township__name", "submitted_at")[: OPEN_EMERGENCIES_SHOWN + 1]
     )
+    return [BannerRow(pk, title, township or "", submitted_at) for pk, title, township, submitted_at in rows]
 
 
 def pending_review_count(*, user) -> int:

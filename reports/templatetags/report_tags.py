@@ -7,6 +7,7 @@ from django.utils.safestring import mark_safe
 from unionportal.core.rows import beijing, html_rows, url_for
 
 from ..choices import Category, EventState, Grade, Status, SupervisionColour, SupervisionKind, SupervisionState, Urgency
+from ..selectors.reports import OPEN_EMERGENCIES_SHOWN
 
 register = template.Library()
 
@@ -46,6 +47,37 @@ def list_item(badges: str, details: str) -> str:
         f'    <div class="small text-muted">{details}</div>\n'
         "  </a>"
     )
+
+
+BANNER_ROW = '<li><a class="alert-link" href="{}">{}{}</a>（{} 报送）</li>'
+
+
+@register.simple_tag
+def emergency_rows(rows):
+    """The red banner's lines (base.html) from its ``BannerRow``s: on every staff page of a county
+    with an emergency nobody has opened, so built as the lists' rows are."""
+    detail = url_for("reports:detail")
+    lines = [
+        (
+            detail(row.pk),
+            f"【{row.township}】" if row.township else "",
+            row.title,
+            beijing(row.submitted_at, "%m-%d %H:%M"),
+        )
+        for row in rows[:OPEN_EMERGENCIES_SHOWN]
+    ]
+    return html_rows(BANNER_ROW, lines)
+
+
+@register.simple_tag
+def merge_event_options(events):
+    """The options of a report's 并入事件 list (up to twenty events), as the template loop rendered them."""
+    state = dict(EventState.choices)
+    options = [
+        (event.pk, event.title, state.get(event.state, event.state), beijing(event.opened_at, "%m-%d"))
+        for event in events
+    ]
+    return html_rows('<option value="{}">{}（{}，{}）</option>', options, sep="")
 
 
 ROW = list_item("{}", "{} · {} · {} · {}\n      {}{}")

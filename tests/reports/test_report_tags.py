@@ -7,7 +7,15 @@ from django.urls import reverse
 
 from officers.models import County, Officer, Region, Township, User
 from reports.models import Event, ForwardedItem, SupervisionItem
-from reports.templatetags.report_tags import event_rows, forward_rows, list_item, supervision_rows
+from reports.selectors.reports import BannerRow
+from reports.templatetags.report_tags import (
+    emergency_rows,
+    event_rows,
+    forward_rows,
+    list_item,
+    merge_event_options,
+    supervision_rows,
+)
 from unionportal.core.clock import BEIJING
 
 OPENED = datetime(2026, 11, 3, 9, 5, tzinfo=BEIJING)
@@ -99,3 +107,30 @@ def test_forwarded_items_name_the_source_and_the_unit_above():
     assert '<span class="badge text-bg-danger">突发</span> <span class="badge text-bg-warning">待处理</span>' in html
     assert "滨海县 · 信息员 B001 · 欠薪讨薪 · 滨海县上报盐城市 · 11-03 09:05" in html
     assert '<span class="badge text-bg-success">已采用</span>' in html and "盐城市转报江苏省" in html
+
+
+def test_the_banner_lines_name_the_township_escape_the_title_and_stop_at_five():
+    rows = [BannerRow(10, "<i>某厂</i>聚集", "东坎街道", OPENED)] + [
+        BannerRow(11 + i, f"突发{i}", "", DUE) for i in range(5)
+    ]
+    html = str(emergency_rows(rows))
+    assert html.splitlines()[0] == (
+        f'<li><a class="alert-link" href="{reverse("reports:detail", args=[10])}">'
+        "【东坎街道】&lt;i&gt;某厂&lt;/i&gt;聚集</a>（11-03 09:05 报送）</li>"
+    )
+    assert html.splitlines()[1] == (
+        f'<li><a class="alert-link" href="{reverse("reports:detail", args=[11])}">突发0</a>（11-04 17:00 报送）</li>'
+    )
+    assert len(html.splitlines()) == 5 and "突发4" not in html  # the sixth says "5 条以上", not a line
+    assert str(emergency_rows([])) == ""
+
+
+def test_the_merge_options_show_title_state_and_the_day_in_beijing_time():
+    late = datetime(2026, 11, 3, 23, 30, tzinfo=BEIJING)  # 15:30 UTC: the day is Beijing's
+    events = [
+        Event(pk=4, title="A&B厂停工", state="open", opened_at=late),
+        Event(pk=5, title="欠薪", state="closed", opened_at=OPENED),
+    ]
+    assert str(merge_event_options(events)) == (
+        '<option value="4">A&amp;B厂停工（处置中，11-03）</option><option value="5">欠薪（已终报，11-03）</option>'
+    )

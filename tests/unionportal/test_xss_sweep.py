@@ -939,11 +939,14 @@ REVIEWED_UNESCAPING = {
     ("unionportal/core/rows.py", "SafeString"): (1, "html_rows' return annotation"),
     ("unionportal/core/rows.py", "format_html_join"): (1, "html_rows' docstring, naming what it matches"),
     ("reports/templatetags/report_tags.py", "html_rows"): (
-        6,
+        8,
         "report_badges: status and urgency labels escaped by html_rows; swept on every list and report page; "
         "review_rows, my_report_rows, event_rows, supervision_rows, forward_rows: each list's rows (titles, names, "
         "townships, labels) escaped by html_rows; swept on the review queue, my reports, the events and "
-        "supervision lists and the forwarded queues",
+        "supervision lists and the forwarded queues; emergency_rows: the red banner's titles and townships, "
+        "escaped by html_rows, swept on every staff page while the sweep's emergency is unopened; "
+        "merge_event_options: event titles of a report's 并入事件 list, escaped by html_rows, swept on the report "
+        "pages",
     ),
     ("reports/templatetags/report_tags.py", "format_html"): (
         1,
