@@ -25,6 +25,7 @@ from reports.forms import GradeForm
 from reports.models import Report
 from tests.factories import AdminFactory, OfficerFactory, TownshipFactory
 from unionportal.core.form_markup import field_markup, form_markup
+from unionportal.core.forms import MultipleFileField, MultipleFileInput
 
 pytestmark = pytest.mark.django_db
 
@@ -144,9 +145,8 @@ def test_errors_of_the_whole_form_come_first():
 
 
 class Unusual(forms.Form):
-    """Widgets built by crispy-forms itself: a file, a checkbox, several choices, grouped choices."""
+    """Widgets built by crispy-forms itself: a checkbox, several choices, grouped choices."""
 
-    upload = forms.FileField(label="附件")
     agreed = forms.BooleanField(label="同意", required=False)
     several = forms.MultipleChoiceField(
         label="多选", choices=[("a", "甲"), ("b", "乙")], widget=forms.CheckboxSelectMultiple, required=False
@@ -162,6 +162,58 @@ def test_widgets_it_does_not_build_are_crispys_own():
         assert not differences(quick, crispy), differences(quick, crispy)
     assert 'type="checkbox"' in str(field_markup(Unusual()["agreed"]))
     assert '<optgroup label="苏北">' in str(field_markup(Unusual()["grouped"]))
+
+
+class Files(forms.Form):
+    """File inputs: one file, several (the portal's attachments), optional with a help text, disabled."""
+
+    upload = forms.FileField(label="附件")
+    several = MultipleFileField(
+        label="照片", widget=MultipleFileInput(attrs={"accept": "image/*,application/pdf", "class": "mine"})
+    )
+    optional = forms.FileField(label="可选", required=False, help_text="不超过 <b>10MB</b>")
+    fixed = forms.FileField(label="不可改", required=False, disabled=True)
+
+
+class Stored:
+    """A file already kept, as a model's FieldFile shows it to a form (a name and a URL)."""
+
+    name, url = "协议.pdf", "/files/协议.pdf"
+
+    def __str__(self):
+        return self.name
+
+
+def test_file_inputs_come_out_as_crispy_writes_them_without_a_template():
+    rendered = []
+
+    def seen(sender, template, **kwargs):
+        rendered.append(template.name)
+
+    for form in (Files(), Files({}, {})):
+        form.is_valid()
+        crispy = CRISPY_FORM.render(Context({"form": form}))
+        template_rendered.connect(seen)
+        try:
+            quick = str(form_markup(form))
+        finally:
+            template_rendered.disconnect(seen)
+        assert not differences(quick, crispy), differences(quick, crispy)
+        assert rendered == []
+    bound = Files({}, {})
+    bound.is_valid()
+    html = str(field_markup(bound["upload"]))
+    assert '<div class="is-invalid"><input type="file" name="upload" class="form-control is-invalid"' in html
+    assert '<p id="error_1_id_upload"><strong>这个字段是必填项。</strong></p>' in html
+    assert 'accept="image/*,application/pdf" multiple' in str(field_markup(Files()["several"]))
+
+
+def test_a_file_input_showing_its_current_file_is_crispys_own():
+    form = Files(initial={"optional": Stored()})
+    html = str(field_markup(form["optional"]))
+    assert '<a href="/files/协议.pdf">协议.pdf</a>' in html and 'name="optional-clear"' in html
+    crispy = CRISPY_FIELD.render(Context({"field": form["optional"]}))
+    assert not differences(html, crispy), differences(html, crispy)
 
 
 def test_no_template_is_rendered():

@@ -910,15 +910,16 @@ REVIEWED_UNESCAPING = {
         "label never reaches it unescaped); swept on every list page",
     ),
     ("unionportal/core/form_markup.py", "format_html"): (
-        19,
+        21,
         "|quick_form and |quick_field: every form's labels, values, choice labels, errors and ids pass through "
         "format_html's escaping, as crispy-forms' templates escape them (tests/core/test_form_markup.py holds "
-        "every form of the portal to crispy's own output, markup in its values); swept on every page with a form",
+        "every form of the portal to crispy's own output, markup in its values); swept on every page with a form; "
+        "a file input's attribute values too, its format's only added parts constants (the invalid box, disabled)",
     ),
     ("unionportal/core/form_markup.py", "format_html_join"): (
-        5,
-        "|quick_form: radio options, select options, error lists and a form's fields joined, each escaped "
-        "by format_html_join",
+        6,
+        "|quick_form: radio options, select options, error lists, a file input's attributes and a form's fields "
+        "joined, each escaped by format_html_join",
     ),
     ("unionportal/core/form_markup.py", "mark_safe"): (
         2,

@@ -6,8 +6,8 @@ and a comment) was a seventh of the whole page: every field renders the pack's f
 includes three more, and every widget and radio option its own Django template. Here
 the same markup (the same classes, ids, ``aria-`` attributes, help texts and error blocks, so the
 page's script, styles and tests see no difference) comes from the widgets' own contexts, with no
-template rendered. A widget this module does not know (a file, a checkbox, a multiple choice, a widget
-of widgets) is left to crispy-forms itself, so any form may use it.
+template rendered. A widget this module does not know (a checkbox, a multiple choice, a widget of
+widgets, a file field showing its current file) is left to crispy-forms itself, so any form may use it.
 
 ``tests/core/test_form_markup.py`` holds it to crispy's output, field by field, bound and unbound."""
 
@@ -27,6 +27,8 @@ INPUT_TEMPLATES = {
     f"django/forms/widgets/{name}.html"
     for name in ("input", "text", "number", "email", "url", "tel", "date", "time", "datetime", "password", "search")
 }
+# File inputs (one or several files) are built here too while they show no current file.
+FILE_TEMPLATES = {"django/forms/widgets/file.html", "django/forms/widgets/clearable_file_input.html"}
 REQUIRED_MARK = mark_safe('<span class="asteriskField">*</span>')  # noqa: S308  # nosec B703 B308 - a constant
 
 
@@ -40,6 +42,8 @@ def _known(widget) -> bool:
         return template == "django/forms/widgets/select.html" and not widget.allow_multiple_selected
     if isinstance(widget, forms.Textarea):
         return template == "django/forms/widgets/textarea.html"
+    if isinstance(widget, forms.FileInput):
+        return template in FILE_TEMPLATES
     if isinstance(widget, Input):
         return widget.input_type in INPUT_TYPES and template in INPUT_TEMPLATES
     return False
@@ -111,8 +115,8 @@ def _attrs(bound, widget, extra: dict) -> dict:
 
 def _context(bound, widget) -> dict:
     """The widget's own context (what its template would be given), read once: a control carries
-    crispy's classes, radios and hidden inputs their own attributes."""
-    if bound.is_hidden or isinstance(widget, forms.RadioSelect):
+    crispy's classes, radios, files and hidden inputs their own attributes."""
+    if bound.is_hidden or isinstance(widget, forms.RadioSelect | forms.FileInput):
         extra = dict(widget.attrs)
     else:
         css = "form-select" if isinstance(widget, forms.Select) else "form-control"
@@ -186,6 +190,35 @@ def _radios(bound, w: dict) -> str:
     return format_html("<div>{}</div>{}", radios, _help(bound))
 
 
+def _file(bound, w: dict) -> str:
+    """A file input as crispy's ``field_file.html`` writes it: its own box holding the input (crispy's
+    class first, then the widget's attributes but those set to False), the errors and the help."""
+    attrs = w["attrs"]
+    invalid = bool(bound.errors)
+    css = "form-control" + (f" {attrs['class']}" if attrs.get("class") else "") + (" is-invalid" if invalid else "")
+    rest = format_html_join(
+        "",
+        " {}{}",
+        (
+            (name, "" if value is True else format_html('="{}"', value))
+            for name, value in attrs.items()
+            if value is not False and name != "class"
+        ),
+    )
+    # The box's class and the field's own "disabled" are constants of the format, not values.
+    box = '<div class="is-invalid">' if invalid else "<div>"
+    disabled = " disabled" if bound.field.disabled else ""
+    return format_html(
+        box + '<input type="{}" name="{}" class="{}"' + disabled + "{}>{}{}</div>",
+        w["type"],
+        w["name"],
+        css,
+        rest,
+        _errors(bound),
+        _help(bound),
+    )
+
+
 def field_markup(bound) -> str:
     """One bound field as crispy's bootstrap5 pack writes it (its own rendering for other widgets)."""
     widget = bound.field.widget
@@ -197,10 +230,14 @@ def field_markup(bound) -> str:
         return as_crispy_field(bound)  # choices in named groups (<optgroup>)
     if bound.is_hidden:
         return _hidden(bound, w)
+    if isinstance(widget, forms.FileInput) and (w.get("is_initial") or bound.field.show_hidden_initial):
+        return as_crispy_field(bound)  # the current file with its link and its 清除 box
     wrapper = "mb-3" + (f" {bound.css_classes()}" if bound.css_classes() else "")
     label = _label(bound) if bound.label else ""
     if isinstance(widget, forms.RadioSelect):
         body = _radios(bound, w)
+    elif isinstance(widget, forms.FileInput):
+        body = _file(bound, w)
     else:
         body = format_html("{}{}{}{}", _control(widget, w), _initial(bound), _errors(bound), _help(bound))
     if bound.use_fieldset and label:
