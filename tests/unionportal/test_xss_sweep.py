@@ -945,9 +945,8 @@ REVIEWED_UNESCAPING = {
         "review_rows, my_report_rows, event_rows, supervision_rows, forward_rows: each list's rows (titles, names, "
         "townships, labels) escaped by html_rows; swept on the review queue, my reports, the events and "
         "supervision lists and the forwarded queues; emergency_rows: the red banner's titles and townships, "
-        "escaped by html_rows, swept on every staff page while the sweep's emergency is unopened; "
-        "merge_event_options: event titles of a report's 并入事件 list, escaped by html_rows, swept on the report "
-        "pages",
+        "escaped by html_rows (tests/reports/test_report_tags.py renders a title with markup in it); "
+        "merge_event_options: event titles of a report's 并入事件 list, escaped by html_rows (the same file)",
     ),
     ("reports/templatetags/report_tags.py", "format_html"): (
         1,
