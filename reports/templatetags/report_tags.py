@@ -70,6 +70,13 @@ def emergency_rows(rows):
 
 
 @register.simple_tag
+def emergency_count(rows) -> str:
+    """The banner's count: "N 条", or "5 条以上" when the selector found one more than it shows."""
+    shown = OPEN_EMERGENCIES_SHOWN
+    return f"{shown} 条以上" if len(rows) > shown else f"{len(rows)} 条"
+
+
+@register.simple_tag
 def merge_event_options(events):
     """The options of a report's 并入事件 list (up to twenty events), as the template loop rendered them."""
     state = dict(EventState.choices)

@@ -9,6 +9,7 @@ from officers.models import County, Officer, Region, Township, User
 from reports.models import Event, ForwardedItem, SupervisionItem
 from reports.selectors.reports import BannerRow
 from reports.templatetags.report_tags import (
+    emergency_count,
     emergency_rows,
     event_rows,
     forward_rows,
@@ -123,6 +124,7 @@ def test_the_banner_lines_name_the_township_escape_the_title_and_stop_at_five():
     )
     assert len(html.splitlines()) == 5 and "突发4" not in html  # the sixth says "5 条以上", not a line
     assert str(emergency_rows([])) == ""
+    assert [emergency_count(rows[:n]) for n in (1, 5, 6)] == ["1 条", "5 条", "5 条以上"]
 
 
 def test_the_merge_options_show_title_state_and_the_day_in_beijing_time():
