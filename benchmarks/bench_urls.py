@@ -1,18 +1,29 @@
-"""URLconf of the benchmarks: the portal's URLs plus two baselines that go through the same middleware.
+"""URLconf of the benchmarks: the portal's URLs plus baselines that go through the same middleware.
 
 - ``bench/post/`` (submit.py): the baseline of report submission, a POST with the same login and officer
   check as ``reports:create`` (OfficerRequiredMixin, CSRF included), that does nothing and answers 204;
 - ``bench/page/`` (load.py): the floor of every signed-in page, the portal's layout (navigation, the
-  bell's unread count) with nothing in it, for a signed-in user.
+  bell's unread count) with nothing in it, for a signed-in user;
+- ``bench/list/`` and ``bench/list-sql/`` (load.py, issue 21's eleventh pass): the least a list page
+  can cost, for the review queue's first page (its count and twenty rows under the one scoping rule,
+  in the layout, no filter form). ``bench/list/`` builds the list with the ORM as any page does;
+  ``bench/list-sql/`` runs the same two queries' SQL, compiled once per user and process, and
+  writes the rows from tuples: what no Django queryset can undercut, the bound of a layer of raw SQL.
 """
 
 from django.contrib.auth.mixins import LoginRequiredMixin
+from django.db import connection
 from django.http import HttpResponse
+from django.template import engines
+from django.template.response import TemplateResponse
 from django.urls import include, path
 from django.views import View
 from django.views.generic import TemplateView
 
-from officers.permissions import OfficerRequiredMixin
+from officers.permissions import OfficerRequiredMixin, StaffRequiredMixin
+from reports import selectors
+from reports.choices import Category, Status
+from unionportal.core.rows import beijing, html_rows, url_for
 
 
 class BarePostView(OfficerRequiredMixin, View):
@@ -25,9 +36,82 @@ class BarePageView(LoginRequiredMixin, TemplateView):
     template_name = "base.html"
 
 
+PAGE_SIZE = 20  # the review queue's (core.list_views)
+LIST = engines["django"].from_string(
+    '{% extends "base.html" %}{% load report_tags %}{% block content %}'
+    '<h1 class="h4 mb-2">信息审核</h1><p class="small text-muted">共 {{ count }} 条</p>'
+    '<div class="list-group mb-3">{% review_rows reports %}</div>{% endblock %}'
+)
+SQL_LIST = engines["django"].from_string(
+    '{% extends "base.html" %}{% block content %}'
+    '<h1 class="h4 mb-2">信息审核</h1><p class="small text-muted">共 {{ count }} 条</p>'
+    '<div class="list-group mb-3">{{ rows }}</div>{% endblock %}'
+)
+SQL_ROW = (
+    '<a class="list-group-item list-group-item-action" href="{}"><div class="d-flex justify-content-between gap-2">'
+    '<span class="fw-semibold text-break">{}</span><span class="text-nowrap">{}</span></div>'
+    '<div class="small text-muted">{} · {} · {} · {}{}</div></a>'
+)
+ROW_COLUMNS = ("pk", "title", "status", "urgency", "officer__name", "category", "township__name", "submitted_at")
+
+
+def waiting(user):
+    """The review queue's first page as it opens (待审核), under the one scoping rule."""
+    return selectors.review_queue(user=user).filter(status=Status.SUBMITTED)
+
+
+class BareListView(StaffRequiredMixin, View):
+    def get(self, request):
+        reports = waiting(request.user)
+        context = {"count": reports.count(), "reports": reports[:PAGE_SIZE]}
+        return TemplateResponse(request, LIST, context)
+
+
+# (user id, role, county id) → (count SQL, its parameters, list SQL, its parameters): what the scoping
+# rule's SQL depends on is in the key, so a role or unit changed is compiled again.
+_compiled: dict[tuple, tuple] = {}
+
+
+def compiled(user) -> tuple:
+    key = (user.pk, user.role, user.county_id)
+    if key not in _compiled:
+        reports = waiting(user)
+        count_sql, count_params = reports.values("pk").order_by().query.get_compiler(using="default").as_sql()
+        rows = reports.values_list(*ROW_COLUMNS)[:PAGE_SIZE].query.get_compiler(using="default").as_sql()
+        _compiled[key] = (f"SELECT COUNT(*) FROM ({count_sql}) counted", count_params, *rows)
+    return _compiled[key]
+
+
+class BareSqlListView(StaffRequiredMixin, View):
+    def get(self, request):
+        count_sql, count_params, list_sql, list_params = compiled(request.user)
+        with connection.cursor() as cursor:
+            cursor.execute(count_sql, count_params)
+            (count,) = cursor.fetchone()
+            cursor.execute(list_sql, list_params)
+            found = cursor.fetchall()
+        detail, category, status = url_for("reports:detail"), dict(Category.choices), dict(Status.choices)
+        rows = [
+            (
+                detail(pk),
+                title,
+                status.get(state, state) + ("（突发）" if urgency == "emergency" else ""),
+                name,
+                category.get(kind, kind),
+                township or "—",
+                beijing(moment, "%m-%d %H:%M"),
+                "",
+            )
+            for pk, title, state, urgency, name, kind, township, moment in found
+        ]
+        return TemplateResponse(request, SQL_LIST, {"count": count, "rows": html_rows(SQL_ROW, rows)})
+
+
 urlpatterns = [
     path("bench/post/", BarePostView.as_view(), name="bench_post"),
     path("bench/page/", BarePageView.as_view(), name="bench_page"),
+    path("bench/list/", BareListView.as_view(), name="bench_list"),
+    path("bench/list-sql/", BareSqlListView.as_view(), name="bench_list_sql"),
     path("", include("unionportal.urls")),
 ]
 

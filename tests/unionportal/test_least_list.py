@@ -1,0 +1,64 @@
+"""The least list pages of benchmarks/bench_urls.py (issue 21's eleventh pass): the reference rows of
+load.py show the review queue's first page, under the one scoping rule, or their figures mean nothing."""
+
+import re
+
+import pytest
+from django.urls import reverse
+
+from benchmarks import bench_urls
+from tests.factories import OfficerFactory, ReportFactory, ReviewerFactory
+
+pytestmark = pytest.mark.django_db
+PAGES = ("/bench/list/", "/bench/list-sql/")
+
+
+@pytest.fixture(autouse=True)
+def bench(settings):
+    settings.ROOT_URLCONF = "benchmarks.bench_urls"
+    bench_urls._compiled.clear()
+    yield
+    bench_urls._compiled.clear()
+
+
+def shown(response) -> list[str]:
+    body = response.content.decode()
+    return re.findall(r'<span class="fw-semibold text-break">([^<]*)</span>', body)
+
+
+def test_both_show_the_review_queues_first_page_with_its_count(client, county, other_county):
+    officer = OfficerFactory(county=county)
+    for n in range(23):
+        ReportFactory(officer=officer, title=f"待审{n:02d}")
+    ReportFactory(officer=officer, title="已审", status="reviewed", grade="qualified")
+    ReportFactory(officer=OfficerFactory(county=other_county), title="外县")
+    client.force_login(ReviewerFactory(county=county))
+    queue = shown(client.get(reverse("reports:queue")))
+    assert len(queue) == 20 and "已审" not in queue and "外县" not in queue
+    for page in PAGES:
+        response = client.get(page)
+        assert response.status_code == 200
+        assert shown(response) == queue, page
+        assert "共 23 条" in response.content.decode()
+
+
+def test_another_countys_reviewer_sees_only_their_own(client, county, other_county):
+    ReportFactory(officer=OfficerFactory(county=county), title="本县")
+    ReportFactory(officer=OfficerFactory(county=other_county), title="外县")
+    reviewer = ReviewerFactory(county=county)
+    client.force_login(reviewer)
+    assert [shown(client.get(page)) for page in PAGES] == [["本县"], ["本县"]]
+    # The same account moved to another county: the kept SQL is not the old county's.
+    reviewer.county = other_county
+    reviewer.save(update_fields=["county"])
+    assert [shown(client.get(page)) for page in PAGES] == [["外县"], ["外县"]]
+
+
+def test_an_officer_is_refused_and_a_visitor_sent_to_sign_in(client, county):
+    ReportFactory(officer=OfficerFactory(county=county), title="本县")
+    for page in PAGES:
+        assert client.get(page).status_code == 302
+    client.force_login(OfficerFactory(county=county).user)
+    for page in PAGES:
+        response = client.get(page)
+        assert response.status_code == 403 and "本县" not in response.content.decode()
