@@ -121,6 +121,19 @@ def _report_lists() -> dict:
     }
 
 
+def _case_links():
+    """What the report's page shows of its dispute cases: a link with the number and the status, not
+    the rest of each case. The model is the disputes app's, a floor above, named by the relation."""
+    return Report.dispute_cases.rel.related_model.objects.only("number", "status")
+
+
+def _review_history():
+    """The review history with each actor's name (``User.get_full_name``): not a password hash and the
+    rest of each account's row."""
+    fields = ("report_id", "action", "from_grade", "to_grade", "comment", "created_at")
+    return ReviewEvent.objects.select_related("actor").only(*fields, "actor__full_name", "actor__username")
+
+
 def report_for_view(*, user, pk) -> Report:
     """One report with everything its page shows; Report.DoesNotExist when ``user`` may not see it.
     Its query says which of the page's lists have rows (core.prefetching); only those are read, here
@@ -141,8 +154,8 @@ def report_for_view(*, user, pk) -> Report:
         report,
         {
             "attachments": "attachments",
-            "dispute_cases": "dispute_cases",
-            "review_events": Prefetch("review_events", queryset=ReviewEvent.objects.select_related("actor")),
+            "dispute_cases": Prefetch("dispute_cases", queryset=_case_links()),
+            "review_events": Prefetch("review_events", queryset=_review_history()),
         },
     )
     return report

@@ -3,7 +3,9 @@
 import pytest
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
+from django.urls import reverse
 
+from disputes import services as disputes_services
 from reports import selectors, services
 from reports.models import Report
 from tests.factories import ReportFactory
@@ -51,3 +53,32 @@ def test_an_officer_reads_instructions_only_on_their_own_report_and_only_when_it
         with CaptureQueriesContext(connection) as read:
             assert selectors.own_report_instructions(user=user, report=shown) == []
         assert len(read) == 0
+
+
+def test_the_page_reads_only_what_it_shows_of_its_cases_and_of_who_reviewed(client, county, officer, reviewer):
+    report = ReportFactory(officer=officer, title="工资拖欠")
+    services.report_grade(report=report, reviewer=reviewer, grade="qualified", version=0)
+    case = disputes_services.case_register(
+        county=county,
+        actor=reviewer,
+        dispute_type="wage_arrears",
+        workers_involved=3,
+        description="三名职工讨薪",
+        enterprise_name="华强纺织",
+    )
+    case.reports.add(report)
+    with CaptureQueriesContext(connection) as read:
+        shown = selectors.report_for_view(user=reviewer, pk=report.pk)
+    with CaptureQueriesContext(connection) as after:
+        cases = [(c.number, c.get_status_display()) for c in shown.dispute_cases.all()]
+        history = [(e.get_action_display(), e.actor.get_full_name()) for e in shown.review_events.all()]
+    assert cases == [(case.number, case.get_status_display())]
+    assert history == [("评定", reviewer.get_full_name())]
+    assert len(after) == 0  # nothing deferred is read by what the page shows
+    case_sql, history_sql = (q["sql"] for q in read.captured_queries[1:])
+    assert '"disputes_disputecase"."description"' not in case_sql and '"number"' in case_sql
+    assert '"officers_user"."password"' not in history_sql and '"officers_user"."full_name"' in history_sql
+    client.force_login(reviewer)
+    page = client.get(reverse("reports:detail", args=[report.pk])).content.decode()
+    assert f"{case.number}（{case.get_status_display()}）" in page
+    assert f"{reviewer.get_full_name()} 评定" in page
