@@ -65,8 +65,8 @@ def test_the_page_reads_only_what_it_shows_of_its_cases_and_of_who_reviewed(clie
         workers_involved=3,
         description="三名职工讨薪",
         enterprise_name="华强纺织",
+        reports=[report],
     )
-    case.reports.add(report)
     with CaptureQueriesContext(connection) as read:
         shown = selectors.report_for_view(user=reviewer, pk=report.pk)
     with CaptureQueriesContext(connection) as after:
