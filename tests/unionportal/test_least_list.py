@@ -21,6 +21,11 @@ def bench(settings):
     bench_urls._compiled.clear()
 
 
+def rows_markup(response) -> str:
+    body = response.content.decode()
+    return body.split('<div class="list-group mb-3">', 1)[1].split("</a></div>", 1)[0]
+
+
 def shown(response) -> list[str]:
     body = response.content.decode()
     return re.findall(r'<span class="fw-semibold text-break">([^<]*)</span>', body)
@@ -31,15 +36,19 @@ def test_both_show_the_review_queues_first_page_with_its_count(client, county, o
     for n in range(23):
         ReportFactory(officer=officer, title=f"待审{n:02d}")
     ReportFactory(officer=officer, title="已审", status="reviewed", grade="qualified")
+    ReportFactory(officer=officer, title="突发", urgency="emergency", on_time=False, township=None)
     ReportFactory(officer=OfficerFactory(county=other_county), title="外县")
     client.force_login(ReviewerFactory(county=county))
     queue = shown(client.get(reverse("reports:queue")))
-    assert len(queue) == 20 and "已审" not in queue and "外县" not in queue
-    for page in PAGES:
-        response = client.get(page)
+    assert len(queue) == 20 and queue[0] == "突发" and "已审" not in queue and "外县" not in queue
+    responses = [client.get(page) for page in PAGES]
+    for response in responses:
         assert response.status_code == 200
-        assert shown(response) == queue, page
-        assert "共 23 条" in response.content.decode()
+        assert shown(response) == queue
+        assert "共 24 条" in response.content.decode()
+    # The same rows, badges and details, written from tuples as from reports.
+    assert rows_markup(responses[0]) == rows_markup(responses[1])
+    assert "text-bg-danger" in rows_markup(responses[1]) and "超时" in rows_markup(responses[1])
 
 
 def test_another_countys_reviewer_sees_only_their_own(client, county, other_county):
