@@ -3,6 +3,7 @@
 from datetime import date, timedelta
 from decimal import Decimal
 
+from django.contrib.auth import get_user_model
 from django.db.models import (
     Case,
     Count,
@@ -125,35 +126,45 @@ def untold_overdue_count(*, user, today: date | None = None) -> int:
     return untold_overdue(DisputeCase.objects.visible_to(user), today=today).count()
 
 
+# What a case's page shows of each of its reports: a link with the title and the date, the officer's
+# name, and whose it is (an officer who only reported sees their own reports of the case).
+CASE_REPORT_FIELDS = ("title", "submitted_at", "officer__name", "officer__user")
+
+
 def _case_lists() -> dict:
     """The lists a case's page shows: name: ((the list's model, its column holding the case's key),
-    its prefetch)."""
+    its prefetch). The accounts in them (authors, recorders, handlers) are read for their names and
+    the reports for their title, date and officer's name: what the page shows, not whole rows."""
+    named = officer_selectors.with_names
     return {
-        "follow_ups": (
-            (FollowUp, "case_id"),
-            Prefetch("follow_ups", queryset=FollowUp.objects.select_related("author")),
-        ),
+        "follow_ups": ((FollowUp, "case_id"), Prefetch("follow_ups", queryset=named(FollowUp.objects, "author"))),
         "outcomes": (
             (Outcome, "case_id"),
             Prefetch(
                 "outcomes",
-                queryset=Outcome.objects.select_related("recorded_by", "voided_by").prefetch_related(
-                    Prefetch("corrections", queryset=OutcomeCorrection.objects.select_related("corrected_by"))
+                queryset=named(Outcome.objects, "voided_by").prefetch_related(
+                    Prefetch("corrections", queryset=named(OutcomeCorrection.objects, "corrected_by"))
                 ),
             ),
         ),
         "extensions": (
             (MediationExtension, "case_id"),
-            Prefetch("extensions", queryset=MediationExtension.objects.select_related("recorded_by")),
+            Prefetch("extensions", queryset=named(MediationExtension.objects, "recorded_by")),
         ),
         "instalments": ((Instalment, "case_id"), "instalments"),
         "return_visits": (
             (ReturnVisit, "case_id"),
-            Prefetch("return_visits", queryset=ReturnVisit.objects.select_related("recorded_by")),
+            Prefetch("return_visits", queryset=named(ReturnVisit.objects, "recorded_by")),
         ),
         "attachments": ((CaseAttachment, "case_id"), "attachments"),
-        "handlers": ((DisputeCase.handlers.through, "disputecase_id"), "handlers"),
-        "reports": ((DisputeCase.reports.through, "disputecase_id"), "reports__officer"),
+        "handlers": (
+            (DisputeCase.handlers.through, "disputecase_id"),
+            Prefetch("handlers", queryset=get_user_model().objects.only(*officer_selectors.NAME_FIELDS)),
+        ),
+        "reports": (
+            (DisputeCase.reports.through, "disputecase_id"),
+            Prefetch("reports", queryset=Report.objects.select_related("officer").only(*CASE_REPORT_FIELDS)),
+        ),
     }
 
 
@@ -168,7 +179,7 @@ def case_detail(*, user, pk) -> DisputeCase:
     lists = _case_lists()
     case = (
         with_money(DisputeCase.objects.visible_to(user))
-        .select_related("county", "enterprise", "township", "created_by", "agreement")
+        .select_related("enterprise", "township", "agreement")
         .annotate(**filled_flags(DisputeCase, **{name: rows for name, (rows, _) in lists.items()}, **PANELS))
         .get(pk=pk)
     )

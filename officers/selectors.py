@@ -12,6 +12,18 @@ from . import rules
 from .models import DeadlineSetting, Officer, OfficerStatusChange, VettingNote, WorkCalendarDay
 from .scoping import apply_scope
 
+# What ``User.get_full_name`` reads: a page that names an account (an author, a handler, a recorder)
+# reads these columns of it, not the password hash and the rest of its row.
+NAME_FIELDS = ("full_name", "username")
+
+
+def with_names(queryset, *accounts: str):
+    """``queryset`` with each foreign key to an account in ``accounts`` joined for the account's name
+    only (:data:`NAME_FIELDS`); the queryset's own model keeps all its columns."""
+    own = [field.name for field in queryset.model._meta.concrete_fields]
+    names = [f"{account}__{name}" for account in accounts for name in NAME_FIELDS]
+    return queryset.select_related(*accounts).only(*own, *names)
+
 
 def officer_list(*, user):
     return Officer.objects.visible_to(user).select_related("county", "township", "employer")

@@ -81,7 +81,7 @@ def report_forwards(*, user, report) -> list[ForwardedItem]:
     return list(
         ForwardedItem.objects.visible_to(user)
         .filter(report_id=report.pk)
-        .select_related("to_region", "from_region", "decided_by")
+        .select_related("to_region", "from_region")  # who decided is on the forward's own page
         .order_by("forwarded_at", "id")
     )
 

@@ -12,6 +12,7 @@ from django.db.models.functions import Coalesce
 from django.utils import timezone
 
 from officers.models import User
+from officers.selectors import with_names
 from unionportal.core.models import AuditEntry
 from unionportal.core.prefetching import filled_flags, is_filled, prefetch_filled
 
@@ -128,10 +129,8 @@ def _case_links():
 
 
 def _review_history():
-    """The review history with each actor's name (``User.get_full_name``): not a password hash and the
-    rest of each account's row."""
-    fields = ("report_id", "action", "from_grade", "to_grade", "comment", "created_at")
-    return ReviewEvent.objects.select_related("actor").only(*fields, "actor__full_name", "actor__username")
+    """The review history with each actor's name: not a password hash and the rest of each account's row."""
+    return with_names(ReviewEvent.objects, "actor")
 
 
 def report_for_view(*, user, pk) -> Report:
@@ -171,7 +170,7 @@ def report_panels(*, user, report: Report) -> dict:
         # By date (the model's order starts with the report, which would join the reports table).
         "adoptions": list(report.adoptions.order_by("adopted_on", "pk")) if is_filled(report, "adoptions") else [],
         "instructions": (
-            list(report.instructions.select_related("follow_up__owner")) if is_filled(report, "instructions") else []
+            list(report.instructions.select_related("follow_up")) if is_filled(report, "instructions") else []
         ),
     }
 

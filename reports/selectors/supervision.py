@@ -4,6 +4,7 @@ in the database, a fixed number of queries whatever the number of items."""
 from django.contrib.auth import get_user_model
 from django.db.models import Case, Count, IntegerField, Prefetch, Value, When
 
+from officers.selectors import with_names
 from unionportal.core.prefetching import is_filled
 
 from .. import rules
@@ -88,13 +89,13 @@ def supervision_detail(*, user, pk: int) -> SupervisionItem:
 
 def risk_history(*, user, **subject) -> list[RiskAssessment]:
     """Every level the subject had, newest first (``report=…``, ``event=…`` or ``case=…``); empty for officers."""
-    return list(RiskAssessment.objects.visible_to(user).filter(**subject).select_related("set_by"))
+    return list(with_names(RiskAssessment.objects.visible_to(user).filter(**subject), "set_by"))
 
 
 def subject_items(*, user, **subject) -> list[SupervisionItem]:
     """The subject's open supervision items (closed ones are on the supervision list)."""
     return list(
-        SupervisionItem.objects.visible_to(user).open().filter(**subject).select_related("owner").order_by("due_at")
+        with_names(SupervisionItem.objects.visible_to(user).open().filter(**subject), "owner").order_by("due_at")
     )
 
 

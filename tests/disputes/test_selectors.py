@@ -35,6 +35,16 @@ def read(reviewer, case):
         officers = [report.officer.name for report in rows["reports"]]
         corrections = [c.reason for o in rows["outcomes"] for c in o.corrections.all()]
         authors = [f.author.get_full_name() for f in rows["follow_ups"]]
+        # The rest of what the page shows of them: no column of it may be left to a query of its own.
+        shown = [
+            *(h.get_full_name() for h in rows["handlers"]),
+            *(o.voided_by.get_full_name() for o in rows["outcomes"] if o.voided_by_id),
+            *(c.corrected_by.get_full_name() for o in rows["outcomes"] for c in o.corrections.all()),
+            *(e.recorded_by.get_full_name() for e in rows["extensions"]),
+            *(v.recorded_by.get_full_name() for v in rows["return_visits"]),
+            *((r.title, r.submitted_at, r.officer.user_id) for r in rows["reports"]),
+        ]
+        assert all(shown)
     return rows, len(fetched), len(lists), (officers, corrections, authors)
 
 
@@ -92,8 +102,9 @@ def test_a_case_with_every_list_filled_reads_them_all(county, reviewer):
     assert rows["return_visits"][0].note == "电话未接"
     assert rows["attachments"][0].original_name == "协议.png"
     assert (officers, corrections) == (["王信息"], ["收据金额有误"])
-    # The case; eight lists; the outcomes' corrections; the reports' officers. Nothing more on reading.
-    assert (fetched, after) == (11, 0)
+    # The case; eight lists (the reports with their officers); the outcomes' corrections. Nothing more
+    # on reading, the names the page shows included.
+    assert (fetched, after) == (10, 0)
 
 
 def test_another_countys_reviewer_gets_no_case(county, reviewer):
@@ -114,3 +125,27 @@ def test_a_cases_risk_panel_is_read_only_where_it_has_rows(county, reviewer):
     assert [a.reason for a in panels["risk_history"]] == ["欠薪人数增加"]
     assert [(i.kind, i.state) for i in panels["supervision_items"]] == [("risk", "open")]
     assert (len(none), len(some)) == (0, 2)
+
+
+def test_a_case_reads_the_names_it_shows_not_whole_accounts_or_officers(county, reviewer):
+    officer = OfficerFactory(county=county, name="王信息", phone="13900001111")
+    case = services.case_from_report(
+        report=ReportFactory(officer=officer, title="欠薪线索"), actor=reviewer, enterprise_name="滨海某厂"
+    )
+    voider = ReviewerFactory(county=county, full_name="钱作废")
+    outcome = services.outcome_add(case=case, actor=reviewer, kind="wages", amount=Decimal("800"), received_on=TODAY)
+    services.outcome_void(outcome=outcome, actor=voider, reason="重复登记")
+    MediationExtension.objects.create(
+        case=case, agreed_on=TODAY, previous_deadline=TODAY, new_deadline=TODAY + timedelta(days=15),
+        reason="双方同意延长", recorded_by=reviewer,
+    )  # fmt: skip
+    with CaptureQueriesContext(connection) as queries:
+        rows, _, after, (officers, _, authors) = read(reviewer, case)
+    assert [o.voided_by.get_full_name() for o in rows["outcomes"]] == ["钱作废"]
+    assert officers == ["王信息"] and after == 0
+    sql = "\n".join(q["sql"] for q in queries.captured_queries)
+    # Neither a password hash nor the rest of an account, nor an officer's phone, for a page that
+    # shows their names.
+    assert '"officers_user"."password"' not in sql and '"password"' not in sql
+    assert '"officers_officer"."phone"' not in sql
+    assert '"officers_user"."full_name"' in sql

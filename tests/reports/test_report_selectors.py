@@ -33,11 +33,17 @@ def test_a_reports_filled_lists_are_read(officer, reviewer):
     with CaptureQueriesContext(connection) as after:
         events = [e.action for e in shown.review_events.all()]
         panels = selectors.report_panels(user=reviewer, report=shown)
+        # The names the risk panel shows come with its two queries.
+        names = [a.set_by.get_full_name() for a in panels["risk_history"]]
+        names += [i.owner.get_full_name() for i in panels["supervision_items"]]
     assert events == ["grade"]
     assert [a.reason for a in panels["risk_history"]] == ["三十人聚集讨薪"]
     assert [(i.kind, i.state) for i in panels["supervision_items"]] == [("risk", "open")]  # the risk opened its item
     assert (panels["forwards"], panels["adoptions"], panels["instructions"]) == ([], [], [])
+    assert names == [reviewer.get_full_name()] * 2
     assert len(after) == 2  # the risk levels and the open items; the review history came with the report
+    panel_sql = "\n".join(q["sql"] for q in after.captured_queries)
+    assert '"officers_user"."password"' not in panel_sql and '"officers_user"."full_name"' in panel_sql
 
 
 def test_a_report_of_another_county_is_refused(officer, foreign_reviewer):
