@@ -33,7 +33,7 @@ def issue_for_view(*, user, pk) -> BulletinIssue:
     """Raises BulletinIssue.DoesNotExist outside the user's scope."""
     return (
         BulletinIssue.objects.visible_to(user)
-        .select_related("publication__county", "publication__region", "signed_by")
+        .select_related("publication__county", "publication__region")  # the signer is the issue's own text
         .prefetch_related(
             Prefetch("items", queryset=BulletinItem.objects.select_related("report").order_by("position", "pk"))
         )

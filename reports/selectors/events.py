@@ -10,6 +10,7 @@ from django.db.models.functions import Coalesce, Concat
 from django.utils import timezone
 
 from officers.models import Officer
+from officers.selectors import with_names
 
 from .. import rules
 from ..choices import COUNTED_STATUSES
@@ -80,11 +81,12 @@ def event_for_view(*, user, pk) -> Event:
         .prefetch_related(
             Prefetch(
                 "entries",
-                queryset=EventEntry.objects.select_related("officer", "recorded_by", "report").order_by(
-                    "reported_at", "id"
-                ),
+                queryset=with_names(EventEntry.objects, "recorded_by")
+                .select_related("officer", "report")
+                .order_by("reported_at", "id"),
             ),
-            Prefetch("missed", queryset=MissedFollowup.objects.select_related("answered_by").order_by("due_at")),
+            # The page asks only whether each was answered, not by which entry.
+            Prefetch("missed", queryset=MissedFollowup.objects.order_by("due_at")),
         )
         .get(pk=pk)
     )

@@ -9,6 +9,7 @@ from datetime import date
 from django.db.models import Count, Q
 
 from officers.models import County
+from officers.selectors import with_names
 
 from ..models import ForwardedItem, ReportAttachment
 from .bulletins import instruction_counts
@@ -53,8 +54,8 @@ def pending_count(*, user) -> int:
 def item_for_view(*, user, pk) -> ForwardedItem:
     """One item with what its page shows; ForwardedItem.DoesNotExist when ``user`` may not see it."""
     return (
-        ForwardedItem.objects.visible_to(user)
-        .select_related("county", "from_region", "to_region__parent", "forwarded_by", "decided_by")
+        with_names(ForwardedItem.objects.visible_to(user), "forwarded_by", "decided_by")
+        .select_related("county", "from_region", "to_region__parent")
         .get(pk=pk)
     )
 
@@ -62,9 +63,10 @@ def item_for_view(*, user, pk) -> ForwardedItem:
 def item_chain(*, user, item: ForwardedItem) -> list[ForwardedItem]:
     """Every forward of the same report that ``user`` may see, in order (county → city → province)."""
     return list(
-        ForwardedItem.objects.visible_to(user)
-        .filter(report_id=item.report_id)
-        .select_related("county", "from_region", "to_region", "forwarded_by", "decided_by")
+        with_names(
+            ForwardedItem.objects.visible_to(user).filter(report_id=item.report_id), "forwarded_by", "decided_by"
+        )
+        .select_related("county", "from_region", "to_region")
         .order_by("forwarded_at", "id")
     )
 

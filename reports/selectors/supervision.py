@@ -77,11 +77,11 @@ def supervision_home(*, user, limit: int = HOME_ITEMS_SHOWN) -> dict:
 def supervision_detail(*, user, pk: int) -> SupervisionItem:
     """SupervisionItem.DoesNotExist for another county's item, or for an officer."""
     return (
-        SupervisionItem.objects.visible_to(user)
-        .select_related("county", "owner", "opened_by", "closed_by", "report", "case", "event")
+        with_names(SupervisionItem.objects.visible_to(user), "owner", "opened_by", "closed_by")
+        .select_related("county", "report", "case", "event")
         .prefetch_related(
-            Prefetch("logs", queryset=SupervisionLog.objects.select_related("actor")),
-            Prefetch("extensions", queryset=SupervisionExtension.objects.select_related("requested_by", "decided_by")),
+            Prefetch("logs", queryset=with_names(SupervisionLog.objects, "actor")),
+            Prefetch("extensions", queryset=with_names(SupervisionExtension.objects, "requested_by", "decided_by")),
         )
         .get(pk=pk)
     )

@@ -7,9 +7,9 @@ import pytest
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
-from officers.models import Officer, OfficerStatusChange
-from officers.selectors import county_first_month, officers_active_in_month
-from tests.factories import OfficerFactory
+from officers.models import Officer, OfficerStatusChange, VettingNote
+from officers.selectors import county_first_month, officers_active_in_month, with_names
+from tests.factories import OfficerFactory, ReviewerFactory
 
 BJ = ZoneInfo("Asia/Shanghai")
 OCT = date(2026, 10, 1)
@@ -152,3 +152,19 @@ class TestFirstMonth:
         Officer.objects.filter(pk=late.pk).update(created_at=at(2026, 6, 1, 9, 0))
         serving("外县更早", other_county, appointed_on=date(2020, 1, 1))
         assert county_first_month(county_id=county.pk) == date(2024, 5, 1)
+
+
+def test_with_names_reads_an_accounts_name_and_the_rows_own_columns(county):
+    reviewer = ReviewerFactory(county=county, full_name="赵审核")
+    officer = OfficerFactory(county=county, name="王信息")
+    VettingNote.objects.create(officer=officer, author=reviewer, content="推荐材料齐全")
+    with CaptureQueriesContext(connection) as read:
+        note = with_names(VettingNote.objects.filter(officer=officer), "author").get()
+    with CaptureQueriesContext(connection) as after:
+        shown = (note.content, note.officer_id, note.author.get_full_name())
+    assert shown == ("推荐材料齐全", officer.pk, reviewer.get_full_name())
+    assert len(after) == 0  # the note's own columns and the author's name came with the one query
+    (sql,) = (q["sql"] for q in read.captured_queries)
+    assert '"officers_user"."full_name"' in sql and '"officers_user"."username"' in sql
+    assert '"officers_user"."password"' not in sql and '"officers_user"."email"' not in sql
+    assert note.author.get_deferred_fields() >= {"password", "email", "role", "county_id"}

@@ -6,6 +6,8 @@ from unittest import mock
 
 import pytest
 from django.core.exceptions import ValidationError
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
 from django_celery_beat.models import PeriodicTask
 
 from reports import rules, selectors, services, tasks
@@ -508,3 +510,27 @@ class TestWithdrawingTheInitialReport:
         assert exc.value.messages == ["该突发信息的事件已有续报或终报，不能撤回；事件处置完毕请报送终报"]
         report.refresh_from_db()
         assert report.status == "submitted"
+
+
+def test_the_event_page_reads_who_recorded_a_phone_report_by_name_only(officer, reviewer):
+    event = initial(officer)
+    services.event_entry_file(
+        event=event,
+        kind="followup",
+        actor=reviewer,
+        officer=officer,
+        phone=True,
+        reported_at=bj(2026, 11, 24, 16, 30),
+        data={"situation": "电话报告：企业已开始发放工资"},
+        now=bj(2026, 11, 24, 17, 30),
+    )
+    with CaptureQueriesContext(connection) as read:
+        shown = selectors.event_for_view(user=reviewer, pk=event.pk)
+    with CaptureQueriesContext(connection) as after:
+        recorders = [e.recorded_by.get_full_name() for e in shown.entries.all() if e.recorded_by_id]
+        unanswered = [m.due_at for m in shown.missed.all() if m.answered_by_id is None]
+    assert recorders == [officer.user.get_full_name(), reviewer.get_full_name()]  # the first report, the call
+    assert unanswered == []
+    assert len(after) == 0
+    sql = "\n".join(q["sql"] for q in read.captured_queries)
+    assert '"officers_user"."password"' not in sql and '"officers_user"."full_name"' in sql

@@ -14,7 +14,7 @@ from django.urls import reverse
 
 from reports import services
 from reports.models import Adoption, ForwardedItem, Grade, Report, Tier
-from reports.selectors import stipend_lines, stipend_terms
+from reports.selectors import item_chain, item_for_view, stipend_lines, stipend_terms
 from tests.factories import (
     OfficerFactory,
     RegionalReviewerFactory,
@@ -665,3 +665,17 @@ class TestInstructionsOnAForwardedItem:
         assert "市委副书记 王某某（市级）2026-11-04" in page
         assert client.post(url, data | {"text": ""}).status_code == 400
         assert Instruction.objects.count() == 1
+
+
+def test_the_item_page_reads_who_forwarded_and_decided_by_name_only(client, reviewer, report, city_reviewer):
+    item = forwarded_to_city(client, reviewer, report)
+    services.item_refuse(item=item, actor=city_reviewer, reason="内容已掌握")
+    with CaptureQueriesContext(connection) as read:
+        shown = item_for_view(user=city_reviewer, pk=item.pk)
+        chain = item_chain(user=city_reviewer, item=shown)
+    with CaptureQueriesContext(connection) as after:
+        names = [(f.forwarded_by.get_full_name(), f.decided_by.get_full_name()) for f in (shown, *chain)]
+    assert names == [(reviewer.get_full_name(), city_reviewer.get_full_name())] * 2
+    assert len(after) == 0
+    sql = "\n".join(q["sql"] for q in read.captured_queries)
+    assert '"officers_user"."password"' not in sql and '"officers_user"."full_name"' in sql

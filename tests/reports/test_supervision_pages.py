@@ -5,10 +5,12 @@ home and the list at a fixed number of queries with 10 and 1,000 open items."""
 from datetime import timedelta
 
 import pytest
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from django.utils import timezone
 
-from reports import services
+from reports import selectors, services
 from reports.models import RiskAssessment, SupervisionExtension, SupervisionItem
 from tests.factories import AdminFactory, OfficerFactory, ReportFactory
 
@@ -182,3 +184,32 @@ HOME_QUERIES = (
     13  # session, user, the page's figures; 2 for supervision, 1 for open 批示 follow-ups, whatever the numbers
 )
 LIST_QUERIES = 9  # the same page of 20 and one count by colour, for 10 or 1,000 items
+
+
+def test_the_item_page_reads_the_names_it_shows_not_whole_accounts(client, item, reviewer, admin):
+    ext = services.extension_request(
+        item=item, actor=reviewer, new_due_at=item.due_at + timedelta(days=3), reason="等待账目"
+    )
+    services.extension_decide(extension=ext, actor=admin, approve=True, note="同意")
+    services.supervision_close(item=item, actor=admin, note="已核实")
+    with CaptureQueriesContext(connection) as read:
+        shown = selectors.supervision_detail(user=admin, pk=item.pk)
+    with CaptureQueriesContext(connection) as after:
+        names = {
+            "owner": shown.owner.get_full_name(),
+            "opened_by": shown.opened_by.get_full_name() if shown.opened_by_id else "",
+            "closed_by": shown.closed_by.get_full_name(),
+            "actors": sorted({log.actor.get_full_name() for log in shown.logs.all() if log.actor_id}),
+            "extension": [
+                (e.requested_by.get_full_name(), e.decided_by.get_full_name()) for e in shown.extensions.all()
+            ],
+        }
+    assert names["owner"] == reviewer.get_full_name() and names["closed_by"] == "周管理"
+    assert names["extension"] == [(reviewer.get_full_name(), "周管理")]
+    assert "周管理" in names["actors"]
+    assert len(after) == 0
+    sql = "\n".join(q["sql"] for q in read.captured_queries)
+    assert '"officers_user"."password"' not in sql and '"officers_user"."full_name"' in sql
+    client.force_login(admin)
+    page = client.get(reverse("reports:supervision_detail", args=[item.pk])).content.decode()
+    assert "周管理" in page and reviewer.get_full_name() in page
