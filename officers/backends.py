@@ -1,9 +1,10 @@
-"""The login backend: Django's, with the account's officer and county loaded in the same query as
-the user on every request, so the scoping rule, the context processors and the views that ask for
-``request.user.officer`` or ``request.user.county`` cost no query more. The user is still read from
-the database on each request: a deactivation or a role change takes effect on the next one.
+"""The login backend: Django's, with the account's officer and county (and the region above the
+county) loaded in the same query as the user on every request, so the scoping rule, the context
+processors and the views that ask for ``request.user.officer`` or ``request.user.county`` cost no
+query more. The user is still read from the database on each request: a deactivation or a role
+change takes effect on the next one.
 
-That one query is compiled once per process: Django builds the SQL of a ``select_related`` of three
+That one query is compiled once per process: Django builds the SQL of a ``select_related`` of four
 relations anew on every request, which cost more than running it (a fifth of a signed-in page with
 nothing on it). The SQL and the row-to-object steps (Django's own ``from_db`` and related
 populators, as its ``ModelIterable`` uses them) are kept, and each request only runs the SQL.
@@ -23,19 +24,21 @@ from django.db.models.query import get_related_populators
 
 from unionportal.core.db_unavailable import raw_connection_broken
 
-# The account's units (the county; a region above it where the model has one) and its officer.
-RELATED = ("officer", "county", "region")
+# The account's units (the county with the region above it; a region where the model has one) and its
+# officer. The county's region is what a county's report page names as the unit above (上报) and what
+# the scoping rule reads for the publications that reach the county from above.
+RELATED = ("officer", "county", "county__region", "region")
 _PROBE = 0  # the id the query is compiled with; the one parameter of the kept SQL
 STATEMENT = "portal_user_with_units"  # the prepared statement's name on a PostgreSQL connection
 
 
 def _related(model) -> list[str]:
     names = {f.name for f in model._meta.get_fields() if f.is_relation and (f.one_to_one or f.many_to_one)}
-    return [name for name in RELATED if name in names]
+    return [path for path in RELATED if path.split("__")[0] in names]
 
 
 class CompiledUserQuery:
-    """``SELECT user, officer, county, region WHERE user.id = %s``, compiled once."""
+    """``SELECT user, officer, county, its region, region WHERE user.id = %s``, compiled once."""
 
     def __init__(self, model, db: str):
         queryset = model._default_manager.using(db).select_related(*_related(model)).filter(pk=_PROBE)

@@ -17,7 +17,7 @@ pytestmark = pytest.mark.django_db
 
 
 def orm_user(pk):
-    return get_user_model().objects.select_related("officer", "county", "region").get(pk=pk)
+    return get_user_model().objects.select_related("officer", "county__region", "region").get(pk=pk)
 
 
 def same(loaded, expected):
@@ -49,7 +49,13 @@ def test_staff_of_a_county_and_of_a_city(county, django_assert_num_queries):
         # no officer: known from the same row, not asked for again
         assert not hasattr(loaded, "officer") and not hasattr(above, "officer")
         assert (loaded.county.code, above.region.code, above.county) == ("320922", "320900", None)
+        # The county's city comes with it: the unit a county's report is forwarded to.
+        assert (loaded.county.region.code, loaded.county.ancestor_ids()) == (
+            "320900",
+            (units["city"].pk, units["province"].pk),
+        )
     same(loaded, orm_user(reviewer.pk))
+    same(loaded.county.region, orm_user(reviewer.pk).county.region)
     same(above, orm_user(city_reviewer.pk))
 
 

@@ -6,9 +6,10 @@ from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
 from disputes import services as disputes_services
+from officers.backends import PortalBackend
 from reports import selectors, services
 from reports.models import Report
-from tests.factories import ReportFactory
+from tests.factories import ReportFactory, unit_tree
 
 pytestmark = pytest.mark.django_db
 
@@ -88,3 +89,20 @@ def test_the_page_reads_only_what_it_shows_of_its_cases_and_of_who_reviewed(clie
     page = client.get(reverse("reports:detail", args=[report.pk])).content.decode()
     assert f"{case.number}（{case.get_status_display()}）" in page
     assert f"{reviewer.get_full_name()} 评定" in page
+
+
+def test_a_countys_staff_take_the_reports_county_and_city_from_their_account(county, officer, reviewer):
+    unit_tree(county)
+    report = ReportFactory(officer=officer)
+    staff = PortalBackend().get_user(reviewer.pk)  # as every request reads its user
+    with CaptureQueriesContext(connection) as read:
+        shown = selectors.report_for_view(user=staff, pk=report.pk)
+        above = shown.county.region.name  # the unit the page forwards to
+    assert (shown.county is staff.county, above) == (True, "盐城市")
+    assert len(read) == 1 and '"officers_county"' not in read.captured_queries[0]["sql"]
+    # An officer's read (their account has no county of its own) joins them.
+    author = PortalBackend().get_user(officer.user_id)
+    with CaptureQueriesContext(connection) as theirs:
+        mine = selectors.report_for_view(user=author, pk=report.pk)
+        assert (mine.county_id, mine.county.region.name) == (county.pk, "盐城市")
+    assert len(theirs) == 1 and '"officers_county"' in theirs.captured_queries[0]["sql"]
