@@ -9,9 +9,14 @@
   in the layout, no filter form). ``bench/list/`` builds the list with the ORM as any page does;
   ``bench/list-sql/`` runs the same two queries' SQL, compiled once per user and process, and
   writes the same rows (the queue's row tag) from tuples: what no Django queryset can undercut,
-  the bound of a layer of raw SQL.
+  the bound of a layer of raw SQL;
+- ``bench/list-prepared/`` (issue 21's twelfth pass): the same, with both statements also prepared on
+  the server once per connection (``PREPARE`` with the first ``EXECUTE``, then ``EXECUTE`` alone), so
+  PostgreSQL does not plan them again: the bound of a layer of prepared statements.
 """
 
+import hashlib
+import re
 from datetime import datetime
 from types import SimpleNamespace
 from typing import NamedTuple
@@ -128,11 +133,59 @@ class BareSqlListView(StaffRequiredMixin, View):
         return TemplateResponse(request, SQL_LIST, {"count": count, "rows": rows})
 
 
+def numbered(sql: str) -> str:
+    """Django's SQL with its ``%s`` placeholders as PostgreSQL's ``$1``, ``$2``…, for ``PREPARE``; a
+    literal ``%`` stays ``%%`` (the driver reads the text with the ``EXECUTE``'s parameters)."""
+    n = 0
+
+    def placeholder(match):
+        nonlocal n
+        if match.group() == "%%":
+            return "%%"
+        n += 1
+        return f"${n}"
+
+    return re.sub(r"%%|%s", placeholder, sql)
+
+
+# The statements prepared on a driver connection, by name, remembered against that connection: a new
+# one (after a reconnection) prepares them again. A statement is named after its SQL text, so a name
+# always means the same statement (the scope's values are its parameters); PostgreSQL keeps prepared
+# statements for the session, whatever becomes of the transaction they were prepared in.
+_prepared: dict[str, object] = {}
+
+
+def run_prepared(cursor, sql: str, params) -> None:
+    """Run ``sql`` as a statement prepared on ``cursor``'s connection, preparing it with the first run
+    there."""
+    name = "bench_" + hashlib.sha256(sql.encode()).hexdigest()[:20]
+    args = ", ".join(["%s"] * len(params))
+    execute = f"EXECUTE {name}({args})" if params else f"EXECUTE {name}"
+    if _prepared.get(name) is not connection.connection:
+        cursor.execute(f"PREPARE {name} AS {numbered(sql)}; {execute}", params)
+        _prepared[name] = connection.connection
+    else:
+        cursor.execute(execute, params)
+
+
+class BarePreparedListView(StaffRequiredMixin, View):
+    def get(self, request):
+        count_sql, count_params, list_sql, list_params = compiled(request.user)
+        with connection.cursor() as cursor:
+            run_prepared(cursor, count_sql, count_params)
+            (count,) = cursor.fetchone()
+            run_prepared(cursor, list_sql, list_params)
+            found = cursor.fetchall()
+        rows = review_rows([Row(*found_row) for found_row in found])
+        return TemplateResponse(request, SQL_LIST, {"count": count, "rows": rows})
+
+
 urlpatterns = [
     path("bench/post/", BarePostView.as_view(), name="bench_post"),
     path("bench/page/", BarePageView.as_view(), name="bench_page"),
     path("bench/list/", BareListView.as_view(), name="bench_list"),
     path("bench/list-sql/", BareSqlListView.as_view(), name="bench_list_sql"),
+    path("bench/list-prepared/", BarePreparedListView.as_view(), name="bench_list_prepared"),
     path("", include("unionportal.urls")),
 ]
 

@@ -51,6 +51,7 @@ class Page:
 
 BASELINE, FLOOR = "GET /healthz (baseline)", "signed-in floor (bare page)"
 LIST_ORM, LIST_SQL = "least list, ORM (reference)", "least list, SQL (reference)"
+LIST_PREPARED = "least list, prepared (reference)"
 # The pages measured, in order. A new page is one more line here.
 PAGES = [
     Page(BASELINE, "/healthz", None),
@@ -79,8 +80,10 @@ PAGES = [
     # with the ORM, then from SQL compiled once.
     Page(LIST_ORM, "/bench/list/", "reviewer"),
     Page(LIST_SQL, "/bench/list-sql/", "reviewer"),
+    # Issue 21's twelfth pass: the same SQL, prepared on the server once per connection.
+    Page(LIST_PREPARED, "/bench/list-prepared/", "reviewer"),
 ]
-REFERENCES = (BASELINE, FLOOR, LIST_ORM, LIST_SQL)
+REFERENCES = (BASELINE, FLOOR, LIST_ORM, LIST_SQL, LIST_PREPARED)
 
 
 def second_factor_passed(client, user):
