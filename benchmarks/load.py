@@ -222,14 +222,15 @@ def main():
     base, floor = results[BASELINE], results[FLOOR]
     if not base["p50"] or not floor["p50"]:
         raise SystemExit(f"no answers from the server (port {PORT} taken? set LOAD_PORT): {results}")
+    width = max(len(name) for name, _, _ in pages)
     print(
-        f"{'page':28} {'queries':>7} {'p50 ms':>8} {'p95 ms':>8} {'req/s':>8} {'p50 ×':>7} {'p95 ×':>7} "
+        f"{'page':{width}} {'queries':>7} {'p50 ms':>8} {'p95 ms':>8} {'req/s':>8} {'p50 ×':>7} {'p95 ×':>7} "
         f"{'p50 ÷ floor':>11} {'errors':>6}"
     )
     for name, _, _ in pages:
         r = results[name]
         print(
-            f"{name:28} {queries[name]:>7} {r['p50']:>8.1f} {r['p95']:>8.1f} {r['rps']:>8.1f} "
+            f"{name:{width}} {queries[name]:>7} {r['p50']:>8.1f} {r['p95']:>8.1f} {r['rps']:>8.1f} "
             f"{r['p50'] / base['p50']:>7.1f} {r['p95'] / base['p95']:>7.1f} {r['p50'] / floor['p50']:>11.1f} "
             f"{r['errors'] + r['non2xx']:>6}"
         )
