@@ -35,8 +35,8 @@ def officer_detail(*, user, pk):
         Officer.objects.visible_to(user)
         .select_related("county", "township", "employer", "user")
         .prefetch_related(
-            Prefetch("status_changes", queryset=OfficerStatusChange.objects.select_related("changed_by")),
-            Prefetch("vetting_notes", queryset=VettingNote.objects.select_related("author")),
+            Prefetch("status_changes", queryset=with_names(OfficerStatusChange.objects, "changed_by")),
+            Prefetch("vetting_notes", queryset=with_names(VettingNote.objects, "author")),
         )
         .get(pk=pk)
     )

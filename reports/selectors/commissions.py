@@ -6,6 +6,8 @@ from datetime import timedelta
 from django.db.models import Count, Exists, OuterRef, Prefetch, Q
 from django.utils import timezone
 
+from officers.selectors import with_names
+
 from .. import rules
 from ..models import COUNTED_STATUSES, Commission, CommissionRecipient, Report
 
@@ -44,8 +46,8 @@ def commission_detail(*, user, pk) -> Commission:
     Commission.DoesNotExist when ``user`` may not see it."""
     reports = Report.objects.filter(commission_id=pk, status__in=COUNTED_STATUSES).order_by("submitted_at", "pk")
     commission = (
-        Commission.objects.visible_to(user)
-        .select_related("county", "township", "created_by", "region")
+        with_names(Commission.objects.visible_to(user), "created_by")
+        .select_related("county", "township", "region")
         .prefetch_related(
             Prefetch(
                 "recipients",

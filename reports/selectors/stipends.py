@@ -11,7 +11,7 @@ from django.db.models.functions import ExtractMonth
 from django.utils import timezone
 
 from officers.models import County
-from officers.selectors import county_first_month, officers_active_in_month
+from officers.selectors import county_first_month, officers_active_in_month, with_names
 
 from .. import rules
 from ..models import (
@@ -205,7 +205,7 @@ def sheet_lines(*, county, month: date, sheet=None, terms: Terms | None = None) 
 
 def sheet_summary(*, county, month: date) -> SheetSummary:
     """Everything the sheet page and the command show, in a fixed number of queries."""
-    sheet = StipendSheet.objects.filter(county=county, month=month).select_related("approved_by").first()
+    sheet = with_names(StipendSheet.objects.filter(county=county, month=month), "approved_by").first()
     if sheet is not None and sheet.state == StipendSheet.State.APPROVED:
         terms = Terms(
             sheet.quota,

@@ -8,7 +8,7 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
 from officers.models import Officer, OfficerStatusChange, VettingNote
-from officers.selectors import county_first_month, officers_active_in_month, with_names
+from officers.selectors import county_first_month, officer_detail, officers_active_in_month, with_names
 from tests.factories import OfficerFactory, ReviewerFactory
 
 BJ = ZoneInfo("Asia/Shanghai")
@@ -168,3 +168,20 @@ def test_with_names_reads_an_accounts_name_and_the_rows_own_columns(county):
     assert '"officers_user"."full_name"' in sql and '"officers_user"."username"' in sql
     assert '"officers_user"."password"' not in sql and '"officers_user"."email"' not in sql
     assert note.author.get_deferred_fields() >= {"password", "email", "role", "county_id"}
+
+
+def test_an_officers_page_reads_who_changed_and_who_vetted_by_name(county):
+    reviewer = ReviewerFactory(county=county, full_name="赵审核")
+    officer = OfficerFactory(county=county, name="王信息")
+    VettingNote.objects.create(officer=officer, author=reviewer, content="推荐材料齐全")
+    OfficerStatusChange.objects.create(
+        officer=officer, from_status="active", to_status="suspended", changed_by=reviewer
+    )
+    with CaptureQueriesContext(connection) as read:
+        shown = officer_detail(user=reviewer, pk=officer.pk)
+    with CaptureQueriesContext(connection) as after:
+        changed = [c.changed_by.get_full_name() for c in shown.status_changes.all() if c.changed_by_id]
+        vetted = [n.author.get_full_name() for n in shown.vetting_notes.all()]
+    assert (changed, vetted, len(after)) == (["赵审核"], ["赵审核"], 0)
+    lists_sql = "\n".join(q["sql"] for q in read.captured_queries[1:])  # the officer's own account is read whole
+    assert '"officers_user"."password"' not in lists_sql and '"officers_user"."full_name"' in lists_sql

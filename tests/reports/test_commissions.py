@@ -6,6 +6,8 @@ from unittest import mock
 
 import pytest
 from django.core.exceptions import ValidationError
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from django_celery_beat.models import PeriodicTask
 
@@ -283,3 +285,14 @@ def test_an_answer_is_graded_like_any_report_and_names_its_commission(client, co
     assert response.status_code == 302
     report.refresh_from_db()
     assert report.grade == "qualified" and report.commission_id == commission.pk
+
+
+def test_a_commissions_page_reads_its_senders_name_not_the_account(county, people):
+    commission = send(county, people)
+    with frozen(), CaptureQueriesContext(connection) as read:
+        shown = selectors.commission_detail(user=people["admin"], pk=commission.pk)
+    with CaptureQueriesContext(connection) as after:
+        assert shown.created_by.get_full_name() == people["admin"].get_full_name()
+    assert len(after) == 0
+    sql = "\n".join(q["sql"] for q in read.captured_queries)
+    assert '"officers_user"."password"' not in sql and '"officers_user"."full_name"' in sql

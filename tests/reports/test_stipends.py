@@ -160,6 +160,16 @@ class TestApproval:
         assert exc.value.messages == ["滨海县2026年10月还有 1 条报送信息待审核，请全部审核后再审批补助表。"]
         assert StipendSheetRow.objects.count() == 0 and BudgetLine.objects.count() == 0
 
+    def test_the_sheet_reads_its_approvers_name_not_the_account(self, county, month_data):
+        services.sheet_approve(county=county, month=OCT, actor=AdminFactory(county=county, full_name="周管理"))
+        with CaptureQueriesContext(connection) as read:
+            summary = selectors.sheet_summary(county=county, month=OCT)
+        with CaptureQueriesContext(connection) as after:
+            assert summary.sheet.approved_by.get_full_name() == "周管理"
+        assert len(after) == 0
+        sql = "\n".join(q["sql"] for q in read.captured_queries)
+        assert '"officers_user"."password"' not in sql and '"officers_user"."full_name"' in sql
+
     def test_approved_snapshot_survives_regrading_and_new_settings(self, county, month_data, reviewer):
         admin = AdminFactory(county=county, full_name="周管理")
         sheet = services.sheet_approve(county=county, month=OCT, actor=admin)

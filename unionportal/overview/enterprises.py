@@ -27,6 +27,7 @@ from django.utils import timezone
 from disputes.models import DisputeCase, Outcome
 from officers.models import Enterprise, Township
 from officers.rules import RISK_LEVELS
+from officers.selectors import with_names
 from reports.models import COUNTED_STATUSES, Event, EventState, Report, RiskAssessment, SupervisionItem
 from unionportal.core.clock import BEIJING
 from unionportal.core.exports import escape_formula
@@ -152,16 +153,14 @@ def enterprise_ledger(*, user, pk: int, now=None) -> dict:
         .order_by("-opened_at", "-pk")
     )
     risks = list(
-        RiskAssessment.objects.visible_to(user)
-        .filter(_about_enterprise(enterprise))
-        .select_related("set_by", "report", "case", "event")
+        with_names(
+            RiskAssessment.objects.visible_to(user).filter(_about_enterprise(enterprise)), "set_by"
+        ).select_related("report", "case", "event")
     )
     items = list(
-        SupervisionItem.objects.visible_to(user)
-        .open()
-        .filter(_about_enterprise(enterprise))
-        .select_related("owner")
-        .order_by("due_at")
+        with_names(
+            SupervisionItem.objects.visible_to(user).open().filter(_about_enterprise(enterprise)), "owner"
+        ).order_by("due_at")
     )
     money = dict(
         Outcome.objects.counted()

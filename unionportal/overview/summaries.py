@@ -11,6 +11,7 @@ from django.utils import timezone
 from disputes.models import DisputeCase
 from disputes.selectors import dispute_figures
 from officers.models import Officer
+from officers.selectors import with_names
 from reports import rules, selectors
 from reports import rules as report_rules
 from reports.models import (
@@ -179,7 +180,7 @@ def _item_row(item, *, closed: bool) -> list:
 def supervision_figures(*, county, start, end) -> dict:
     """The month's supervision for the meeting: items closed late in the month, and those still open
     (as the summary is built), most urgent first. Two queries."""
-    items = SupervisionItem.objects.filter(county=county).select_related("owner")
+    items = with_names(SupervisionItem.objects.filter(county=county), "owner")
     late = items.filter(
         state=SupervisionState.CLOSED, closed_at__gte=start, closed_at__lt=end, closed_at__gt=F("due_at")
     ).order_by("closed_at")

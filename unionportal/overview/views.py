@@ -131,7 +131,7 @@ class SummaryDetailView(StaffRequiredMixin, SummaryScopedMixin, TemplateView):
                     if any(r[1] or r[2] for r in summary.figures.get(k, []))
                 ]
             ),
-            actions=summary.actions.select_related("owner", "done_by"),
+            actions=officer_selectors.with_names(summary.actions.all(), "owner"),  # who did it is not shown
             meeting_form=kwargs.get("meeting_form")
             or MeetingForm(
                 initial={
