@@ -5,6 +5,7 @@ from ..choices import COUNTED_STATUSES
 from .back_pay import back_pay_owed, lines_with_back_pay, locked_month
 from .bulletins import (
     instruction_counts,
+    instruction_rows,
     instructions_for,
     issue_by_number,
     issue_for_view,
@@ -120,6 +121,7 @@ __all__ = [
     "forward_figures",
     "forwarded_pending_count",
     "instruction_counts",
+    "instruction_rows",
     "instructions_for",
     "instructions_received",
     "issue_by_number",

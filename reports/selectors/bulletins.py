@@ -86,6 +86,32 @@ def instructions_for(*, user):
     )
 
 
+# What a line of the instruction list shows: not the report's or the instruction's text, nor the
+# owner's account beyond their name.
+INSTRUCTION_ROW_FIELDS = (
+    "leader",
+    "rank",
+    "given_on",
+    "county__name",
+    "report__title",
+    "follow_up__due_on",
+    "follow_up__feedback_at",
+    "follow_up__owner__full_name",
+    "follow_up__owner__username",
+)
+
+
+def instruction_rows(*, user):
+    """The instruction list (领导批示): the unit's instructions and its counties', newest first, with the
+    columns a line shows (``INSTRUCTION_ROW_FIELDS``)."""
+    return (
+        Instruction.objects.visible_to(user)
+        .select_related("county", "report", "follow_up__owner")
+        .only(*INSTRUCTION_ROW_FIELDS)
+        .order_by("-given_on", "-pk")
+    )
+
+
 def open_follow_ups(*, user):
     """The follow-ups a person owns and has not yet reported back on: their home page's list."""
     return (

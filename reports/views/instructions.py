@@ -109,7 +109,7 @@ class InstructionListView(UnitStaffRequiredMixin, TemplateView):
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
         today = timezone.localdate()
-        instructions = selectors.instructions_for(user=self.request.user)
+        instructions = selectors.instruction_rows(user=self.request.user)
         state = self.request.GET.get("state", "")
         if state == "open":
             instructions = instructions.filter(follow_up__feedback_at__isnull=True)

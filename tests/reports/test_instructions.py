@@ -273,3 +273,30 @@ def test_the_follow_up_is_supervised_until_its_feedback(tree, report):
     services.follow_up_feedback(follow_up=instruction.follow_up, actor=tree["county_admin"], feedback="已核实处置")
     item.refresh_from_db()
     assert (item.state, item.close_note) == ("closed", "已反馈落实情况")
+
+
+def test_the_instruction_list_shows_each_line_from_its_own_columns(client, tree, report):
+    record(tree, report)
+    overdue = {"given_on": date(2026, 1, 5), "due_on": date(2026, 1, 12)}
+    record(tree, ReportFactory(officer=report.officer, title="工地欠薪"), leader="县长 李某", **overdue)
+    with CaptureQueriesContext(connection) as read:
+        rows = list(selectors.instruction_rows(user=tree["city_reviewer"]))
+    with CaptureQueriesContext(connection) as after:
+        lines = [
+            (i.report.title, i.leader, i.county.name, i.follow_up.owner.get_full_name(), i.follow_up.state_label())
+            for i in rows
+        ]
+    assert sorted(lines) == [
+        ("外卖骑手反映站点罚款过重", "县委书记 王某", "滨海县", "周管理", "落实中"),
+        ("工地欠薪", "县长 李某", "滨海县", "周管理", "已逾期"),
+    ]
+    assert len(after) == 0
+    (sql,) = (q["sql"] for q in read.captured_queries)
+    # Neither the report's text nor the instruction's, nor the owner's account beyond the name.
+    assert '"reports_report"."content"' not in sql and '"reports_instruction"."text"' not in sql
+    assert '"officers_user"."password"' not in sql
+    client.force_login(tree["city_reviewer"])
+    page = client.get(reverse("reports:instructions") + "?state=overdue").content.decode()
+    assert "工地欠薪" in page and "外卖骑手反映站点罚款过重" not in page and "责任人 周管理" in page
+    client.force_login(tree["nanjing_reviewer"])
+    assert "工地欠薪" not in client.get(reverse("reports:instructions")).content.decode()
