@@ -121,18 +121,6 @@ def compiled(user) -> tuple:
     return _compiled[key]
 
 
-class BareSqlListView(StaffRequiredMixin, View):
-    def get(self, request):
-        count_sql, count_params, list_sql, list_params = compiled(request.user)
-        with connection.cursor() as cursor:
-            cursor.execute(count_sql, count_params)
-            (count,) = cursor.fetchone()
-            cursor.execute(list_sql, list_params)
-            found = cursor.fetchall()
-        rows = review_rows([Row(*found_row) for found_row in found])
-        return TemplateResponse(request, SQL_LIST, {"count": count, "rows": rows})
-
-
 def numbered(sql: str) -> str:
     """Django's SQL with its ``%s`` placeholders as PostgreSQL's ``$1``, ``$2``…, for ``PREPARE``; a
     literal ``%`` stays ``%%`` (the driver reads the text with the ``EXECUTE``'s parameters)."""
@@ -168,13 +156,19 @@ def run_prepared(cursor, sql: str, params) -> None:
         cursor.execute(execute, params)
 
 
-class BarePreparedListView(StaffRequiredMixin, View):
+class BareSqlListView(StaffRequiredMixin, View):
+    """The least list from the SQL compiled once (``compiled``); ``prepared``: run as statements
+    prepared on the server once per connection (``run_prepared``)."""
+
+    prepared = False
+
     def get(self, request):
         count_sql, count_params, list_sql, list_params = compiled(request.user)
         with connection.cursor() as cursor:
-            run_prepared(cursor, count_sql, count_params)
+            run = (lambda sql, params: run_prepared(cursor, sql, params)) if self.prepared else cursor.execute
+            run(count_sql, count_params)
             (count,) = cursor.fetchone()
-            run_prepared(cursor, list_sql, list_params)
+            run(list_sql, list_params)
             found = cursor.fetchall()
         rows = review_rows([Row(*found_row) for found_row in found])
         return TemplateResponse(request, SQL_LIST, {"count": count, "rows": rows})
@@ -185,7 +179,7 @@ urlpatterns = [
     path("bench/page/", BarePageView.as_view(), name="bench_page"),
     path("bench/list/", BareListView.as_view(), name="bench_list"),
     path("bench/list-sql/", BareSqlListView.as_view(), name="bench_list_sql"),
-    path("bench/list-prepared/", BarePreparedListView.as_view(), name="bench_list_prepared"),
+    path("bench/list-prepared/", BareSqlListView.as_view(prepared=True), name="bench_list_prepared"),
     path("", include("unionportal.urls")),
 ]
 
