@@ -9,12 +9,15 @@ from decimal import Decimal
 
 import openpyxl
 import pytest
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from django.utils import timezone
 
 from disputes import services as dispute_services
 from reports import services as report_services
 from tests.factories import EnterpriseFactory, OfficerFactory, ReportFactory, ReviewerFactory, TownshipFactory
+from unionportal.overview.enterprises import enterprise_ledger
 
 pytestmark = pytest.mark.django_db
 
@@ -105,6 +108,22 @@ def test_an_enterprises_page_over_time(client, reviewer, world):
     body = page.content.decode()
     assert "被重复报送" in body and "12,345.60" in body and world["case"].number in body
     assert [i.kind for i in page.context["items"]] == ["risk"]
+
+
+def test_an_enterprises_page_reads_who_set_each_level_and_who_owns_each_item_by_name(reviewer, world):
+    with CaptureQueriesContext(connection) as read:
+        ledger = enterprise_ledger(user=reviewer, pk=world["textile"].pk)
+    with CaptureQueriesContext(connection) as after:
+        shown = (
+            [(r.level, r.set_by.get_full_name(), r.case.number) for r in ledger["risks"]],
+            [(i.kind, i.owner.get_full_name()) for i in ledger["items"]],
+        )
+    assert shown == ([("red", "陈审核", world["case"].number)], [("risk", "陈审核")])
+    assert len(after) == 0
+    named = [q["sql"] for q in read.captured_queries if '"officers_user"' in q["sql"]]
+    assert len(named) == 2  # the levels with their setters, the open items with their owners
+    for sql in named:
+        assert '"officers_user"."full_name"' in sql and '"officers_user"."password"' not in sql
 
 
 def test_officers_are_refused_and_other_counties_not_found(client, world, officer, other_county):

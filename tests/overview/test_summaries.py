@@ -10,11 +10,14 @@ import docx
 import openpyxl
 import pytest
 from django.core.management import CommandError, call_command
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from django.utils import timezone
 
 from disputes import services as dispute_services
 from officers.models import Enterprise
+from reports import services as report_services
 from reports.models import Reminder
 from tests.factories import (
     AdminFactory,
@@ -28,6 +31,7 @@ from unionportal.core import outbox
 from unionportal.core.models import Notification, OutboxMessage
 from unionportal.overview import summaries, tasks
 from unionportal.overview.models import MonthlySummary, SummaryAction
+from unionportal.overview.summary_export import docx_bytes
 
 BJ = ZoneInfo("Asia/Shanghai")
 OCT = date(2026, 10, 1)
@@ -236,6 +240,59 @@ def test_docx_and_xlsx_open(county, october):
         "未完成任务",
     ]
     assert list(book["突发信息"].iter_rows(values_only=True))[1][1] == "某纺织企业拖欠工资苗头"
+
+
+def _owner_reads(read) -> list[str]:
+    """The SQL of the queries that read the summary's actions."""
+    return [q["sql"] for q in read.captured_queries if '"reports_summaryaction"' in q["sql"]]
+
+
+def test_the_meeting_file_names_each_actions_owner_and_reads_no_more_of_the_account(county, october):
+    summary = summaries.summary_build(county=county, month=OCT)
+    SummaryAction.objects.create(
+        summary=summary, description="走访华强纺织", owner=october["reviewer"], due_on=date(2026, 11, 15)
+    )
+    with CaptureQueriesContext(connection) as read:
+        document = docx.Document(io.BytesIO(docx_bytes(summary)))
+    row = [cell.text for cell in document.tables[-1].rows[1].cells]
+    assert row == ["走访华强纺织", "陈审核", "2026-11-15", "进行中"]
+    (sql,) = _owner_reads(read)  # the actions and their owners' names in one query
+    assert '"officers_user"."full_name"' in sql and '"officers_user"."password"' not in sql
+
+
+def test_the_summary_page_names_each_actions_owner_and_reads_no_more_of_the_account(client, county, october):
+    summary = summaries.summary_build(county=county, month=OCT)
+    SummaryAction.objects.create(
+        summary=summary, description="回访外卖站点骑手", owner=october["liu"].user, due_on=date(2026, 11, 15)
+    )
+    october["liu"].user.full_name = "刘洋"
+    october["liu"].user.save(update_fields=["full_name"])
+    client.force_login(october["reviewer"])
+    with CaptureQueriesContext(connection) as read:
+        page = client.get(reverse("overview:summary", args=[summary.pk]))
+    assert "回访外卖站点骑手 · 刘洋 · 期限 2026-11-15" in page.content.decode()
+    (sql,) = _owner_reads(read)
+    assert '"officers_user"."full_name"' in sql and '"officers_user"."password"' not in sql
+
+
+def test_the_summarys_supervision_figures_read_owners_by_name_in_two_queries(county, october):
+    report = ReportFactory(officer=october["wang"], status="submitted")
+    opened = datetime(2026, 10, 5, 9, tzinfo=BJ)
+    report_services.supervision_open(
+        subject=report,
+        kind="other",
+        owner=october["reviewer"],
+        due_at=opened + timedelta(days=3),
+        title="尚未办结",
+        cause_key="尚未办结",
+        now=opened,
+    )
+    with CaptureQueriesContext(connection) as read:
+        figures = summaries.supervision_figures(county=county, start=at(10, 1, 0), end=at(11, 1, 0))
+    assert [row[:3] for row in figures["supervision_open"]] == [["尚未办结", "其他督办", "陈审核"]]
+    assert len(read) == 2  # the items closed late and those open, each with its owners' names
+    for query in read.captured_queries:
+        assert '"officers_user"."full_name"' in query["sql"] and '"officers_user"."password"' not in query["sql"]
 
 
 def test_command(county, october, tmp_path):

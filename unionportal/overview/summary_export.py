@@ -2,6 +2,7 @@
 
 import io
 
+from officers.selectors import with_names
 from unionportal.core.exports import escape_formula, xml_safe
 from unionportal.core.figures import percent
 
@@ -112,7 +113,7 @@ def docx_bytes(summary) -> bytes:
     doc.add_paragraph(f"日期：{summary.meeting_on.isoformat() if summary.meeting_on else '（未记录）'}")
     doc.add_paragraph(_text(f"参会人员：{summary.attendees or '（未记录）'}"))
     doc.add_paragraph(_text(f"研判意见：{summary.conclusions or '（未记录）'}"))
-    actions = list(summary.actions.select_related("owner"))
+    actions = list(with_names(summary.actions.all(), "owner"))  # a name, not the account's whole row
     if actions:
         _table(
             doc,
