@@ -56,6 +56,20 @@ class Scope:
         return not self.all_counties and self.county_id is None and self.region_id is None and self.user_id is None
 
 
+UNKNOWN = object()  # loaded_officer: the officer record was not read with the account
+
+
+def loaded_officer(user):
+    """The officer record of ``user`` when it was read with the account: officers.backends reads it
+    with every request's user, and Django keeps it on an account an officer was saved with. None for
+    an account that has none; :data:`UNKNOWN` when it was not read, so that a caller asks the
+    database in its own query rather than spending one here."""
+    related = getattr(getattr(type(user), "officer", None), "related", None)
+    if related is None or not related.is_cached(user):
+        return UNKNOWN
+    return related.get_cached_value(user)
+
+
 def scope_for(user) -> Scope:
     """The user's scope, worked out once per user object (a request's user): kept on the object with
     what it was worked out from, so a role or county changed on the same object is seen at once."""
