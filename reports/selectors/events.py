@@ -175,14 +175,14 @@ def likely_duplicates(*, user, report: Report) -> list[Report]:
 
 def merge_targets(*, user, report: Report):
     """The county's open and recent events a report may be merged into (the report's own excluded)."""
-    return (
-        Event.objects.visible_to(user)
-        .filter(county_id=report.county_id)
-        .exclude(state=EventState.MERGED)
-        .exclude(entries__report=report)
-        .only("title", "state", "opened_at")  # what report_tags.merge_event_options shows
-        .order_by(F("next_due_at").asc(nulls_last=True), "-opened_at")[:20]
-    )
+    events = Event.objects.visible_to(user).filter(county_id=report.county_id).exclude(state=EventState.MERGED)
+    # A report is an entry of one event at most: its own, read with it on its page (report_for_view),
+    # is left out by its id rather than by a subquery on every event's entries.
+    entry = getattr(report, "event_entry", None)
+    if entry is not None:
+        events = events.exclude(pk=entry.event_id)
+    shown = events.only("title", "state", "opened_at")  # what report_tags.merge_event_options shows
+    return shown.order_by(F("next_due_at").asc(nulls_last=True), "-opened_at")[:20]
 
 
 # ---- figures ------------------------------------------------------------------------------------

@@ -176,3 +176,31 @@ class TestMerge:
         from unionportal.core.models import OutboxMessage
 
         assert OutboxMessage.objects.filter(key=f"merge:{second.pk}:in_app", recipient=other_officer.user).count() == 1
+
+
+class TestMergeTargets:
+    def test_an_emergencys_page_offers_the_countys_other_events_and_never_its_own(
+        self, officer, other_officer, reviewer, township, django_assert_num_queries
+    ):
+        def emergency(who, title):
+            data = {
+                "title": title,
+                "content": "职工聚集",
+                "category": "mass_incident",
+                "urgency": "emergency",
+                "occurred_at": timezone.now() - timedelta(minutes=10),
+                "township": township,
+                **EMERGENCY_ESSENTIALS,
+            }
+            return services.report_save(officer=who, data=data, submit=True)
+
+        first, second = emergency(officer, "服装厂职工聚集"), emergency(other_officer, "服装厂门口有人聚集")
+        plain = submitted(officer, title="一般信息")
+        own = Event.objects.get(entries__report=first)
+        other = Event.objects.get(entries__report=second)
+        page_report = selectors.report_for_view(user=reviewer, pk=first.pk)  # its entry read with it
+        with django_assert_num_queries(1):
+            assert list(selectors.merge_targets(user=reviewer, report=page_report)) == [other]
+        assert {e.pk for e in selectors.merge_targets(user=reviewer, report=plain)} == {own.pk, other.pk}
+        # a report read without its entry still leaves its own event out (one query more, for the entry)
+        assert list(selectors.merge_targets(user=reviewer, report=Report.objects.get(pk=second.pk))) == [own]
