@@ -260,6 +260,13 @@ def open_emergencies_forget(*, county_id) -> None:
     transaction.on_commit(forget)
 
 
+def open_emergencies_opened(*, report) -> None:
+    """Staff opened ``report``: forget its county's banner if the report may be on it. Only a submitted
+    突发 can be; forgetting on every other page made each one cost the county's staff a new banner."""
+    if report.urgency == Urgency.EMERGENCY and report.status == Status.SUBMITTED:
+        open_emergencies_forget(county_id=report.county_id)
+
+
 def open_emergencies_now(*, user):
     """Emergencies nobody has acted on yet, oldest first, as ``BannerRow``s: submitted 突发 reports
     whose page no member of the county's staff has opened (no VIEW_REPORT audit row by a reviewer or

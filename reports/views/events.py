@@ -75,8 +75,8 @@ class EventDetailView(LoginRequiredMixin, EventScopedMixin, TemplateView):
             request=request,
             target=f"事件：{event.title}"[:200],
         )
-        if initial is not None and request.user.is_portal_staff:
-            selectors.open_emergencies_forget(county_id=event.county_id)  # its 初报 opened: off the red banner
+        if initial is not None and initial.report is not None and request.user.is_portal_staff:
+            selectors.open_emergencies_opened(report=initial.report)  # its 初报 opened: off the red banner
         return super().get(request, *args, **kwargs)
 
     def get_context_data(self, **kwargs):

@@ -142,8 +142,8 @@ class ReportDetailView(LoginRequiredMixin, ReportScopedMixin, TemplateView):
         with transaction.atomic() if unread else nullcontext():
             audit_record(actor=request.user, action=AuditEntry.Action.VIEW_REPORT, report=report, request=request)
             notifications_mark_read(user=request.user, report=report)
-        if report.urgency == Urgency.EMERGENCY and request.user.is_portal_staff:
-            selectors.open_emergencies_forget(county_id=report.county_id)  # opened: off the red banner
+        if request.user.is_portal_staff:
+            selectors.open_emergencies_opened(report=report)  # opened: off the red banner
         self.view_audited = True
         return super().get(request, *args, **kwargs)
 

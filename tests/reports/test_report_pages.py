@@ -306,6 +306,22 @@ class TestEmergencyBannerShared:
         services.report_withdraw(report=second, officer=officer)
         assert self.banner(client) == ([], 1)
 
+    def test_opening_an_emergency_that_cannot_be_on_it_keeps_the_banner(self, client, officer, reviewer, county_admin):
+        on_it = ReportFactory(officer=officer, urgency="emergency", title="某厂聚集", township=officer.township)
+        graded = ReportFactory(officer=officer, urgency="emergency", status="reviewed", title="已审核的突发")
+        client.force_login(reviewer)
+        assert self.banner(client) == ([str(on_it.pk)], 1)
+
+        def banner_asked_by_the_page_of(report):
+            with CaptureQueriesContext(connection) as queries:
+                assert client.get(reverse("reports:detail", args=[report.pk])).status_code == 200
+            return len([q for q in queries if "reports_auditentry" in q["sql"] and "EXISTS" in q["sql"]])
+
+        assert banner_asked_by_the_page_of(graded) == 0  # never on the banner: the kept one is still right
+        assert banner_asked_by_the_page_of(on_it) == 1  # opened: forgotten and read again without it
+        client.force_login(county_admin)
+        assert self.banner(client) == ([], 0)
+
 
 class TestReporterPhone:
     def test_staff_see_an_emergencys_full_phone_on_the_audited_page(self, client, officer, reviewer):
