@@ -27,6 +27,20 @@ def submitted(officer, *, days_ago=0, **fields):
     return ReportFactory(officer=officer, occurred_at=at, submitted_at=at, **fields)
 
 
+def emergency(officer, title, township):
+    """An emergency submitted through the service: it opens an event of its own (its 初报)."""
+    data = {
+        "title": title,
+        "content": "职工聚集",
+        "category": "mass_incident",
+        "urgency": "emergency",
+        "occurred_at": timezone.now() - timedelta(minutes=10),
+        "township": township,
+        **EMERGENCY_ESSENTIALS,
+    }
+    return services.report_save(officer=officer, data=data, submit=True)
+
+
 class TestLikelyDuplicates:
     def test_the_same_enterprise_within_seven_days(self, officer, other_officer, reviewer, enterprise):
         report = submitted(officer, enterprise=enterprise, title="服装厂欠薪")
@@ -151,20 +165,8 @@ class TestMerge:
         assert list(AuditEntry.objects.filter(action="merge_report").values_list("report_id", flat=True)) == [later.pk]
 
     def test_merge_into_an_event_folds_a_second_emergencys_own_event(self, officer, other_officer, reviewer, township):
-        def emergency(who, title):
-            data = {
-                "title": title,
-                "content": "职工聚集",
-                "category": "mass_incident",
-                "urgency": "emergency",
-                "occurred_at": timezone.now() - timedelta(minutes=10),
-                "township": township,
-                **EMERGENCY_ESSENTIALS,
-            }
-            return services.report_save(officer=who, data=data, submit=True)
-
-        first = emergency(officer, "服装厂职工聚集")
-        second = emergency(other_officer, "服装厂门口有人聚集")
+        first = emergency(officer, "服装厂职工聚集", township)
+        second = emergency(other_officer, "服装厂门口有人聚集", township)
         event, own = Event.objects.get(entries__report=first), Event.objects.get(entries__report=second)
         services.report_merge(report=second, actor=reviewer, into_event=event)
         own.refresh_from_db()
@@ -182,19 +184,8 @@ class TestMergeTargets:
     def test_an_emergencys_page_offers_the_countys_other_events_and_never_its_own(
         self, officer, other_officer, reviewer, township, django_assert_num_queries
     ):
-        def emergency(who, title):
-            data = {
-                "title": title,
-                "content": "职工聚集",
-                "category": "mass_incident",
-                "urgency": "emergency",
-                "occurred_at": timezone.now() - timedelta(minutes=10),
-                "township": township,
-                **EMERGENCY_ESSENTIALS,
-            }
-            return services.report_save(officer=who, data=data, submit=True)
-
-        first, second = emergency(officer, "服装厂职工聚集"), emergency(other_officer, "服装厂门口有人聚集")
+        first = emergency(officer, "服装厂职工聚集", township)
+        second = emergency(other_officer, "服装厂门口有人聚集", township)
         plain = submitted(officer, title="一般信息")
         own = Event.objects.get(entries__report=first)
         other = Event.objects.get(entries__report=second)
