@@ -260,10 +260,14 @@ def open_emergencies_forget(*, county_id) -> None:
     transaction.on_commit(forget)
 
 
+# What may be on the banner: a submitted 突发 (read by open_emergencies_now and open_emergencies_opened).
+ON_BANNER = {"status": Status.SUBMITTED, "urgency": Urgency.EMERGENCY}
+
+
 def open_emergencies_opened(*, report) -> None:
-    """Staff opened ``report``: forget its county's banner if the report may be on it. Only a submitted
-    突发 can be; forgetting on every other page made each one cost the county's staff a new banner."""
-    if report.urgency == Urgency.EMERGENCY and report.status == Status.SUBMITTED:
+    """Staff opened ``report``: forget its county's banner if the report may be on it (``ON_BANNER``);
+    forgetting on every other page made each one cost the county's staff a new banner."""
+    if all(getattr(report, name) == value for name, value in ON_BANNER.items()):
         open_emergencies_forget(county_id=report.county_id)
 
 
@@ -287,7 +291,7 @@ def open_emergencies_now(*, user):
         actor__role__in=[User.Role.REVIEWER, User.Role.ADMIN],
     )
     rows = (
-        visible.filter(status=Status.SUBMITTED, urgency=Urgency.EMERGENCY)
+        visible.filter(**ON_BANNER)
         .filter(~Exists(opened_by_staff))
         .order_by("submitted_at", "id")
         .values_list("pk", "title", "township__name", "submitted_at")[: OPEN_EMERGENCIES_SHOWN + 1]
